@@ -1,0 +1,64 @@
+package dev.ublks3.storage;
+
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The port to a bucket of objects: what the object map needs from S3, and nothing more.
+ *
+ * <p>Every call is asynchronous and never blocks the caller's thread. Failures complete the future
+ * exceptionally with a {@link StoreException} whose kind says whether a retry can help. Keys are full
+ * object keys (e.g. {@code "disk1/000000000000002a"}); the store knows nothing of blocks.
+ *
+ * <p>Implementations: S3 (CRT async client), a local directory, memory. Layers (stats, retry, delay/rate)
+ * wrap another store and override only what they change, see {@link ObjectStoreLayer}.
+ */
+public interface ObjectStore extends AutoCloseable {
+
+    /** The largest number of keys one {@link #deleteObjects} call takes (S3's DeleteObjects limit). */
+    int MAX_DELETE_KEYS = 1000;
+
+    /**
+     * Ranged GET of {@code into.remaining()} bytes at {@code offset} of the object, written into {@code into}
+     * from its position. Completes with {@link ReadOutcome#ABSENT} (and {@code into} untouched) when the object
+     * does not exist; with {@link ReadOutcome#FOUND} when exactly that many bytes were read. A short object
+     * (fewer bytes than asked) is a {@link StoreException.Kind#CORRUPT} error, never partial data.
+     * The caller must not touch {@code into} until the future completes.
+     */
+    CompletableFuture<ReadOutcome> get(String key, long offset, ByteBuffer into);
+
+    /** PUT of the whole object: {@code data.remaining()} bytes from its position. Replaces any previous object. */
+    CompletableFuture<Void> put(String key, ByteBuffer data);
+
+    /** Deletes one object; deleting a missing object succeeds. */
+    CompletableFuture<Void> delete(String key);
+
+    /** Deletes up to {@link #MAX_DELETE_KEYS} objects in one request; missing ones count as deleted. */
+    CompletableFuture<Void> deleteObjects(List<String> keys);
+
+    /**
+     * One page of a listing, keys in ascending (UTF-8 binary) order: keys that start with {@code prefix} and sort
+     * after {@code startAfter} (null: from the start), continuing from {@code continuationToken} (null: first
+     * page), at most {@code maxKeys} (S3 caps it at 1000).
+     */
+    CompletableFuture<ListPage> list(String prefix, String startAfter, String continuationToken, int maxKeys);
+
+    /** Whether a GET found the object. */
+    enum ReadOutcome { FOUND, ABSENT }
+
+    /** One page of keys; {@code nextContinuationToken} is null on the last page. */
+    record ListPage(List<String> keys, String nextContinuationToken) {
+        public ListPage {
+            keys = List.copyOf(keys);
+        }
+
+        public boolean isLast() {
+            return nextContinuationToken == null;
+        }
+    }
+
+    /** Releases connections and threads. Pending futures may fail. */
+    @Override
+    void close();
+}
