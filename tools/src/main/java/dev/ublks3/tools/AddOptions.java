@@ -1,0 +1,181 @@
+package dev.ublks3.tools;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What {@code ublk-s3 add} was asked for, parsed and checked for form. Range checks that belong to a module
+ * (object geometry to storage, queue limits to the driver) are made there, so each rule lives once.
+ *
+ * @param size             device size in bytes
+ * @param objectSize       bytes per object
+ * @param bucket           bucket name
+ * @param key              object key prefix, used exactly as given (objects are {key}/{blockno:016x})
+ * @param endpointUrl      S3-compatible endpoint, or null for AWS
+ * @param region           region, or null for the default chain
+ * @param profile          AWS profile, or null
+ * @param accessKey        explicit access key (nbdkit's access-key), or null
+ * @param secretKey        explicit secret key, or null
+ * @param sessionToken     explicit session token, or null
+ * @param localDir         serve the bucket from an embedded S3 endpoint backed by this directory, or null
+ * @param queues           hardware queues (serving threads)
+ * @param depth            requests in flight per queue
+ * @param logicalBlockSize 512 or 4096
+ * @param devId            fixed device number, or -1 for the next free one
+ * @param foreground       serve in this process instead of in the background
+ */
+public record AddOptions(long size, long objectSize, String bucket, String key, URI endpointUrl, String region,
+                         String profile, String accessKey, String secretKey, String sessionToken, Path localDir,
+                         int queues, int depth, int logicalBlockSize, int devId, boolean foreground) {
+
+    public static final String DEFAULT_KEY = "disk";
+    public static final long DEFAULT_OBJECT_SIZE = 128 * 1024;
+    public static final int DEFAULT_DEPTH = 128;
+
+    static final String COMMAND = "add";
+
+    /** nbdkit S3 plugin spellings accepted as words. */
+    private static final Map<String, String> NBDKIT_WORDS = Map.of(
+            "access_key", "access-key", "secret_key", "secret-key",
+            "session_token", "session-token", "endpoint_url", "endpoint-url");
+
+    private static final ArgParser PARSER = new ArgParser(COMMAND, List.of(
+            ArgParser.Option.value("size"),
+            ArgParser.Option.value("object-size"),
+            ArgParser.Option.value("bucket"),
+            ArgParser.Option.value("key"),
+            ArgParser.Option.value("endpoint-url"),
+            ArgParser.Option.value("region"),
+            ArgParser.Option.value("profile"),
+            ArgParser.Option.value("access-key"),
+            ArgParser.Option.value("secret-key"),
+            ArgParser.Option.value("session-token"),
+            ArgParser.Option.value("local"),
+            ArgParser.Option.value("queues"),
+            ArgParser.Option.value("depth"),
+            ArgParser.Option.value("logical-block-size"),
+            ArgParser.Option.value("number").alias("n"),
+            ArgParser.Option.flag("foreground")), NBDKIT_WORDS);
+
+    static final String HELP = """
+            Usage: ublk-s3 add --size SIZE --bucket BUCKET [options]
+                   ublk-s3 add size=SIZE bucket=BUCKET key=KEY object-size=SIZE [endpoint-url=URL]   (nbdkit S3 words)
+
+            Creates /dev/ublkbN backed by objects {KEY}/{blockno:016x} in BUCKET (nbdkit S3 plugin layout),
+            prints its path once it is live, and keeps serving in the background.
+
+              --size SIZE              device size: 50G, 1T, 512M (powers of 1024); a multiple of the object size
+              --bucket NAME            the bucket; it must exist
+              --key KEY                object key prefix, used as given (default: disk)
+              --object-size SIZE       bytes per object, a power of two from 4K to 32M (default: 128K);
+                                       must match what the bucket was written with
+              --endpoint-url URL       S3-compatible endpoint, e.g. http://127.0.0.1:9000 (path-style)
+              --region REGION          region (default: from the AWS configuration, else us-east-1)
+              --profile NAME           AWS profile for credentials (default: the AWS default chain)
+              --access-key, --secret-key, --session-token
+                                       explicit credentials (visible in ps: prefer the environment or a profile)
+              --local DIR              serve BUCKET from an embedded S3 endpoint on 127.0.0.1 backed by DIR
+              --queues N               hardware queues, one serving thread each (default: min(CPUs, 4))
+              --depth N                requests in flight per queue, 1..4096 (default: 128)
+              --logical-block-size N   512 or 4096 (default: 512)
+              -n, --number N           device number N (default: the next free one)
+              --foreground             serve in this process until SIGTERM/SIGINT, then flush and remove
+            """;
+
+    /** Parses the arguments after {@code add}. */
+    public static AddOptions parse(List<String> args) {
+        Map<String, String> o = PARSER.parse(args);
+        ArgParser.requireOnlyOneOf(o, COMMAND, Set.of("local", "endpoint-url"));
+        ArgParser.requireOnlyOneOf(o, COMMAND, Set.of("local", "profile"));
+        ArgParser.requireOnlyOneOf(o, COMMAND, Set.of("local", "access-key"));
+        ArgParser.requireOnlyOneOf(o, COMMAND, Set.of("profile", "access-key"));
+        if (o.containsKey("access-key") != o.containsKey("secret-key")) {
+            throw new UsageException("--access-key and --secret-key go together: give both, or neither to use the AWS default chain");
+        }
+        if (o.containsKey("session-token") && !o.containsKey("access-key")) {
+            throw new UsageException("--session-token needs --access-key and --secret-key: give all three");
+        }
+        long size = Sizes.parse("--size", required(o, "size", "the device size, e.g. --size 50G"));
+        long objectSize = o.containsKey("object-size") ? Sizes.parse("--object-size", o.get("object-size")) : DEFAULT_OBJECT_SIZE;
+        String bucket = checkBucket(required(o, "bucket", "the bucket name, e.g. --bucket my-backups"));
+        String key = o.getOrDefault("key", DEFAULT_KEY);
+        if (key.isEmpty()) {
+            throw new UsageException("--key is empty: give a key prefix such as 'disk' (objects are KEY/0000000000000000 ...)");
+        }
+        URI endpoint = o.containsKey("endpoint-url") ? checkEndpoint(o.get("endpoint-url")) : null;
+        Path local = o.containsKey("local") ? Path.of(nonEmpty(o, "local", "a directory, e.g. --local /var/lib/ublk-s3")) : null;
+        int queues = o.containsKey("queues") ? positiveInt(o, "queues") : Math.min(Runtime.getRuntime().availableProcessors(), 4);
+        int depth = o.containsKey("depth") ? positiveInt(o, "depth") : DEFAULT_DEPTH;
+        int lbs = o.containsKey("logical-block-size") ? positiveInt(o, "logical-block-size") : 512;
+        if (lbs != 512 && lbs != 4096) {
+            throw new UsageException("--logical-block-size " + lbs + " is not supported: use 512 or 4096");
+        }
+        int devId = o.containsKey("number") ? nonNegativeInt(o, "number") : -1;
+        return new AddOptions(size, objectSize, bucket, key, endpoint, o.get("region"), o.get("profile"),
+                o.get("access-key"), o.get("secret-key"), o.get("session-token"), local, queues, depth, lbs, devId,
+                o.containsKey("foreground"));
+    }
+
+    private static String required(Map<String, String> o, String name, String what) {
+        if (!o.containsKey(name)) {
+            throw new UsageException("'add' needs --" + name + ": give " + what);
+        }
+        return nonEmpty(o, name, what);
+    }
+
+    private static String nonEmpty(Map<String, String> o, String name, String what) {
+        String v = o.get(name);
+        if (v.isBlank()) {
+            throw new UsageException("--" + name + " is empty: give " + what);
+        }
+        return v;
+    }
+
+    static int positiveInt(Map<String, String> o, String name) {
+        int n = parseInt(o, name);
+        if (n < 1) {
+            throw new UsageException("--" + name + " " + o.get(name) + " must be at least 1: give e.g. --" + name + " 2");
+        }
+        return n;
+    }
+
+    static int nonNegativeInt(Map<String, String> o, String name) {
+        int n = parseInt(o, name);
+        if (n < 0) {
+            throw new UsageException("--" + name + " " + o.get(name) + " must not be negative: give a device number such as 0, or leave it out for the next free one");
+        }
+        return n;
+    }
+
+    private static int parseInt(Map<String, String> o, String name) {
+        try {
+            return Integer.parseInt(o.get(name).trim());
+        } catch (NumberFormatException e) {
+            throw new UsageException("--" + name + " '" + o.get(name) + "' is not a whole number: give e.g. --" + name + " 2");
+        }
+    }
+
+    /** Names any S3-compatible server accepts: no slashes, spaces or control characters, 3..255 characters. */
+    private static String checkBucket(String bucket) {
+        if (bucket.length() < 3 || bucket.length() > 255 || !bucket.chars().allMatch(c -> c > ' ' && c < 127 && c != '/')) {
+            throw new UsageException("--bucket '" + bucket + "' is not a bucket name: use 3-63 letters, digits, '-' or '.', without '/'; put paths in --key");
+        }
+        return bucket;
+    }
+
+    private static URI checkEndpoint(String text) {
+        try {
+            URI uri = new URI(text);
+            if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https")) || uri.getHost() == null) {
+                throw new URISyntaxException(text, "not http(s)://host[:port]");
+            }
+            return uri;
+        } catch (URISyntaxException e) {
+            throw new UsageException("--endpoint-url '" + text + "' is not a URL: give http(s)://HOST[:PORT], e.g. http://127.0.0.1:9000");
+        }
+    }
+}
