@@ -1,0 +1,181 @@
+package dev.ublks3.storage.layer;
+
+import dev.ublks3.storage.ObjectStore;
+import dev.ublks3.storage.ObjectStoreLayer;
+import dev.ublks3.storage.StoreException;
+import java.nio.ByteBuffer;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.DoubleSupplier;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Retries store calls that failed with a retryable {@link StoreException} (5xx, throttling, connection, timeout,
+ * corrupt), with exponential backoff and full jitter, as {@link RetryPolicy} bounds it. Anything else fails at
+ * once, unchanged. Like nbdkit's retry filter it logs the original error before each retry and keeps per-request
+ * state on the request (here: in one small object per call), but it does not serialize requests: each call
+ * backs off on its own, on the {@link Scheduler}, without holding a thread.
+ *
+ * <p>When it gives up, the error names the attempts made and carries the first error's message (the one that
+ * started the trouble; later ones are often just its echo), with the first error as cause and the last one
+ * suppressed.
+ */
+public final class RetryObjectStore extends ObjectStoreLayer {
+
+    private static final Logger log = LoggerFactory.getLogger(RetryObjectStore.class);
+
+    private final RetryPolicy policy;
+    private final Scheduler scheduler;
+    private final DoubleSupplier random;
+    private final Map<StoreCall, LongAdder> retries = new EnumMap<>(StoreCall.class);
+
+    public RetryObjectStore(ObjectStore next, RetryPolicy policy) {
+        this(next, policy, Scheduler.system(), () -> ThreadLocalRandom.current().nextDouble());
+    }
+
+    /** @param random uniform in [0, 1): scales each backoff ceiling (full jitter) */
+    public RetryObjectStore(ObjectStore next, RetryPolicy policy, Scheduler scheduler, DoubleSupplier random) {
+        super(next);
+        this.policy = policy;
+        this.scheduler = scheduler;
+        this.random = random;
+        for (StoreCall call : StoreCall.values()) {
+            retries.put(call, new LongAdder());
+        }
+    }
+
+    public RetryPolicy policy() {
+        return policy;
+    }
+
+    /** Retries started so far for this kind of call (attempts beyond the first). */
+    public long retries(StoreCall call) {
+        return retries.get(call).sum();
+    }
+
+    @Override
+    public CompletableFuture<ReadOutcome> get(String key, long offset, ByteBuffer into) {
+        int position = into.position();
+        // each attempt writes from the same place, whatever a failed attempt did to the position
+        return retrying(StoreCall.GET, key, () -> next.get(key, offset, into.position(position)));
+    }
+
+    @Override
+    public CompletableFuture<Void> put(String key, ByteBuffer data) {
+        int position = data.position();
+        return retrying(StoreCall.PUT, key, () -> next.put(key, data.position(position)));
+    }
+
+    @Override
+    public CompletableFuture<Void> delete(String key) {
+        return retrying(StoreCall.DELETE, key, () -> next.delete(key));
+    }
+
+    @Override
+    public CompletableFuture<Void> deleteObjects(List<String> keys) {
+        String what = keys.isEmpty() ? null : keys.getFirst() + " (+" + (keys.size() - 1) + ")";
+        return retrying(StoreCall.DELETE_BATCH, what, () -> next.deleteObjects(keys));
+    }
+
+    @Override
+    public CompletableFuture<ListPage> list(String prefix, String startAfter, String continuationToken, int maxKeys) {
+        return retrying(StoreCall.LIST, prefix, () -> next.list(prefix, startAfter, continuationToken, maxKeys));
+    }
+
+    private <T> CompletableFuture<T> retrying(StoreCall call, String key, Supplier<CompletableFuture<T>> attempt) {
+        Request<T> request = new Request<>(call, key, attempt, scheduler.nanoTime());
+        request.attempt();
+        return request.result;
+    }
+
+    /** One call's retry state: lives as long as the call. */
+    private final class Request<T> {
+        final StoreCall call;
+        final String key;
+        final Supplier<CompletableFuture<T>> attempt;
+        final long startNanos;
+        final CompletableFuture<T> result = new CompletableFuture<>();
+        int attempts;
+        StoreException first;
+
+        Request(StoreCall call, String key, Supplier<CompletableFuture<T>> attempt, long startNanos) {
+            this.call = call;
+            this.key = key;
+            this.attempt = attempt;
+            this.startNanos = startNanos;
+        }
+
+        void attempt() {
+            attempts++;
+            CompletableFuture<T> future;
+            try {
+                future = attempt.get();
+            } catch (RuntimeException e) {
+                future = CompletableFuture.failedFuture(e);
+            }
+            future.whenComplete((value, error) -> {
+                if (error == null) {
+                    result.complete(value);
+                } else {
+                    failed(unwrap(error));
+                }
+            });
+        }
+
+        void failed(Throwable error) {
+            if (!(error instanceof StoreException e) || !e.retryable()) {
+                result.completeExceptionally(attempts == 1 || first == null ? error : giveUp(error, "failed"));
+                return;
+            }
+            if (first == null) {
+                first = e;
+            }
+            if (attempts >= policy.maxAttempts()) {
+                result.completeExceptionally(giveUp(e, "gave up"));
+                return;
+            }
+            long backoff = (long) (random.getAsDouble() * policy.backoffCeilingNanos(attempts));
+            long elapsed = scheduler.nanoTime() - startNanos;
+            if (elapsed + backoff > policy.maxTotal().toNanos()) {
+                result.completeExceptionally(giveUp(e, "gave up (time limit " + policy.maxTotal() + ")"));
+                return;
+            }
+            log.warn("{} {}: attempt {} of {} failed ({}: {}), retrying in {} ms", call, key, attempts,
+                    policy.maxAttempts(), e.kind(), e.getMessage(), backoff / 1_000_000);
+            retries.get(call).increment();
+            scheduler.schedule(backoff, this::attempt);
+        }
+
+        StoreException giveUp(Throwable last, String what) {
+            StoreException.Kind kind = last instanceof StoreException e ? e.kind() : StoreException.Kind.CLIENT_ERROR;
+            int status = last instanceof StoreException e ? e.httpStatus() : 0;
+            double seconds = (scheduler.nanoTime() - startNanos) / 1e9;
+            String message = "%s %s: %s after %d attempts in %.3f s; first error: %s".formatted(call, key, what,
+                    attempts, seconds, first.getMessage());
+            if (last != first) {
+                message += "; last error: " + last.getMessage();
+            }
+            StoreException error = new StoreException(kind, call.name(), key, status, message, first);
+            if (last != first) {
+                error.addSuppressed(last);
+            }
+            return error;
+        }
+    }
+
+    private static Throwable unwrap(Throwable error) {
+        while ((error instanceof CompletionException || error instanceof ExecutionException)
+                && error.getCause() != null) {
+            error = error.getCause();
+        }
+        return error;
+    }
+}
