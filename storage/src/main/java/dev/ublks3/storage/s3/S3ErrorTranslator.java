@@ -1,0 +1,144 @@
+package dev.ublks3.storage.s3;
+
+import dev.ublks3.storage.StoreException;
+import dev.ublks3.storage.StoreException.Kind;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.crt.CrtRuntimeException;
+
+/** Turns whatever the SDK or the CRT threw into a {@link StoreException} with a one-line message naming the fix. */
+final class S3ErrorTranslator {
+
+    private static final Set<String> CREDENTIAL_CODES = Set.of("AccessDenied", "InvalidAccessKeyId",
+            "SignatureDoesNotMatch", "ExpiredToken", "InvalidToken", "TokenRefreshRequired", "AllAccessDisabled");
+
+    private final S3Config config;
+
+    S3ErrorTranslator(S3Config config) {
+        this.config = config;
+    }
+
+    StoreException translate(Throwable error, String operation, String key) {
+        Throwable e = unwrap(error);
+        // our own failures (e.g. a short body seen by the transformer) come back wrapped by the SDK
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof StoreException store) {
+                return store;
+            }
+        }
+        if (e instanceof AwsServiceException service) {
+            return fromService(service, operation, key);
+        }
+        return fromClient(e, operation, key);
+    }
+
+    static Throwable unwrap(Throwable error) {
+        Throwable e = error;
+        while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) {
+            e = e.getCause();
+        }
+        return e;
+    }
+
+    /** The S3 error code of a service error, or null (e.g. a bare 404 from a HEAD). */
+    static String errorCode(AwsServiceException e) {
+        return e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+    }
+
+    StoreException noSuchBucket(String operation, String key, int status, Throwable cause) {
+        return new StoreException(Kind.NO_SUCH_BUCKET, operation, key, status,
+                "bucket '" + config.bucket() + "' does not exist at " + config.describeEndpoint()
+                        + ": create it or fix --bucket", cause);
+    }
+
+    private StoreException fromService(AwsServiceException e, String operation, String key) {
+        int status = e.statusCode();
+        String code = errorCode(e);
+        String what = operation + (key == null ? "" : " " + key) + " at " + config.describeEndpoint();
+        String detail = (code == null ? "" : code + ", ") + "HTTP " + status;
+        if ("NoSuchBucket".equals(code)) {
+            return noSuchBucket(operation, key, status, e);
+        }
+        if (status == 401 || status == 403 || (code != null && CREDENTIAL_CODES.contains(code))) {
+            return new StoreException(Kind.ACCESS_DENIED, operation, key, status,
+                    what + " was refused (" + detail + ") with credentials from " + config.credentials().describe()
+                            + ": check the access key, the secret and the bucket policy", e);
+        }
+        if ("SlowDown".equals(code) || "RequestLimitExceeded".equals(code) || status == 429) {
+            return new StoreException(Kind.THROTTLED, operation, key, status,
+                    what + " was throttled (" + detail + ")", e);
+        }
+        if (status >= 500) {
+            return new StoreException(Kind.SERVER_ERROR, operation, key, status,
+                    what + " failed on the server (" + detail + "): " + oneLine(e.getMessage()), e);
+        }
+        if ("InvalidRange".equals(code) || status == 416) {
+            return new StoreException(Kind.CORRUPT, operation, key, status,
+                    what + " asked for bytes past the end of the object (" + detail + ")", e);
+        }
+        if (status == 408 || "RequestTimeout".equals(code)) {
+            return new StoreException(Kind.TIMEOUT, operation, key, status, what + " timed out (" + detail + ")", e);
+        }
+        return new StoreException(Kind.CLIENT_ERROR, operation, key, status,
+                what + " failed (" + detail + "): " + oneLine(e.getMessage()), e);
+    }
+
+    private StoreException fromClient(Throwable e, String operation, String key) {
+        String names = causeNames(e).toUpperCase(Locale.ROOT);
+        String where = config.describeEndpoint();
+        String what = operation + (key == null ? "" : " " + key);
+        if (names.contains("CONNECTION_REFUSED")) {
+            return new StoreException(Kind.CONNECTION, operation, key, 0,
+                    "cannot connect to " + where + " (connection refused): is the server running, is --endpoint right?",
+                    e);
+        }
+        if (names.contains("DNS") || names.contains("HOST_NOT_FOUND") || names.contains("UNKNOWNHOSTEXCEPTION")) {
+            return new StoreException(Kind.CONNECTION, operation, key, 0,
+                    "cannot resolve the host of " + where + ": check --endpoint or --region", e);
+        }
+        if (names.contains("TIMEOUT") || names.contains("TIMED_OUT")) {
+            return new StoreException(Kind.TIMEOUT, operation, key, 0,
+                    what + " at " + where + " timed out: " + oneLine(e.getMessage()), e);
+        }
+        if (names.contains("CHECKSUM")) {
+            return new StoreException(Kind.CORRUPT, operation, key, 0,
+                    what + " at " + where + " failed its checksum: " + oneLine(e.getMessage()), e);
+        }
+        if (names.contains("CREDENTIAL")) {
+            return new StoreException(Kind.ACCESS_DENIED, operation, key, 0,
+                    "no usable credentials from " + config.credentials().describe() + ": "
+                            + oneLine(e.getMessage()), e);
+        }
+        if (names.contains("SOCKET") || names.contains("CONNECTION") || names.contains("RESET")
+                || names.contains("BROKEN_PIPE") || names.contains("CLOSED") || names.contains("IOEXCEPTION")) {
+            return new StoreException(Kind.CONNECTION, operation, key, 0,
+                    what + " at " + where + " lost its connection: " + oneLine(e.getMessage()), e);
+        }
+        return new StoreException(Kind.CLIENT_ERROR, operation, key, 0,
+                what + " at " + where + " failed: " + oneLine(String.valueOf(e)), e);
+    }
+
+    /** Class names, CRT error names and messages along the cause chain, for matching. */
+    private static String causeNames(Throwable e) {
+        StringBuilder names = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            names.append(t.getClass().getSimpleName()).append(' ');
+            if (t instanceof CrtRuntimeException crt && crt.errorName != null) {
+                names.append(crt.errorName).append(' ');
+            }
+            names.append(t.getMessage()).append(' ');
+        }
+        // "Connection refused" (JDK) and AWS_IO_SOCKET_CONNECTION_REFUSED (CRT) match the same way
+        return names.toString().replace(' ', '_');
+    }
+
+    static String oneLine(String message) {
+        if (message == null) {
+            return "no message";
+        }
+        return message.replaceAll("\\s*[\\r\\n]+\\s*", " ").strip();
+    }
+}

@@ -1,0 +1,271 @@
+package dev.ublks3.storage.s3;
+
+import dev.ublks3.storage.ObjectStore;
+import dev.ublks3.storage.StoreException;
+import dev.ublks3.storage.StoreException.Kind;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.async.AsyncRequestBody;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3AsyncClient;
+import software.amazon.awssdk.services.s3.S3CrtAsyncClientBuilder;
+import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
+import software.amazon.awssdk.services.s3.model.ChecksumMode;
+import software.amazon.awssdk.services.s3.model.Delete;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
+import software.amazon.awssdk.services.s3.model.S3Error;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * The {@link ObjectStore} on S3 (or an S3-compatible server) through aws-sdk-java-v2's CRT-based async client.
+ *
+ * <ul>
+ *   <li>Every GET carries an explicit {@code Range: bytes=a-b}: the CRT turns an unranged GET into a HEAD plus
+ *       ranged GETs and reports a missing key as a bare 404. HTTP 404 (NoSuchKey or no code) reads as
+ *       {@link ReadOutcome#ABSENT}; NoSuchBucket is an error.</li>
+ *   <li>The body is copied straight into the caller's buffer; a body of the wrong length fails CORRUPT.</li>
+ *   <li>PUTs stay single requests up to 32 MiB (the CRT's multipart threshold and part size are set above that) and
+ *       carry a CRC32C checksum, which the server verifies. GETs ask for checksum validation, but S3 returns a
+ *       whole-object checksum only for whole-object GETs, never for a byte range, so ranged GETs rely on TLS/TCP.</li>
+ *   <li>At most {@link S3Config#maxInFlight()} requests are handed to the CRT at once; more wait in a queue.</li>
+ *   <li>No SDK type appears in this class's public API; every failure is a {@link StoreException}.</li>
+ * </ul>
+ */
+public final class S3ObjectStore implements ObjectStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(S3ObjectStore.class);
+
+    /** The largest object this store PUTs as one request; the multipart threshold sits above it. */
+    public static final long MAX_SINGLE_PUT = 32L << 20;
+    private static final long MULTIPART_THRESHOLD = 2 * MAX_SINGLE_PUT;
+
+    private final S3Config config;
+    private final S3AsyncClient client;
+    private final InFlightLimit limit;
+    private final S3ErrorTranslator errors;
+
+    private S3ObjectStore(S3Config config, S3AsyncClient client) {
+        this.config = config;
+        this.client = client;
+        this.limit = new InFlightLimit(config.maxInFlight());
+        this.errors = new S3ErrorTranslator(config);
+    }
+
+    /** Builds the CRT client for {@code config}. Sends no request: a wrong bucket or key shows on the first call. */
+    public static S3ObjectStore open(S3Config config) {
+        S3CrtAsyncClientBuilder builder = S3AsyncClient.crtBuilder()
+                .region(Region.of(config.region()))
+                .credentialsProvider(credentialsProvider(config.credentials()))
+                .forcePathStyle(config.pathStyle())
+                .maxConcurrency(config.maxConnections())
+                .thresholdInBytes(MULTIPART_THRESHOLD)
+                .minimumPartSizeInBytes(MULTIPART_THRESHOLD)
+                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_SUPPORTED)
+                .responseChecksumValidation(ResponseChecksumValidation.WHEN_SUPPORTED)
+                .retryConfiguration(retry -> retry.numRetries(config.crtRetries()))
+                .httpConfiguration(http -> http.connectionTimeout(config.connectTimeout()));
+        if (config.endpoint() != null) {
+            builder.endpointOverride(config.endpoint());
+        }
+        return new S3ObjectStore(config, builder.build());
+    }
+
+    public S3Config config() {
+        return config;
+    }
+
+    @Override
+    public CompletableFuture<ReadOutcome> get(String key, long offset, ByteBuffer into) {
+        int length = into.remaining();
+        if (offset < 0) {
+            return CompletableFuture.failedFuture(new StoreException(Kind.CLIENT_ERROR, "GET", key,
+                    "GET " + key + " at a negative offset " + offset));
+        }
+        if (length == 0) {
+            return head(key);
+        }
+        String range = "bytes=" + offset + "-" + (offset + length - 1);
+        IntoBufferTransformer transformer = new IntoBufferTransformer(key, into);
+        return call("GET", key, () -> client.getObject(request -> request.bucket(config.bucket()).key(key)
+                        .range(range).checksumMode(ChecksumMode.ENABLED), transformer),
+                read -> {
+                    into.position(into.position() + read);
+                    return ReadOutcome.FOUND;
+                },
+                this::absentOnNotFound);
+    }
+
+    private CompletableFuture<ReadOutcome> head(String key) {
+        return call("HEAD", key, () -> client.headObject(request -> request.bucket(config.bucket()).key(key)),
+                response -> ReadOutcome.FOUND, this::absentOnNotFound);
+    }
+
+    /** A 404 without NoSuchBucket means the key is missing; anything else stays an error. */
+    private ReadOutcome absentOnNotFound(Throwable error, String key) {
+        if (S3ErrorTranslator.unwrap(error) instanceof AwsServiceException service && service.statusCode() == 404
+                && !"NoSuchBucket".equals(S3ErrorTranslator.errorCode(service))) {
+            return ReadOutcome.ABSENT;
+        }
+        return null;
+    }
+
+    @Override
+    public CompletableFuture<Void> put(String key, ByteBuffer data) {
+        long length = data.remaining();
+        if (length > MAX_SINGLE_PUT) {
+            return CompletableFuture.failedFuture(new StoreException(Kind.CLIENT_ERROR, "PUT", key,
+                    "PUT " + key + " of " + length + " bytes: objects are at most " + MAX_SINGLE_PUT + " bytes"));
+        }
+        // no copy: the caller keeps the buffer untouched until the future completes
+        ByteBuffer body = data.duplicate();
+        return call("PUT", key, () -> client.putObject(request -> request.bucket(config.bucket()).key(key)
+                        .contentLength(length).checksumAlgorithm(ChecksumAlgorithm.CRC32_C),
+                AsyncRequestBody.fromRemainingByteBufferUnsafe(body)), response -> null, null);
+    }
+
+    @Override
+    public CompletableFuture<Void> delete(String key) {
+        return call("DELETE", key, () -> client.deleteObject(request -> request.bucket(config.bucket()).key(key)),
+                response -> null, null);
+    }
+
+    @Override
+    public CompletableFuture<Void> deleteObjects(List<String> keys) {
+        if (keys.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        if (keys.size() > MAX_DELETE_KEYS) {
+            return CompletableFuture.failedFuture(new StoreException(Kind.CLIENT_ERROR, "DELETE", null,
+                    "DeleteObjects takes at most " + MAX_DELETE_KEYS + " keys, got " + keys.size()));
+        }
+        List<ObjectIdentifier> ids = keys.stream().map(k -> ObjectIdentifier.builder().key(k).build()).toList();
+        Delete delete = Delete.builder().objects(ids).quiet(true).build();
+        String first = keys.getFirst();
+        return call("DELETE", first, () -> client.deleteObjects(request -> request.bucket(config.bucket())
+                        .delete(delete).checksumAlgorithm(ChecksumAlgorithm.CRC32_C)),
+                response -> {
+                    List<S3Error> failed = response.errors().stream()
+                            .filter(e -> !"NoSuchKey".equals(e.code())).toList();
+                    if (!failed.isEmpty()) {
+                        throw perKeyFailure(failed, keys.size());
+                    }
+                    return null;
+                }, null);
+    }
+
+    private StoreException perKeyFailure(List<S3Error> failed, int asked) {
+        S3Error firstError = failed.getFirst();
+        String code = firstError.code();
+        if ("NoSuchBucket".equals(code)) {
+            return errors.noSuchBucket("DELETE", firstError.key(), 404, null);
+        }
+        Kind kind = switch (code == null ? "" : code) {
+            case "AccessDenied" -> Kind.ACCESS_DENIED;
+            case "SlowDown" -> Kind.THROTTLED;
+            case "InternalError", "ServiceUnavailable" -> Kind.SERVER_ERROR;
+            default -> Kind.CLIENT_ERROR;
+        };
+        List<String> shown = new ArrayList<>();
+        for (S3Error e : failed.subList(0, Math.min(3, failed.size()))) {
+            shown.add(e.key() + " (" + e.code() + ": " + S3ErrorTranslator.oneLine(e.message()) + ")");
+        }
+        return new StoreException(kind, "DELETE", firstError.key(), 200,
+                "DeleteObjects at " + config.describeEndpoint() + " failed for " + failed.size() + " of " + asked
+                        + " keys: " + String.join(", ", shown) + (failed.size() > 3 ? ", ..." : ""), null);
+    }
+
+    @Override
+    public CompletableFuture<ListPage> list(String prefix, String startAfter, String continuationToken, int maxKeys) {
+        if (maxKeys < 1) {
+            return CompletableFuture.failedFuture(new StoreException(Kind.CLIENT_ERROR, "LIST", prefix,
+                    "maxKeys must be at least 1, got " + maxKeys));
+        }
+        ListObjectsV2Request.Builder request = ListObjectsV2Request.builder().bucket(config.bucket())
+                .maxKeys(Math.min(maxKeys, 1000));
+        if (prefix != null) {
+            request.prefix(prefix);
+        }
+        if (startAfter != null) {
+            request.startAfter(startAfter);
+        }
+        if (continuationToken != null) {
+            request.continuationToken(continuationToken);
+        }
+        ListObjectsV2Request built = request.build();
+        return call("LIST", prefix, () -> client.listObjectsV2(built), response -> {
+            List<String> keys = response.contents().stream().map(S3Object::key).toList();
+            boolean truncated = Boolean.TRUE.equals(response.isTruncated());
+            String next = truncated ? response.nextContinuationToken() : null;
+            if (truncated && next == null) {
+                throw new StoreException(Kind.SERVER_ERROR, "LIST", prefix, 200,
+                        "LIST " + prefix + " at " + config.describeEndpoint()
+                                + " was truncated but gave no continuation token", null);
+            }
+            return new ListPage(keys, next);
+        }, null);
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+
+    /** What to return instead of failing, or null to fail; gets the raw error and the key. */
+    private interface Recovery<T> {
+        T recover(Throwable error, String key);
+    }
+
+    /**
+     * Runs one SDK call under the in-flight limit, maps its response, and translates its failure. The mapping may
+     * throw a StoreException to fail the call.
+     */
+    private <R, T> CompletableFuture<T> call(String operation, String key, Supplier<CompletableFuture<R>> sdkCall,
+                                             Function<R, T> onResponse, Recovery<T> recovery) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        limit.submit(sdkCall).whenComplete((response, error) -> {
+            if (error == null) {
+                try {
+                    result.complete(onResponse.apply(response));
+                } catch (RuntimeException e) {
+                    result.completeExceptionally(errors.translate(e, operation, key));
+                }
+                return;
+            }
+            if (recovery != null) {
+                T recovered = recovery.recover(error, key);
+                if (recovered != null) {
+                    result.complete(recovered);
+                    return;
+                }
+            }
+            StoreException failure = errors.translate(error, operation, key);
+            LOG.debug("{} {} failed: {}", operation, key, failure.getMessage());
+            result.completeExceptionally(failure);
+        });
+        return result;
+    }
+
+    private static AwsCredentialsProvider credentialsProvider(S3Credentials credentials) {
+        return switch (credentials) {
+            case S3Credentials.DefaultChain d -> DefaultCredentialsProvider.builder().build();
+            case S3Credentials.Profile p -> ProfileCredentialsProvider.create(p.name());
+            case S3Credentials.Keys k -> StaticCredentialsProvider.create(
+                    AwsBasicCredentials.create(k.accessKeyId(), k.secretAccessKey()));
+        };
+    }
+}

@@ -1,0 +1,57 @@
+package dev.ublks3.storage.testing;
+
+import dev.ublks3.storage.local.LocalS3Server;
+import dev.ublks3.storage.s3.S3Config;
+import dev.ublks3.storage.s3.S3ObjectStore;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One in-memory S3Proxy on 127.0.0.1 per test JVM, shared by every test class (starting it costs about a second),
+ * and a fresh bucket per test. Other modules reach it through storage's test-jar.
+ */
+public final class LocalS3Fixture {
+
+    private static final AtomicInteger BUCKETS = new AtomicInteger();
+    private static volatile LocalS3Server server;
+
+    private LocalS3Fixture() {
+    }
+
+    /** The shared server, started on first use and stopped when the JVM exits. */
+    public static LocalS3Server server() {
+        LocalS3Server s = server;
+        if (s == null) {
+            synchronized (LocalS3Fixture.class) {
+                s = server;
+                if (s == null) {
+                    s = LocalS3Server.inMemory();
+                    LocalS3Server started = s;
+                    Runtime.getRuntime().addShutdownHook(new Thread(started::close, "local-s3-stop"));
+                    server = s;
+                }
+            }
+        }
+        return s;
+    }
+
+    /** Creates a bucket no other test uses, named after {@code hint}. */
+    public static String newBucket(String hint) {
+        String name = (hint.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "-") + "-"
+                + BUCKETS.incrementAndGet());
+        name = name.length() > 63 ? name.substring(name.length() - 63) : name;
+        name = name.replaceAll("^-+", "b");
+        server().createBucket(name);
+        return name;
+    }
+
+    /** Client settings for {@code bucket} on the shared server. */
+    public static S3Config config(String bucket) {
+        return server().clientConfig(bucket);
+    }
+
+    /** A CRT client store on a fresh bucket. */
+    public static S3ObjectStore newStore(String hint) {
+        return S3ObjectStore.open(config(newBucket(hint)));
+    }
+}
