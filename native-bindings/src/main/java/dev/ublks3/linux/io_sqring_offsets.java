@@ -1,0 +1,102 @@
+package dev.ublks3.linux;
+
+import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
+import static java.lang.foreign.ValueLayout.*;
+
+import java.lang.foreign.*;
+import java.util.Objects;
+
+/**
+ * {@code struct io_sqring_offsets} from {@code <linux/io_uring.h>}, in jextract's shape: {@link #layout()}, byte offsets
+ * ({@code field$OFFSET}) and static accessors {@code field(segment)} / {@code field(segment, value)}.
+ * The {@code field$at(segment, base, ...)} variants address a struct at byte offset {@code base} of a
+ * larger segment (an array, or the command area of an SQE) without slicing.
+ * Offsets into the SQ ring mapping, filled by {@code io_uring_setup}.
+ */
+public final class io_sqring_offsets {
+    private io_sqring_offsets() {}
+
+    private static final GroupLayout $LAYOUT = MemoryLayout.structLayout(
+        JAVA_INT.withName("head"),
+        JAVA_INT.withName("tail"),
+        JAVA_INT.withName("ring_mask"),
+        JAVA_INT.withName("ring_entries"),
+        JAVA_INT.withName("flags"),
+        JAVA_INT.withName("dropped"),
+        JAVA_INT.withName("array"),
+        JAVA_INT.withName("resv1"),
+        JAVA_LONG.withName("resv2")).withName("io_sqring_offsets");
+
+    /** The layout of the struct. */
+    public static final GroupLayout layout() { return $LAYOUT; }
+
+    /** Size of the struct in bytes. */
+    public static long sizeof() { return $LAYOUT.byteSize(); }
+
+    /** A zeroed struct from {@code allocator}. */
+    public static MemorySegment allocate(SegmentAllocator allocator) { return allocator.allocate($LAYOUT); }
+
+    private static final ValueLayout.OfInt head$LAYOUT = (ValueLayout.OfInt) $LAYOUT.select(groupElement("head"));
+    public static final long head$OFFSET = $LAYOUT.byteOffset(groupElement("head"));
+    public static int head(MemorySegment s) { return s.get(head$LAYOUT, head$OFFSET); }
+    public static void head(MemorySegment s, int v) { s.set(head$LAYOUT, head$OFFSET, v); }
+    public static int head$at(MemorySegment s, long base) { return s.get(head$LAYOUT, base + head$OFFSET); }
+    public static void head$at(MemorySegment s, long base, int v) { s.set(head$LAYOUT, base + head$OFFSET, v); }
+
+    private static final ValueLayout.OfInt tail$LAYOUT = (ValueLayout.OfInt) $LAYOUT.select(groupElement("tail"));
+    public static final long tail$OFFSET = $LAYOUT.byteOffset(groupElement("tail"));
+    public static int tail(MemorySegment s) { return s.get(tail$LAYOUT, tail$OFFSET); }
+    public static void tail(MemorySegment s, int v) { s.set(tail$LAYOUT, tail$OFFSET, v); }
+    public static int tail$at(MemorySegment s, long base) { return s.get(tail$LAYOUT, base + tail$OFFSET); }
+    public static void tail$at(MemorySegment s, long base, int v) { s.set(tail$LAYOUT, base + tail$OFFSET, v); }
+
+    private static final ValueLayout.OfInt ring_mask$LAYOUT = (ValueLayout.OfInt) $LAYOUT.select(groupElement("ring_mask"));
+    public static final long ring_mask$OFFSET = $LAYOUT.byteOffset(groupElement("ring_mask"));
+    public static int ring_mask(MemorySegment s) { return s.get(ring_mask$LAYOUT, ring_mask$OFFSET); }
+    public static void ring_mask(MemorySegment s, int v) { s.set(ring_mask$LAYOUT, ring_mask$OFFSET, v); }
+    public static int ring_mask$at(MemorySegment s, long base) { return s.get(ring_mask$LAYOUT, base + ring_mask$OFFSET); }
+    public static void ring_mask$at(MemorySegment s, long base, int v) { s.set(ring_mask$LAYOUT, base + ring_mask$OFFSET, v); }
+
+    private static final ValueLayout.OfInt ring_entries$LAYOUT = (ValueLayout.OfInt) $LAYOUT.select(groupElement("ring_entries"));
+    public static final long ring_entries$OFFSET = $LAYOUT.byteOffset(groupElement("ring_entries"));
+    public static int ring_entries(MemorySegment s) { return s.get(ring_entries$LAYOUT, ring_entries$OFFSET); }
+    public static void ring_entries(MemorySegment s, int v) { s.set(ring_entries$LAYOUT, ring_entries$OFFSET, v); }
+    public static int ring_entries$at(MemorySegment s, long base) { return s.get(ring_entries$LAYOUT, base + ring_entries$OFFSET); }
+    public static void ring_entries$at(MemorySegment s, long base, int v) { s.set(ring_entries$LAYOUT, base + ring_entries$OFFSET, v); }
+
+    private static final ValueLayout.OfInt flags$LAYOUT = (ValueLayout.OfInt) $LAYOUT.select(groupElement("flags"));
+    public static final long flags$OFFSET = $LAYOUT.byteOffset(groupElement("flags"));
+    public static int flags(MemorySegment s) { return s.get(flags$LAYOUT, flags$OFFSET); }
+    public static void flags(MemorySegment s, int v) { s.set(flags$LAYOUT, flags$OFFSET, v); }
+    public static int flags$at(MemorySegment s, long base) { return s.get(flags$LAYOUT, base + flags$OFFSET); }
+    public static void flags$at(MemorySegment s, long base, int v) { s.set(flags$LAYOUT, base + flags$OFFSET, v); }
+
+    private static final ValueLayout.OfInt dropped$LAYOUT = (ValueLayout.OfInt) $LAYOUT.select(groupElement("dropped"));
+    public static final long dropped$OFFSET = $LAYOUT.byteOffset(groupElement("dropped"));
+    public static int dropped(MemorySegment s) { return s.get(dropped$LAYOUT, dropped$OFFSET); }
+    public static void dropped(MemorySegment s, int v) { s.set(dropped$LAYOUT, dropped$OFFSET, v); }
+    public static int dropped$at(MemorySegment s, long base) { return s.get(dropped$LAYOUT, base + dropped$OFFSET); }
+    public static void dropped$at(MemorySegment s, long base, int v) { s.set(dropped$LAYOUT, base + dropped$OFFSET, v); }
+
+    private static final ValueLayout.OfInt array$LAYOUT = (ValueLayout.OfInt) $LAYOUT.select(groupElement("array"));
+    public static final long array$OFFSET = $LAYOUT.byteOffset(groupElement("array"));
+    public static int array(MemorySegment s) { return s.get(array$LAYOUT, array$OFFSET); }
+    public static void array(MemorySegment s, int v) { s.set(array$LAYOUT, array$OFFSET, v); }
+    public static int array$at(MemorySegment s, long base) { return s.get(array$LAYOUT, base + array$OFFSET); }
+    public static void array$at(MemorySegment s, long base, int v) { s.set(array$LAYOUT, base + array$OFFSET, v); }
+
+    private static final ValueLayout.OfInt resv1$LAYOUT = (ValueLayout.OfInt) $LAYOUT.select(groupElement("resv1"));
+    public static final long resv1$OFFSET = $LAYOUT.byteOffset(groupElement("resv1"));
+    public static int resv1(MemorySegment s) { return s.get(resv1$LAYOUT, resv1$OFFSET); }
+    public static void resv1(MemorySegment s, int v) { s.set(resv1$LAYOUT, resv1$OFFSET, v); }
+    public static int resv1$at(MemorySegment s, long base) { return s.get(resv1$LAYOUT, base + resv1$OFFSET); }
+    public static void resv1$at(MemorySegment s, long base, int v) { s.set(resv1$LAYOUT, base + resv1$OFFSET, v); }
+
+    private static final ValueLayout.OfLong resv2$LAYOUT = (ValueLayout.OfLong) $LAYOUT.select(groupElement("resv2"));
+    public static final long resv2$OFFSET = $LAYOUT.byteOffset(groupElement("resv2"));
+    public static long resv2(MemorySegment s) { return s.get(resv2$LAYOUT, resv2$OFFSET); }
+    public static void resv2(MemorySegment s, long v) { s.set(resv2$LAYOUT, resv2$OFFSET, v); }
+    public static long resv2$at(MemorySegment s, long base) { return s.get(resv2$LAYOUT, base + resv2$OFFSET); }
+    public static void resv2$at(MemorySegment s, long base, long v) { s.set(resv2$LAYOUT, base + resv2$OFFSET, v); }
+
+}
