@@ -38,7 +38,11 @@ public final class RetryObjectStore extends ObjectStoreLayer {
     private final Map<StoreCall, LongAdder> retries = new EnumMap<>(StoreCall.class);
 
     public RetryObjectStore(ObjectStore next, RetryPolicy policy) {
-        this(next, policy, Scheduler.system(), () -> ThreadLocalRandom.current().nextDouble());
+        this(next, policy, Scheduler.system());
+    }
+
+    public RetryObjectStore(ObjectStore next, RetryPolicy policy, Scheduler scheduler) {
+        this(next, policy, scheduler, () -> ThreadLocalRandom.current().nextDouble());
     }
 
     /** @param random uniform in [0, 1): scales each backoff ceiling (full jitter) */

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.PriorityQueue;
 
 /** A scheduler whose time moves only when a test says so: backoffs and delays cost no real time. */
-final class ManualScheduler implements Scheduler {
+public final class ManualScheduler implements Scheduler {
 
     private record Task(long dueNanos, long sequence, Runnable action) {}
 
@@ -34,7 +34,7 @@ final class ManualScheduler implements Scheduler {
     }
 
     /** Moves time forward, running each task that falls due at its due time, in order. */
-    void advance(Duration by) {
+    public void advance(Duration by) {
         long until;
         synchronized (this) {
             until = now + by.toNanos();
@@ -55,7 +55,7 @@ final class ManualScheduler implements Scheduler {
     }
 
     /** Runs everything pending, however far in the future. */
-    void runAll() {
+    public void runAll() {
         while (true) {
             Task task;
             synchronized (this) {
@@ -69,12 +69,12 @@ final class ManualScheduler implements Scheduler {
         }
     }
 
-    synchronized int pending() {
+    public synchronized int pending() {
         return tasks.size();
     }
 
     /** Every delay asked for, in order (including non-positive ones run at once). */
-    synchronized List<Long> delays() {
+    public synchronized List<Long> delays() {
         return List.copyOf(delays);
     }
 }

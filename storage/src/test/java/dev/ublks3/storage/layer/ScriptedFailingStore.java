@@ -12,25 +12,25 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /** A test layer that fails the next calls with scripted error kinds, then passes through; it counts every call. */
-final class ScriptedFailingStore extends ObjectStoreLayer {
+public final class ScriptedFailingStore extends ObjectStoreLayer {
 
     private final Deque<StoreException.Kind> script = new ArrayDeque<>();
     private final AtomicInteger calls = new AtomicInteger();
     private int failures;
 
-    ScriptedFailingStore(ObjectStore next) {
+    public ScriptedFailingStore(ObjectStore next) {
         super(next);
     }
 
     /** The next {@code times} calls (of any type) fail with {@code kind}. */
-    synchronized ScriptedFailingStore failNext(int times, StoreException.Kind kind) {
+    public synchronized ScriptedFailingStore failNext(int times, StoreException.Kind kind) {
         for (int i = 0; i < times; i++) {
             script.add(kind);
         }
         return this;
     }
 
-    int calls() {
+    public int calls() {
         return calls.get();
     }
 
