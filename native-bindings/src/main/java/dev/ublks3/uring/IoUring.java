@@ -292,6 +292,7 @@ public final class IoUring implements AutoCloseable {
 
     /** Submits, then blocks until at least {@code n} completions are ready; returns how many SQEs were submitted. */
     public int submitAndWait(int n) throws ErrnoException {
+        n = Math.min(n, cqEntries); // more can never be in the ring at once; the rest wait in the overflow backlog
         int submitted = 0;
         for (;;) {
             int toSubmit = publish();
@@ -310,8 +311,11 @@ public final class IoUring implements AutoCloseable {
     /**
      * Submits what is pending, then waits until at least {@code n} completions are ready or {@code timeout} has
      * passed. Returns the number of completions ready (fewer than {@code n} after a timeout); reap them next.
+     * {@code n} is capped at the CQ size: more never fit in the ring at once (the kernel keeps the rest until
+     * {@link #reap} makes room).
      */
     public int waitCompletions(int n, Duration timeout) throws ErrnoException {
+        n = Math.min(n, cqEntries);
         long deadline = System.nanoTime() + timeout.toNanos();
         for (;;) {
             int toSubmit = publish();
