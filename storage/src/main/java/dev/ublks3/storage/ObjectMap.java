@@ -1,0 +1,454 @@
+package dev.ublks3.storage;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
+
+/**
+ * The block device view of a bucket, byte-compatible with nbdkit's S3 plugin: object {@code n} (bytes
+ * {@code n*objectSize ..}) is the key {@code key + "/" + "%016x".formatted(n)}, a missing object reads as zeros.
+ *
+ * <ul>
+ *   <li>A request is split at object boundaries and the parts run concurrently: one ranged GET per object read,
+ *       one PUT per whole object written, GET + patch + PUT (read-modify-write) per partial object.</li>
+ *   <li>Mutations of one object (write, read-modify-write, delete) run one after another in the order they were
+ *       issued, chained on a per-object tail future that is dropped when the object goes idle; different objects
+ *       proceed concurrently. A read waits for the mutations issued before it on its object (read-your-writes).</li>
+ *   <li>Trim deletes only whole objects inside the range, found by a scoped LIST (prefix {@code key/}, start-after
+ *       the key before the first block) that stops past the last block, and deleted with DeleteObjects in batches
+ *       of at most 1000. Only keys of exactly 16 lower-case hex digits are touched. The deletion is ordered with
+ *       the objects' other mutations through a range barrier: it waits for the mutations queued on objects of the
+ *       range before it, and mutations or reads of the range issued after it wait for it.</li>
+ *   <li>Zero writes zeros into the partial objects at the ends (a missing one stays missing: it already reads as
+ *       zeros) and deletes the whole objects like trim.</li>
+ *   <li>All-zero objects written by {@link #write} are stored as written, like nbdkit (no zero detection).</li>
+ *   <li>Opening sends no request and keeps no per-object state: a 50 TiB device costs nothing until used.</li>
+ * </ul>
+ */
+public final class ObjectMap implements BlockDevice {
+
+    public static final int MIN_OBJECT_SIZE = 4096;
+    public static final int MAX_OBJECT_SIZE = 32 << 20;
+    private static final int LIST_PAGE = 1000;
+    private static final int HEX_DIGITS = 16;
+    private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+
+    private final ObjectStore store;
+    private final String key;
+    private final String prefix;
+    private final long size;
+    private final int objectSize;
+    private final int shift;
+    private final long mask;
+    /** The last queued mutation per object, present only while the object has mutations queued or running. */
+    private final ConcurrentHashMap<Long, CompletableFuture<Void>> tails = new ConcurrentHashMap<>();
+    /** Trims and zeroes of whole objects in progress: a mutation or read in their range waits for them. */
+    private final Set<RangeBarrier> ranges = ConcurrentHashMap.newKeySet();
+    /**
+     * Taken to register a mutation (its tail, or a range barrier) and collect what it must wait for, so that every
+     * wait points at something registered earlier: the waits form no cycle.
+     */
+    private final Object registration = new Object();
+    private final LongAdder readModifyWrites = new LongAdder();
+
+    /**
+     * @param store      the bucket
+     * @param key        the key prefix, used exactly as given (nbdkit's {@code key=}); objects are {@code key/NNN..}
+     * @param size       the device size in bytes, a multiple of {@code objectSize}
+     * @param objectSize a power of two from 4 KiB to 32 MiB
+     * @throws IllegalArgumentException with a one-line message naming the bad value
+     */
+    public ObjectMap(ObjectStore store, String key, long size, int objectSize) {
+        validate(key, size, objectSize);
+        this.store = Objects.requireNonNull(store, "store");
+        this.key = key;
+        this.prefix = key + "/";
+        this.size = size;
+        this.objectSize = objectSize;
+        this.shift = Integer.numberOfTrailingZeros(objectSize);
+        this.mask = objectSize - 1L;
+    }
+
+    /** Checks a device geometry without opening anything; throws IllegalArgumentException naming the problem. */
+    public static void validate(String key, long size, int objectSize) {
+        if (key == null || key.isEmpty()) {
+            throw new IllegalArgumentException("key is empty: give the key prefix of the device's objects");
+        }
+        if (objectSize < MIN_OBJECT_SIZE || objectSize > MAX_OBJECT_SIZE || Integer.bitCount(objectSize) != 1) {
+            throw new IllegalArgumentException("object-size " + objectSize
+                    + " must be a power of two from 4K (4096) to 32M (33554432) bytes");
+        }
+        if (size <= 0) {
+            throw new IllegalArgumentException("size " + size + " must be greater than 0");
+        }
+        if (size % objectSize != 0) {
+            long down = size - size % objectSize;
+            throw new IllegalArgumentException("size " + size + " is not a multiple of object-size " + objectSize
+                    + ": use " + (down > 0 ? down + " or " : "") + (down + objectSize));
+        }
+    }
+
+    /** The object key of block {@code blockNo}: {@code key/%016x}. */
+    public String objectKey(long blockNo) {
+        return prefix + String.format("%016x", blockNo);
+    }
+
+    public String key() {
+        return key;
+    }
+
+    public ObjectStore store() {
+        return store;
+    }
+
+    @Override
+    public long size() {
+        return size;
+    }
+
+    @Override
+    public int objectSize() {
+        return objectSize;
+    }
+
+    /** Partial-object writes and zeroes so far: each costs a GET of the whole object before its PUT. */
+    public long readModifyWriteCycles() {
+        return readModifyWrites.sum();
+    }
+
+    // ---- read ----
+
+    @Override
+    public CompletableFuture<Void> read(long offset, ByteBuffer into) {
+        int length = into.remaining();
+        IllegalArgumentException bad = checkRange("read", offset, length);
+        if (bad != null) {
+            return CompletableFuture.failedFuture(bad);
+        }
+        int base = into.position();
+        List<CompletableFuture<Void>> parts = new ArrayList<>();
+        for (int done = 0; done < length; ) {
+            long position = offset + done;
+            long block = position >>> shift;
+            int inObject = (int) (position & mask);
+            int n = Math.min(objectSize - inObject, length - done);
+            parts.add(readPart(block, inObject, into.slice(base + done, n)));
+            done += n;
+        }
+        return allOf(parts).thenRun(() -> into.position(base + length));
+    }
+
+    private CompletableFuture<Void> readPart(long block, int inObject, ByteBuffer slice) {
+        Supplier<CompletableFuture<Void>> get = () -> store.get(objectKey(block), inObject, slice.duplicate())
+                .thenAccept(outcome -> {
+                    if (outcome == ObjectStore.ReadOutcome.ABSENT) {
+                        fillZeros(slice);
+                    }
+                });
+        List<CompletableFuture<Void>> before = new ArrayList<>(1);
+        CompletableFuture<Void> tail = tails.get(block);
+        if (tail != null) {
+            before.add(tail);
+        }
+        addRangesCovering(block, block, before);
+        return after(before, get);
+    }
+
+    // ---- write ----
+
+    /** Every write is a PUT completed before the future completes, so {@code fua} changes nothing. */
+    @Override
+    public CompletableFuture<Void> write(long offset, ByteBuffer from, boolean fua) {
+        int length = from.remaining();
+        IllegalArgumentException bad = checkRange("write", offset, length);
+        if (bad != null) {
+            return CompletableFuture.failedFuture(bad);
+        }
+        int base = from.position();
+        List<CompletableFuture<Void>> parts = new ArrayList<>();
+        for (int done = 0; done < length; ) {
+            long position = offset + done;
+            long block = position >>> shift;
+            int inObject = (int) (position & mask);
+            int n = Math.min(objectSize - inObject, length - done);
+            ByteBuffer part = from.slice(base + done, n);
+            if (n == objectSize) {
+                parts.add(mutate(block, () -> store.put(objectKey(block), part)));
+            } else {
+                parts.add(mutate(block, () -> readModifyWrite(block, inObject, part, n)));
+            }
+            done += n;
+        }
+        return allOf(parts);
+    }
+
+    /** GETs the whole object (or zeros), patches {@code n} bytes at {@code inObject} with {@code data} (null: zeros), PUTs it. */
+    private CompletableFuture<Void> readModifyWrite(long block, int inObject, ByteBuffer data, int n) {
+        readModifyWrites.increment();
+        String objectKey = objectKey(block);
+        ByteBuffer whole = ByteBuffer.allocate(objectSize);
+        return store.get(objectKey, 0, whole.duplicate()).thenCompose(outcome -> {
+            if (data == null) {
+                if (outcome == ObjectStore.ReadOutcome.ABSENT) {
+                    return DONE; // a missing object already reads as zeros
+                }
+                fillZeros(whole.slice(inObject, n));
+            } else {
+                whole.put(inObject, data.duplicate(), 0, n);
+            }
+            return store.put(objectKey, whole);
+        });
+    }
+
+    // ---- trim and zero ----
+
+    @Override
+    public CompletableFuture<Void> trim(long offset, long length) {
+        IllegalArgumentException bad = checkRange("trim", offset, length);
+        if (bad != null) {
+            return CompletableFuture.failedFuture(bad);
+        }
+        long firstWhole = (offset + mask) >>> shift;
+        long endWhole = (offset + length) >>> shift;
+        return firstWhole < endWhole ? deleteWholeObjects(firstWhole, endWhole - 1) : DONE;
+    }
+
+    @Override
+    public CompletableFuture<Void> zero(long offset, long length) {
+        IllegalArgumentException bad = checkRange("zero", offset, length);
+        if (bad != null) {
+            return CompletableFuture.failedFuture(bad);
+        }
+        if (length == 0) {
+            return DONE;
+        }
+        long end = offset + length;
+        long firstWhole = (offset + mask) >>> shift;
+        long endWhole = end >>> shift;
+        List<CompletableFuture<Void>> parts = new ArrayList<>();
+        if (firstWhole >= endWhole) {
+            long firstBlock = offset >>> shift;
+            long lastBlock = (end - 1) >>> shift;
+            if (firstBlock == lastBlock) {
+                parts.add(zeroPart(firstBlock, (int) (offset & mask), (int) length));
+            } else {
+                parts.add(zeroPart(firstBlock, (int) (offset & mask), objectSize - (int) (offset & mask)));
+                parts.add(zeroPart(lastBlock, 0, (int) (end & mask)));
+            }
+        } else {
+            if ((offset & mask) != 0) {
+                parts.add(zeroPart(offset >>> shift, (int) (offset & mask), objectSize - (int) (offset & mask)));
+            }
+            if ((end & mask) != 0) {
+                parts.add(zeroPart(end >>> shift, 0, (int) (end & mask)));
+            }
+            parts.add(deleteWholeObjects(firstWhole, endWhole - 1));
+        }
+        return allOf(parts);
+    }
+
+    private CompletableFuture<Void> zeroPart(long block, int inObject, int n) {
+        return mutate(block, () -> readModifyWrite(block, inObject, null, n));
+    }
+
+    /**
+     * Deletes the stored objects of blocks {@code first..last}: scoped LIST pages, one DeleteObjects per page. It
+     * first waits for the mutations already queued on those blocks; mutations and reads issued after it wait for
+     * it (a range barrier, so nothing per object of the range is kept).
+     */
+    private CompletableFuture<Void> deleteWholeObjects(long first, long last) {
+        RangeBarrier barrier = new RangeBarrier(first, last, new CompletableFuture<>());
+        List<CompletableFuture<Void>> before = new ArrayList<>();
+        synchronized (registration) {
+            // tails holds only objects with mutations in flight: this loop is bounded by the work in flight
+            tails.forEach((block, tail) -> {
+                if (block >= first && block <= last) {
+                    before.add(tail);
+                }
+            });
+            addRangesCovering(first, last, before);
+            ranges.add(barrier);
+        }
+        String startAfter = first == 0 ? null : objectKey(first - 1);
+        CompletableFuture<Void> result = after(before, () -> deletePage(startAfter, null, first, last,
+                objectKey(last)));
+        result.whenComplete((ignored, error) -> {
+            ranges.remove(barrier);
+            barrier.done().complete(null);
+        });
+        return result;
+    }
+
+    private CompletableFuture<Void> deletePage(String startAfter, String token, long first, long last,
+                                               String lastKey) {
+        return store.list(prefix, startAfter, token, LIST_PAGE).thenCompose(page -> {
+            List<String> keys = new ArrayList<>();
+            boolean past = false;
+            for (String objectKey : page.keys()) {
+                if (KeyOrder.compare(objectKey, lastKey) > 0) {
+                    past = true;
+                    break;
+                }
+                long block = blockOf(objectKey);
+                if (block >= first && block <= last) {
+                    keys.add(objectKey);
+                }
+            }
+            CompletableFuture<Void> deletion = keys.isEmpty() ? DONE : call(() -> store.deleteObjects(keys));
+            if (past || page.isLast()) {
+                return deletion;
+            }
+            // the next page is listed while this one is deleted: the token does not depend on the deletion
+            CompletableFuture<Void> rest = deletePage(startAfter, page.nextContinuationToken(), first, last, lastKey);
+            return allOf(List.of(deletion, rest));
+        });
+    }
+
+    /** The block number of a key {@code key/} + 16 lower-case hex digits, or -1 for any other key. */
+    private long blockOf(String objectKey) {
+        if (objectKey.length() != prefix.length() + HEX_DIGITS || !objectKey.startsWith(prefix)) {
+            return -1;
+        }
+        for (int i = prefix.length(); i < objectKey.length(); i++) {
+            char c = objectKey.charAt(i);
+            if (!(c >= '0' && c <= '9') && !(c >= 'a' && c <= 'f')) {
+                return -1;
+            }
+        }
+        return Long.parseUnsignedLong(objectKey, prefix.length(), objectKey.length(), 16);
+    }
+
+    // ---- flush ----
+
+    /** Every write is a PUT, so a completed write is stored; this also waits for mutations already running. */
+    @Override
+    public CompletableFuture<Void> flush() {
+        List<CompletableFuture<Void>> inFlight = new ArrayList<>(tails.values());
+        ranges.forEach(range -> inFlight.add(range.done()));
+        return CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new));
+    }
+
+    @Override
+    public void close() {
+        store.close();
+    }
+
+    // ---- ordering ----
+
+    /**
+     * Runs {@code mutation} after every mutation queued before it on {@code block}. The tail always completes
+     * normally (a failed mutation reports to its own caller and does not stop the ones after it).
+     */
+    private CompletableFuture<Void> mutate(long block, Supplier<CompletableFuture<Void>> mutation) {
+        CompletableFuture<Void> tail = new CompletableFuture<>();
+        List<CompletableFuture<Void>> before = new ArrayList<>(1);
+        synchronized (registration) {
+            CompletableFuture<Void> previous = tails.put(block, tail);
+            if (previous != null) {
+                before.add(previous);
+            }
+            addRangesCovering(block, block, before);
+        }
+        CompletableFuture<Void> result = after(before, mutation);
+        result.whenComplete((ignored, error) -> {
+            tails.remove(block, tail);
+            tail.complete(null);
+        });
+        return result;
+    }
+
+    /** A trim or zero of whole objects {@code first..last}; {@code done} always completes normally. */
+    private record RangeBarrier(long first, long last, CompletableFuture<Void> done) {
+    }
+
+    private void addRangesCovering(long first, long last, List<CompletableFuture<Void>> into) {
+        for (RangeBarrier range : ranges) {
+            if (range.first() <= last && range.last() >= first) {
+                into.add(range.done());
+            }
+        }
+    }
+
+    /** Runs {@code next} once everything in {@code before} has completed (they all complete normally). */
+    private static CompletableFuture<Void> after(List<CompletableFuture<Void>> before,
+                                                 Supplier<CompletableFuture<Void>> next) {
+        return switch (before.size()) {
+            case 0 -> call(next);
+            case 1 -> before.getFirst().thenCompose(ignored -> call(next));
+            default -> CompletableFuture.allOf(before.toArray(CompletableFuture[]::new))
+                    .thenCompose(ignored -> call(next));
+        };
+    }
+
+    private static CompletableFuture<Void> call(Supplier<CompletableFuture<Void>> supplier) {
+        try {
+            return supplier.get();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /**
+     * Completes when every part has completed (so no part still writes into a caller's buffer), failing with the
+     * first part's error, unwrapped.
+     */
+    private static CompletableFuture<Void> allOf(List<CompletableFuture<Void>> parts) {
+        if (parts.size() == 1) {
+            return parts.getFirst();
+        }
+        CompletableFuture<Void> result = new CompletableFuture<>();
+        AtomicReference<Throwable> firstError = new AtomicReference<>();
+        for (CompletableFuture<Void> part : parts) {
+            part.whenComplete((ignored, error) -> {
+                if (error != null) {
+                    firstError.compareAndSet(null, unwrap(error));
+                }
+            });
+        }
+        CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).whenComplete((ignored, error) -> {
+            Throwable first = firstError.get();
+            if (first == null && error != null) {
+                first = unwrap(error);
+            }
+            if (first != null) {
+                result.completeExceptionally(first);
+            } else {
+                result.complete(null);
+            }
+        });
+        return result;
+    }
+
+    private static Throwable unwrap(Throwable error) {
+        Throwable e = error;
+        while (e instanceof CompletionException && e.getCause() != null) {
+            e = e.getCause();
+        }
+        return e;
+    }
+
+    private IllegalArgumentException checkRange(String operation, long offset, long length) {
+        if (offset < 0 || length < 0 || offset > size || length > size - offset) {
+            return new IllegalArgumentException(operation + " of " + length + " bytes at offset " + offset
+                    + " is outside the device (size " + size + ")");
+        }
+        return null;
+    }
+
+    private static final byte[] ZEROS = new byte[64 << 10];
+
+    private static void fillZeros(ByteBuffer buffer) {
+        ByteBuffer target = buffer.duplicate();
+        while (target.hasRemaining()) {
+            target.put(ZEROS, 0, Math.min(ZEROS.length, target.remaining()));
+        }
+    }
+}

@@ -1,0 +1,398 @@
+package dev.ublks3.storage;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ublks3.storage.ObjectStore.ReadOutcome;
+import dev.ublks3.storage.testing.CountingObjectStore;
+import dev.ublks3.storage.testing.GatedObjectStore;
+import dev.ublks3.storage.testing.LocalS3Fixture;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+
+/** The object map on a real S3 server (S3Proxy on 127.0.0.1 through the CRT client), checked against a byte array. */
+class ObjectMapTest {
+
+    private static final int OS = 4096;
+    private static final String KEY = "vol";
+
+    private ObjectStore s3;
+    private CountingObjectStore counting;
+
+    @BeforeEach
+    void open(TestInfo test) {
+        s3 = LocalS3Fixture.newStore(test.getTestMethod().orElseThrow().getName());
+        counting = new CountingObjectStore(s3);
+    }
+
+    @AfterEach
+    void close() {
+        s3.close();
+    }
+
+    private ObjectMap map(long objects) {
+        return new ObjectMap(counting, KEY, objects * OS, OS);
+    }
+
+    private static byte[] random(Random random, int n) {
+        byte[] b = new byte[n];
+        random.nextBytes(b);
+        return b;
+    }
+
+    private static byte[] read(ObjectMap map, long offset, int length) {
+        ByteBuffer into = ByteBuffer.allocate(length);
+        Arrays.fill(into.array(), (byte) 0x55); // holes must be zeroed, not left as they were
+        map.read(offset, into).join();
+        assertEquals(length, into.position(), "read advances the buffer's position");
+        return into.array();
+    }
+
+    private List<String> keysInBucket() {
+        List<String> keys = new ArrayList<>();
+        String token = null;
+        do {
+            ObjectStore.ListPage page = s3.list("", null, token, 1000).join();
+            keys.addAll(page.keys());
+            token = page.nextContinuationToken();
+        } while (token != null);
+        return keys;
+    }
+
+    private static String objectKey(long n) {
+        return KEY + "/" + String.format("%016x", n);
+    }
+
+    private static List<String> objectKeys(long... blocks) {
+        return LongStream.of(blocks).mapToObj(ObjectMapTest::objectKey).toList();
+    }
+
+    @Test
+    void holesReadAsZerosWithoutWriting() {
+        ObjectMap map = map(8);
+        assertArrayEquals(new byte[3 * OS + 100], read(map, OS - 50, 3 * OS + 100));
+        assertEquals(0, counting.puts.get());
+        assertEquals(5, counting.gets.get(), "one ranged GET per object touched (objects 0..4)");
+    }
+
+    @Test
+    void alignedWritesArePlainPutsWithoutReadModifyWrite() {
+        ObjectMap map = map(8);
+        byte[] data = random(new Random(1), 2 * OS);
+        map.write(OS, ByteBuffer.wrap(data), false).join();
+        assertEquals(0, map.readModifyWriteCycles());
+        assertEquals(0, counting.gets.get());
+        assertEquals(2, counting.puts.get());
+        assertEquals(objectKeys(1, 2), keysInBucket());
+        assertArrayEquals(data, read(map, OS, 2 * OS));
+    }
+
+    @Test
+    void unalignedWritesAcrossObjectBoundariesReadModifyWriteOnlyTheEnds() {
+        ObjectMap map = map(8);
+        byte[] model = new byte[8 * OS];
+        byte[] data = random(new Random(2), 2 * OS + 200);
+        map.write(OS - 100, ByteBuffer.wrap(data), true).join();
+        System.arraycopy(data, 0, model, OS - 100, data.length);
+        assertEquals(2, map.readModifyWriteCycles(), "the two partial objects at the ends");
+        assertEquals(objectKeys(0, 1, 2, 3), keysInBucket());
+        assertArrayEquals(model, read(map, 0, 8 * OS));
+
+        byte[] small = random(new Random(3), 10);
+        map.write(OS + 7, ByteBuffer.wrap(small), false).join();
+        System.arraycopy(small, 0, model, OS + 7, small.length);
+        assertArrayEquals(model, read(map, 0, 8 * OS));
+        // each stored object is whole
+        ByteBuffer whole = ByteBuffer.allocate(OS);
+        assertEquals(ReadOutcome.FOUND, s3.get(objectKey(0), 0, whole).join());
+        assertArrayEquals(Arrays.copyOfRange(model, 0, OS), whole.array());
+    }
+
+    @Test
+    void writeLeavesTheCallersPositionAndReadAdvancesIt() {
+        ObjectMap map = map(4);
+        ByteBuffer from = ByteBuffer.wrap(random(new Random(4), OS + 16));
+        from.position(16);
+        map.write(0, from, false).join();
+        assertEquals(16, from.position());
+        ByteBuffer into = ByteBuffer.allocate(OS + 8);
+        into.position(8);
+        map.read(0, into).join();
+        assertEquals(OS + 8, into.position());
+        assertArrayEquals(Arrays.copyOfRange(from.array(), 16, 16 + OS), Arrays.copyOfRange(into.array(), 8, OS + 8));
+    }
+
+    /**
+     * On memory: S3Proxy's filesystem-like backends fold "a/b//x" into "a/b/x" (real S3 does not), and cannot hold
+     * "vol" and "vol/..." at once.
+     */
+    @Test
+    void theKeyIsUsedExactlyAsGiven() {
+        MemoryObjectStore memory = new MemoryObjectStore();
+        ObjectMap map = new ObjectMap(memory, "a/b/", 4L * OS, OS);
+        map.write(3L * OS, ByteBuffer.allocate(OS), false).join();
+        assertEquals(List.of("a/b//0000000000000003"), memory.keys());
+        assertEquals("a/b//0000000000000003", map.objectKey(3));
+        assertEquals("x/00000000ffffffff", new ObjectMap(counting, "x", 1L << 44, 4096).objectKey(0xffffffffL));
+    }
+
+    @Test
+    void aReadWaitsForWritesIssuedBeforeIt() {
+        ObjectMap map = map(4);
+        byte[] data = random(new Random(5), OS + 300);
+        CompletableFuture<Void> write = map.write(OS / 2, ByteBuffer.wrap(data), false);
+        ByteBuffer into = ByteBuffer.allocate(data.length);
+        CompletableFuture<Void> read = map.read(OS / 2, into);
+        write.join();
+        read.join();
+        assertArrayEquals(data, into.array());
+    }
+
+    @Test
+    void concurrentOverlappingWritesFromOneIssuerMatchTheSequentialModelWithFixedSeed() {
+        concurrentOverlappingWrites(42L);
+    }
+
+    @Test
+    void concurrentOverlappingWritesFromOneIssuerMatchTheSequentialModelWithRandomSeed() {
+        long seed = Long.getLong("ublks3.test.seed", System.nanoTime());
+        System.out.println("ObjectMapTest concurrent overlapping writes seed = " + seed
+                + " (rerun with -Dublks3.test.seed=" + seed + ")");
+        concurrentOverlappingWrites(seed);
+    }
+
+    /** Hundreds of writes in flight at once over 8 objects; per-object order is issue order, so the model is exact. */
+    private void concurrentOverlappingWrites(long seed) {
+        Random random = new Random(seed);
+        int objects = 8;
+        ObjectMap map = map(objects);
+        byte[] model = new byte[objects * OS];
+        List<CompletableFuture<Void>> inFlight = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            int length = 1 + random.nextInt(random.nextBoolean() ? 512 : 3 * OS);
+            int offset = random.nextInt(model.length - length + 1);
+            if (random.nextInt(4) == 0) {
+                offset &= ~(OS - 1);
+                length = Math.min(model.length - offset, OS * (1 + random.nextInt(2)));
+            }
+            byte[] data = random(random, length);
+            System.arraycopy(data, 0, model, offset, length);
+            inFlight.add(map.write(offset, ByteBuffer.wrap(data), false));
+            if (random.nextInt(20) == 0) {
+                int zeroLength = 1 + random.nextInt(2 * OS);
+                int zeroOffset = random.nextInt(model.length - zeroLength + 1);
+                Arrays.fill(model, zeroOffset, zeroOffset + zeroLength, (byte) 0);
+                inFlight.add(map.zero(zeroOffset, zeroLength));
+            }
+        }
+        CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).join();
+        assertArrayEquals(model, read(map, 0, model.length), "seed " + seed);
+    }
+
+    @Test
+    void concurrentWritersOnDisjointBytesOfSharedObjectsLoseNoUpdate() throws Exception {
+        long seed = Long.getLong("ublks3.test.seed", System.nanoTime());
+        System.out.println("ObjectMapTest disjoint writers seed = " + seed
+                + " (rerun with -Dublks3.test.seed=" + seed + ")");
+        int objects = 4;
+        int sector = 256;
+        int threads = 4;
+        ObjectMap map = map(objects);
+        byte[] model = new byte[objects * OS];
+        List<Thread> writers = new ArrayList<>();
+        List<CompletableFuture<Void>> all = java.util.Collections.synchronizedList(new ArrayList<>());
+        for (int t = 0; t < threads; t++) {
+            int owner = t;
+            Random random = new Random(seed + t);
+            writers.add(Thread.ofPlatform().start(() -> {
+                // each thread owns every threads-th sector, so all threads read-modify-write the same objects
+                for (int i = 0; i < 60; i++) {
+                    int s = owner + threads * random.nextInt(model.length / sector / threads);
+                    byte[] data = random(random, sector);
+                    synchronized (model) {
+                        System.arraycopy(data, 0, model, s * sector, sector);
+                    }
+                    all.add(map.write((long) s * sector, ByteBuffer.wrap(data), false));
+                }
+            }));
+        }
+        for (Thread writer : writers) {
+            writer.join();
+        }
+        CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
+        assertArrayEquals(model, read(map, 0, model.length), "seed " + seed);
+        assertEquals(threads * 60L, map.readModifyWriteCycles());
+    }
+
+    private ObjectMap filled(int objects, byte[] model) {
+        ObjectMap map = map(objects);
+        new Random(7).nextBytes(model);
+        map.write(0, ByteBuffer.wrap(model), false).join();
+        counting.reset();
+        return map;
+    }
+
+    @Test
+    void trimStartingAndEndingMidObjectDeletesOnlyTheWholeObjects() {
+        byte[] model = new byte[8 * OS];
+        ObjectMap map = filled(8, model);
+        map.trim(OS / 2, 5L * OS).join(); // [0.5, 5.5) objects: 1..4 whole
+        assertEquals(objectKeys(0, 5, 6, 7), keysInBucket());
+        Arrays.fill(model, OS, 5 * OS, (byte) 0);
+        assertArrayEquals(model, read(map, 0, model.length));
+        assertEquals(0, map.readModifyWriteCycles());
+        assertEquals(1, counting.deleteBatches.get());
+        assertEquals(4, counting.deletedKeys.get());
+        assertEquals(0, counting.puts.get(), "trim leaves partial objects alone");
+    }
+
+    @Test
+    void trimInsideOneObjectDoesNothing() {
+        byte[] model = new byte[4 * OS];
+        ObjectMap map = filled(4, model);
+        map.trim(OS + 1, OS - 2).join();
+        map.trim(0, OS - 1).join();
+        assertEquals(objectKeys(0, 1, 2, 3), keysInBucket());
+        assertEquals(0, counting.total());
+    }
+
+    @Test
+    void zeroStartingAndEndingMidObjectZeroesTheEndsAndDeletesTheMiddle() {
+        byte[] model = new byte[8 * OS];
+        ObjectMap map = filled(8, model);
+        map.zero(OS / 2, 5L * OS).join();
+        Arrays.fill(model, OS / 2, OS / 2 + 5 * OS, (byte) 0);
+        assertEquals(objectKeys(0, 5, 6, 7), keysInBucket());
+        assertArrayEquals(model, read(map, 0, model.length));
+        assertEquals(2, map.readModifyWriteCycles());
+    }
+
+    @Test
+    void zeroInsideOneObjectAndOfMissingObjects() {
+        byte[] model = new byte[4 * OS];
+        ObjectMap map = filled(4, model);
+        map.zero(OS + 10, 100).join();
+        Arrays.fill(model, OS + 10, OS + 110, (byte) 0);
+        assertArrayEquals(model, read(map, 0, model.length));
+
+        map.trim(2L * OS, 2L * OS).join();
+        counting.reset();
+        map.zero(2L * OS + 1, 2L * OS - 2).join(); // both ends partial, both objects missing
+        assertEquals(0, counting.puts.get(), "a missing object already reads as zeros");
+        assertEquals(objectKeys(0, 1), keysInBucket());
+    }
+
+    @Test
+    void trimFromBlockZeroToTheEndTouchesOnlyBlockKeys() {
+        byte[] model = new byte[4 * OS];
+        ObjectMap map = filled(4, model);
+        List<String> foreign = List.of("vol/size", "vol/00000000000000001", "vol/000000000000000G",
+                "vol/000000000000000A", "vol0/x", "vo");
+        for (String key : foreign) {
+            s3.put(key, ByteBuffer.allocate(1)).join();
+        }
+        map.trim(0, 4L * OS).join();
+        assertEquals(foreign.stream().sorted(KeyOrder.UTF8).toList(), keysInBucket());
+        assertArrayEquals(new byte[4 * OS], read(map, 0, 4 * OS));
+    }
+
+    @Test
+    void trimOfManyObjectsListsAndDeletesInBatchesOfAtMost1000() {
+        int objects = 2100;
+        ObjectMap map = map(objects + 10);
+        map.write(0, ByteBuffer.allocate(objects * OS), false).join();
+        assertEquals(0, map.readModifyWriteCycles());
+        counting.reset();
+        map.trim(5L * OS, (long) (objects - 10) * OS).join(); // deletes 5 .. 2094
+        assertEquals(3, counting.deleteBatches.get());
+        assertEquals(objects - 10, counting.deletedKeys.get());
+        assertTrue(counting.lists.get() <= 3, "lists: " + counting.lists.get());
+        assertEquals(objectKeys(0, 1, 2, 3, 4, 2095, 2096, 2097, 2098, 2099), keysInBucket());
+    }
+
+    @Test
+    void flushWaitsForWritesStillInFlight() {
+        GatedObjectStore gated = new GatedObjectStore(s3, false);
+        ObjectMap map = new ObjectMap(gated, KEY, 8L * OS, OS);
+        CompletableFuture<Void> whole = map.write(0, ByteBuffer.allocate(OS), false);
+        CompletableFuture<Void> partial = map.write(3L * OS + 5, ByteBuffer.allocate(10), false);
+        CompletableFuture<Void> flush = map.flush();
+        assertFalse(flush.isDone(), "flush must wait for the held PUTs");
+        gated.open();
+        flush.join();
+        assertTrue(whole.isDone() && partial.isDone());
+        assertEquals(objectKeys(0, 3), keysInBucket(), "everything before the flush is in the bucket");
+        assertTrue(map.flush().isDone(), "nothing in flight: flush completes at once");
+    }
+
+    @Test
+    void aRequestSpanningManyObjectsFansOutConcurrently() {
+        GatedObjectStore gated = new GatedObjectStore(s3, true);
+        CountingObjectStore outer = new CountingObjectStore(gated);
+        ObjectMap map = new ObjectMap(outer, KEY, 16L * OS, OS);
+        CompletableFuture<Void> write = map.write(0, ByteBuffer.allocate(16 * OS), false);
+        assertEquals(16, outer.maxInFlight(), "all 16 PUTs issued before any completed");
+        gated.open();
+        write.join();
+        gated.shut();
+        outer.reset();
+        CompletableFuture<Void> read = map.read(0, ByteBuffer.allocate(16 * OS));
+        assertEquals(16, outer.maxInFlight(), "all 16 GETs issued before any completed");
+        gated.open();
+        read.join();
+    }
+
+    @Test
+    void aFiftyTebibyteDeviceOpensWithNoRequest() {
+        long size = 50L << 40;
+        ObjectMap map = new ObjectMap(counting, KEY, size, 1 << 20);
+        assertEquals(0, counting.total(), "opening sends nothing");
+        map.flush().join();
+        assertEquals(0, counting.total());
+
+        byte[] data = random(new Random(8), 1 << 20);
+        map.write(size - (1 << 20), ByteBuffer.wrap(data), false).join();
+        ByteBuffer into = ByteBuffer.allocate(1 << 20);
+        map.read(size - (1 << 20), into).join();
+        assertArrayEquals(data, into.array());
+        assertEquals(List.of(KEY + "/" + String.format("%016x", (size >> 20) - 1)), keysInBucket());
+
+        counting.reset();
+        map.trim(0, size).join(); // the whole device: one LIST, one DeleteObjects, nothing per object
+        assertEquals(1, counting.lists.get());
+        assertEquals(1, counting.deleteBatches.get());
+        assertEquals(List.of(), keysInBucket());
+        counting.reset();
+        map.zero(4096, size - 8192).join();
+        assertTrue(counting.total() <= 3, "zero of 50 TiB: " + counting.total() + " calls");
+    }
+
+    @Test
+    void requestsOutsideTheDeviceFailWithAClearMessage() {
+        ObjectMap map = map(4);
+        for (CompletableFuture<Void> call : List.of(
+                map.read(4L * OS - 1, ByteBuffer.allocate(2)),
+                map.write(-1, ByteBuffer.allocate(1), false),
+                map.trim(0, 4L * OS + 1),
+                map.zero(Long.MAX_VALUE, 1))) {
+            CompletionException e = assertThrows(CompletionException.class, call::join);
+            IllegalArgumentException cause = assertInstanceOf(IllegalArgumentException.class, e.getCause());
+            assertTrue(cause.getMessage().contains("outside the device (size 16384)"), cause.getMessage());
+        }
+        assertEquals(0, counting.total());
+    }
+}
