@@ -1,0 +1,145 @@
+package dev.ublks3.storage;
+
+import dev.ublks3.storage.layer.DelayObjectStore;
+import dev.ublks3.storage.layer.RateObjectStore;
+import dev.ublks3.storage.layer.RetryObjectStore;
+import dev.ublks3.storage.layer.RetryPolicy;
+import dev.ublks3.storage.layer.Scheduler;
+import dev.ublks3.storage.layer.StatsBlockDevice;
+import dev.ublks3.storage.layer.StatsObjectStore;
+import dev.ublks3.storage.layer.StorageStats;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The one place where the storage layers are put together, bottom to top:
+ * <pre>
+ *   base store -> retry -> delay -> rate -> stats(store) -> ObjectMap -> stats(block) = {@link #device()}
+ * </pre>
+ * Delay and rate are left out when {@link Options#link()} simulates nothing. Stats sit above retry and the
+ * simulated link, so their latencies are what the object map waits for; retries are read from the retry layer.
+ *
+ * <pre>{@code
+ * try (StorageStack stack = StorageStack.open(s3, new StorageStack.Options("disk1", 1L << 40, 1 << 20)
+ *         .withLink(StorageStack.Link.of(Duration.ofMillis(20), 1_000_000)))) {
+ *     stack.device().write(0, data, false).join();
+ *     System.out.print(stack.stats().toText());
+ * }
+ * }</pre>
+ */
+public final class StorageStack implements AutoCloseable {
+
+    /**
+     * Cloud conditions to simulate on loopback: a latency per call and a bandwidth cap per direction
+     * (0 bytes/s: no cap). {@link #NONE} simulates nothing.
+     */
+    public record Link(Duration readDelay, Duration writeDelay, long readBytesPerSecond, long writeBytesPerSecond) {
+
+        public static final Link NONE = new Link(Duration.ZERO, Duration.ZERO, 0, 0);
+
+        public Link {
+            if (readDelay.isNegative() || writeDelay.isNegative()) {
+                throw new IllegalArgumentException("link: delays must not be negative");
+            }
+            if (readBytesPerSecond < 0 || writeBytesPerSecond < 0) {
+                throw new IllegalArgumentException("link: bytes per second must not be negative (0 = no cap)");
+            }
+        }
+
+        /** The same delay and cap both ways, e.g. {@code Link.of(Duration.ofMillis(20), 1_000_000)}. */
+        public static Link of(Duration delay, long bytesPerSecond) {
+            return new Link(delay, delay, bytesPerSecond, bytesPerSecond);
+        }
+
+        boolean delays() {
+            return !readDelay.isZero() || !writeDelay.isZero();
+        }
+
+        boolean caps() {
+            return readBytesPerSecond != 0 || writeBytesPerSecond != 0;
+        }
+    }
+
+    /**
+     * What to build: the device geometry (checked here, with the object map's messages), how to retry, what link
+     * to simulate, and the scheduler the retry/delay/rate layers wait on (tests pass a manual one; its clock also
+     * times the stats).
+     */
+    public record Options(String key, long size, int objectSize, RetryPolicy retry, Link link, Scheduler scheduler) {
+
+        public Options {
+            ObjectMap.validate(key, size, objectSize);
+            Objects.requireNonNull(retry, "retry");
+            Objects.requireNonNull(link, "link");
+            Objects.requireNonNull(scheduler, "scheduler");
+        }
+
+        /** Default retries, no simulated link, real time. */
+        public Options(String key, long size, int objectSize) {
+            this(key, size, objectSize, RetryPolicy.DEFAULT, Link.NONE, Scheduler.system());
+        }
+
+        public Options withRetry(RetryPolicy retry) {
+            return new Options(key, size, objectSize, retry, link, scheduler);
+        }
+
+        public Options withLink(Link link) {
+            return new Options(key, size, objectSize, retry, link, scheduler);
+        }
+
+        public Options withScheduler(Scheduler scheduler) {
+            return new Options(key, size, objectSize, retry, link, scheduler);
+        }
+    }
+
+    private final RetryObjectStore retry;
+    private final StatsObjectStore storeStats;
+    private final ObjectMap objectMap;
+    private final StatsBlockDevice device;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private StorageStack(ObjectStore base, Options options) {
+        Scheduler scheduler = options.scheduler();
+        Link link = options.link();
+        retry = new RetryObjectStore(base, options.retry(), scheduler);
+        ObjectStore store = retry;
+        if (link.delays()) {
+            store = new DelayObjectStore(store, link.readDelay(), link.writeDelay(), scheduler);
+        }
+        if (link.caps()) {
+            store = new RateObjectStore(store, link.readBytesPerSecond(), link.writeBytesPerSecond(), 0, scheduler);
+        }
+        storeStats = new StatsObjectStore(store, retry::retries, scheduler::nanoTime);
+        objectMap = new ObjectMap(storeStats, options.key(), options.size(), options.objectSize());
+        device = new StatsBlockDevice(objectMap, scheduler::nanoTime);
+    }
+
+    /** Builds the stack over {@code base}; opening sends no request. The stack owns {@code base} from now on. */
+    public static StorageStack open(ObjectStore base, Options options) {
+        return new StorageStack(Objects.requireNonNull(base, "base"), options);
+    }
+
+    /** The top of the stack: what the ublk target reads and writes. */
+    public BlockDevice device() {
+        return device;
+    }
+
+    /** The object map inside (for its key names and counters). */
+    public ObjectMap objectMap() {
+        return objectMap;
+    }
+
+    /** Every counter of the stack, now. */
+    public StorageStats stats() {
+        return StorageStats.of(device, storeStats, objectMap::readModifyWriteCycles);
+    }
+
+    /** Closes every layer down to the base store, once. Callers flush first. */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            device.close();
+        }
+    }
+}
