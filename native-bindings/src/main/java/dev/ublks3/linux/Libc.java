@@ -298,7 +298,21 @@ public final class Libc {
      * the result, or {@code -errno} on failure (the kernel's own convention). For hot loops that expect errors.
      */
     public static long rawSyscall(long number, long a1, long a2, long a3, long a4, long a5, long a6) {
-        MemorySegment state = STATE.get();
+        return rawSyscall(STATE.get(), number, a1, a2, a3, a4, a5, a6);
+    }
+
+    /** A call-state segment for {@link #rawSyscall(MemorySegment, long, long, long, long, long, long, long)}. */
+    public static MemorySegment newCallState(Arena arena) {
+        return arena.allocate(CALL_STATE);
+    }
+
+    /**
+     * {@link #rawSyscall(long, long, long, long, long, long, long)} with errno captured into the caller's
+     * {@code callState} (from {@link #newCallState}) instead of a per-thread one: for a hot loop owned by one thread.
+     */
+    public static long rawSyscall(MemorySegment callState, long number, long a1, long a2, long a3, long a4, long a5,
+            long a6) {
+        MemorySegment state = callState;
         long r;
         try {
             r = (long) SYSCALL.invokeExact(state, number, a1, a2, a3, a4, a5, a6);

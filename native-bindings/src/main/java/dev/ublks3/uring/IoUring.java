@@ -62,6 +62,7 @@ public final class IoUring implements AutoCloseable {
     private final int sqeSize, sqeShift, cqeShift;
     private final MemorySegment waitArg; // io_uring_getevents_arg, then the __kernel_timespec it points at
     private final long timespecOffset;
+    private final MemorySegment callState; // errno of io_uring_enter, without a ThreadLocal lookup per call
 
     private int sqeTail;      // next SQE to hand out; submit publishes it as the kernel's SQ tail
     private long cqeBase = -1; // the CQE being handed to a CompletionHandler, for bigCqe
@@ -108,6 +109,7 @@ public final class IoUring implements AutoCloseable {
         this.timespecOffset = (ARG_SIZE + 7) & ~7L;
         this.waitArg = arena.allocate(timespecOffset + __kernel_timespec.sizeof(), 8);
         io_uring_getevents_arg.ts(waitArg, waitArg.address() + timespecOffset);
+        this.callState = Libc.newCallState(arena);
     }
 
     private MemorySegment map(long length, int prot, int flags, long offset) throws ErrnoException {
@@ -337,7 +339,7 @@ public final class IoUring implements AutoCloseable {
     }
 
     private long enter(int toSubmit, int minComplete, int flags, long arg) {
-        return Libc.rawSyscall(__NR_io_uring_enter, fd, toSubmit, minComplete, flags, arg,
+        return Libc.rawSyscall(callState, __NR_io_uring_enter, fd, toSubmit, minComplete, flags, arg,
             (flags & IORING_ENTER_EXT_ARG) != 0 ? ARG_SIZE : 0);
     }
 
