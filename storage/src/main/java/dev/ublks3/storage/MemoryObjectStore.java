@@ -36,12 +36,28 @@ public final class MemoryObjectStore implements ObjectStore {
     };
 
     private final NavigableMap<String, byte[]> objects = new ConcurrentSkipListMap<>(UTF8_ORDER);
+    /** Non-null: the name of the bucket that does not exist, and every call fails like S3 would. */
+    private final String missingBucket;
     private volatile boolean closed;
+
+    /** An empty bucket. */
+    public MemoryObjectStore() {
+        this(null);
+    }
+
+    private MemoryObjectStore(String missingBucket) {
+        this.missingBucket = missingBucket;
+    }
+
+    /** A store whose bucket does not exist: every call fails with {@link StoreException.Kind#NO_SUCH_BUCKET}. */
+    public static MemoryObjectStore onMissingBucket(String bucket) {
+        return new MemoryObjectStore(bucket);
+    }
 
     @Override
     public CompletableFuture<ReadOutcome> get(String key, long offset, ByteBuffer into) {
-        if (closed) {
-            return closedFailure("GET", key);
+        if (closed || missingBucket != null) {
+            return unusable("GET", key);
         }
         byte[] object = objects.get(key);
         if (object == null) {
@@ -58,8 +74,8 @@ public final class MemoryObjectStore implements ObjectStore {
 
     @Override
     public CompletableFuture<Void> put(String key, ByteBuffer data) {
-        if (closed) {
-            return closedFailure("PUT", key);
+        if (closed || missingBucket != null) {
+            return unusable("PUT", key);
         }
         byte[] copy = new byte[data.remaining()];
         data.duplicate().get(copy);
@@ -69,8 +85,8 @@ public final class MemoryObjectStore implements ObjectStore {
 
     @Override
     public CompletableFuture<Void> delete(String key) {
-        if (closed) {
-            return closedFailure("DELETE", key);
+        if (closed || missingBucket != null) {
+            return unusable("DELETE", key);
         }
         objects.remove(key);
         return CompletableFuture.completedFuture(null);
@@ -78,8 +94,8 @@ public final class MemoryObjectStore implements ObjectStore {
 
     @Override
     public CompletableFuture<Void> deleteObjects(List<String> keys) {
-        if (closed) {
-            return closedFailure("DELETE", null);
+        if (closed || missingBucket != null) {
+            return unusable("DELETE", null);
         }
         if (keys.size() > MAX_DELETE_KEYS) {
             return CompletableFuture.failedFuture(new StoreException(StoreException.Kind.CLIENT_ERROR, "DELETE", null,
@@ -92,8 +108,8 @@ public final class MemoryObjectStore implements ObjectStore {
     /** The continuation token is the last key returned, Base64-encoded so callers treat it as opaque. */
     @Override
     public CompletableFuture<ListPage> list(String prefix, String startAfter, String continuationToken, int maxKeys) {
-        if (closed) {
-            return closedFailure("LIST", prefix);
+        if (closed || missingBucket != null) {
+            return unusable("LIST", prefix);
         }
         if (maxKeys < 1) {
             return CompletableFuture.failedFuture(new StoreException(StoreException.Kind.CLIENT_ERROR, "LIST", prefix,
@@ -147,7 +163,11 @@ public final class MemoryObjectStore implements ObjectStore {
         closed = true;
     }
 
-    private static <T> CompletableFuture<T> closedFailure(String operation, String key) {
+    private <T> CompletableFuture<T> unusable(String operation, String key) {
+        if (missingBucket != null) {
+            return CompletableFuture.failedFuture(new StoreException(StoreException.Kind.NO_SUCH_BUCKET, operation,
+                    key, 404, "bucket " + missingBucket + " does not exist (memory store)", null));
+        }
         return CompletableFuture.failedFuture(new StoreException(StoreException.Kind.CLIENT_ERROR, operation, key,
                 "the memory store is closed"));
     }

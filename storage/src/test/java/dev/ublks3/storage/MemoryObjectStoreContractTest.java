@@ -1,0 +1,15 @@
+package dev.ublks3.storage;
+
+/** The store contract in memory, so the fast tests' store behaves like S3 and the directory. */
+class MemoryObjectStoreContractTest extends ObjectStoreContractTest {
+
+    @Override
+    protected ObjectStore newStore() {
+        return new MemoryObjectStore();
+    }
+
+    @Override
+    protected ObjectStore storeOnMissingBucket() {
+        return MemoryObjectStore.onMissingBucket("no-such-bucket");
+    }
+}
