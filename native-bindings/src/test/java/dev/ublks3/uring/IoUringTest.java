@@ -125,6 +125,21 @@ class IoUringTest {
         }
     }
 
+    @Test
+    void readThroughARegisteredFixedFile() throws Exception {
+        Path file = dir.resolve("fixed");
+        Files.write(file, "fixed files".getBytes());
+        int fd = track(Libc.open(file.toString(), Libc.O_RDONLY | Libc.O_CLOEXEC));
+        MemorySegment buf = arena.allocate(64);
+        try (IoUring ring = IoUring.open(8, 0, IoUring.DEFAULT_OPTIONAL_FLAGS)) {
+            ring.registerFiles(-1, fd); // index 0 is an empty slot, index 1 the file
+            long sqe = ring.prepRead(1, buf, 64, 0, 4);
+            io_uring_sqe.flags$at(ring.sqes(), sqe, (byte) IOSQE_FIXED_FILE);
+            assertEquals(List.of(new Cqe(4, 11, 0)), await(ring, 1));
+            assertEquals("fixed files", new String(buf.asSlice(0, 11).toArray(JAVA_BYTE)));
+        }
+    }
+
     @ParameterizedTest(name = "optional flags {0}")
     @ValueSource(ints = {0, COOP, IoUring.DEFAULT_OPTIONAL_FLAGS})
     void manyRequestsInFlightAtOnce(int optional) throws Exception {
