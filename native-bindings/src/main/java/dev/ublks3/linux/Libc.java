@@ -61,6 +61,7 @@ public final class Libc {
     private static final ThreadLocal<MemorySegment> STATE =
         ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(SCRATCH_OFFSET + 8, 8));
 
+    @SuppressWarnings("restricted") // binding libc is the point of this class
     private static MethodHandle downcall(String name, FunctionDescriptor fd, Linker.Option... extra) {
         Linker.Option[] options = new Linker.Option[extra.length + 1];
         options[0] = Linker.Option.captureCallState("errno");
@@ -144,6 +145,7 @@ public final class Libc {
      * mmap(2) with a kernel-chosen address; returns a segment of {@code length} bytes with global scope. Give it a
      * lifetime with {@code reinterpret(length, arena, Libc::munmapQuietly)}.
      */
+    @SuppressWarnings("restricted")
     public static MemorySegment mmap(long length, int prot, int flags, int fd, long offset) throws ErrnoException {
         MemorySegment state = STATE.get();
         long address;

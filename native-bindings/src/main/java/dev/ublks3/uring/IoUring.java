@@ -112,6 +112,7 @@ public final class IoUring implements AutoCloseable {
         this.callState = Libc.newCallState(arena);
     }
 
+    @SuppressWarnings("restricted") // ties the kernel's mapping to the ring's arena: munmap on close
     private MemorySegment map(long length, int prot, int flags, long offset) throws ErrnoException {
         return Libc.mmap(length, prot, flags, fd, offset).reinterpret(arena, Libc::munmapQuietly);
     }
@@ -323,9 +324,14 @@ public final class IoUring implements AutoCloseable {
             int toSubmit = publish();
             int ready = ready();
             long left = deadline - System.nanoTime();
-            if ((ready >= n || left <= 0) && toSubmit == 0) return ready;
+            if (ready >= n && toSubmit == 0) return ready;
             if (ready >= n || left <= 0) {
-                submit();
+                // submit what is pending and, without waiting, let the kernel post deferred completions
+                long r;
+                do {
+                    r = enter(toSubmit, 0, IORING_ENTER_GETEVENTS, 0);
+                } while (r == -Errno.EINTR);
+                if (r < 0 && !busy(r)) throw new ErrnoException("io_uring_enter(submit " + toSubmit + ")", (int) -r);
                 return ready();
             }
             __kernel_timespec.tv_sec$at(waitArg, timespecOffset, left / 1_000_000_000L);
