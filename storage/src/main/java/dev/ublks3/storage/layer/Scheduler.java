@@ -1,6 +1,5 @@
 package dev.ublks3.storage.layer;
 
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -17,25 +16,12 @@ public interface Scheduler {
     void schedule(long delayNanos, Runnable task);
 
     /**
-     * Real time, with the JDK's shared delay thread handing tasks to the common pool
-     * ({@link CompletableFuture#delayedExecutor}): nothing to start or shut down.
+     * Real time on one shared daemon thread, started on first use and never shut down. Scheduled tasks only
+     * start a call or complete a future, so one thread keeps up. (Not {@code CompletableFuture.delayedExecutor}:
+     * on a 2-core machine its default pool is a new thread per task.)
      */
     static Scheduler system() {
-        return new Scheduler() {
-            @Override
-            public long nanoTime() {
-                return System.nanoTime();
-            }
-
-            @Override
-            public void schedule(long delayNanos, Runnable task) {
-                if (delayNanos <= 0) {
-                    task.run();
-                } else {
-                    CompletableFuture.delayedExecutor(delayNanos, TimeUnit.NANOSECONDS).execute(task);
-                }
-            }
-        };
+        return SharedScheduler.INSTANCE;
     }
 
     /** Real time on the given executor (its owner shuts it down). */

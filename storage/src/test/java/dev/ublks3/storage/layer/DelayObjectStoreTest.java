@@ -14,6 +14,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import org.junit.jupiter.api.Test;
 
 class DelayObjectStoreTest {
@@ -79,6 +81,21 @@ class DelayObjectStoreTest {
         real.put("k", ByteBuffer.allocate(1)).join();
         real.get("k", 0, ByteBuffer.allocate(1)).join();
         assertTrue(System.nanoTime() - start >= 40_000_000L);
+    }
+
+    @Test
+    void delaysRunOnAGivenExecutor() {
+        ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
+        try {
+            DelayObjectStore real = new DelayObjectStore(memory, Duration.ZERO, Duration.ofMillis(30),
+                    Scheduler.of(executor));
+            long start = System.nanoTime();
+            real.put("k", ByteBuffer.allocate(1)).join();
+            assertTrue(System.nanoTime() - start >= 30_000_000L);
+            assertEquals(List.of("k"), memory.keys());
+        } finally {
+            executor.shutdownNow();
+        }
     }
 
     @Test

@@ -216,6 +216,17 @@ class RetryObjectStoreTest {
     }
 
     @Test
+    void realTimeBackoffTakesAtLeastItsWaits() {
+        RetryPolicy policy = new RetryPolicy(3, Duration.ofMillis(10), Duration.ofMillis(100), Duration.ofSeconds(10));
+        RetryObjectStore store = new RetryObjectStore(failing, policy, Scheduler.system(), () -> 0.999);
+        failing.failNext(2, Kind.TIMEOUT);
+        long start = System.nanoTime();
+        store.put("k", bytes("x")).join();
+        assertTrue(System.nanoTime() - start >= 29_000_000L, "waits of 9.99 ms and 19.98 ms");
+        assertEquals(3, failing.calls());
+    }
+
+    @Test
     void policyNoneMeansOneAttempt() {
         RetryObjectStore store = retry(RetryPolicy.NONE, 0.5);
         failing.failNext(1, Kind.SERVER_ERROR);
