@@ -16,13 +16,17 @@ public interface BlockDevice extends AutoCloseable {
     /** Size of one object in bytes: the natural I/O unit (writes of whole aligned objects need no read). */
     int objectSize();
 
-    /** Reads {@code into.remaining()} bytes at {@code offset}; holes read as zeros. */
+    /**
+     * Reads {@code into.remaining()} bytes at {@code offset}; holes read as zeros. On success {@code into}'s position
+     * has advanced by the bytes read. The caller must not touch {@code into} until the future completes.
+     */
     CompletableFuture<Void> read(long offset, ByteBuffer into);
 
     /**
      * Writes {@code from.remaining()} bytes at {@code offset}. With {@code fua}, completes only once the data is
      * in the store (force unit access); without, it may complete earlier only if a layer caches writes, and then
-     * {@link #flush()} makes it durable.
+     * {@link #flush()} makes it durable. {@code from}'s position is left alone; the caller must not change its
+     * bytes until the future completes.
      */
     CompletableFuture<Void> write(long offset, ByteBuffer from, boolean fua);
 

@@ -24,11 +24,17 @@ public interface ObjectStore extends AutoCloseable {
      * from its position. Completes with {@link ReadOutcome#ABSENT} (and {@code into} untouched) when the object
      * does not exist; with {@link ReadOutcome#FOUND} when exactly that many bytes were read. A short object
      * (fewer bytes than asked) is a {@link StoreException.Kind#CORRUPT} error, never partial data.
+     * On FOUND, {@code into}'s position has advanced by the bytes read (like a channel read); on ABSENT or a
+     * failure it is unchanged (the bytes after it are unspecified on failure).
      * The caller must not touch {@code into} until the future completes.
      */
     CompletableFuture<ReadOutcome> get(String key, long offset, ByteBuffer into);
 
-    /** PUT of the whole object: {@code data.remaining()} bytes from its position. Replaces any previous object. */
+    /**
+     * PUT of the whole object: {@code data.remaining()} bytes from its position. Replaces any previous object.
+     * {@code data}'s position is left alone. The caller must not change the bytes until the future completes
+     * (an implementation may send them without copying).
+     */
     CompletableFuture<Void> put(String key, ByteBuffer data);
 
     /** Deletes one object; deleting a missing object succeeds. */

@@ -7,6 +7,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.regex.Pattern;
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
 import org.gaul.s3proxy.blobstore.BlobStore;
@@ -28,6 +29,8 @@ public final class LocalS3Server implements AutoCloseable {
 
     /** Above the largest object (32 MiB), so a CRT PUT's aws-chunked body is never refused. */
     private static final int V4_MAX_CHUNK_SIZE = 64 << 20;
+
+    private static final Pattern VALID_BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
 
     private final S3Proxy proxy;
     private final BlobStore blobStore;
@@ -94,6 +97,10 @@ public final class LocalS3Server implements AutoCloseable {
 
     /** Creates the bucket; an existing one is kept with its objects. */
     public void createBucket(String name) {
+        if (!VALID_BUCKET.matcher(name).matches()) {
+            throw new IllegalArgumentException("bucket name '" + name + "' is not valid for S3: 3 to 63 lower-case "
+                    + "letters, digits, dots and hyphens, starting and ending with a letter or digit");
+        }
         if (!blobStore.containerExists(name)) {
             blobStore.createContainer(name);
         }
