@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>When it gives up, the error names the attempts made and carries the first error's message (the one that
  * started the trouble; later ones are often just its echo), with the first error as cause and the last one
- * suppressed.
+ * suppressed. An error after a single attempt (nothing retried) surfaces as it came.
  */
 public final class RetryObjectStore extends ObjectStoreLayer {
 
@@ -136,7 +136,7 @@ public final class RetryObjectStore extends ObjectStoreLayer {
 
         void failed(Throwable error) {
             if (!(error instanceof StoreException e) || !e.retryable()) {
-                result.completeExceptionally(attempts == 1 || first == null ? error : giveUp(error, "failed"));
+                result.completeExceptionally(first == null ? error : giveUp(error, "failed"));
                 return;
             }
             if (first == null) {
@@ -158,7 +158,11 @@ public final class RetryObjectStore extends ObjectStoreLayer {
             scheduler.schedule(backoff, this::attempt);
         }
 
-        StoreException giveUp(Throwable last, String what) {
+        /** The error to surface: unchanged if nothing was retried, else one naming the attempts and the first error. */
+        Throwable giveUp(Throwable last, String what) {
+            if (attempts == 1) {
+                return last;
+            }
             StoreException.Kind kind = last instanceof StoreException e ? e.kind() : StoreException.Kind.CLIENT_ERROR;
             int status = last instanceof StoreException e ? e.httpStatus() : 0;
             double seconds = (scheduler.nanoTime() - startNanos) / 1e9;
