@@ -124,6 +124,11 @@ public final class ObjectMap implements BlockDevice {
         return readModifyWrites.sum();
     }
 
+    /** Objects with mutations queued or running, plus trims/zeroes running (0 when idle: nothing kept per object). */
+    int queuedMutations() {
+        return tails.size() + ranges.size();
+    }
+
     // ---- read ----
 
     @Override

@@ -193,13 +193,24 @@ class ObjectMapTest {
             System.arraycopy(data, 0, model, offset, length);
             inFlight.add(map.write(offset, ByteBuffer.wrap(data), false));
             if (random.nextInt(20) == 0) {
-                int zeroLength = 1 + random.nextInt(2 * OS);
+                int zeroLength = 1 + random.nextInt(3 * OS);
                 int zeroOffset = random.nextInt(model.length - zeroLength + 1);
                 Arrays.fill(model, zeroOffset, zeroOffset + zeroLength, (byte) 0);
                 inFlight.add(map.zero(zeroOffset, zeroLength));
             }
+            if (random.nextInt(20) == 0) {
+                int trimLength = 1 + random.nextInt(3 * OS);
+                int trimOffset = random.nextInt(model.length - trimLength + 1);
+                int firstWhole = (trimOffset + OS - 1) / OS * OS;
+                int endWhole = (trimOffset + trimLength) / OS * OS;
+                if (firstWhole < endWhole) {
+                    Arrays.fill(model, firstWhole, endWhole, (byte) 0); // only whole objects are trimmed
+                }
+                inFlight.add(map.trim(trimOffset, trimLength));
+            }
         }
         CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).join();
+        assertEquals(0, map.queuedMutations(), "nothing kept per object once idle");
         assertArrayEquals(model, read(map, 0, model.length), "seed " + seed);
     }
 
