@@ -4,10 +4,11 @@
 . /run/ublks3/conf
 export PATH=/run/ublks3/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 
-# `modprobe` in the guest: the host's kmod on the guest kernel's module tree.
+# `modprobe` and `modinfo` in the guest: the host's kmod on the guest kernel's module tree.
 mkdir -p /run/ublks3/bin
 printf '#!/bin/sh\nexec /sbin/modprobe -d /run/ublks3/kroot "$@"\n' >/run/ublks3/bin/modprobe
-chmod +x /run/ublks3/bin/modprobe
+printf '#!/bin/sh\nexec /sbin/modinfo -b /run/ublks3/kroot "$@"\n' >/run/ublks3/bin/modinfo
+chmod +x /run/ublks3/bin/modprobe /run/ublks3/bin/modinfo
 
 load_file() { # $1: path of a .ko or .ko.xz file; its dependencies come from its own folder, else the kernel's tree
   local f=$1 dep d
