@@ -211,6 +211,43 @@ class IoUringTest {
         }
     }
 
+    /** The ublk queue-thread pattern: other threads signal through an eventfd whose read is re-armed each time. */
+    @Test
+    void everyEventfdWriteFromAnotherThreadIsCounted() throws Exception {
+        int writes = 5000;
+        int efd = track(Libc.eventfd(0, Libc.EFD_CLOEXEC));
+        MemorySegment value = arena.allocate(JAVA_LONG);
+        try (IoUring ring = IoUring.open(8, 0, IoUring.DEFAULT_OPTIONAL_FLAGS)) {
+            ring.prepReadEventfd(efd, value, 1);
+            ring.submit();
+            Thread writer = Thread.ofPlatform().start(() -> {
+                try {
+                    for (int i = 0; i < writes; i++) Libc.eventfdWrite(efd, 1);
+                } catch (ErrnoException e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            long[] total = {0};
+            int[] wakeups = {0};
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (total[0] < writes && System.nanoTime() < deadline) {
+                ring.waitCompletions(1, Duration.ofSeconds(1));
+                ring.reap((u, r, f) -> {
+                    assertEquals(8, r);
+                    total[0] += value.get(JAVA_LONG, 0);
+                    wakeups[0]++;
+                    try {
+                        ring.prepReadEventfd(efd, value, 1); // re-arm; submitted by the next wait
+                    } catch (ErrnoException e) {
+                        throw new RuntimeException(e);
+                    }
+                });
+            }
+            writer.join();
+            assertEquals(writes, total[0], "sum of the eventfd counts read, over " + wakeups[0] + " wake-ups");
+        }
+    }
+
     @Test
     void badFileDescriptorCompletesWithEbadf() throws Exception {
         MemorySegment buf = arena.allocate(512);
