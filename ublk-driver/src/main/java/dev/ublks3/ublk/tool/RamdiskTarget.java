@@ -1,0 +1,85 @@
+package dev.ublks3.ublk.tool;
+
+import dev.ublks3.linux.ErrnoException;
+import dev.ublks3.linux.Libc;
+import dev.ublks3.ublk.UblkIo;
+import dev.ublks3.ublk.UblkTarget;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A device held in memory (an anonymous mapping, so untouched parts cost nothing). Synchronous by default; with
+ * {@code async}, requests of odd tags are served on a small executor and complete from its threads (the path an
+ * S3 client's callbacks take: a lock-free queue and an eventfd back to the queue thread), even tags inline. Each
+ * (queue, tag) has one reusable task object: nothing is allocated per request.
+ */
+public final class RamdiskTarget implements UblkTarget, AutoCloseable {
+    private final Arena arena = Arena.ofShared();
+    private final MemorySegment data;
+    private final ExecutorService executor;
+    private final Task[][] tasks;
+    private final AtomicLong asyncCompletions = new AtomicLong();
+
+    @SuppressWarnings("restricted") // the mapping lives as long as the arena
+    public RamdiskTarget(long sizeBytes, boolean async, int queues, int depth) throws ErrnoException {
+        this.data = Libc.mmap(sizeBytes, Libc.PROT_READ | Libc.PROT_WRITE, Libc.MAP_PRIVATE | Libc.MAP_ANONYMOUS, -1, 0)
+            .reinterpret(arena, Libc::munmapQuietly);
+        this.executor = async ? Executors.newFixedThreadPool(2, r -> Thread.ofPlatform().daemon().name("ramdisk-io").unstarted(r)) : null;
+        this.tasks = new Task[queues][depth];
+        for (int q = 0; q < queues; q++) {
+            for (int t = 0; t < depth; t++) tasks[q][t] = new Task();
+        }
+    }
+
+    /** Requests completed from an executor thread. */
+    public long asyncCompletions() {
+        return asyncCompletions.get();
+    }
+
+    @Override
+    public void handle(UblkIo io) {
+        if (executor != null && (io.tag() & 1) == 1) {
+            Task task = tasks[io.queueId()][io.tag()];
+            task.io = io;
+            executor.execute(task);
+        } else {
+            serve(io);
+        }
+    }
+
+    private void serve(UblkIo io) {
+        long off = io.offset();
+        int len = io.length();
+        if (off < 0 || off + len > data.byteSize()) {
+            io.complete(-5); // EIO: beyond the end
+            return;
+        }
+        switch (io.op()) {
+            case READ -> MemorySegment.copy(data, off, io.segment(), 0, len);
+            case WRITE -> MemorySegment.copy(io.segment(), 0, data, off, len);
+            case DISCARD, WRITE_ZEROES -> data.asSlice(off, len).fill((byte) 0);
+            case FLUSH -> { }
+        }
+        io.completeOk();
+    }
+
+    private final class Task implements Runnable {
+        UblkIo io; // set by the queue thread before execute(): the executor's queue publishes it
+
+        @Override
+        public void run() {
+            UblkIo current = io;
+            serve(current);
+            asyncCompletions.incrementAndGet();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (executor != null) executor.shutdownNow();
+        arena.close();
+    }
+}

@@ -1,0 +1,159 @@
+package dev.ublks3.ublk.tool;
+
+import dev.ublks3.ublk.UblkDevice;
+import dev.ublks3.ublk.UblkDeviceConfig;
+import dev.ublks3.ublk.UblkException;
+import dev.ublks3.ublk.UblkTarget;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * A ublk RAM disk (or null device) for trying the driver on a real kernel: prints /dev/ublkbN once it is live,
+ * serves until standard input closes (when it is not /dev/null) or SIGTERM/SIGINT, then stops and deletes it.
+ */
+public final class UblkRamdisk {
+    private static final String USAGE = """
+        Usage: UblkRamdisk [--size 64M] [--queues N] [--depth N] [--unit 64K] [--max-io 1M] [--logical 512|4096]
+                           [-n ID] [--async] [--null] [--no-discard]
+          --size      device size (K, M, G suffixes; default 64M)
+          --queues    hardware queues (default min(CPUs, 4)); --depth requests per queue (default 128)
+          --unit      preferred I/O unit: physical block, io_min/io_opt, chunk, discard granularity (default 64K)
+          --max-io    largest request (default max(1M, unit)); --logical logical block size (default 512)
+          -n          device id (default: the kernel picks)
+          --async     serve odd tags on executor threads (completions cross threads)
+          --null      complete everything at once, store nothing
+          --no-discard  do not advertise discard/write-zeroes
+        Prints /dev/ublkbN when live; stops and deletes the device when stdin closes or on SIGTERM.""";
+
+    private UblkRamdisk() {}
+
+    public static void main(String[] args) {
+        long size = 64L << 20;
+        int queues = UblkDeviceConfig.defaultQueues(), depth = UblkDeviceConfig.DEFAULT_DEPTH, unit = 64 << 10;
+        int maxIo = -1, logical = 512, devId = -1;
+        boolean async = false, nullTarget = false, discard = true;
+        try {
+            for (int i = 0; i < args.length; i++) {
+                String a = args[i];
+                switch (a) {
+                    case "--size" -> size = bytes(a, value(args, ++i, a));
+                    case "--queues" -> queues = Integer.parseInt(value(args, ++i, a));
+                    case "--depth" -> depth = Integer.parseInt(value(args, ++i, a));
+                    case "--unit" -> unit = (int) bytes(a, value(args, ++i, a));
+                    case "--max-io" -> maxIo = (int) bytes(a, value(args, ++i, a));
+                    case "--logical" -> logical = Integer.parseInt(value(args, ++i, a));
+                    case "-n" -> devId = Integer.parseInt(value(args, ++i, a));
+                    case "--async" -> async = true;
+                    case "--null" -> nullTarget = true;
+                    case "--no-discard" -> discard = false;
+                    case "-h", "--help" -> {
+                        System.out.println(USAGE);
+                        return;
+                    }
+                    default -> throw new IllegalArgumentException("unknown option '" + a + "': see --help");
+                }
+            }
+            UblkDeviceConfig config = UblkDeviceConfig.of(size, unit).withQueues(queues).withDepth(depth)
+                .withLogicalBlockSize(logical).withDevId(devId).withDiscard(discard);
+            if (maxIo > 0) config = config.withMaxIoBufBytes(maxIo);
+            System.exit(run(config, async, nullTarget));
+        } catch (NumberFormatException e) {
+            fail("not a number: " + e.getMessage());
+        } catch (IllegalArgumentException e) {
+            fail(e.getMessage());
+        }
+    }
+
+    private static int run(UblkDeviceConfig config, boolean async, boolean nullTarget) {
+        RamdiskTarget ram = null;
+        UblkDevice device;
+        try {
+            UblkTarget target;
+            if (nullTarget) {
+                target = new NullTarget();
+            } else {
+                ram = new RamdiskTarget(config.sizeBytes(), async, config.queues(), config.depth());
+                target = ram;
+            }
+            device = UblkDevice.create(config, target);
+        } catch (IOException e) {
+            if (ram != null) ram.close();
+            fail(e.getMessage());
+            return 1;
+        }
+        final RamdiskTarget ramdisk = ram;
+        Thread hook = Thread.ofPlatform().unstarted(() -> stop(device, ramdisk));
+        Runtime.getRuntime().addShutdownHook(hook);
+        System.out.println(device.blockDevicePath());
+        System.out.flush();
+        System.err.println("ublk-ramdisk: " + device.info() + "; " + config);
+        if (!stdinIsDevNull()) {
+            try {
+                while (System.in.read() >= 0) {
+                    // serve until the other end closes
+                }
+            } catch (IOException e) {
+                System.err.println("ublk-ramdisk: stdin: " + e.getMessage());
+            }
+            int rc = stop(device, ramdisk);
+            Runtime.getRuntime().removeShutdownHook(hook);
+            return rc;
+        }
+        try {
+            Thread.currentThread().join(); // until SIGTERM runs the hook
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
+    private static synchronized int stop(UblkDevice device, RamdiskTarget ram) {
+        try {
+            device.close();
+            System.err.println("ublk-ramdisk: " + device.blockDevicePath() + " stopped and deleted"
+                + (ram != null && ram.asyncCompletions() > 0 ? " (" + ram.asyncCompletions() + " completions from executor threads)" : ""));
+            return 0;
+        } catch (UblkException e) {
+            System.err.println("ublk-ramdisk: " + e.getMessage());
+            return 1;
+        } finally {
+            if (ram != null) ram.close();
+        }
+    }
+
+    private static boolean stdinIsDevNull() {
+        try {
+            return Path.of("/dev/null").equals(Files.readSymbolicLink(Path.of("/proc/self/fd/0")));
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
+        }
+    }
+
+    private static String value(String[] args, int i, String option) {
+        if (i >= args.length) throw new IllegalArgumentException(option + " needs a value: see --help");
+        return args[i];
+    }
+
+    static long bytes(String option, String s) {
+        String v = s.trim().toUpperCase(Locale.ROOT);
+        long mult = 1;
+        if (v.endsWith("B")) v = v.substring(0, v.length() - 1);
+        if (v.endsWith("K")) mult = 1L << 10;
+        else if (v.endsWith("M")) mult = 1L << 20;
+        else if (v.endsWith("G")) mult = 1L << 30;
+        else if (v.endsWith("T")) mult = 1L << 40;
+        if (mult > 1) v = v.substring(0, v.length() - 1);
+        try {
+            return Math.multiplyExact(Long.parseLong(v), mult);
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw new IllegalArgumentException(option + " takes a size like 64M, got '" + s + "'");
+        }
+    }
+
+    private static void fail(String message) {
+        System.err.println("ublk-ramdisk: " + message);
+        System.exit(1);
+    }
+}
