@@ -46,6 +46,25 @@ public sealed interface S3Credentials {
         }
     }
 
+    /** Temporary keys with a session token (nbdkit's session-token=). */
+    record SessionKeys(String accessKeyId, String secretAccessKey, String sessionToken) implements S3Credentials {
+        public SessionKeys {
+            Objects.requireNonNull(accessKeyId, "access key id");
+            Objects.requireNonNull(secretAccessKey, "secret access key");
+            Objects.requireNonNull(sessionToken, "session token");
+        }
+
+        @Override
+        public String describe() {
+            return "temporary access key '" + accessKeyId + "'";
+        }
+
+        @Override
+        public String toString() {
+            return "SessionKeys[accessKeyId=" + accessKeyId + ", secretAccessKey=***, sessionToken=***]";
+        }
+    }
+
     static S3Credentials defaultChain() {
         return new DefaultChain();
     }
@@ -56,5 +75,9 @@ public sealed interface S3Credentials {
 
     static S3Credentials keys(String accessKeyId, String secretAccessKey) {
         return new Keys(accessKeyId, secretAccessKey);
+    }
+
+    static S3Credentials sessionKeys(String accessKeyId, String secretAccessKey, String sessionToken) {
+        return new SessionKeys(accessKeyId, secretAccessKey, sessionToken);
     }
 }

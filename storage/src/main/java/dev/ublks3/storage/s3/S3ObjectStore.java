@@ -12,6 +12,7 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
@@ -266,6 +267,8 @@ public final class S3ObjectStore implements ObjectStore {
             case S3Credentials.Profile p -> ProfileCredentialsProvider.create(p.name());
             case S3Credentials.Keys k -> StaticCredentialsProvider.create(
                     AwsBasicCredentials.create(k.accessKeyId(), k.secretAccessKey()));
+            case S3Credentials.SessionKeys k -> StaticCredentialsProvider.create(
+                    AwsSessionCredentials.create(k.accessKeyId(), k.secretAccessKey(), k.sessionToken()));
         };
     }
 }

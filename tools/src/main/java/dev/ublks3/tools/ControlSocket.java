@@ -1,0 +1,121 @@
+package dev.ublks3.tools;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.Consumer;
+
+/**
+ * The line protocol between {@code ublk-s3 del|stats} and the serving process, over a Unix socket in the run
+ * directory. The client sends one command line; the server answers with any number of progress or data lines,
+ * then {@code OK} or {@code ERROR <one line>}.
+ */
+final class ControlSocket {
+
+    static final String OK = "OK";
+    static final String ERROR = "ERROR ";
+
+    private ControlSocket() {
+    }
+
+    /** Handles one command; writes lines to {@code out}. A thrown exception's message becomes the ERROR line. */
+    interface Handler {
+        void handle(String command, Consumer<String> out) throws Exception;
+    }
+
+    /** Accepts connections on a daemon thread, one at a time (commands are rare and short). */
+    static final class Server implements AutoCloseable {
+        private final Path path;
+        private final ServerSocketChannel channel;
+        private final Thread thread;
+
+        Server(Path path, Handler handler) {
+            this.path = path;
+            try {
+                Files.deleteIfExists(path); // a stale socket of a dead server
+                channel = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+                channel.bind(UnixDomainSocketAddress.of(path));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot listen on " + path + ": " + e.getMessage(), e);
+            }
+            thread = Thread.ofPlatform().daemon().name("ublk-s3-control").start(() -> serve(handler));
+        }
+
+        private void serve(Handler handler) {
+            while (channel.isOpen()) {
+                try (SocketChannel client = channel.accept()) {
+                    BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(client), StandardCharsets.UTF_8));
+                    PrintWriter out = new PrintWriter(Channels.newOutputStream(client), true, StandardCharsets.UTF_8);
+                    String command = in.readLine();
+                    if (command == null) {
+                        continue;
+                    }
+                    try {
+                        handler.handle(command.trim(), out::println);
+                        out.println(OK);
+                    } catch (Exception e) {
+                        out.println(ERROR + oneLine(e));
+                    }
+                } catch (IOException e) {
+                    if (!channel.isOpen()) {
+                        return;
+                    }
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                channel.close();
+                Files.deleteIfExists(path);
+            } catch (IOException ignored) {
+                // best effort: the socket file is removed again by the next server or by retire()
+            }
+        }
+
+        Thread thread() {
+            return thread;
+        }
+    }
+
+    /**
+     * Sends {@code command} and passes every answer line but the last to {@code lines}.
+     *
+     * @return null on OK, else the error text
+     * @throws IOException when nobody listens on the socket
+     */
+    static String call(Path socket, String command, Consumer<String> lines) throws IOException {
+        try (SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+            PrintWriter out = new PrintWriter(Channels.newOutputStream(ch), true, StandardCharsets.UTF_8);
+            out.println(command);
+            BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(ch), StandardCharsets.UTF_8));
+            for (String line; (line = in.readLine()) != null; ) {
+                if (line.equals(OK)) {
+                    return null;
+                }
+                if (line.startsWith(ERROR)) {
+                    return line.substring(ERROR.length());
+                }
+                lines.accept(line);
+            }
+            return "the serving process closed the connection without an answer: see its log";
+        }
+    }
+
+    static String oneLine(Throwable e) {
+        String m = e.getMessage() == null ? e.toString() : e.getMessage();
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
+    }
+}

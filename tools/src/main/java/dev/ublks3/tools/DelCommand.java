@@ -1,0 +1,108 @@
+package dev.ublks3.tools;
+
+import dev.ublks3.ublk.UblkControl;
+import dev.ublks3.ublk.UblkException;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * {@code ublk-s3 del}: asks the serving process to flush every pending write to the store, stop and delete the
+ * device, and prints what it waits for. A device whose server died is removed directly.
+ */
+final class DelCommand {
+
+    static final String HELP = """
+            Usage: ublk-s3 del -n N [--force]
+                   ublk-s3 del --all [--force]
+
+            Flushes every write of /dev/ublkbN to the store, then stops and deletes the device. Returns only once
+            every acknowledged write is in the store. Refuses a device in use (mounted, or held by a ZFS pool).
+
+              -n, --number N   the device
+              --all            every ublk-s3 device
+              --force          remove a device even while it is in use (its users get I/O errors)
+            """;
+
+    private static final ArgParser PARSER = new ArgParser("del", List.of(
+            ArgParser.Option.value("number").alias("n"),
+            ArgParser.Option.flag("all"),
+            ArgParser.Option.flag("force")), Map.of());
+
+    private DelCommand() {
+    }
+
+    static int run(List<String> args, RunDirectory run, PrintStream out) throws Exception {
+        Map<String, String> o = PARSER.parse(args);
+        ArgParser.requireOnlyOneOf(o, "del", Set.of("number", "all"));
+        if (!o.containsKey("number") && !o.containsKey("all")) {
+            throw new UsageException("'del' needs -n N or --all: see 'ublk-s3 list' for the devices");
+        }
+        boolean force = o.containsKey("force");
+        if (o.containsKey("number")) {
+            delete(AddOptions.nonNegativeInt(o, "number"), force, run, out);
+            return 0;
+        }
+        List<String> failures = new ArrayList<>();
+        for (int id : Devices.known(run)) {
+            try {
+                delete(id, force, run, out);
+            } catch (UsageException | UblkException | DeviceServer.ServeException e) {
+                failures.add(ControlSocket.oneLine(e));
+            }
+        }
+        if (!failures.isEmpty()) {
+            throw new DeviceServer.ServeException(failures.size() + " device(s) not removed: " + String.join("; ", failures));
+        }
+        return 0;
+    }
+
+    private static void delete(int id, boolean force, RunDirectory run, PrintStream out) throws Exception {
+        String path = "/dev/ublkb" + id;
+        Optional<DeviceRecord> record = run.read(id);
+        if (record.isPresent() && record.get().serverAlive()) {
+            String error;
+            try {
+                error = ControlSocket.call(run.socket(id), force ? "del-force" : "del", line -> {
+                    out.println(path + ": " + line);
+                    out.flush();
+                });
+            } catch (IOException e) {
+                throw new DeviceServer.ServeException("the server of " + path + " (pid " + record.get().pid()
+                        + ") does not answer on " + run.socket(id) + ": stop it with 'kill " + record.get().pid()
+                        + "' (it flushes on SIGTERM), then run del again");
+            }
+            if (error != null) {
+                throw new DeviceServer.ServeException(path + ": " + error);
+            }
+            return;
+        }
+        if (Devices.exists(id)) {
+            // no server: nothing can be pending in it; the kernel failed any I/O it could not serve
+            out.println(path + ": its server is gone" + record.map(r -> " (pid " + r.pid() + ")").orElse("")
+                    + ": removing the device");
+            try (UblkControl control = UblkControl.open()) {
+                try {
+                    control.stopDev(id);
+                } catch (UblkException e) {
+                    out.println(path + ": STOP_DEV: " + e.getMessage() + " (deleting anyway)");
+                }
+                control.delDev(id);
+            }
+            run.retire(id);
+            out.println(path + ": removed");
+            return;
+        }
+        if (record.isPresent() || Files.exists(run.socket(id))) {
+            run.retire(id);
+            out.println(path + ": no such device; removed its stale record in " + run.path());
+            return;
+        }
+        throw new UsageException("there is no ublk device " + id + ": see 'ublk-s3 list'", 1);
+    }
+}

@@ -1,0 +1,74 @@
+package dev.ublks3.tools;
+
+import dev.ublks3.ublk.UblkControl;
+import dev.ublks3.ublk.UblkDevInfo;
+import dev.ublks3.ublk.UblkException;
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** {@code ublk-s3 list}: the devices, what serves them and from where. */
+final class ListCommand {
+
+    static final String HELP = """
+            Usage: ublk-s3 list
+
+            One line per ublk device: path, size, object size, kernel state, serving pid, bucket/key, endpoint.
+            """;
+
+    private ListCommand() {
+    }
+
+    static int run(List<String> args, RunDirectory run, PrintStream out) {
+        new ArgParser("list", List.of(), Map.of()).parse(args);
+        String format = "%-12s %8s %7s %-9s %8s  %s  %s%n";
+        out.printf(format, "DEVICE", "SIZE", "OBJECT", "STATE", "PID", "BUCKET/KEY", "ENDPOINT");
+        UblkControl control = openQuietly();
+        try {
+            for (int id : Devices.known(run)) {
+                Optional<DeviceRecord> r = run.read(id);
+                String state = state(control, id, r);
+                out.printf(format, "/dev/ublkb" + id,
+                        r.map(x -> Sizes.format(x.size())).orElse("-"),
+                        r.map(x -> Sizes.format(x.objectSize())).orElse("-"),
+                        state,
+                        r.map(x -> Long.toString(x.pid())).orElse("-"),
+                        r.map(x -> "s3://" + x.bucket() + "/" + x.key()).orElse("(not served by ublk-s3)"),
+                        r.map(DeviceRecord::endpoint).orElse("-"));
+            }
+        } finally {
+            if (control != null) {
+                control.close();
+            }
+        }
+        return 0;
+    }
+
+    private static String state(UblkControl control, int id, Optional<DeviceRecord> r) {
+        if (!Devices.exists(id)) {
+            return "GONE";
+        }
+        if (r.isPresent() && !r.get().serverAlive()) {
+            return "NO-SERVER";
+        }
+        if (control == null) {
+            return "?";
+        }
+        try {
+            UblkDevInfo info = control.getDevInfo(id);
+            return info.stateName();
+        } catch (UblkException e) {
+            return "?";
+        }
+    }
+
+    /** list works without root or ublk (from the run directory alone); the kernel state then reads '?'. */
+    private static UblkControl openQuietly() {
+        try {
+            return UblkControl.open();
+        } catch (UblkException e) {
+            return null;
+        }
+    }
+}

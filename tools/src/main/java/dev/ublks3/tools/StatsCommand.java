@@ -1,0 +1,41 @@
+package dev.ublks3.tools;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Map;
+
+/** {@code ublk-s3 stats}: the storage stack's statistics, from the serving process. */
+final class StatsCommand {
+
+    static final String HELP = """
+            Usage: ublk-s3 stats -n N [--json]
+
+            Requests per operation (count, bytes, size and alignment histograms, latency percentiles), store calls
+            (GET, PUT, LIST, DELETE: count, bytes, latency, retries) and read-modify-write cycles of /dev/ublkbN,
+            since it was added. Text like nbdkit's stats filter, or JSON.
+            """;
+
+    private static final ArgParser PARSER = new ArgParser("stats", List.of(
+            ArgParser.Option.value("number").alias("n"),
+            ArgParser.Option.flag("json")), Map.of());
+
+    private StatsCommand() {
+    }
+
+    static int run(List<String> args, RunDirectory run, PrintStream out) throws IOException {
+        Map<String, String> o = PARSER.parse(args);
+        if (!o.containsKey("number")) {
+            throw new UsageException("'stats' needs -n N: see 'ublk-s3 list' for the devices");
+        }
+        int id = AddOptions.nonNegativeInt(o, "number");
+        if (run.read(id).filter(DeviceRecord::serverAlive).isEmpty()) {
+            throw new UsageException("no ublk-s3 server serves /dev/ublkb" + id + ": see 'ublk-s3 list'", 1);
+        }
+        String error = ControlSocket.call(run.socket(id), o.containsKey("json") ? "stats-json" : "stats", out::println);
+        if (error != null) {
+            throw new DeviceServer.ServeException("stats of /dev/ublkb" + id + ": " + error);
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,80 @@
+package dev.ublks3.tools;
+
+import dev.ublks3.storage.StoreException;
+import dev.ublks3.ublk.UblkException;
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.List;
+
+/** The {@code ublk-s3} command: {@code add}, {@code del}, {@code list}, {@code stats}. */
+public final class UblkS3 {
+
+    static final String HELP = """
+            Usage: ublk-s3 COMMAND [options]
+
+            A Linux block device backed by S3 objects (nbdkit S3 plugin layout), served through ublk.
+
+              add     create /dev/ublkbN on a bucket and serve it          ublk-s3 add --size 50G --bucket B
+              del     flush every write to the store, then remove          ublk-s3 del -n N | --all
+              list    the devices, their bucket/key, state and server      ublk-s3 list
+              stats   request and store statistics of a device             ublk-s3 stats -n N [--json]
+
+            'ublk-s3 COMMAND --help' tells a command's options.
+            """;
+
+    private UblkS3() {
+    }
+
+    public static void main(String[] args) {
+        int code = run(Arrays.asList(args), System.out, System.err);
+        System.out.flush();
+        System.exit(code);
+    }
+
+    /** Runs one command; returns the exit code. Every failure is one line on {@code err}. */
+    static int run(List<String> args, PrintStream out, PrintStream err) {
+        try {
+            if (args.isEmpty() || List.of("help", "--help", "-h").contains(args.get(0))) {
+                out.print(HELP);
+                return args.isEmpty() ? UsageException.EXIT_USAGE : 0;
+            }
+            String command = args.get(0);
+            List<String> rest = args.subList(1, args.size());
+            if (rest.contains("--help") || rest.contains("-h")) {
+                out.print(switch (command) {
+                    case "add" -> AddOptions.HELP;
+                    case "del" -> DelCommand.HELP;
+                    case "list" -> ListCommand.HELP;
+                    case "stats" -> StatsCommand.HELP;
+                    default -> throw unknownCommand(command);
+                });
+                return 0;
+            }
+            RunDirectory run = RunDirectory.fromEnvironment();
+            return switch (command) {
+                case "add" -> AddCommand.run(rest, run, out, err);
+                case "del" -> DelCommand.run(rest, run, out);
+                case "list" -> ListCommand.run(rest, run, out);
+                case "stats" -> StatsCommand.run(rest, run, out);
+                default -> throw unknownCommand(command);
+            };
+        } catch (UsageException e) {
+            err.println("ublk-s3: " + e.getMessage());
+            return e.exitCode();
+        } catch (UblkException | StoreException | DeviceServer.ServeException e) {
+            err.println("ublk-s3: " + ControlSocket.oneLine(e));
+            return 1;
+        } catch (Exception e) {
+            err.println("ublk-s3: " + e.getClass().getSimpleName() + ": " + ControlSocket.oneLine(e)
+                    + " (set UBLKS3_DEBUG=1 for the stack trace)");
+            if (System.getenv("UBLKS3_DEBUG") != null) {
+                e.printStackTrace(err);
+            }
+            return 1;
+        }
+    }
+
+    private static UsageException unknownCommand(String command) {
+        return new UsageException("unknown command '" + command + "': use add, del, list or stats (ublk-s3 --help)");
+    }
+}
