@@ -61,3 +61,68 @@ _show_result() {
   fi
   exit "$2"
 }
+
+# ---- the ublk driver's Java side (dev.ublks3.ublk), built on the host before the VM boots ----
+
+# _java_cp: the driver's classpath (its module's and native-bindings' target/classes); fails when not built.
+_java_cp() {
+  local m cp=""
+  for m in ublk-driver native-bindings; do
+    [ -d "$UBLKS3_TOP/$m/target/classes/dev" ] || return 1
+    cp+="${cp:+:}$UBLKS3_TOP/$m/target/classes"
+  done
+  echo "$cp"
+}
+
+# _prep_java: skips the test when the classes are not built; sets JAVA_HOME to the project's JDK.
+_prep_java() {
+  _java_cp >/dev/null || _skip "ublk-driver is not built: run 'tools/bin/mvn -pl ublk-driver -am package' first"
+  . "$UBLKS3_TOP/tools/bin/find-jdk.sh" || _skip "no JDK 22+"
+}
+
+# _java ARGS...: the JDK with native access, tuned for a quick start under emulation (serial GC, C1 only).
+_java() {
+  "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
+    -cp "$(_java_cp)" "$@"
+}
+
+# _add_ramdisk ARGS...: starts dev.ublks3.ublk.tool.UblkRamdisk ARGS in the background with its stdin on a fifo
+# held open by fd 8; returns once it printed /dev/ublkbN and that device opens (up to 60 s). Sets UBLK_DEV
+# (/dev/ublkbN), UBLK_ID (N), RAMDISK_PID; its stderr goes to $TEST_DIR/ramdisk.err.
+_add_ramdisk() {
+  local i
+  rm -f "$TEST_DIR/ramdisk.in" "$TEST_DIR/ramdisk.out"
+  mkfifo "$TEST_DIR/ramdisk.in"
+  _java dev.ublks3.ublk.tool.UblkRamdisk "$@" <"$TEST_DIR/ramdisk.in" >"$TEST_DIR/ramdisk.out" 2>"$TEST_DIR/ramdisk.err" &
+  RAMDISK_PID=$!
+  exec 8>"$TEST_DIR/ramdisk.in"
+  UBLK_DEV=""
+  for i in $(seq 600); do
+    UBLK_DEV=$(head -n 1 "$TEST_DIR/ramdisk.out" 2>/dev/null)
+    [ -n "$UBLK_DEV" ] && [ -b "$UBLK_DEV" ] && { : <"$UBLK_DEV"; } 2>/dev/null && break
+    kill -0 "$RAMDISK_PID" 2>/dev/null || { cat "$TEST_DIR/ramdisk.err"; return 1; }
+    UBLK_DEV=""
+    sleep 0.1
+  done
+  [ -n "$UBLK_DEV" ] || { echo "no device after 60 s"; cat "$TEST_DIR/ramdisk.err"; return 1; }
+  UBLK_ID=${UBLK_DEV#/dev/ublkb}
+  cat "$TEST_DIR/ramdisk.err"
+}
+
+# _del_ramdisk [SIGNAL]: stops the ramdisk by closing its stdin (or sending SIGNAL), waits for it; fails unless
+# it ended cleanly and its /dev/ublkbN and /dev/ublkcN are gone.
+_del_ramdisk() {
+  local rc
+  if [ -n "${1:-}" ]; then kill "-$1" "$RAMDISK_PID"; fi
+  exec 8>&-
+  wait "$RAMDISK_PID"
+  rc=$?
+  cat "$TEST_DIR/ramdisk.err"
+  if [ -n "${1:-}" ]; then # the JVM ends with 128 + the signal after its shutdown hook ran
+    [ "$rc" -eq 0 ] || [ "$rc" -eq $((128 + $(kill -l "$1"))) ] || { echo "exit $rc after SIG$1"; return 1; }
+  else
+    [ "$rc" -eq 0 ] || { echo "exit $rc"; return 1; }
+  fi
+  grep -q "stopped and deleted" "$TEST_DIR/ramdisk.err" || return 1
+  [ ! -e "/dev/ublkb$UBLK_ID" ] && [ ! -e "/dev/ublkc$UBLK_ID" ] && [ ! -e "/sys/block/ublkb$UBLK_ID" ]
+}

@@ -18,6 +18,7 @@ public final class UblkS3 {
               del     flush every write to the store, then remove          ublk-s3 del -n N | --all
               list    the devices, their bucket/key, state and server      ublk-s3 list
               stats   request and store statistics of a device             ublk-s3 stats -n N [--json]
+              local-s3  an S3-compatible endpoint on 127.0.0.1 over a folder   ublk-s3 local-s3 --dir D
 
             'ublk-s3 COMMAND --help' tells a command's options.
             """;
@@ -46,6 +47,7 @@ public final class UblkS3 {
                     case "del" -> DelCommand.HELP;
                     case "list" -> ListCommand.HELP;
                     case "stats" -> StatsCommand.HELP;
+                    case "local-s3" -> LocalS3Command.HELP;
                     default -> throw unknownCommand(command);
                 });
                 return 0;
@@ -56,6 +58,7 @@ public final class UblkS3 {
                 case "del" -> DelCommand.run(rest, run, out);
                 case "list" -> ListCommand.run(rest, run, out);
                 case "stats" -> StatsCommand.run(rest, run, out);
+                case "local-s3" -> LocalS3Command.run(rest, out);
                 default -> throw unknownCommand(command);
             };
         } catch (UsageException e) {
@@ -75,6 +78,6 @@ public final class UblkS3 {
     }
 
     private static UsageException unknownCommand(String command) {
-        return new UsageException("unknown command '" + command + "': use add, del, list or stats (ublk-s3 --help)");
+        return new UsageException("unknown command '" + command + "': use add, del, list, stats or local-s3 (ublk-s3 --help)");
     }
 }
