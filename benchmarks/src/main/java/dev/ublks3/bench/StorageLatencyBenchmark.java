@@ -1,0 +1,205 @@
+package dev.ublks3.bench;
+
+import dev.ublks3.storage.BlockDevice;
+import dev.ublks3.storage.StorageStack;
+import dev.ublks3.storage.local.LocalS3Server;
+import dev.ublks3.storage.s3.S3Config;
+import dev.ublks3.storage.s3.S3ObjectStore;
+import java.nio.ByteBuffer;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.async.AsyncRequestBody;
+import software.amazon.awssdk.core.async.AsyncResponseTransformer;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3AsyncClient;
+import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
+import software.amazon.awssdk.services.s3.model.ChecksumMode;
+
+/**
+ * Latency of one request at a time against an in-process S3Proxy (in memory, 127.0.0.1, real HTTP): through the
+ * object map ({@code map*}: {@link StorageStack} without simulated delay or rate, so retry and stats layers included,
+ * over {@link S3ObjectStore}) and as the same S3 calls made directly with a CRT client ({@code raw*}).
+ *
+ * <ul>
+ *   <li>{@code 4k}: 4 KiB requests on a device of 4 KiB objects: one ranged GET / one PUT of a whole object.</li>
+ *   <li>{@code 128k}: 128 KiB requests on a device of 128 KiB objects: the same, with 128 KiB.</li>
+ *   <li>{@code Rmw4kIn128k}: a 4 KiB write 4 KiB into a 128 KiB object: the object map reads the whole object,
+ *       patches and PUTs it (read-modify-write); raw is that ranged GET of 128 KiB followed by the PUT.</li>
+ * </ul>
+ * The raw client is built like S3ObjectStore's (same CRT settings, CRC32C on PUT, checksum mode on GET), so the
+ * ratio map/raw is the cost of the object map and its layers, not of different HTTP work. Requests cycle over
+ * {@value #OBJECTS} objects that exist (written in setup), so reads find data.
+ *
+ * <p>SampleTime: JMH reports percentiles (p0.50, p0.99). benchmarks/bin/storage-bench runs it, with nbdkit's S3
+ * plugin on the same kind of server for 4 KiB writes, and prints the ratios.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.SampleTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
+@Warmup(iterations = 2, time = 1)
+@Measurement(iterations = 3, time = 2)
+public class StorageLatencyBenchmark {
+
+    static final int SMALL = 4 << 10;
+    static final int LARGE = 128 << 10;
+    static final int OBJECTS = 16;
+    private static final String BUCKET = "bench";
+
+    private LocalS3Server server;
+    private StorageStack small;
+    private StorageStack large;
+    private BlockDevice smallDevice;
+    private BlockDevice largeDevice;
+    private S3AsyncClient raw;
+    private final ByteBuffer smallData = ByteBuffer.allocate(SMALL);
+    private final ByteBuffer largeData = ByteBuffer.allocate(LARGE);
+    private final ByteBuffer smallInto = ByteBuffer.allocate(SMALL);
+    private final ByteBuffer largeInto = ByteBuffer.allocate(LARGE);
+    private int next;
+
+    @Setup(Level.Trial)
+    public void open() {
+        server = LocalS3Server.inMemory();
+        server.createBucket(BUCKET);
+        S3Config config = server.clientConfig(BUCKET);
+        small = StorageStack.open(S3ObjectStore.open(config),
+                new StorageStack.Options("map4k", (long) OBJECTS * SMALL, SMALL));
+        large = StorageStack.open(S3ObjectStore.open(config),
+                new StorageStack.Options("map128k", (long) OBJECTS * LARGE, LARGE));
+        smallDevice = small.device();
+        largeDevice = large.device();
+        // S3ObjectStore.open's settings, spelled out with the SDK
+        raw = S3AsyncClient.crtBuilder()
+                .region(Region.of(config.region()))
+                .credentialsProvider(StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create(LocalS3Server.IDENTITY, LocalS3Server.CREDENTIAL)))
+                .forcePathStyle(true)
+                .endpointOverride(server.endpoint())
+                .maxConcurrency(config.maxConnections())
+                .thresholdInBytes(2 * S3ObjectStore.MAX_SINGLE_PUT)
+                .minimumPartSizeInBytes(2 * S3ObjectStore.MAX_SINGLE_PUT)
+                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_SUPPORTED)
+                .responseChecksumValidation(ResponseChecksumValidation.WHEN_SUPPORTED)
+                .retryConfiguration(retry -> retry.numRetries(0))
+                .build();
+        Random random = new Random(1);
+        random.nextBytes(smallData.array());
+        random.nextBytes(largeData.array());
+        for (int n = 0; n < OBJECTS; n++) {
+            smallDevice.write((long) n * SMALL, smallData, false).join();
+            largeDevice.write((long) n * LARGE, largeData, false).join();
+            rawPut(rawKey("raw4k", n), smallData);
+            rawPut(rawKey("raw128k", n), largeData);
+        }
+    }
+
+    @TearDown(Level.Trial)
+    public void close() {
+        raw.close();
+        small.close();
+        large.close();
+        server.close();
+    }
+
+    private int nextObject() {
+        next = (next + 1) % OBJECTS;
+        return next;
+    }
+
+    private static String rawKey(String prefix, int n) {
+        return prefix + "/" + "%016x".formatted(n);
+    }
+
+    private Object rawPut(String key, ByteBuffer data) {
+        return raw.putObject(request -> request.bucket(BUCKET).key(key).contentLength((long) data.remaining())
+                        .checksumAlgorithm(ChecksumAlgorithm.CRC32_C),
+                AsyncRequestBody.fromRemainingByteBufferUnsafe(data.duplicate())).join();
+    }
+
+    private byte[] rawGet(String key, int length) {
+        return raw.getObject(request -> request.bucket(BUCKET).key(key).range("bytes=0-" + (length - 1))
+                        .checksumMode(ChecksumMode.ENABLED),
+                AsyncResponseTransformer.toBytes()).join().asByteArrayUnsafe();
+    }
+
+    /** The harness alone. */
+    @Benchmark
+    public int baseline() {
+        return nextObject();
+    }
+
+    @Benchmark
+    public ByteBuffer mapRead4k() {
+        smallInto.clear();
+        smallDevice.read((long) nextObject() * SMALL, smallInto).join();
+        return smallInto;
+    }
+
+    @Benchmark
+    public byte[] rawRead4k() {
+        return rawGet(rawKey("raw4k", nextObject()), SMALL);
+    }
+
+    @Benchmark
+    public Object mapWrite4k() {
+        return smallDevice.write((long) nextObject() * SMALL, smallData, false).join();
+    }
+
+    @Benchmark
+    public Object rawWrite4k() {
+        return rawPut(rawKey("raw4k", nextObject()), smallData);
+    }
+
+    @Benchmark
+    public ByteBuffer mapRead128k() {
+        largeInto.clear();
+        largeDevice.read((long) nextObject() * LARGE, largeInto).join();
+        return largeInto;
+    }
+
+    @Benchmark
+    public byte[] rawRead128k() {
+        return rawGet(rawKey("raw128k", nextObject()), LARGE);
+    }
+
+    @Benchmark
+    public Object mapWrite128k() {
+        return largeDevice.write((long) nextObject() * LARGE, largeData, false).join();
+    }
+
+    @Benchmark
+    public Object rawWrite128k() {
+        return rawPut(rawKey("raw128k", nextObject()), largeData);
+    }
+
+    @Benchmark
+    public Object mapRmw4kIn128k() {
+        return largeDevice.write((long) nextObject() * LARGE + SMALL, smallData, false).join();
+    }
+
+    /** What the object map does for a partial write, by hand: GET the whole object, patch, PUT it. */
+    @Benchmark
+    public Object rawRmw4kIn128k() {
+        String key = rawKey("raw128k", nextObject());
+        byte[] whole = rawGet(key, LARGE);
+        System.arraycopy(smallData.array(), 0, whole, SMALL, SMALL);
+        return rawPut(key, ByteBuffer.wrap(whole));
+    }
+}

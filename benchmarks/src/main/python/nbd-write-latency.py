@@ -1,0 +1,43 @@
+# Latency of single 4 KiB writes through an NBD server (nbdkit's S3 plugin) over a unix socket, one at a time,
+# timed around each pwrite with time.perf_counter_ns; prints p50 and p99 in microseconds.
+# Run with Debian's /usr/bin/python3 (python3-libnbd's `nbd` module lives there).
+#
+# Usage: /usr/bin/python3 nbd-write-latency.py SOCKET WARMUP COUNT [OBJECTS]
+#   writes cycle over the first OBJECTS (default 16) 4 KiB blocks, like StorageLatencyBenchmark's mapWrite4k
+import math
+import random
+import sys
+import time
+
+import nbd
+
+SIZE = 4096
+
+
+def percentile(sorted_ns, q):
+    """Nearest-rank percentile."""
+    return sorted_ns[max(0, math.ceil(q * len(sorted_ns)) - 1)]
+
+
+def main():
+    sock, warmup, count = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    objects = int(sys.argv[4]) if len(sys.argv) > 4 else 16
+    data = random.Random(1).randbytes(SIZE)
+    h = nbd.NBD()
+    h.connect_unix(sock)
+    samples = []
+    for i in range(warmup + count):
+        offset = (i % objects) * SIZE
+        start = time.perf_counter_ns()
+        h.pwrite(data, offset)
+        elapsed = time.perf_counter_ns() - start
+        if i >= warmup:
+            samples.append(elapsed)
+    h.shutdown()
+    samples.sort()
+    print(f"samples {len(samples)}")
+    print(f"p50_us {percentile(samples, 0.50) / 1000:.1f}")
+    print(f"p99_us {percentile(samples, 0.99) / 1000:.1f}")
+
+
+main()
