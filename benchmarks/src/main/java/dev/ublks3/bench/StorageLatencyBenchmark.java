@@ -33,13 +33,15 @@ import software.amazon.awssdk.services.s3.model.ChecksumMode;
 
 /**
  * Latency of one request at a time against an in-process S3Proxy (in memory, 127.0.0.1, real HTTP): through the
- * object map ({@code map*}: {@link StorageStack} without simulated delay or rate, so retry and stats layers included,
- * over {@link S3ObjectStore}) and as the same S3 calls made directly with a CRT client ({@code raw*}).
+ * object map ({@code *Map}: {@link StorageStack} without simulated delay or rate, so retry and stats layers included,
+ * over {@link S3ObjectStore}) and as the same S3 calls made directly with a CRT client ({@code *Raw}). JMH runs
+ * the benchmarks in name order, so each {@code *Map} runs right before its {@code *Raw}: a change in the machine's
+ * load during the run then skews the ratio of a pair as little as possible.
  *
  * <ul>
  *   <li>{@code 4k}: 4 KiB requests on a device of 4 KiB objects: one ranged GET / one PUT of a whole object.</li>
  *   <li>{@code 128k}: 128 KiB requests on a device of 128 KiB objects: the same, with 128 KiB.</li>
- *   <li>{@code Rmw4kIn128k}: a 4 KiB write 4 KiB into a 128 KiB object: the object map reads the whole object,
+ *   <li>{@code rmw4kIn128k}: a 4 KiB write 4 KiB into a 128 KiB object: the object map reads the whole object,
  *       patches and PUTs it (read-modify-write); raw is that ranged GET of 128 KiB followed by the PUT.</li>
  * </ul>
  * The raw client is built like S3ObjectStore's (same CRT settings, CRC32C on PUT, checksum mode on GET), so the
@@ -54,7 +56,7 @@ import software.amazon.awssdk.services.s3.model.ChecksumMode;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
 @Warmup(iterations = 2, time = 1)
-@Measurement(iterations = 3, time = 2)
+@Measurement(iterations = 3, time = 3)
 public class StorageLatencyBenchmark {
 
     static final int SMALL = 4 << 10;
@@ -146,57 +148,57 @@ public class StorageLatencyBenchmark {
     }
 
     @Benchmark
-    public ByteBuffer mapRead4k() {
+    public ByteBuffer read4kMap() {
         smallInto.clear();
         smallDevice.read((long) nextObject() * SMALL, smallInto).join();
         return smallInto;
     }
 
     @Benchmark
-    public byte[] rawRead4k() {
+    public byte[] read4kRaw() {
         return rawGet(rawKey("raw4k", nextObject()), SMALL);
     }
 
     @Benchmark
-    public Object mapWrite4k() {
+    public Object write4kMap() {
         return smallDevice.write((long) nextObject() * SMALL, smallData, false).join();
     }
 
     @Benchmark
-    public Object rawWrite4k() {
+    public Object write4kRaw() {
         return rawPut(rawKey("raw4k", nextObject()), smallData);
     }
 
     @Benchmark
-    public ByteBuffer mapRead128k() {
+    public ByteBuffer read128kMap() {
         largeInto.clear();
         largeDevice.read((long) nextObject() * LARGE, largeInto).join();
         return largeInto;
     }
 
     @Benchmark
-    public byte[] rawRead128k() {
+    public byte[] read128kRaw() {
         return rawGet(rawKey("raw128k", nextObject()), LARGE);
     }
 
     @Benchmark
-    public Object mapWrite128k() {
+    public Object write128kMap() {
         return largeDevice.write((long) nextObject() * LARGE, largeData, false).join();
     }
 
     @Benchmark
-    public Object rawWrite128k() {
+    public Object write128kRaw() {
         return rawPut(rawKey("raw128k", nextObject()), largeData);
     }
 
     @Benchmark
-    public Object mapRmw4kIn128k() {
+    public Object rmw4kIn128kMap() {
         return largeDevice.write((long) nextObject() * LARGE + SMALL, smallData, false).join();
     }
 
     /** What the object map does for a partial write, by hand: GET the whole object, patch, PUT it. */
     @Benchmark
-    public Object rawRmw4kIn128k() {
+    public Object rmw4kIn128kRaw() {
         String key = rawKey("raw128k", nextObject());
         byte[] whole = rawGet(key, LARGE);
         System.arraycopy(smallData.array(), 0, whole, SMALL, SMALL);
