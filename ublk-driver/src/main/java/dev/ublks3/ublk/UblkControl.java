@@ -145,12 +145,14 @@ public final class UblkControl implements AutoCloseable {
     public synchronized UblkDevInfo getDevInfo(int devId) throws UblkException {
         byte[] charPath = ("/dev/ublkc" + devId).getBytes(StandardCharsets.UTF_8);
         int infoLen = (int) ublksrv_ctrl_dev_info.sizeof();
-        buf.asSlice(0, charPath.length + infoLen).fill((byte) 0);
-        MemorySegment.copy(charPath, 0, buf, ValueLayout.JAVA_BYTE, 0, charPath.length);
+        // the payload is the path, then the info right after it: start the path so that the info is 8-byte aligned
+        int start = (8 - charPath.length % 8) % 8;
+        buf.asSlice(0, start + charPath.length + infoLen).fill((byte) 0);
+        MemorySegment.copy(charPath, 0, buf, ValueLayout.JAVA_BYTE, start, charPath.length);
         try {
-            sendCmd("GET_DEV_INFO2", UBLK_U_CMD_GET_DEV_INFO2, UBLK_CMD_GET_DEV_INFO2, devId, devId, buf.address(),
-                charPath.length + infoLen, 0, charPath.length);
-            return UblkDevInfo.read(buf, charPath.length);
+            sendCmd("GET_DEV_INFO2", UBLK_U_CMD_GET_DEV_INFO2, UBLK_CMD_GET_DEV_INFO2, devId, devId,
+                buf.address() + start, charPath.length + infoLen, 0, charPath.length);
+            return UblkDevInfo.read(buf, start + charPath.length);
         } catch (UblkException e) {
             if (!unknownCommand(e.errno())) throw e;
         }

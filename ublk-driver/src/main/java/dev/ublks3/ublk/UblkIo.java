@@ -48,8 +48,10 @@ public final class UblkIo {
     void start(UblkOp op, int opFlags, long startSector, int nrSectors) {
         this.op = op;
         this.opFlags = opFlags;
-        this.offset = startSector << 9;
-        this.length = nrSectors << 9;
+        // a flush request's sector is the block layer's "none" ((sector_t)-1): report 0 and 0
+        boolean flush = op == UblkOp.FLUSH;
+        this.offset = flush ? 0 : startSector << 9;
+        this.length = flush ? 0 : nrSectors << 9;
         byteBuffer.clear().limit(op.transfersData() ? length : 0);
         STATE.setRelease(this, IN_FLIGHT);
     }
@@ -62,7 +64,7 @@ public final class UblkIo {
     /** The operation. */
     public UblkOp op() { return op; }
 
-    /** Byte offset on the device (the kernel's start_sector × 512). */
+    /** Byte offset on the device (the kernel's start_sector × 512); 0 for FLUSH. */
     public long offset() { return offset; }
 
     /** Bytes concerned (nr_sectors × 512): transferred for READ/WRITE, the range for DISCARD/WRITE_ZEROES, 0 for FLUSH. */

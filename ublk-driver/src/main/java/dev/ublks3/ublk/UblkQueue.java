@@ -113,7 +113,11 @@ public final class UblkQueue {
         }
         Throwable f = failure;
         if (f instanceof UblkException u) throw u;
-        if (f != null) throw new UblkException("queue " + qid, 0, f.toString(), "", f);
+        if (f instanceof ErrnoException e) {
+            throw new UblkException("queue " + qid + " setup", e.errno(), e.getMessage(),
+                e.errno() == Errno.ENOMEM ? "lower the depth or the max I/O size (each tag has a buffer that large)" : "", e);
+        }
+        if (f != null) throw new UblkException("queue " + qid + " setup", 0, f.toString(), "", f);
     }
 
     /** The failure that ended the thread, or null. */
