@@ -4,12 +4,6 @@
 . /run/ublks3/conf
 export PATH=/run/ublks3/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 
-# `modprobe` and `modinfo` in the guest: the host's kmod on the guest kernel's module tree.
-mkdir -p /run/ublks3/bin
-printf '#!/bin/sh\nexec /sbin/modprobe -d /run/ublks3/kroot "$@"\n' >/run/ublks3/bin/modprobe
-printf '#!/bin/sh\nexec /sbin/modinfo -b /run/ublks3/kroot "$@"\n' >/run/ublks3/bin/modinfo
-chmod +x /run/ublks3/bin/modprobe /run/ublks3/bin/modinfo
-
 load_file() { # $1: path of a .ko or .ko.xz file; its dependencies come from its own folder, else the kernel's tree
   local f=$1 dep d
   for dep in $(modinfo -F depends "$f" | tr ',' ' '); do
@@ -26,6 +20,13 @@ for m in $MODULES; do
     *) modprobe "$m" ;;
   esac || { echo "ublk-s3 vm error: cannot load module $m" >&2; exit 125; }
 done
-echo "ublk-s3 vm: $(uname -r) up after $(cut -d' ' -f1 /proc/uptime) s, $(nproc) CPUs, $(($(sed -n 's/MemTotal: *\([0-9]*\).*/\1/p' /proc/meminfo) / 1024)) MiB; modules: $(cut -d' ' -f1 /proc/modules | sort | tr '\n' ' ')"
+# One line about the guest, with bash builtins only (every program start costs in the emulated guest).
+read -r up _ </proc/uptime
+read -r _ _ release _ </proc/version
+cpus=0 mem=0 mods=()
+while read -r k v _; do [ "$k" = MemTotal: ] && mem=$((v / 1024)); done </proc/meminfo
+while read -r k _; do [ "$k" = processor ] && cpus=$((cpus + 1)); done </proc/cpuinfo
+while read -r k _; do mods+=("$k"); done </proc/modules
+echo "ublk-s3 vm: $release up after $up s, $cpus CPUs, $mem MiB; modules: ${mods[*]}"
 echo "UBLKS3_VM_RUNNING"
 /bin/bash /run/ublks3/cmd.sh </dev/null
