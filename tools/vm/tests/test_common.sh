@@ -52,6 +52,7 @@ _check() {
 
 # _show_result TID CODE: prints "TID : [PASS|SKIP|FAIL]" and exits with CODE.
 _show_result() {
+  [ -z "${UBLKS3_SHOWN:-}" ] || echo "$1" >>"$UBLKS3_SHOWN" # tells run-tests the line is printed
   if [ "$2" -eq 0 ]; then
     echo "$1 : [PASS]"
   elif [ "$2" -eq "$UBLK_SKIP_CODE" ]; then
@@ -80,9 +81,11 @@ _prep_java() {
   . "$UBLKS3_TOP/tools/bin/find-jdk.sh" || _skip "no JDK 22+"
 }
 
-# _java ARGS...: the JDK with native access, tuned for a quick start under emulation (serial GC, C1 only).
+# _java ARGS...: the JDK with native access, tuned for a quick start under emulation: serial GC, and C1 only
+# unless UBLKS3_JAVA_OPTS says otherwise (set it empty for the full tiered compiler).
 _java() {
-  "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
+  # shellcheck disable=SC2086 # options are words
+  "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC ${UBLKS3_JAVA_OPTS--XX:TieredStopAtLevel=1} \
     -cp "$(_java_cp)" "$@"
 }
 
@@ -107,6 +110,19 @@ _add_ramdisk() {
   [ -n "$UBLK_DEV" ] || { echo "no device after 60 s"; cat "$TEST_DIR/ramdisk.err"; return 1; }
   UBLK_ID=${UBLK_DEV#/dev/ublkb}
   cat "$TEST_DIR/ramdisk.err"
+}
+
+# _ramdisk_stats: asks the running ramdisk for its counters; prints "REQUESTS ALLOCATED_BYTES" (since it went live).
+_ramdisk_stats() {
+  local before i line
+  before=$(grep -c "served " "$TEST_DIR/ramdisk.err")
+  echo stats >&8
+  for i in $(seq 100); do
+    [ "$(grep -c "served " "$TEST_DIR/ramdisk.err")" -gt "$before" ] && break
+    sleep 0.1
+  done
+  line=$(grep "served " "$TEST_DIR/ramdisk.err" | tail -n 1)
+  [ -n "$line" ] && echo "$line" | sed -n 's/.*served \([0-9]*\) requests; queue threads allocated \([0-9]*\) bytes.*/\1 \2/p'
 }
 
 # _del_ramdisk [SIGNAL]: stops the ramdisk by closing its stdin (or sending SIGNAL), waits for it; fails unless
