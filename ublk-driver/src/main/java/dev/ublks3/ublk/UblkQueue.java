@@ -64,6 +64,7 @@ public final class UblkQueue {
     private final long[] bufAddr;
     private final boolean[] tagDone;
     private int doneTags;
+    private long requests; // written by the queue thread only
     private final CompletionHandler onCqe = this::onCqe;
 
     UblkQueue(int devId, int qid, int depth, int bufBytes, int charFd, boolean encodedIo, UblkTarget target)
@@ -119,6 +120,9 @@ public final class UblkQueue {
         }
         if (f != null) throw new UblkException("queue " + qid + " setup", 0, f.toString(), "", f);
     }
+
+    /** Requests handed to the target so far (exact once the thread ended, approximate while it serves). */
+    public long requests() { return requests; }
 
     /** The failure that ended the thread, or null. */
     public Throwable failure() { return failure; }
@@ -254,6 +258,7 @@ public final class UblkQueue {
             return;
         }
         io.start(op, opFlags, ublksrv_io_desc.start_sector$at(descs, d), ublksrv_io_desc.nr_sectors$at(descs, d));
+        requests++;
         try {
             target.handle(io);
         } catch (RuntimeException | Error e) {

@@ -6,20 +6,23 @@ import dev.ublks3.ublk.UblkIo;
 import dev.ublks3.ublk.UblkTarget;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A device held in memory (an anonymous mapping, so untouched parts cost nothing). Synchronous by default; with
- * {@code async}, requests of odd tags are served on a small executor and complete from its threads (the path an
- * S3 client's callbacks take: a lock-free queue and an eventfd back to the queue thread), even tags inline. Each
- * (queue, tag) has one reusable task object: nothing is allocated per request.
+ * {@code async}, requests of odd tags are served by two worker threads and complete from them (the path an S3
+ * client's callbacks take: a lock-free queue and an eventfd back to the queue thread), even tags inline. Each
+ * (queue, tag) has one reusable task object and the hand-off is an ArrayBlockingQueue (no node per offer), so
+ * nothing is allocated per request on the queue threads: what they allocate is the driver's.
  */
 public final class RamdiskTarget implements UblkTarget, AutoCloseable {
     private final Arena arena = Arena.ofShared();
     private final MemorySegment data;
-    private final ExecutorService executor;
+    private final ArrayBlockingQueue<Task> work; // null when synchronous
+    private final List<Thread> workers = new ArrayList<>();
     private final Task[][] tasks;
     private final AtomicLong asyncCompletions = new AtomicLong();
 
@@ -27,10 +30,13 @@ public final class RamdiskTarget implements UblkTarget, AutoCloseable {
     public RamdiskTarget(long sizeBytes, boolean async, int queues, int depth) throws ErrnoException {
         this.data = Libc.mmap(sizeBytes, Libc.PROT_READ | Libc.PROT_WRITE, Libc.MAP_PRIVATE | Libc.MAP_ANONYMOUS, -1, 0)
             .reinterpret(arena, Libc::munmapQuietly);
-        this.executor = async ? Executors.newFixedThreadPool(2, r -> Thread.ofPlatform().daemon().name("ramdisk-io").unstarted(r)) : null;
         this.tasks = new Task[queues][depth];
         for (int q = 0; q < queues; q++) {
             for (int t = 0; t < depth; t++) tasks[q][t] = new Task();
+        }
+        this.work = async ? new ArrayBlockingQueue<>(queues * depth) : null; // one entry per tag at most: never full
+        if (async) {
+            for (int i = 0; i < 2; i++) workers.add(Thread.ofPlatform().daemon().name("ramdisk-io-" + i).start(this::work));
         }
     }
 
@@ -41,10 +47,10 @@ public final class RamdiskTarget implements UblkTarget, AutoCloseable {
 
     @Override
     public void handle(UblkIo io) {
-        if (executor != null && (io.tag() & 1) == 1) {
+        if (work != null && (io.tag() & 1) == 1) {
             Task task = tasks[io.queueId()][io.tag()];
             task.io = io;
-            executor.execute(task);
+            work.add(task);
         } else {
             serve(io);
         }
@@ -66,8 +72,16 @@ public final class RamdiskTarget implements UblkTarget, AutoCloseable {
         io.completeOk();
     }
 
+    private void work() {
+        try {
+            for (;;) work.take().run();
+        } catch (InterruptedException e) {
+            // closed
+        }
+    }
+
     private final class Task implements Runnable {
-        UblkIo io; // set by the queue thread before execute(): the executor's queue publishes it
+        UblkIo io; // set by the queue thread before add(): the blocking queue publishes it
 
         @Override
         public void run() {
@@ -79,7 +93,7 @@ public final class RamdiskTarget implements UblkTarget, AutoCloseable {
 
     @Override
     public void close() {
-        if (executor != null) executor.shutdownNow();
+        for (Thread t : workers) t.interrupt();
         arena.close();
     }
 }

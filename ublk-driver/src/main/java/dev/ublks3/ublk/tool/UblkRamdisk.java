@@ -4,7 +4,11 @@ import dev.ublks3.ublk.UblkDevice;
 import dev.ublks3.ublk.UblkDeviceConfig;
 import dev.ublks3.ublk.UblkException;
 import dev.ublks3.ublk.UblkTarget;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -25,7 +29,8 @@ public final class UblkRamdisk {
           --async     serve odd tags on executor threads (completions cross threads)
           --null      complete everything at once, store nothing
           --no-discard  do not advertise discard/write-zeroes
-        Prints /dev/ublkbN when live; stops and deletes the device when stdin closes or on SIGTERM.""";
+        Prints /dev/ublkbN when live; a line "stats" on stdin prints requests served and bytes the queue threads
+        allocated; stops and deletes the device when stdin closes or on SIGTERM.""";
 
     private UblkRamdisk() {}
 
@@ -84,20 +89,22 @@ public final class UblkRamdisk {
             return 1;
         }
         final RamdiskTarget ramdisk = ram;
-        Thread hook = Thread.ofPlatform().unstarted(() -> stop(device, ramdisk));
+        long[] allocatedAtStart = allocatedBytes(device);
+        Thread hook = Thread.ofPlatform().unstarted(() -> stop(device, ramdisk, allocatedAtStart));
         Runtime.getRuntime().addShutdownHook(hook);
         System.out.println(device.blockDevicePath());
         System.out.flush();
         System.err.println("ublk-ramdisk: " + device.info() + "; " + config);
         if (!stdinIsDevNull()) {
             try {
-                while (System.in.read() >= 0) {
-                    // serve until the other end closes
+                var in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+                for (String line; (line = in.readLine()) != null; ) { // serve until the other end closes
+                    if (line.trim().equals("stats")) System.err.println("ublk-ramdisk: " + stats(device, allocatedAtStart));
                 }
             } catch (IOException e) {
                 System.err.println("ublk-ramdisk: stdin: " + e.getMessage());
             }
-            int rc = stop(device, ramdisk);
+            int rc = stop(device, ramdisk, allocatedAtStart);
             Runtime.getRuntime().removeShutdownHook(hook);
             return rc;
         }
@@ -109,11 +116,29 @@ public final class UblkRamdisk {
         return 0;
     }
 
-    private static synchronized int stop(UblkDevice device, RamdiskTarget ram) {
+    /** Bytes each queue thread allocated so far (-1 where the JVM cannot tell). */
+    private static long[] allocatedBytes(UblkDevice device) {
+        var mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        return device.queues().stream().mapToLong(q -> mx.getThreadAllocatedBytes(q.thread().threadId())).toArray();
+    }
+
+    /** Requests served and what the queue threads allocated since the device went live (the driver's hot path: nothing). */
+    private static String stats(UblkDevice device, long[] allocatedAtStart) {
+        long[] now = allocatedBytes(device);
+        long requests = 0, allocated = 0;
+        for (int q = 0; q < now.length; q++) {
+            requests += device.queues().get(q).requests();
+            allocated += now[q] - allocatedAtStart[q];
+        }
+        return "served " + requests + " requests; queue threads allocated " + allocated + " bytes while serving";
+    }
+
+    private static synchronized int stop(UblkDevice device, RamdiskTarget ram, long[] allocatedAtStart) {
+        System.err.println("ublk-ramdisk: " + stats(device, allocatedAtStart));
         try {
             device.close();
             System.err.println("ublk-ramdisk: " + device.blockDevicePath() + " stopped and deleted"
-                + (ram != null && ram.asyncCompletions() > 0 ? " (" + ram.asyncCompletions() + " completions from executor threads)" : ""));
+                + (ram != null && ram.asyncCompletions() > 0 ? " (" + ram.asyncCompletions() + " completions from worker threads)" : ""));
             return 0;
         } catch (UblkException e) {
             System.err.println("ublk-ramdisk: " + e.getMessage());
