@@ -6,6 +6,7 @@
 _prep_test ublk
 
 UBLKS3="$UBLKS3_TOP/tools/bin/ublk-s3"
+export UBLKS3_JAVA_OPTS=${UBLKS3_JAVA_OPTS--XX:+UseSerialGC -XX:TieredStopAtLevel=1} # quick start under emulation
 S3_DIR=$TEST_DIR/s3
 MNT=$TEST_DIR/mnt
 mkdir -p "$S3_DIR" "$MNT"

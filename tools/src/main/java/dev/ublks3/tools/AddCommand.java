@@ -5,6 +5,7 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -81,7 +82,12 @@ final class AddCommand {
             command.add("/usr/bin/setsid"); // its own session: closing the terminal does not stop the server
         }
         command.add(ProcessHandle.current().info().command().orElse("java"));
-        command.add("--enable-native-access=ALL-UNNAMED");
+        // the same JVM options (native access, GC and JIT choices, UBLKS3_JAVA_OPTS) as this command
+        List<String> jvmOptions = ManagementFactory.getRuntimeMXBean().getInputArguments();
+        command.addAll(jvmOptions);
+        if (jvmOptions.stream().noneMatch(a -> a.startsWith("--enable-native-access"))) {
+            command.add("--enable-native-access=ALL-UNNAMED");
+        }
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(UblkS3.class.getName());

@@ -1,0 +1,67 @@
+#!/bin/bash
+# Interoperability on a real kernel: a device written by ublk-s3 (aligned and unaligned writes through
+# /dev/ublkbN) reads back byte for byte through nbdkit's S3 plugin, and what nbdkit writes reads back through
+# ublk-s3; both on one bucket of the embedded S3 endpoint (ublk-s3 local-s3) on 127.0.0.1.
+. "$(dirname "$0")/test_common.sh"
+_prep_test ublk
+command -v nbdkit >/dev/null && command -v nbdcopy >/dev/null ||
+  _skip "no nbdkit/nbdcopy: apt-get install nbdkit nbdkit-plugin-python python3-boto3 libnbd-bin (tools/bin/test does it)"
+
+UBLKS3="$UBLKS3_TOP/tools/bin/ublk-s3"
+export UBLKS3_JAVA_OPTS=${UBLKS3_JAVA_OPTS--XX:+UseSerialGC -XX:TieredStopAtLevel=1} # quick start under emulation
+PORT=19000
+EP=http://127.0.0.1:$PORT
+export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local-secret AWS_REGION=us-east-1
+SOCK=$TEST_DIR/nbdkit.sock
+mkdir -p "$TEST_DIR/s3"
+
+start_endpoint() {
+  "$UBLKS3" local-s3 --dir "$TEST_DIR/s3" --port "$PORT" --bucket interop >"$TEST_DIR/ep" 2>"$TEST_DIR/ep.err" &
+  echo $! >"$TEST_DIR/ep.pid"
+  local i
+  for i in $(seq 600); do grep -q "^$EP" "$TEST_DIR/ep" 2>/dev/null && return 0; sleep 0.1; done
+  cat "$TEST_DIR/ep.err"; return 1
+}
+
+add() { # KEY
+  "$UBLKS3" add --endpoint-url "$EP" --bucket interop --key "$1" --size 8M --object-size 64K --queues 1 >"$TEST_DIR/dev" &&
+    DEV=$(cat "$TEST_DIR/dev") && [ -b "$DEV" ]
+}
+
+nbdkit_on() { # KEY: nbdkit's S3 plugin on the same bucket, on a Unix socket on the guest's tmpfs
+  rm -f "$SOCK"
+  nbdkit --unix "$SOCK" --pidfile "$TEST_DIR/nbdkit.pid" S3 size=8M bucket=interop key="$1" object-size=64K \
+    endpoint-url="$EP" && local i && for i in $(seq 300); do [ -S "$SOCK" ] && return 0; sleep 0.1; done; return 1
+}
+nbdkit_off() { kill "$(cat "$TEST_DIR/nbdkit.pid")"; rm -f "$TEST_DIR/nbdkit.pid"; }
+
+ublk_writes_nbdkit_reads() {
+  local img=$TEST_DIR/expected.img
+  truncate -s 8M "$img" && head -c 2M /dev/urandom >"$TEST_DIR/a" && head -c 100K /dev/urandom >"$TEST_DIR/b" &&
+    add ub && dd if="$TEST_DIR/a" of="$DEV" bs=1M seek=2 oflag=direct status=none &&
+    dd if="$TEST_DIR/b" of="$DEV" bs=4K seek=1001 oflag=direct status=none && # unaligned to the objects
+    dd if="$TEST_DIR/a" of="$img" bs=1M seek=2 conv=notrunc status=none &&
+    dd if="$TEST_DIR/b" of="$img" bs=4K seek=1001 conv=notrunc status=none &&
+    "$UBLKS3" del -n "${DEV#/dev/ublkb}" &&
+    nbdkit_on ub && nbdcopy "nbd+unix:///?socket=$SOCK" "$TEST_DIR/via-nbdkit.img" && nbdkit_off &&
+    cmp "$img" "$TEST_DIR/via-nbdkit.img"
+}
+
+nbdkit_writes_ublk_reads() {
+  head -c 8M /dev/urandom >"$TEST_DIR/c" && nbdkit_on nk && nbdcopy "$TEST_DIR/c" "nbd+unix:///?socket=$SOCK" &&
+    nbdkit_off && add nk && cmp <(dd if="$DEV" bs=1M iflag=direct status=none) "$TEST_DIR/c" &&
+    "$UBLKS3" del -n "${DEV#/dev/ublkb}"
+}
+
+keys_identical_layout() {
+  find "$TEST_DIR/s3/interop" -type f | sed "s|$TEST_DIR/s3/interop/||" | sort >"$TEST_DIR/keys" &&
+    head -3 "$TEST_DIR/keys" && ! grep -Ev '^(ub|nk)/[0-9a-f]{16}$' "$TEST_DIR/keys"
+}
+
+_check "S3 endpoint (ublk-s3 local-s3) on 127.0.0.1:$PORT" start_endpoint
+_check "written by ublk-s3, read by nbdkit's S3 plugin: identical" ublk_writes_nbdkit_reads
+_check "written by nbdkit's S3 plugin, read by ublk-s3: identical" nbdkit_writes_ublk_reads
+_check "every key is {key}/{blockno:016x}" keys_identical_layout
+[ -f "$TEST_DIR/nbdkit.pid" ] && nbdkit_off
+kill "$(cat "$TEST_DIR/ep.pid")"
+_show_result "$TID" "$ERR_CODE"
