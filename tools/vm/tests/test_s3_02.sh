@@ -19,7 +19,7 @@ add() {
 
 fio_verify() { # NAME RW BS SIZE
   fio --name="$1" --filename="$DEV" --ioengine=io_uring --direct=1 --rw="$2" --bs="$3" --iodepth=32 \
-    --size="$4" --verify=crc32c --do_verify=1 --verify_fatal=1 --output="$TEST_DIR/$1.fio" &&
+    --size="$4" --verify=crc32c --do_verify=1 --verify_fatal=1 --verify_state_save=0 --output="$TEST_DIR/$1.fio" &&
     grep -q "err= 0" "$TEST_DIR/$1.fio" && grep -E "^ +(write|read):" "$TEST_DIR/$1.fio"
 }
 
