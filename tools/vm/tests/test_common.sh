@@ -81,22 +81,30 @@ _prep_java() {
   . "$UBLKS3_TOP/tools/bin/find-jdk.sh" || _skip "no JDK 22+"
 }
 
-# _java ARGS...: the JDK with native access, tuned for a quick start under emulation: serial GC, and C1 only
-# unless UBLKS3_JAVA_OPTS says otherwise (set it empty for the full tiered compiler).
+# _java_cmd: sets JAVA_CMD to the JDK's java with native access and the driver's classpath, tuned for a quick
+# start under emulation: serial GC, and C1 only unless UBLKS3_JAVA_OPTS says otherwise (empty: full tiered).
+_java_cmd() {
+  # shellcheck disable=SC2206 # options are words
+  JAVA_CMD=("$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC
+    ${UBLKS3_JAVA_OPTS--XX:TieredStopAtLevel=1} -cp "$(_java_cp)")
+}
+
+# _java ARGS...: runs java (see _java_cmd) in the foreground.
 _java() {
-  # shellcheck disable=SC2086 # options are words
-  "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC ${UBLKS3_JAVA_OPTS--XX:TieredStopAtLevel=1} \
-    -cp "$(_java_cp)" "$@"
+  _java_cmd
+  "${JAVA_CMD[@]}" "$@"
 }
 
 # _add_ramdisk ARGS...: starts dev.ublks3.ublk.tool.UblkRamdisk ARGS in the background with its stdin on a fifo
 # held open by fd 8; returns once it printed /dev/ublkbN and that device opens (up to 60 s). Sets UBLK_DEV
-# (/dev/ublkbN), UBLK_ID (N), RAMDISK_PID; its stderr goes to $TEST_DIR/ramdisk.err.
+# (/dev/ublkbN), UBLK_ID (N), RAMDISK_PID (the JVM's pid); its stderr goes to $TEST_DIR/ramdisk.err.
 _add_ramdisk() {
   local i
   rm -f "$TEST_DIR/ramdisk.in" "$TEST_DIR/ramdisk.out"
   mkfifo "$TEST_DIR/ramdisk.in"
-  _java dev.ublks3.ublk.tool.UblkRamdisk "$@" <"$TEST_DIR/ramdisk.in" >"$TEST_DIR/ramdisk.out" 2>"$TEST_DIR/ramdisk.err" &
+  _java_cmd # a simple command in the background, so that $! is the JVM itself (signals reach it)
+  "${JAVA_CMD[@]}" dev.ublks3.ublk.tool.UblkRamdisk "$@" <"$TEST_DIR/ramdisk.in" >"$TEST_DIR/ramdisk.out" \
+    2>"$TEST_DIR/ramdisk.err" &
   RAMDISK_PID=$!
   exec 8>"$TEST_DIR/ramdisk.in"
   UBLK_DEV=""

@@ -100,7 +100,9 @@ public record UblkDeviceConfig(int devId, int queues, int depth, int maxIoBufByt
         int unitShift = Integer.numberOfTrailingZeros(ioUnitBytes);
         int lbsShift = Integer.numberOfTrailingZeros(logicalBlockSize);
         long devSectors = sizeBytes >>> 9;
-        // VOLATILE_CACHE: the file system sends FLUSH (and FUA writes), so "durable" means what the target makes it
+        // VOLATILE_CACHE: the file system sends FLUSH (and FUA writes), so "durable" means what the target makes it.
+        // physical_bs_shift = the unit, uncapped: 6.12's blk_validate_limits accepts a physical block above PAGE_SIZE
+        // (the VM test sees physical_block_size 33554432 for a 32 MiB unit); only the logical block is capped (4096).
         var basic = new UblkParams.Basic(UBLK_ATTR_VOLATILE_CACHE | UBLK_ATTR_FUA, lbsShift, unitShift, unitShift,
             unitShift, negotiatedMaxIoBufBytes >>> 9,
             ioUnitBytes >>> 9, // chunk_sectors: the block layer never sends a read/write across a unit boundary

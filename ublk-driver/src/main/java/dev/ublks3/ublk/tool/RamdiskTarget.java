@@ -25,9 +25,16 @@ public final class RamdiskTarget implements UblkTarget, AutoCloseable {
     private final List<Thread> workers = new ArrayList<>();
     private final Task[][] tasks;
     private final AtomicLong asyncCompletions = new AtomicLong();
+    private final long failAt; // requests covering this byte fail with EIO; -1 = none
 
-    @SuppressWarnings("restricted") // the mapping lives as long as the arena
     public RamdiskTarget(long sizeBytes, boolean async, int queues, int depth) throws ErrnoException {
+        this(sizeBytes, async, queues, depth, -1);
+    }
+
+    /** As above; reads and writes covering byte {@code failAt} complete with -EIO (the error path, end to end). */
+    @SuppressWarnings("restricted") // the mapping lives as long as the arena
+    public RamdiskTarget(long sizeBytes, boolean async, int queues, int depth, long failAt) throws ErrnoException {
+        this.failAt = failAt;
         this.data = Libc.mmap(sizeBytes, Libc.PROT_READ | Libc.PROT_WRITE, Libc.MAP_PRIVATE | Libc.MAP_ANONYMOUS, -1, 0)
             .reinterpret(arena, Libc::munmapQuietly);
         this.tasks = new Task[queues][depth];
@@ -59,8 +66,8 @@ public final class RamdiskTarget implements UblkTarget, AutoCloseable {
     private void serve(UblkIo io) {
         long off = io.offset();
         int len = io.length();
-        if (off < 0 || off + len > data.byteSize()) {
-            io.complete(-5); // EIO: beyond the end
+        if (off < 0 || off + len > data.byteSize() || (io.op().transfersData() && failAt >= off && failAt < off + len)) {
+            io.complete(-5); // EIO: beyond the end, or the injected bad block
             return;
         }
         switch (io.op()) {

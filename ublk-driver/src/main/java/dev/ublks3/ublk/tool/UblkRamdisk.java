@@ -1,5 +1,6 @@
 package dev.ublks3.ublk.tool;
 
+import dev.ublks3.ublk.UblkControl;
 import dev.ublks3.ublk.UblkDevice;
 import dev.ublks3.ublk.UblkDeviceConfig;
 import dev.ublks3.ublk.UblkException;
@@ -20,7 +21,8 @@ import java.util.Locale;
 public final class UblkRamdisk {
     private static final String USAGE = """
         Usage: UblkRamdisk [--size 64M] [--queues N] [--depth N] [--unit 64K] [--max-io 1M] [--logical 512|4096]
-                           [-n ID] [--async] [--null] [--no-discard]
+                           [-n ID] [--async] [--null] [--no-discard] [--fail-at OFFSET]
+               UblkRamdisk --del ID
           --size      device size (K, M, G suffixes; default 64M)
           --queues    hardware queues (default min(CPUs, 4)); --depth requests per queue (default 128)
           --unit      preferred I/O unit: physical block, io_min/io_opt, chunk, discard granularity (default 64K)
@@ -29,6 +31,8 @@ public final class UblkRamdisk {
           --async     serve odd tags on executor threads (completions cross threads)
           --null      complete everything at once, store nothing
           --no-discard  do not advertise discard/write-zeroes
+          --fail-at   reads and writes covering this byte offset fail with EIO
+          --del ID    deletes device ID (STOP_DEV, DEL_DEV), e.g. one whose server was killed
         Prints /dev/ublkbN when live; a line "stats" on stdin prints requests served and bytes the queue threads
         allocated; stops and deletes the device when stdin closes or on SIGTERM.""";
 
@@ -39,6 +43,7 @@ public final class UblkRamdisk {
         int queues = UblkDeviceConfig.defaultQueues(), depth = UblkDeviceConfig.DEFAULT_DEPTH, unit = 64 << 10;
         int maxIo = -1, logical = 512, devId = -1;
         boolean async = false, nullTarget = false, discard = true;
+        long failAt = -1;
         try {
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
@@ -53,6 +58,11 @@ public final class UblkRamdisk {
                     case "--async" -> async = true;
                     case "--null" -> nullTarget = true;
                     case "--no-discard" -> discard = false;
+                    case "--fail-at" -> failAt = bytes(a, value(args, ++i, a));
+                    case "--del" -> {
+                        System.exit(delete(Integer.parseInt(value(args, ++i, a))));
+                        return;
+                    }
                     case "-h", "--help" -> {
                         System.out.println(USAGE);
                         return;
@@ -63,7 +73,7 @@ public final class UblkRamdisk {
             UblkDeviceConfig config = UblkDeviceConfig.of(size, unit).withQueues(queues).withDepth(depth)
                 .withLogicalBlockSize(logical).withDevId(devId).withDiscard(discard);
             if (maxIo > 0) config = config.withMaxIoBufBytes(maxIo);
-            System.exit(run(config, async, nullTarget));
+            System.exit(run(config, async, nullTarget, failAt));
         } catch (NumberFormatException e) {
             fail("not a number: " + e.getMessage());
         } catch (IllegalArgumentException e) {
@@ -71,7 +81,20 @@ public final class UblkRamdisk {
         }
     }
 
-    private static int run(UblkDeviceConfig config, boolean async, boolean nullTarget) {
+    /** STOP_DEV then DEL_DEV of a device this process does not serve (its server died). */
+    private static int delete(int devId) {
+        try (UblkControl control = UblkControl.open()) {
+            control.stopDev(devId);
+            control.delDev(devId);
+            System.err.println("ublk-ramdisk: deleted ublk " + devId);
+            return 0;
+        } catch (UblkException e) {
+            fail(e.getMessage());
+            return 1;
+        }
+    }
+
+    private static int run(UblkDeviceConfig config, boolean async, boolean nullTarget, long failAt) {
         RamdiskTarget ram = null;
         UblkDevice device;
         try {
@@ -79,7 +102,7 @@ public final class UblkRamdisk {
             if (nullTarget) {
                 target = new NullTarget();
             } else {
-                ram = new RamdiskTarget(config.sizeBytes(), async, config.queues(), config.depth());
+                ram = new RamdiskTarget(config.sizeBytes(), async, config.queues(), config.depth(), failAt);
                 target = ram;
             }
             device = UblkDevice.create(config, target);
