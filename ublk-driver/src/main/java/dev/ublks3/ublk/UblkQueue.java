@@ -142,13 +142,20 @@ public final class UblkQueue {
 
     /** Releases the eventfd once the thread has ended. */
     void close() {
-        if (!exited) throw new IllegalStateException("queue " + qid + " is still serving");
+        if (!exited && thread.getState() != Thread.State.NEW) throw new IllegalStateException("queue " + qid + " is still serving");
         try {
             Libc.close(eventFd);
         } catch (ErrnoException e) {
             LOG.log(System.Logger.Level.WARNING, "ublk queue " + qid + ": close(eventfd): " + e.getMessage());
         }
     }
+
+    // for tests: the cross-thread hand-off without a kernel
+    TagQueue completions() { return completions; }
+
+    int eventFd() { return eventFd; }
+
+    void armWakeup() { wakeupArmed.set(true); }
 
     // ---- the queue thread ----
 
