@@ -33,6 +33,7 @@ final class AddCommand {
     static int run(List<String> args, RunDirectory run, PrintStream out, PrintStream err) throws Exception {
         AddOptions options = AddOptions.parse(args);
         DeviceServer.deviceConfig(options); // usage errors before any process is started
+        DeviceServer.checkLocalDir(options);
         return options.foreground() ? serve(options, run, out) : startInBackground(args, run, out, err);
     }
 

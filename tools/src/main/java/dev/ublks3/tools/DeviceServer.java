@@ -65,6 +65,7 @@ final class DeviceServer {
 
     private void open() throws Exception {
         UblkDeviceConfig config = deviceConfig(options);
+        checkLocalDir(options);
         refuseSecondAttach();
         UblkControl control = UblkControl.open(); // before any store traffic: no ublk or not root fails first
         opened.push(control);
@@ -104,6 +105,20 @@ final class DeviceServer {
         }
     }
 
+    /** Cheap checks first: a bad --local fails before the kernel or a server is touched. */
+    static void checkLocalDir(AddOptions o) {
+        if (o.localDir() == null) {
+            return;
+        }
+        if (!Files.isDirectory(o.localDir())) {
+            throw new UsageException("--local " + o.localDir() + " is not a directory: create it (mkdir -p "
+                    + o.localDir() + ") or give another");
+        }
+        if (!Files.isWritable(o.localDir())) {
+            throw new UsageException("--local " + o.localDir() + " is not writable: fix its permissions or give another directory");
+        }
+    }
+
     private void refuseSecondAttach() {
         for (DeviceRecord r : run.all()) {
             if (r.serverAlive() && r.bucket().equals(options.bucket()) && r.key().equals(options.key())
@@ -120,13 +135,6 @@ final class DeviceServer {
 
     private S3Config s3Config() {
         if (options.localDir() != null) {
-            if (!Files.isDirectory(options.localDir())) {
-                throw new UsageException("--local " + options.localDir() + " is not a directory: create it (mkdir -p "
-                        + options.localDir() + ") or give another");
-            }
-            if (!Files.isWritable(options.localDir())) {
-                throw new UsageException("--local " + options.localDir() + " is not writable: fix its permissions or give another directory");
-            }
             LocalS3Server local = LocalS3Server.onDirectory(options.localDir());
             opened.push(local);
             try {

@@ -27,13 +27,13 @@ public final class UblkS3 {
     }
 
     public static void main(String[] args) {
-        int code = run(Arrays.asList(args), System.out, System.err);
+        int code = run(Arrays.asList(args), System.out, System.err, RunDirectory.fromEnvironment());
         System.out.flush();
         System.exit(code);
     }
 
     /** Runs one command; returns the exit code. Every failure is one line on {@code err}. */
-    static int run(List<String> args, PrintStream out, PrintStream err) {
+    static int run(List<String> args, PrintStream out, PrintStream err, RunDirectory run) {
         try {
             if (args.isEmpty() || List.of("help", "--help", "-h").contains(args.get(0))) {
                 out.print(HELP);
@@ -52,7 +52,6 @@ public final class UblkS3 {
                 });
                 return 0;
             }
-            RunDirectory run = RunDirectory.fromEnvironment();
             return switch (command) {
                 case "add" -> AddCommand.run(rest, run, out, err);
                 case "del" -> DelCommand.run(rest, run, out);

@@ -92,12 +92,12 @@ final class S3ErrorTranslator {
         String what = operation + (key == null ? "" : " " + key);
         if (names.contains("CONNECTION_REFUSED")) {
             return new StoreException(Kind.CONNECTION, operation, key, 0,
-                    "cannot connect to " + where + " (connection refused): is the server running, is --endpoint right?",
+                    "cannot connect to " + where + " (connection refused): is the server running, is --endpoint-url right?",
                     e);
         }
         if (names.contains("DNS") || names.contains("HOST_NOT_FOUND") || names.contains("UNKNOWNHOSTEXCEPTION")) {
             return new StoreException(Kind.CONNECTION, operation, key, 0,
-                    "cannot resolve the host of " + where + ": check --endpoint or --region", e);
+                    "cannot resolve the host of " + where + ": check --endpoint-url or --region", e);
         }
         if (names.contains("TIMEOUT") || names.contains("TIMED_OUT")) {
             return new StoreException(Kind.TIMEOUT, operation, key, 0,

@@ -83,7 +83,7 @@ class S3ObjectStoreErrorsTest {
             assertEquals(Kind.CONNECTION, e.kind());
             assertTrue(e.retryable());
             assertEquals("cannot connect to " + endpoint + " (connection refused): is the server running, is "
-                    + "--endpoint right?", e.getMessage());
+                    + "--endpoint-url right?", e.getMessage());
             assertEquals(Kind.CONNECTION, failure(store.put("disk/0", ByteBuffer.allocate(16))).kind());
         }
     }

@@ -1,0 +1,100 @@
+package dev.ublks3.tools;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The command's bad-input answers that need no kernel device: each is one line on stderr naming the problem and
+ * the fix, nothing on stdout, a non-zero exit code, and no run file created. (Those that need the real kernel,
+ * such as a missing bucket, are VM tests: tools/vm/tests/test_s3_04.sh.)
+ */
+class UblkS3CommandTest {
+
+    @TempDir
+    Path tmp;
+
+    private record Result(int code, String out, String err) {
+    }
+
+    private Result run(String line) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = UblkS3.run(Arrays.asList(line.replace("TMP", tmp.toString()).split(" +")),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
+                new RunDirectory(tmp.resolve("run")));
+        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+            "add --size 1000K --bucket bkt --object-size 64K                | 2 | is not a multiple of object-size 65536: use",
+            "add --size 1M --bucket bkt --object-size 48K                   | 2 | must be a power of two from 4K",
+            "add --size 64M --bucket bkt --object-size 64M                  | 2 | must be a power of two from 4K (4096) to 32M",
+            "add --size 1M --bucket bkt --object-size 2K                    | 2 | must be a power of two from 4K",
+            "add --size 1M --bucket bkt --object-size 64K --depth 5000      | 2 | depth 5000 out of range: give 1..4096",
+            "add --size 1M --bucket bkt --object-size 64K --queues 9999     | 2 | queues 9999 out of range",
+            "add --size 1M --bucket bkt --object-size 64K --local TMP/nope  | 2 | --local TMP/nope is not a directory: create it",
+            "add --size 1M                                                  | 2 | 'add' needs --bucket",
+            "add size=1M bucket=bkt colour=blue                             | 2 | unknown option 'colour=blue'",
+            "del                                                            | 2 | 'del' needs -n N or --all",
+            "del -n 7 --all                                                 | 2 | options --all and --number of 'del' exclude each other",
+            "del -n 7                                                       | 1 | there is no ublk device 7: see 'ublk-s3 list'",
+            "del -n x                                                       | 2 | --number 'x' is not a whole number",
+            "stats                                                          | 2 | 'stats' needs -n N",
+            "stats -n 7                                                     | 1 | no ublk-s3 server serves /dev/ublkb7",
+            "list extra                                                     | 2 | unexpected argument 'extra' for 'list'",
+            "local-s3                                                       | 2 | 'local-s3' needs --dir DIR",
+            "local-s3 --dir TMP/nope                                        | 2 | is not a writable directory",
+            "local-s3 --dir TMP --port 70000                                | 2 | --port 70000 is not a TCP port",
+            "frobnicate                                                     | 2 | unknown command 'frobnicate'",
+    })
+    void badInputIsOneLineNamingTheFix(String line, int code, String expected) {
+        Result r = run(line);
+        String err = r.err();
+        assertEquals(code, r.code(), err);
+        assertTrue(err.startsWith("ublk-s3: "), err);
+        assertTrue(err.contains(expected.replace("TMP", tmp.toString())), err);
+        assertEquals(1, err.lines().count(), err);
+        assertEquals("", r.out());
+        assertTrue(!Files.exists(tmp.resolve("run")) || tmp.resolve("run").toFile().list().length == 0,
+                "nothing left in the run directory");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"add", "del", "list", "stats", "local-s3"})
+    void everyCommandHasHelp(String command) {
+        Result r = run(command + " --help");
+        assertEquals(0, r.code());
+        assertTrue(r.out().startsWith("Usage: ublk-s3 " + command), r.out());
+        assertEquals("", r.err());
+    }
+
+    @Test
+    void noCommandPrintsUsageAndFails() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int code = UblkS3.run(List.of(), new PrintStream(out), new PrintStream(new ByteArrayOutputStream()),
+                new RunDirectory(tmp));
+        assertEquals(UsageException.EXIT_USAGE, code);
+        assertTrue(out.toString().contains("add     create /dev/ublkbN"));
+    }
+
+    @Test
+    void listWithoutDevicesPrintsTheHeader() {
+        Result r = run("list");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().startsWith("DEVICE"), r.out());
+    }
+}

@@ -1,0 +1,44 @@
+#!/bin/bash
+# Bad input that needs the real kernel (usage errors are host tests: UblkS3CommandTest): each failed
+# 'ublk-s3 add' prints one line naming the problem and the fix, exits non-zero, and leaves no device, run file or server process behind; del of a mounted device is refused.
+. "$(dirname "$0")/test_common.sh"
+_prep_test ublk
+
+UBLKS3="$UBLKS3_TOP/tools/bin/ublk-s3"
+export UBLKS3_JAVA_OPTS=${UBLKS3_JAVA_OPTS--XX:+UseSerialGC -XX:TieredStopAtLevel=1} # quick start under emulation
+PORT=19001
+EP=http://127.0.0.1:$PORT
+mkdir -p "$TEST_DIR/s3"
+
+start_endpoint() {
+  "$UBLKS3" local-s3 --dir "$TEST_DIR/s3" --port "$PORT" --bucket exists >"$TEST_DIR/ep" 2>"$TEST_DIR/ep.err" &
+  echo $! >"$TEST_DIR/ep.pid"
+  local i
+  for i in $(seq 600); do grep -q "^$EP" "$TEST_DIR/ep" 2>/dev/null && return 0; sleep 0.1; done
+  cat "$TEST_DIR/ep.err"; return 1
+}
+
+state() { ls /dev/ublkb* /dev/ublkc* /run/ublk-s3/*.sock /run/ublk-s3/*.properties 2>/dev/null; pgrep -f 'UblkS3 add' || true; }
+
+fails() { # EXPECTED ARGS...: ublk-s3 ARGS fails with one line containing EXPECTED; nothing left behind
+  local expected=$1 before
+  shift
+  before=$(state)
+  ! "$UBLKS3" "$@" >"$TEST_DIR/out" 2>"$TEST_DIR/err" || { echo "exit 0: $*"; return 1; }
+  cat "$TEST_DIR/err"
+  grep -qF -- "$expected" "$TEST_DIR/err" && [ "$(wc -l <"$TEST_DIR/err")" -eq 1 ] && [ ! -s "$TEST_DIR/out" ] &&
+    [ "$(state)" = "$before" ]
+}
+
+creds() { AWS_ACCESS_KEY_ID=${1:-local} AWS_SECRET_ACCESS_KEY=${2:-local-secret} "${@:3}"; }
+
+_check "S3 endpoint on 127.0.0.1:$PORT" start_endpoint
+_check "missing bucket" creds local local-secret fails "bucket 'nope' does not exist" \
+  add --endpoint-url "$EP" --bucket nope --size 16M --object-size 64K
+_check "wrong credentials" fails "with credentials from access key 'local'" \
+  add --endpoint-url "$EP" --bucket exists --size 16M --object-size 64K --access-key local --secret-key wrong
+_check "endpoint not listening" creds local local-secret fails "cannot connect to http://127.0.0.1:1" \
+  add --endpoint-url http://127.0.0.1:1 --bucket exists --size 16M --object-size 64K
+_check "del of a mounted device is refused, then works once unmounted" in_use
+kill "$(cat "$TEST_DIR/ep.pid")"
+_show_result "$TID" "$ERR_CODE"
