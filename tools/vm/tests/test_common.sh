@@ -65,19 +65,31 @@ _show_result() {
 
 # ---- the ublk driver's Java side (dev.ublks3.ublk), built on the host before the VM boots ----
 
-# _java_cp: the driver's classpath (its module's and native-bindings' target/classes); fails when not built.
+# _java_cp: the driver's classpath: a copy (made by _prep_java) of its module's and native-bindings'
+# target/classes, so that a build running on the host meanwhile cannot pull classes from under the test.
 _java_cp() {
   local m cp=""
   for m in ublk-driver native-bindings; do
-    [ -d "$UBLKS3_TOP/$m/target/classes/dev" ] || return 1
-    cp+="${cp:+:}$UBLKS3_TOP/$m/target/classes"
+    [ -d "$TEST_DIR/classes/$m/dev" ] || return 1
+    cp+="${cp:+:}$TEST_DIR/classes/$m"
   done
   echo "$cp"
 }
 
-# _prep_java: skips the test when the classes are not built; sets JAVA_HOME to the project's JDK.
+# _prep_java: copies the driver's classes (waiting up to 60 s for a build in progress to finish writing them),
+# skips the test when they are not built; sets JAVA_HOME to the project's JDK.
 _prep_java() {
-  _java_cp >/dev/null || _skip "ublk-driver is not built: run 'tools/bin/mvn -pl ublk-driver -am package' first"
+  local m i main=dev/ublks3/ublk/tool/UblkRamdisk.class
+  for i in $(seq 60); do
+    [ -f "$UBLKS3_TOP/ublk-driver/target/classes/$main" ] && [ -d "$UBLKS3_TOP/native-bindings/target/classes/dev" ] && break
+    [ -d "$UBLKS3_TOP/ublk-driver/target" ] || break # never built: no need to wait
+    sleep 1
+  done
+  for m in ublk-driver native-bindings; do
+    mkdir -p "$TEST_DIR/classes/$m" && cp -r "$UBLKS3_TOP/$m/target/classes/." "$TEST_DIR/classes/$m/" 2>/dev/null
+  done
+  [ -f "$TEST_DIR/classes/ublk-driver/$main" ] && _java_cp >/dev/null ||
+    _skip "ublk-driver is not built: run 'tools/bin/mvn -pl ublk-driver -am package' first"
   . "$UBLKS3_TOP/tools/bin/find-jdk.sh" || _skip "no JDK 22+"
 }
 

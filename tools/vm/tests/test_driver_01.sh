@@ -33,6 +33,13 @@ direct_io() { # 4 MiB written with O_DIRECT in 1 MiB requests at an offset, read
     cmp "$TEST_DIR/data" "$TEST_DIR/back"
 }
 
+features() { # GET_FEATURES decoded by name; 6.12 has ioctl-encoded commands and user recovery
+  _java dev.ublks3.ublk.tool.UblkRamdisk --features | tee "$TEST_DIR/features" &&
+    grep -q "CMD_IOCTL_ENCODE" "$TEST_DIR/features" && grep -q "|USER_RECOVERY|" "$TEST_DIR/features"
+}
+
+_check "GET_FEATURES" features
+echo "       $(cat "$TEST_DIR/features" 2>/dev/null)"
 _check "RAM disk 64M, 2 queues x 32, unit 64K is live" _add_ramdisk --size 64M --queues 2 --depth 32 --unit 64K
 _check "limits: chunk 64K, max 1M, write back, FUA, discard" limits_64k
 _check "O_DIRECT 1 MiB writes read back equal" direct_io

@@ -23,11 +23,13 @@ public final class UblkDevice implements AutoCloseable {
     private static final long CHAR_DEVICE_WAIT_MILLIS = 3_000;
     private static final long FETCH_WAIT_MILLIS = 30_000;
     private static final long DRAIN_WAIT_MILLIS = 10_000;
+    private static final long RECOVERY_WAIT_MILLIS = 10_000;
 
     private final UblkControl control;
     private final boolean ownsControl;
-    private final UblkDeviceConfig config;
+    private UblkDeviceConfig config; // for a recovered device: rebuilt from the kernel's info and params
     private final UblkTarget target;
+    private final int recoverDevId; // -1: a new device (create); else the device being taken over (recover)
     private final List<UblkQueue> queues = new ArrayList<>();
     private int devId = -1;
     private UblkDevInfo info;
@@ -35,11 +37,13 @@ public final class UblkDevice implements AutoCloseable {
     private int charFd = -1;
     private boolean added, started, closed;
 
-    private UblkDevice(UblkControl control, boolean ownsControl, UblkDeviceConfig config, UblkTarget target) {
+    private UblkDevice(UblkControl control, boolean ownsControl, UblkDeviceConfig config, UblkTarget target,
+            int recoverDevId) {
         this.control = control;
         this.ownsControl = ownsControl;
         this.config = config;
         this.target = target;
+        this.recoverDevId = recoverDevId;
     }
 
     /** Creates and starts a device on its own /dev/ublk-control connection; returns once /dev/ublkbN is live. */
@@ -58,7 +62,7 @@ public final class UblkDevice implements AutoCloseable {
             if (ownsControl) control.close();
             throw new IllegalArgumentException("a ublk device needs a config and a target");
         }
-        UblkDevice device = new UblkDevice(control, ownsControl, config, target);
+        UblkDevice device = new UblkDevice(control, ownsControl, config, target, -1);
         try {
             device.start();
             return device;
@@ -66,6 +70,52 @@ public final class UblkDevice implements AutoCloseable {
             device.teardown(e);
             throw e;
         }
+    }
+
+    /**
+     * Takes over device {@code devId} whose server died (made with {@link UblkDeviceConfig#userRecovery()}; the
+     * kernel holds its I/O, state QUIESCED): START_USER_RECOVERY → open /dev/ublkcN → queue threads fetch →
+     * END_USER_RECOVERY with this pid (requests held meanwhile are re-issued to {@code target}). On failure the
+     * device is left quiesced for another attempt (not deleted); {@link #close} stops and deletes it as usual.
+     */
+    public static UblkDevice recover(int devId, UblkTarget target) throws UblkException {
+        UblkControl control = UblkControl.open();
+        UblkDevice device = new UblkDevice(control, true, null, target, devId);
+        try {
+            device.startRecovery();
+            return device;
+        } catch (UblkException | RuntimeException | Error e) {
+            device.teardown(e);
+            throw e;
+        }
+    }
+
+    private void startRecovery() throws UblkException {
+        devId = recoverDevId;
+        info = control.getDevInfo(devId);
+        if (!info.features().has(dev.ublks3.linux.ublk_cmd_h.UBLK_F_USER_RECOVERY)) {
+            throw new UblkException("START_USER_RECOVERY", 0, "ublk " + devId + " was made without UBLK_F_USER_RECOVERY",
+                "only a device made with user recovery can be taken over; delete it instead");
+        }
+        params = control.getParams(devId);
+        var b = params.basic();
+        config = new UblkDeviceConfig(devId, info.nrHwQueues(), info.queueDepth(), info.maxIoBufBytes(), b.sizeBytes(),
+            b.logicalBlockSize(), 1 << b.ioMinShift(), params.discard() != null, true);
+        // EBUSY until the dead server's files are released and the kernel has quiesced the queue: wait a little
+        long deadline = System.nanoTime() + RECOVERY_WAIT_MILLIS * 1_000_000;
+        for (;;) {
+            try {
+                control.startUserRecovery(devId);
+                break;
+            } catch (UblkException e) {
+                if (e.errno() != Errno.EBUSY || System.nanoTime() > deadline) throw e;
+                sleep(100);
+            }
+        }
+        startQueues();
+        control.endUserRecovery(devId, ProcessHandle.current().pid());
+        started = true;
+        info = control.getDevInfo(devId);
     }
 
     private void start() throws UblkException {
@@ -76,6 +126,15 @@ public final class UblkDevice implements AutoCloseable {
             throw new UblkException("ADD_DEV", 0, "the kernel dropped UBLK_F_USER_RECOVERY", "Linux 6.1+ is needed for user recovery");
         }
         control.setParams(devId, config.params(info.maxIoBufBytes()));
+        startQueues();
+        control.startDev(devId, ProcessHandle.current().pid());
+        started = true;
+        params = control.getParams(devId);
+        info = control.getDevInfo(devId); // now LIVE, with the server's pid
+    }
+
+    /** Opens /dev/ublkcN and starts one thread per queue; returns once every tag is fetched. */
+    private void startQueues() throws UblkException {
         charFd = openCharDevice(charDevicePath());
         boolean encodedIo = info.features().has(dev.ublks3.linux.ublk_cmd_h.UBLK_F_CMD_IOCTL_ENCODE);
         for (int q = 0; q < info.nrHwQueues(); q++) {
@@ -84,10 +143,6 @@ public final class UblkDevice implements AutoCloseable {
             queue.start();
         }
         for (UblkQueue queue : queues) queue.awaitFetched(FETCH_WAIT_MILLIS);
-        control.startDev(devId, ProcessHandle.current().pid());
-        started = true;
-        params = control.getParams(devId);
-        info = control.getDevInfo(devId); // now LIVE, with the server's pid
     }
 
     private static int openCharDevice(String path) throws UblkException {
@@ -98,12 +153,7 @@ public final class UblkDevice implements AutoCloseable {
             } catch (ErrnoException e) {
                 // devtmpfs/udev create the node shortly after ADD_DEV returns
                 if (e.errno() == Errno.ENOENT && System.nanoTime() < deadline) {
-                    try {
-                        Thread.sleep(10);
-                    } catch (InterruptedException ie) {
-                        Thread.currentThread().interrupt();
-                        throw new UblkException("open " + path, 0, "interrupted", "", ie);
-                    }
+                    sleep(10);
                     continue;
                 }
                 String hint = switch (e.errno()) {
@@ -114,6 +164,15 @@ public final class UblkDevice implements AutoCloseable {
                 };
                 throw new UblkException("open " + path, e.errno(), Errno.message(e.errno()), hint, e);
             }
+        }
+    }
+
+    private static void sleep(long millis) throws UblkException {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UblkException("ublk", 0, "interrupted", "", e);
         }
     }
 
@@ -198,7 +257,8 @@ public final class UblkDevice implements AutoCloseable {
             }
             charFd = -1;
         }
-        if (added) {
+        // a failed takeover leaves the device to the next attempt; anything else is deleted
+        if (added || (recoverDevId >= 0 && started)) {
             try {
                 control.delDev(devId);
             } catch (UblkException e) {

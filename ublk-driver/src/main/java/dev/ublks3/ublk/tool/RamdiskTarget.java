@@ -1,11 +1,14 @@
 package dev.ublks3.ublk.tool;
 
-import dev.ublks3.linux.ErrnoException;
 import dev.ublks3.linux.Libc;
 import dev.ublks3.ublk.UblkIo;
 import dev.ublks3.ublk.UblkTarget;
+import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -27,16 +30,29 @@ public final class RamdiskTarget implements UblkTarget, AutoCloseable {
     private final AtomicLong asyncCompletions = new AtomicLong();
     private final long failAt; // requests covering this byte fail with EIO; -1 = none
 
-    public RamdiskTarget(long sizeBytes, boolean async, int queues, int depth) throws ErrnoException {
-        this(sizeBytes, async, queues, depth, -1);
+    public RamdiskTarget(long sizeBytes, boolean async, int queues, int depth) throws IOException {
+        this(sizeBytes, async, queues, depth, -1, null);
     }
 
-    /** As above; reads and writes covering byte {@code failAt} complete with -EIO (the error path, end to end). */
+    /**
+     * As above; reads and writes covering byte {@code failAt} complete with -EIO (the error path, end to end).
+     * With a {@code backing} file the data lives in it (a shared mapping), so it outlives the process: a server
+     * killed and recovered finds its data again.
+     */
     @SuppressWarnings("restricted") // the mapping lives as long as the arena
-    public RamdiskTarget(long sizeBytes, boolean async, int queues, int depth, long failAt) throws ErrnoException {
+    public RamdiskTarget(long sizeBytes, boolean async, int queues, int depth, long failAt, Path backing)
+            throws IOException {
         this.failAt = failAt;
-        this.data = Libc.mmap(sizeBytes, Libc.PROT_READ | Libc.PROT_WRITE, Libc.MAP_PRIVATE | Libc.MAP_ANONYMOUS, -1, 0)
-            .reinterpret(arena, Libc::munmapQuietly);
+        if (backing != null) {
+            try (FileChannel ch = FileChannel.open(backing, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                    StandardOpenOption.WRITE)) {
+                if (ch.size() < sizeBytes) ch.write(java.nio.ByteBuffer.allocate(1), sizeBytes - 1); // grow, sparse
+                this.data = ch.map(FileChannel.MapMode.READ_WRITE, 0, sizeBytes, arena);
+            }
+        } else {
+            this.data = Libc.mmap(sizeBytes, Libc.PROT_READ | Libc.PROT_WRITE, Libc.MAP_PRIVATE | Libc.MAP_ANONYMOUS, -1, 0)
+                .reinterpret(arena, Libc::munmapQuietly);
+        }
         this.tasks = new Task[queues][depth];
         for (int q = 0; q < queues; q++) {
             for (int t = 0; t < depth; t++) tasks[q][t] = new Task();
@@ -74,7 +90,9 @@ public final class RamdiskTarget implements UblkTarget, AutoCloseable {
             case READ -> MemorySegment.copy(data, off, io.segment(), 0, len);
             case WRITE -> MemorySegment.copy(io.segment(), 0, data, off, len);
             case DISCARD, WRITE_ZEROES -> data.asSlice(off, len).fill((byte) 0);
-            case FLUSH -> { }
+            case FLUSH -> {
+                if (data.isMapped()) data.force(); // a file-backed disk: written pages reach the file
+            }
         }
         io.completeOk();
     }

@@ -1,6 +1,7 @@
 package dev.ublks3.ublk.tool;
 
 import dev.ublks3.ublk.UblkControl;
+import dev.ublks3.ublk.UblkDevInfo;
 import dev.ublks3.ublk.UblkDevice;
 import dev.ublks3.ublk.UblkDeviceConfig;
 import dev.ublks3.ublk.UblkException;
@@ -21,8 +22,9 @@ import java.util.Locale;
 public final class UblkRamdisk {
     private static final String USAGE = """
         Usage: UblkRamdisk [--size 64M] [--queues N] [--depth N] [--unit 64K] [--max-io 1M] [--logical 512|4096]
-                           [-n ID] [--async] [--null] [--no-discard] [--fail-at OFFSET]
-               UblkRamdisk --del ID
+                           [-n ID] [--async] [--null] [--no-discard] [--fail-at OFFSET] [--backing FILE]
+                           [--user-recovery | --recover ID]
+               UblkRamdisk --del ID | --features
           --size      device size (K, M, G suffixes; default 64M)
           --queues    hardware queues (default min(CPUs, 4)); --depth requests per queue (default 128)
           --unit      preferred I/O unit: physical block, io_min/io_opt, chunk, discard granularity (default 64K)
@@ -32,7 +34,12 @@ public final class UblkRamdisk {
           --null      complete everything at once, store nothing
           --no-discard  do not advertise discard/write-zeroes
           --fail-at   reads and writes covering this byte offset fail with EIO
+          --backing   keep the data in FILE (shared mapping): it outlives the process
+          --user-recovery  make the device with UBLK_F_USER_RECOVERY(_REISSUE): if this process dies, the kernel
+                      holds the I/O until --recover takes over
+          --recover   take over device ID whose server died (its size, queues and depth come from the kernel)
           --del ID    deletes device ID (STOP_DEV, DEL_DEV), e.g. one whose server was killed
+          --features  prints what the kernel's ublk driver supports (GET_FEATURES)
         Prints /dev/ublkbN when live; a line "stats" on stdin prints requests served and bytes the queue threads
         allocated; stops and deletes the device when stdin closes or on SIGTERM.""";
 
@@ -44,6 +51,9 @@ public final class UblkRamdisk {
         int maxIo = -1, logical = 512, devId = -1;
         boolean async = false, nullTarget = false, discard = true;
         long failAt = -1;
+        int recoverId = -1;
+        boolean userRecovery = false;
+        Path backing = null;
         try {
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
@@ -59,6 +69,13 @@ public final class UblkRamdisk {
                     case "--null" -> nullTarget = true;
                     case "--no-discard" -> discard = false;
                     case "--fail-at" -> failAt = bytes(a, value(args, ++i, a));
+                    case "--backing" -> backing = Path.of(value(args, ++i, a));
+                    case "--user-recovery" -> userRecovery = true;
+                    case "--recover" -> recoverId = Integer.parseInt(value(args, ++i, a));
+                    case "--features" -> {
+                        System.exit(features());
+                        return;
+                    }
                     case "--del" -> {
                         System.exit(delete(Integer.parseInt(value(args, ++i, a))));
                         return;
@@ -70,14 +87,29 @@ public final class UblkRamdisk {
                     default -> throw new IllegalArgumentException("unknown option '" + a + "': see --help");
                 }
             }
-            UblkDeviceConfig config = UblkDeviceConfig.of(size, unit).withQueues(queues).withDepth(depth)
-                .withLogicalBlockSize(logical).withDevId(devId).withDiscard(discard);
-            if (maxIo > 0) config = config.withMaxIoBufBytes(maxIo);
-            System.exit(run(config, async, nullTarget, failAt));
+            UblkDeviceConfig config;
+            if (recoverId >= 0) {
+                config = recoveredConfig(recoverId);
+            } else {
+                config = UblkDeviceConfig.of(size, unit).withQueues(queues).withDepth(depth)
+                    .withLogicalBlockSize(logical).withDevId(devId).withDiscard(discard).withUserRecovery(userRecovery);
+                if (maxIo > 0) config = config.withMaxIoBufBytes(maxIo);
+            }
+            System.exit(run(config, recoverId, async, nullTarget, failAt, backing));
         } catch (NumberFormatException e) {
             fail("not a number: " + e.getMessage());
         } catch (IllegalArgumentException e) {
             fail(e.getMessage());
+        }
+    }
+
+    private static int features() {
+        try (UblkControl control = UblkControl.open()) {
+            System.out.println("ublk features: " + control.getFeatures());
+            return 0;
+        } catch (UblkException e) {
+            fail(e.getMessage());
+            return 1;
         }
     }
 
@@ -94,7 +126,21 @@ public final class UblkRamdisk {
         }
     }
 
-    private static int run(UblkDeviceConfig config, boolean async, boolean nullTarget, long failAt) {
+    /** The shape of a device to take over, from the kernel (the target needs its size, queues and depth first). */
+    private static UblkDeviceConfig recoveredConfig(int devId) {
+        try (UblkControl control = UblkControl.open()) {
+            UblkDevInfo info = control.getDevInfo(devId);
+            var basic = control.getParams(devId).basic();
+            return new UblkDeviceConfig(devId, info.nrHwQueues(), info.queueDepth(), info.maxIoBufBytes(),
+                basic.sizeBytes(), basic.logicalBlockSize(), 1 << basic.ioMinShift(), true, true);
+        } catch (UblkException e) {
+            fail(e.getMessage());
+            return null;
+        }
+    }
+
+    private static int run(UblkDeviceConfig config, int recoverId, boolean async, boolean nullTarget, long failAt,
+            Path backing) {
         RamdiskTarget ram = null;
         UblkDevice device;
         try {
@@ -102,10 +148,10 @@ public final class UblkRamdisk {
             if (nullTarget) {
                 target = new NullTarget();
             } else {
-                ram = new RamdiskTarget(config.sizeBytes(), async, config.queues(), config.depth(), failAt);
+                ram = new RamdiskTarget(config.sizeBytes(), async, config.queues(), config.depth(), failAt, backing);
                 target = ram;
             }
-            device = UblkDevice.create(config, target);
+            device = recoverId >= 0 ? UblkDevice.recover(recoverId, target) : UblkDevice.create(config, target);
         } catch (IOException e) {
             if (ram != null) ram.close();
             fail(e.getMessage());
