@@ -37,6 +37,19 @@ public final class UblkQueue {
     private static final long DESC_SIZE = ublksrv_io_desc.sizeof();
     private static final long EVENTFD_DATA = 1L << 32; // user_data of the eventfd read; tags are below 2^16
     private static final int FIXED_CHAR_FD = 0; // /dev/ublkcN is the ring's registered file 0
+    static final long PAGE_SIZE = pageSize();
+
+    @SuppressWarnings("restricted") // getpagesize(): no arguments, no errno
+    private static long pageSize() {
+        var linker = java.lang.foreign.Linker.nativeLinker();
+        var symbol = linker.defaultLookup().find("getpagesize").orElseThrow();
+        try {
+            return (int) linker.downcallHandle(symbol, java.lang.foreign.FunctionDescriptor.of(
+                java.lang.foreign.ValueLayout.JAVA_INT)).invokeExact();
+        } catch (Throwable t) {
+            throw new ExceptionInInitializerError(t);
+        }
+    }
 
     private final int devId;
     private final int qid;
@@ -187,7 +200,7 @@ public final class UblkQueue {
         ring = IoUring.open(depth + 1, 0, IoUring.DEFAULT_OPTIONAL_FLAGS);
         sqes = ring.sqes();
         ring.registerFiles(charFd);
-        long pageMask = UblkDeviceConfig.PAGE_SIZE - 1;
+        long pageMask = PAGE_SIZE - 1; // the kernel's page size: 64 KiB on some aarch64 kernels
         long descStride = ((long) UBLK_MAX_QUEUE_DEPTH * DESC_SIZE + pageMask) & ~pageMask;
         long descLen = (depth * DESC_SIZE + pageMask) & ~pageMask;
         descs = map(descLen, Libc.PROT_READ, Libc.MAP_SHARED | Libc.MAP_POPULATE, charFd, UBLKSRV_CMD_BUF_OFFSET + qid * descStride);

@@ -85,6 +85,12 @@ class UblkIoTest {
     }
 
     @Test
+    void descriptorMappingUsesTheKernelsPageSize() {
+        assertEquals(1, Long.bitCount(UblkQueue.PAGE_SIZE));
+        assertTrue(UblkQueue.PAGE_SIZE >= 4096);
+    }
+
+    @Test
     void completesExactlyOnce() {
         IllegalStateException idle = assertThrows(IllegalStateException.class, () -> io.complete(0));
         assertEquals("ublk queue 1 tag 2: no request in flight", idle.getMessage());
