@@ -34,6 +34,15 @@ fails() { # EXPECTED ARGS...: ublk-s3 ARGS fails with one line containing EXPECT
 
 creds() { AWS_ACCESS_KEY_ID=${1:-local} AWS_SECRET_ACCESS_KEY=${2:-local-secret} "${@:3}"; }
 
+in_use() {
+  local dev
+  dev=$("$UBLKS3" add --local "$TEST_DIR/s3" --bucket exists --key busy --size 32M --object-size 64K) &&
+    mkfs.ext4 -q -F "$dev" && mkdir -p "$TEST_DIR/mnt" && mount "$dev" "$TEST_DIR/mnt" &&
+    ! "$UBLKS3" del -n "${dev#/dev/ublkb}" 2>"$TEST_DIR/err" && cat "$TEST_DIR/err" &&
+    grep -q "is in use" "$TEST_DIR/err" && [ -b "$dev" ] &&
+    umount "$TEST_DIR/mnt" && "$UBLKS3" del -n "${dev#/dev/ublkb}" && [ ! -e "$dev" ]
+}
+
 _check "S3 endpoint on 127.0.0.1:$PORT" start_endpoint
 _check "missing bucket" creds local local-secret fails "bucket 'nope' does not exist" \
   add --endpoint-url "$EP" --bucket nope --size 16M --object-size 64K --foreground
