@@ -162,3 +162,33 @@ _del_ramdisk() {
   grep -q "stopped and deleted" "$TEST_DIR/ramdisk.err" || return 1
   [ ! -e "/dev/ublkb$UBLK_ID" ] && [ ! -e "/dev/ublkc$UBLK_ID" ] && [ ! -e "/sys/block/ublkb$UBLK_ID" ]
 }
+
+# ---- the ublk-s3 command (tools/bin/ublk-s3, built on the host before the VM boots) ----
+
+# _prep_ublks3: sets UBLKS3 to the command; its JVMs start quickly under emulation (serial GC, C1 only)
+# unless UBLKS3_JAVA_OPTS says otherwise.
+_prep_ublks3() {
+  UBLKS3="$UBLKS3_TOP/tools/bin/ublk-s3"
+  if [ ! -f "$UBLKS3_TOP/tools/target/tools.jar" ]; then # a failure, not a skip: a skipped suite hides regressions
+    echo "$TID: the ublk-s3 command is not built: run 'tools/bin/mvn -pl tools -am package' first"
+    _show_result "$TID" 1
+  fi
+  export UBLKS3_JAVA_OPTS=${UBLKS3_JAVA_OPTS--XX:+UseSerialGC -XX:TieredStopAtLevel=1}
+}
+
+# _start_local_s3 PORT BUCKET: the embedded S3 endpoint (ublk-s3 local-s3) over $TEST_DIR/s3 on 127.0.0.1:PORT
+# with BUCKET created, in the background until the test ends; waits until it answers (up to 60 s).
+_start_local_s3() {
+  local i
+  mkdir -p "$TEST_DIR/s3"
+  "$UBLKS3" local-s3 --dir "$TEST_DIR/s3" --port "$1" --bucket "$2" >"$TEST_DIR/local-s3.out" 2>"$TEST_DIR/local-s3.err" &
+  echo $! >"$TEST_DIR/local-s3.pid"
+  for i in $(seq 600); do
+    grep -q "^http://127.0.0.1:$1" "$TEST_DIR/local-s3.out" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  cat "$TEST_DIR/local-s3.err"
+  return 1
+}
+
+_stop_local_s3() { kill "$(cat "$TEST_DIR/local-s3.pid")"; }

@@ -5,8 +5,7 @@
 . "$(dirname "$0")/test_common.sh"
 _prep_test ublk
 
-UBLKS3="$UBLKS3_TOP/tools/bin/ublk-s3"
-export UBLKS3_JAVA_OPTS=${UBLKS3_JAVA_OPTS--XX:+UseSerialGC -XX:TieredStopAtLevel=1} # quick start under emulation
+_prep_ublks3
 S3_DIR=$TEST_DIR/s3
 MNT=$TEST_DIR/mnt
 mkdir -p "$S3_DIR" "$MNT"

@@ -6,8 +6,7 @@
 _prep_test ublk
 command -v fio >/dev/null || _skip "no fio: apt-get install fio on the host (tools/bin/test does it)"
 
-UBLKS3="$UBLKS3_TOP/tools/bin/ublk-s3"
-export UBLKS3_JAVA_OPTS=${UBLKS3_JAVA_OPTS--XX:+UseSerialGC -XX:TieredStopAtLevel=1} # quick start under emulation
+_prep_ublks3
 S3_DIR=$TEST_DIR/s3
 OBJECTS=$S3_DIR/fio/disk
 mkdir -p "$S3_DIR"

@@ -7,21 +7,11 @@ _prep_test ublk
 command -v nbdkit >/dev/null && command -v nbdcopy >/dev/null ||
   _skip "no nbdkit/nbdcopy: apt-get install nbdkit nbdkit-plugin-python python3-boto3 libnbd-bin (tools/bin/test does it)"
 
-UBLKS3="$UBLKS3_TOP/tools/bin/ublk-s3"
-export UBLKS3_JAVA_OPTS=${UBLKS3_JAVA_OPTS--XX:+UseSerialGC -XX:TieredStopAtLevel=1} # quick start under emulation
+_prep_ublks3
 PORT=19000
 EP=http://127.0.0.1:$PORT
 export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local-secret AWS_REGION=us-east-1
 SOCK=$TEST_DIR/nbdkit.sock
-mkdir -p "$TEST_DIR/s3"
-
-start_endpoint() {
-  "$UBLKS3" local-s3 --dir "$TEST_DIR/s3" --port "$PORT" --bucket interop >"$TEST_DIR/ep" 2>"$TEST_DIR/ep.err" &
-  echo $! >"$TEST_DIR/ep.pid"
-  local i
-  for i in $(seq 600); do grep -q "^$EP" "$TEST_DIR/ep" 2>/dev/null && return 0; sleep 0.1; done
-  cat "$TEST_DIR/ep.err"; return 1
-}
 
 add() { # KEY
   "$UBLKS3" add --endpoint-url "$EP" --bucket interop --key "$1" --size 8M --object-size 64K --queues 1 >"$TEST_DIR/dev" &&
@@ -58,10 +48,10 @@ keys_identical_layout() {
     head -3 "$TEST_DIR/keys" && ! grep -Ev '^(ub|nk)/[0-9a-f]{16}$' "$TEST_DIR/keys"
 }
 
-_check "S3 endpoint (ublk-s3 local-s3) on 127.0.0.1:$PORT" start_endpoint
+_check "S3 endpoint (ublk-s3 local-s3) on 127.0.0.1:$PORT" _start_local_s3 "$PORT" interop
 _check "written by ublk-s3, read by nbdkit's S3 plugin: identical" ublk_writes_nbdkit_reads
 _check "written by nbdkit's S3 plugin, read by ublk-s3: identical" nbdkit_writes_ublk_reads
 _check "every key is {key}/{blockno:016x}" keys_identical_layout
 [ -f "$TEST_DIR/nbdkit.pid" ] && nbdkit_off
-kill "$(cat "$TEST_DIR/ep.pid")"
+_stop_local_s3
 _show_result "$TID" "$ERR_CODE"

@@ -6,19 +6,9 @@
 . "$(dirname "$0")/test_common.sh"
 _prep_test ublk
 
-UBLKS3="$UBLKS3_TOP/tools/bin/ublk-s3"
-export UBLKS3_JAVA_OPTS=${UBLKS3_JAVA_OPTS--XX:+UseSerialGC -XX:TieredStopAtLevel=1} # quick start under emulation
+_prep_ublks3
 PORT=19001
 EP=http://127.0.0.1:$PORT
-mkdir -p "$TEST_DIR/s3"
-
-start_endpoint() {
-  "$UBLKS3" local-s3 --dir "$TEST_DIR/s3" --port "$PORT" --bucket exists >"$TEST_DIR/ep" 2>"$TEST_DIR/ep.err" &
-  echo $! >"$TEST_DIR/ep.pid"
-  local i
-  for i in $(seq 600); do grep -q "^$EP" "$TEST_DIR/ep" 2>/dev/null && return 0; sleep 0.1; done
-  cat "$TEST_DIR/ep.err"; return 1
-}
 
 state() { ls /dev/ublkb* /dev/ublkc* /run/ublk-s3/*.sock /run/ublk-s3/*.properties 2>/dev/null; pgrep -f 'UblkS3 add' || true; }
 
@@ -43,7 +33,7 @@ in_use() {
     umount "$TEST_DIR/mnt" && "$UBLKS3" del -n "${dev#/dev/ublkb}" && [ ! -e "$dev" ]
 }
 
-_check "S3 endpoint on 127.0.0.1:$PORT" start_endpoint
+_check "S3 endpoint (ublk-s3 local-s3) on 127.0.0.1:$PORT" _start_local_s3 "$PORT" exists
 _check "missing bucket" creds local local-secret fails "bucket 'nope' does not exist" \
   add --endpoint-url "$EP" --bucket nope --size 16M --object-size 64K --foreground
 _check "wrong credentials" fails "with credentials from access key 'local'" \
@@ -51,5 +41,5 @@ _check "wrong credentials" fails "with credentials from access key 'local'" \
 _check "endpoint not listening" creds local local-secret fails "cannot connect to http://127.0.0.1:1" \
   add --endpoint-url http://127.0.0.1:1 --bucket exists --size 16M --object-size 64K --foreground
 _check "del of a mounted device is refused, then works once unmounted" in_use
-kill "$(cat "$TEST_DIR/ep.pid")"
+_stop_local_s3
 _show_result "$TID" "$ERR_CODE"

@@ -4,7 +4,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.List;
 import java.util.NavigableMap;
 import java.util.concurrent.CompletableFuture;
@@ -20,22 +19,7 @@ import java.util.concurrent.ConcurrentSkipListMap;
  */
 public final class MemoryObjectStore implements ObjectStore {
 
-    private static final Comparator<String> UTF8_ORDER = (a, b) -> {
-        int i = 0;
-        int j = 0;
-        while (i < a.length() && j < b.length()) {
-            int ca = a.codePointAt(i);
-            int cb = b.codePointAt(j);
-            if (ca != cb) {
-                return Integer.compare(ca, cb);
-            }
-            i += Character.charCount(ca);
-            j += Character.charCount(cb);
-        }
-        return Boolean.compare(i < a.length(), j < b.length());
-    };
-
-    private final NavigableMap<String, byte[]> objects = new ConcurrentSkipListMap<>(UTF8_ORDER);
+    private final NavigableMap<String, byte[]> objects = new ConcurrentSkipListMap<>(KeyOrder.UTF8);
     /** Non-null: the name of the bucket that does not exist, and every call fails like S3 would. */
     private final String missingBucket;
     private volatile boolean closed;
@@ -119,12 +103,12 @@ public final class MemoryObjectStore implements ObjectStore {
         String after = startAfter;
         if (continuationToken != null) {
             String resumeAfter = new String(Base64.getUrlDecoder().decode(continuationToken), StandardCharsets.UTF_8);
-            if (after == null || UTF8_ORDER.compare(resumeAfter, after) > 0) {
+            if (after == null || KeyOrder.compare(resumeAfter, after) > 0) {
                 after = resumeAfter;
             }
         }
         String from = prefix == null ? "" : prefix;
-        if (after != null && UTF8_ORDER.compare(after, from) >= 0) {
+        if (after != null && KeyOrder.compare(after, from) >= 0) {
             from = after;
         }
         NavigableMap<String, byte[]> tail = objects.tailMap(from, !from.equals(after));
