@@ -265,7 +265,8 @@ public final class ObjectMap implements BlockDevice {
     }
 
     /**
-     * Deletes the stored objects of blocks {@code first..last}: scoped LIST pages, one DeleteObjects per page. It
+     * Deletes the stored objects of blocks {@code first..last}: by name when they fit one DeleteObjects batch, else
+     * scoped LIST pages with one DeleteObjects per page (nothing proportional to the range is held). It
      * first waits for the mutations already queued on those blocks; mutations and reads issued after it wait for
      * it (a range barrier, so nothing per object of the range is kept).
      */
@@ -283,13 +284,29 @@ public final class ObjectMap implements BlockDevice {
             ranges.add(barrier);
         }
         String startAfter = first == 0 ? null : objectKey(first - 1);
-        CompletableFuture<Void> result = after(before, () -> deletePage(startAfter, null, first, last,
-                objectKey(last)));
+        CompletableFuture<Void> result = after(before, () -> last - first < ObjectStore.MAX_DELETE_KEYS
+                ? deleteByName(first, last)
+                : deletePage(startAfter, null, first, last, objectKey(last)));
         result.whenComplete((ignored, error) -> {
             ranges.remove(barrier);
             barrier.done().complete(null);
         });
         return result;
+    }
+
+    /**
+     * A range that fits one DeleteObjects batch is deleted by name: one request, where a LIST would cost one too
+     * and still need the delete (a missing key counts as deleted). Only keys of this device's blocks are named.
+     */
+    private CompletableFuture<Void> deleteByName(long first, long last) {
+        if (first == last) {
+            return store.delete(objectKey(first));
+        }
+        List<String> keys = new ArrayList<>((int) (last - first + 1));
+        for (long block = first; block <= last; block++) {
+            keys.add(objectKey(block));
+        }
+        return store.deleteObjects(keys);
     }
 
     private CompletableFuture<Void> deletePage(String startAfter, String token, long first, long last,

@@ -336,6 +336,25 @@ class ObjectMapTest {
     }
 
     @Test
+    void trimOfAtMost1000ObjectsDeletesByNameWithoutListing() {
+        ObjectMap map = map(20);
+        map.write(0, ByteBuffer.allocate(20 * OS), false).join();
+        counting.reset();
+        map.trim(2L * OS + 1, 8L * OS).join(); // whole objects 3 .. 9; 2 and 10 are partial and stay
+        assertEquals(0, counting.lists.get(), "no LIST for a range that fits one DeleteObjects");
+        assertEquals(1, counting.deleteBatches.get());
+        assertEquals(7, counting.deletedKeys.get());
+        counting.reset();
+        map.zero(12L * OS, OS).join(); // exactly one object: one DELETE
+        assertEquals(0, counting.lists.get());
+        assertEquals(1, counting.deletes.get());
+        counting.reset();
+        map.trim(3L * OS, 3L * OS).join(); // already gone: still one request, and no error
+        assertEquals(1, counting.deleteBatches.get() + counting.deletes.get());
+        assertEquals(objectKeys(0, 1, 2, 10, 11, 13, 14, 15, 16, 17, 18, 19), keysInBucket());
+    }
+
+    @Test
     void flushWaitsForWritesStillInFlight() {
         GatedObjectStore gated = new GatedObjectStore(s3, false);
         ObjectMap map = new ObjectMap(gated, KEY, 8L * OS, OS);
