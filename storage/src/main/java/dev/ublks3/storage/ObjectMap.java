@@ -139,16 +139,7 @@ public final class ObjectMap implements BlockDevice {
             return CompletableFuture.failedFuture(bad);
         }
         int base = into.position();
-        List<CompletableFuture<Void>> parts = new ArrayList<>();
-        for (int done = 0; done < length; ) {
-            long position = offset + done;
-            long block = position >>> shift;
-            int inObject = (int) (position & mask);
-            int n = Math.min(objectSize - inObject, length - done);
-            parts.add(readPart(block, inObject, into.slice(base + done, n)));
-            done += n;
-        }
-        return allOf(parts).thenRun(() -> into.position(base + length));
+        return allOf(perObject(offset, into, this::readPart)).thenRun(() -> into.position(base + length));
     }
 
     private CompletableFuture<Void> readPart(long block, int inObject, ByteBuffer slice) {
@@ -177,22 +168,30 @@ public final class ObjectMap implements BlockDevice {
         if (bad != null) {
             return CompletableFuture.failedFuture(bad);
         }
-        int base = from.position();
+        return allOf(perObject(offset, from, (block, inObject, part) -> part.remaining() == objectSize
+                ? mutate(block, () -> store.put(objectKey(block), part))
+                : mutate(block, () -> readModifyWrite(block, inObject, part, part.remaining()))));
+    }
+
+    /** What to do with the part of a request that falls in one object: {@code part} is its slice of the buffer. */
+    @FunctionalInterface
+    private interface ObjectPart {
+        CompletableFuture<Void> start(long block, int inObject, ByteBuffer part);
+    }
+
+    /** Splits {@code buffer}'s remaining bytes at {@code offset} at object boundaries; starts every part at once. */
+    private List<CompletableFuture<Void>> perObject(long offset, ByteBuffer buffer, ObjectPart action) {
+        int length = buffer.remaining();
+        int base = buffer.position();
         List<CompletableFuture<Void>> parts = new ArrayList<>();
         for (int done = 0; done < length; ) {
             long position = offset + done;
-            long block = position >>> shift;
             int inObject = (int) (position & mask);
             int n = Math.min(objectSize - inObject, length - done);
-            ByteBuffer part = from.slice(base + done, n);
-            if (n == objectSize) {
-                parts.add(mutate(block, () -> store.put(objectKey(block), part)));
-            } else {
-                parts.add(mutate(block, () -> readModifyWrite(block, inObject, part, n)));
-            }
+            parts.add(action.start(position >>> shift, inObject, buffer.slice(base + done, n)));
             done += n;
         }
-        return allOf(parts);
+        return parts;
     }
 
     /** GETs the whole object (or zeros), patches {@code n} bytes at {@code inObject} with {@code data} (null: zeros), PUTs it. */
