@@ -122,15 +122,11 @@ final class DeviceServer {
     private void refuseSecondAttach() {
         for (DeviceRecord r : run.all()) {
             if (r.serverAlive() && r.bucket().equals(options.bucket()) && r.key().equals(options.key())
-                    && (options.localDir() != null || r.endpoint().equals(endpointText()))) {
+                    && (options.localDir() != null || r.endpoint().equals(remoteConfig().describeEndpoint()))) {
                 throw new UsageException("s3://" + options.bucket() + "/" + options.key() + " is already served as /dev/ublkb"
                         + r.devId() + " (pid " + r.pid() + "): two servers would overwrite each other's objects; use another --key");
             }
         }
-    }
-
-    private String endpointText() {
-        return options.endpointUrl() != null ? options.endpointUrl().toString() : "AWS S3 (" + (options.region() == null ? "us-east-1" : options.region()) + ")";
     }
 
     private S3Config s3Config() {
@@ -144,6 +140,11 @@ final class DeviceServer {
             }
             return local.clientConfig(options.bucket());
         }
+        return remoteConfig();
+    }
+
+    /** The bucket at AWS or at --endpoint-url; builds no client, so the run records can be compared with it. */
+    private S3Config remoteConfig() {
         S3Credentials credentials = options.accessKey() != null
                 ? (options.sessionToken() != null ? S3Credentials.sessionKeys(options.accessKey(), options.secretKey(), options.sessionToken())
                         : S3Credentials.keys(options.accessKey(), options.secretKey()))
