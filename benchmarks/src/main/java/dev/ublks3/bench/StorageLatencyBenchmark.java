@@ -20,13 +20,8 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.async.AsyncRequestBody;
 import software.amazon.awssdk.core.async.AsyncResponseTransformer;
-import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
-import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
 import software.amazon.awssdk.services.s3.model.ChecksumMode;
@@ -87,20 +82,7 @@ public class StorageLatencyBenchmark {
                 new StorageStack.Options("map128k", (long) OBJECTS * LARGE, LARGE));
         smallDevice = small.device();
         largeDevice = large.device();
-        // S3ObjectStore.open's settings, spelled out with the SDK
-        raw = S3AsyncClient.crtBuilder()
-                .region(Region.of(config.region()))
-                .credentialsProvider(StaticCredentialsProvider.create(
-                        AwsBasicCredentials.create(LocalS3Server.IDENTITY, LocalS3Server.CREDENTIAL)))
-                .forcePathStyle(true)
-                .endpointOverride(server.endpoint())
-                .maxConcurrency(config.maxConnections())
-                .thresholdInBytes(2 * S3ObjectStore.MAX_SINGLE_PUT)
-                .minimumPartSizeInBytes(2 * S3ObjectStore.MAX_SINGLE_PUT)
-                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_SUPPORTED)
-                .responseChecksumValidation(ResponseChecksumValidation.WHEN_SUPPORTED)
-                .retryConfiguration(retry -> retry.numRetries(0))
-                .build();
+        raw = RawCrtClient.open(config, server.endpoint(), LocalS3Server.IDENTITY, LocalS3Server.CREDENTIAL);
         Random random = new Random(1);
         random.nextBytes(smallData.array());
         random.nextBytes(largeData.array());
