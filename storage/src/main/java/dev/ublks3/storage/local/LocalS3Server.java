@@ -21,6 +21,10 @@ import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
  * <p>Objects live in a directory (S3Proxy's filesystem backend: one file per object under {@code DIR/bucket/key})
  * or in memory. The identity and credential are fixed ({@link #IDENTITY}/{@link #CREDENTIAL}). Chunked uploads of
  * up to 32 MiB objects are accepted in one chunk and unknown headers (e.g. checksum headers) are ignored.
+ *
+ * <p>With {@link ServerOptions} the server also counts the requests it receives ({@link RequestCountingBlobStore})
+ * and emulates a distant link: latency per request, bandwidth per direction ({@link EmulatedLinkBlobStore}). Both
+ * sit on the server side, so every client (ours, nbdkit's S3 plugin) is measured and slowed down alike.
  */
 public final class LocalS3Server implements AutoCloseable {
 
@@ -33,12 +37,16 @@ public final class LocalS3Server implements AutoCloseable {
     private static final Pattern VALID_BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
 
     private final S3Proxy proxy;
+    /** The storage itself, without the layers: what the server's own set-up (createBucket) uses. */
     private final BlobStore blobStore;
+    /** Null unless {@link ServerOptions#countRequests()}. */
+    private final RequestCountingBlobStore counter;
     private final URI endpoint;
 
-    private LocalS3Server(S3Proxy proxy, BlobStore blobStore) {
+    private LocalS3Server(S3Proxy proxy, BlobStore blobStore, RequestCountingBlobStore counter) {
         this.proxy = proxy;
         this.blobStore = blobStore;
+        this.counter = counter;
         this.endpoint = URI.create("http://127.0.0.1:" + proxy.getPort());
     }
 
@@ -49,23 +57,39 @@ public final class LocalS3Server implements AutoCloseable {
 
     /** Serves the buckets under {@code dir} on {@code port} (0: any free port). */
     public static LocalS3Server onDirectory(Path dir, int port) {
+        return onDirectory(dir, port, ServerOptions.NONE);
+    }
+
+    /** Serves the buckets under {@code dir} on {@code port} (0: any free port), counting or shaping as asked. */
+    public static LocalS3Server onDirectory(Path dir, int port, ServerOptions options) {
         Objects.requireNonNull(dir, "dir");
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the local S3 directory " + dir + ": " + e.getMessage(), e);
         }
-        return start(new FilesystemNio2BlobStore(dir.toAbsolutePath().toString()), port);
+        return start(new FilesystemNio2BlobStore(dir.toAbsolutePath().toString()), port, options);
     }
 
     /** Keeps objects in memory, on an ephemeral port; everything is gone at {@link #close()}. */
     public static LocalS3Server inMemory() {
-        return start(new TransientNio2BlobStore(), 0);
+        return inMemory(0, ServerOptions.NONE);
     }
 
-    private static LocalS3Server start(BlobStore blobStore, int port) {
+    /** Keeps objects in memory, on {@code port} (0: any free port), counting or shaping as asked. */
+    public static LocalS3Server inMemory(int port, ServerOptions options) {
+        return start(new TransientNio2BlobStore(), port, options);
+    }
+
+    /** The counter sees what clients send, so it is outermost; the emulated link sits between it and the storage. */
+    private static LocalS3Server start(BlobStore blobStore, int port, ServerOptions options) {
+        Objects.requireNonNull(options, "options");
+        BlobStore served = options.emulatesLink()
+                ? new EmulatedLinkBlobStore(blobStore, options.latency(), options.bytesPerSecond())
+                : blobStore;
+        RequestCountingBlobStore counter = options.countRequests() ? new RequestCountingBlobStore(served) : null;
         S3Proxy proxy = S3Proxy.builder()
-                .blobStore(blobStore)
+                .blobStore(counter != null ? counter : served)
                 .endpoint(URI.create("http://127.0.0.1:" + port))
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, IDENTITY, CREDENTIAL)
                 .v4MaxChunkSize(V4_MAX_CHUNK_SIZE)
@@ -83,7 +107,7 @@ public final class LocalS3Server implements AutoCloseable {
             throw new IllegalStateException("cannot start the local S3 server on 127.0.0.1:" + port + ": "
                     + e.getMessage(), e);
         }
-        return new LocalS3Server(proxy, blobStore);
+        return new LocalS3Server(proxy, blobStore, counter);
     }
 
     /** {@code http://127.0.0.1:PORT}. */
@@ -104,6 +128,24 @@ public final class LocalS3Server implements AutoCloseable {
         if (!blobStore.containerExists(name)) {
             blobStore.createContainer(name);
         }
+    }
+
+    /** The requests received so far; needs a server started with {@link ServerOptions#countRequests()}. */
+    public ServerRequestCounts requestCounts() {
+        return requireCounter().snapshot();
+    }
+
+    /** Zeroes the request counts (e.g. between the set-up and the measured part of a benchmark). */
+    public void resetRequestCounts() {
+        requireCounter().reset();
+    }
+
+    private RequestCountingBlobStore requireCounter() {
+        if (counter == null) {
+            throw new IllegalStateException("this local S3 server does not count requests: start it with "
+                    + "ServerOptions.countRequests() true (ublk-s3 local-s3 --control SOCKET)");
+        }
+        return counter;
     }
 
     /** Client settings for {@code bucket} on this server: path-style, the fixed keys. */

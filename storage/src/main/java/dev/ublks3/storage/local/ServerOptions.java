@@ -1,0 +1,34 @@
+package dev.ublks3.storage.local;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How the local S3 server observes and shapes its traffic, the same for every client.
+ *
+ * @param countRequests  count the requests received ({@link LocalS3Server#requestCounts()})
+ * @param latency        waited before serving each request; zero for none
+ * @param bytesPerSecond bandwidth cap per direction (PUT bodies in, GET bodies out), shared by all requests;
+ *                       0 for unlimited
+ */
+public record ServerOptions(boolean countRequests, Duration latency, long bytesPerSecond) {
+
+    /** No counting, no emulated link: the plain server. */
+    public static final ServerOptions NONE = new ServerOptions(false, Duration.ZERO, 0);
+
+    public ServerOptions {
+        Objects.requireNonNull(latency, "latency");
+        if (latency.isNegative()) {
+            throw new IllegalArgumentException("latency " + latency + " is negative: give zero or more");
+        }
+        if (bytesPerSecond < 0) {
+            throw new IllegalArgumentException("bandwidth " + bytesPerSecond
+                    + " bytes/s is negative: give a positive rate, or 0 for unlimited");
+        }
+    }
+
+    /** Whether requests go through an emulated link at all. */
+    boolean emulatesLink() {
+        return !latency.isZero() || bytesPerSecond > 0;
+    }
+}
