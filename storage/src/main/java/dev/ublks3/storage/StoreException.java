@@ -20,9 +20,9 @@ public final class StoreException extends RuntimeException {
         CONNECTION(true),
         /** No answer within the timeout. Retryable. */
         TIMEOUT(true),
-        /** The object's bytes are not what was asked for (short, or a checksum mismatch). Retryable once the
-         *  cause may be transport; the retry layer bounds it like any other. */
-        CORRUPT(true),
+        /** The stored object is not what was asked for: shorter than the range, a response for other bytes, or a
+         *  checksum mismatch. Not retryable: the same bytes would come back (a cut transfer is CONNECTION). */
+        CORRUPT(false),
         /** Any other 4xx or a bad request. Not retryable. */
         CLIENT_ERROR(false);
 

@@ -76,8 +76,9 @@ final class S3ErrorTranslator {
                     what + " failed on the server (" + detail + "): " + oneLine(e.getMessage()), e);
         }
         if ("InvalidRange".equals(code) || status == 416) {
-            return new StoreException(Kind.CORRUPT, operation, key, status,
-                    what + " asked for bytes past the end of the object (" + detail + ")", e);
+            return new StoreException(Kind.CORRUPT, operation, key, status, operation + " " + config.bucket() + "/"
+                    + key + " at " + config.describeEndpoint() + " asked for bytes past the end of the object ("
+                    + detail + "): the object is shorter than it should be", e);
         }
         if (status == 408 || "RequestTimeout".equals(code)) {
             return new StoreException(Kind.TIMEOUT, operation, key, status, what + " timed out (" + detail + ")", e);
@@ -104,8 +105,8 @@ final class S3ErrorTranslator {
                     what + " at " + where + " timed out: " + oneLine(e.getMessage()), e);
         }
         if (names.contains("CHECKSUM")) {
-            return new StoreException(Kind.CORRUPT, operation, key, 0,
-                    what + " at " + where + " failed its checksum: " + oneLine(e.getMessage()), e);
+            return new StoreException(Kind.CORRUPT, operation, key, 0, "object " + config.bucket() + "/" + key
+                    + " at " + where + " failed its checksum check: " + oneLine(e.getMessage()), e);
         }
         if (names.contains("CREDENTIAL")) {
             return new StoreException(Kind.ACCESS_DENIED, operation, key, 0,

@@ -39,10 +39,15 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  *   <li>Every GET carries an explicit {@code Range: bytes=a-b}: the CRT turns an unranged GET into a HEAD plus
  *       ranged GETs and reports a missing key as a bare 404. HTTP 404 (NoSuchKey or no code) reads as
  *       {@link ReadOutcome#ABSENT}; NoSuchBucket is an error.</li>
- *   <li>The body is copied straight into the caller's buffer; a body of the wrong length fails CORRUPT.</li>
+ *   <li>The body is copied straight into the caller's buffer and must be exactly the range asked for
+ *       ({@link IntoBufferTransformer}): an object shorter than the range or a response covering other bytes fails
+ *       CORRUPT (not retryable), a body cut before its Content-Length fails CONNECTION (retryable).</li>
  *   <li>PUTs stay single requests up to 32 MiB (the CRT's multipart threshold and part size are set above that) and
- *       carry a CRC32C checksum, which the server verifies. GETs ask for checksum validation, but S3 returns a
- *       whole-object checksum only for whole-object GETs, never for a byte range, so ranged GETs rely on TLS/TCP.</li>
+ *       carry a CRC32C checksum, which the server verifies and stores. GETs ask for it (checksum mode enabled) and a
+ *       response that covers the whole object and carries its CRC32C is verified: a mismatch fails CORRUPT naming
+ *       the object and both values. S3 returns no checksum for a part of an object, so a partial read (e.g. 4 KiB of
+ *       a 128 KiB object) is not verified and relies on TLS/TCP; objects stored without a checksum (nbdkit's)
+ *       read unverified. S3Proxy sends no checksum on any ranged response, so against it nothing is verified.</li>
  *   <li>At most {@link S3Config#maxInFlight()} requests are handed to the CRT at once; more wait in a queue.</li>
  *   <li>No SDK type appears in this class's public API; every failure is a {@link StoreException}.</li>
  * </ul>
@@ -101,7 +106,7 @@ public final class S3ObjectStore implements ObjectStore {
             return head(key);
         }
         String range = "bytes=" + offset + "-" + (offset + length - 1);
-        IntoBufferTransformer transformer = new IntoBufferTransformer(key, into);
+        IntoBufferTransformer transformer = new IntoBufferTransformer(config.bucket(), key, offset, into);
         return call("GET", key, () -> client.getObject(request -> request.bucket(config.bucket()).key(key)
                         .range(range).checksumMode(ChecksumMode.ENABLED), transformer),
                 read -> {

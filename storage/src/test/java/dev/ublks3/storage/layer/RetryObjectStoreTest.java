@@ -67,7 +67,7 @@ class RetryObjectStoreTest {
         assertEquals(ObjectStore.ReadOutcome.FOUND, store.get("a/1", 0, ByteBuffer.allocate(1)).join());
         failing.failNext(2, Kind.TIMEOUT);
         store.deleteObjects(List.of("a/1")).join();
-        failing.failNext(1, Kind.CORRUPT);
+        failing.failNext(1, Kind.SERVER_ERROR);
         store.delete("a/1").join();
         assertEquals(1, store.retries(StoreCall.LIST));
         assertEquals(1, store.retries(StoreCall.GET));
