@@ -1,0 +1,106 @@
+package dev.ublks3.tools;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ublks3.storage.s3.S3ObjectStore;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** {@code ublk-s3 local-s3}'s link emulation and control socket, and its bad-input answers. */
+class LocalS3CommandTest {
+
+    @TempDir
+    Path tmp;
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+            "local-s3 --port 0                                   | 'local-s3' needs --dir DIR or --memory",
+            "local-s3 --dir TMP --memory                         | options --dir and --memory of 'local-s3' exclude each other",
+            "local-s3 --memory=yes                               | option --memory of 'local-s3' takes no value",
+            "local-s3 --memory --latency 20                      | --latency '20' is not a duration: give a number with a unit",
+            "local-s3 --memory --latency -5ms                    | --latency '-5ms' is not a duration",
+            "local-s3 --memory --latency 2m                      | --latency '2m' is not a duration",
+            "local-s3 --memory --latency 61s                     | --latency 61s is longer than 60s",
+            "local-s3 --memory --bandwidth 0                     | --bandwidth 0 is no rate: give bytes per second above 0",
+            "local-s3 --memory --bandwidth -1M                   | --bandwidth '-1M' is not a size",
+            "local-s3 --memory --bandwidth fast                  | --bandwidth 'fast' is not a size",
+            "local-s3 --memory --control TMP/nope/ctl.sock       | folder TMP/nope does not exist: create it",
+            "local-s3 --memory --control TMP/file                | --control TMP/file exists and is not a socket",
+            "local-s3 --memory --bucket B                        | bucket name 'B' is not valid for S3",
+    })
+    void badInputIsOneLineNamingTheFix(String line, String expected) throws IOException {
+        Files.writeString(tmp.resolve("file"), "keep me");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = UblkS3.run(Arrays.asList(line.replace("TMP", tmp.toString()).split(" +")),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
+                new RunDirectory(tmp.resolve("run")));
+        String e = err.toString(StandardCharsets.UTF_8);
+        assertEquals(UsageException.EXIT_USAGE, code, e);
+        assertTrue(e.startsWith("ublk-s3: "), e);
+        assertTrue(e.contains(expected.replace("TMP", tmp.toString())), e);
+        assertEquals(1, e.lines().count(), e);
+        assertEquals("", out.toString(StandardCharsets.UTF_8));
+        assertEquals("keep me", Files.readString(tmp.resolve("file")), "a file given as --control is left alone");
+    }
+
+    @Test
+    void latencyAndBandwidthSpellings() {
+        assertEquals(Duration.ofMillis(20), LocalS3Command.latency("20ms"));
+        assertEquals(Duration.ofMillis(500), LocalS3Command.latency("0.5s"));
+        assertEquals(Duration.ofNanos(250_000), LocalS3Command.latency("250us"));
+        assertEquals(Duration.ZERO, LocalS3Command.latency("0"));
+        assertEquals(1 << 20, LocalS3Command.bandwidth("1M"));
+        assertEquals(1 << 20, LocalS3Command.bandwidth("1M/s"));
+        assertEquals(1_000_000, LocalS3Command.bandwidth("1000000"));
+    }
+
+    @Test
+    void theControlSocketServesCountsAndReset() throws IOException {
+        Path socket = tmp.resolve("ctl.sock");
+        try (LocalS3Command.Serving serving = LocalS3Command.start(List.of("--memory", "--port", "0",
+                "--bucket", "bench", "--latency", "1ms", "--bandwidth", "64M", "--control", socket.toString()))) {
+            assertEquals(zeroCounts(), counts(socket), "creating --bucket is not counted");
+            try (S3ObjectStore store = S3ObjectStore.open(serving.server().clientConfig("bench"))) {
+                store.put("disk/0000000000000000", ByteBuffer.allocate(4096)).join();
+            }
+            assertEquals(zeroCounts().replace("\"PUT\":0", "\"PUT\":1").replace("\"bytesIn\":0", "\"bytesIn\":4096")
+                    .replace("\"putSizes\":{}", "\"putSizes\":{\"4096\":1}"), counts(socket));
+
+            assertNull(ControlSocket.call(socket, "reset", line -> { }));
+            assertEquals(zeroCounts(), counts(socket));
+            assertEquals("unknown command 'frobnicate' for local-s3: use counts or reset",
+                    ControlSocket.call(socket, "frobnicate", line -> { }));
+        }
+        assertTrue(!Files.exists(socket), "the socket is removed at close");
+    }
+
+    private static String counts(Path socket) throws IOException {
+        List<String> lines = new ArrayList<>();
+        assertNull(ControlSocket.call(socket, "counts", lines::add));
+        assertEquals(1, lines.size(), lines.toString());
+        return lines.getFirst();
+    }
+
+    private static String zeroCounts() {
+        return "{\"requests\":{\"GET\":0,\"PUT\":0,\"LIST\":0,\"DELETE\":0,\"DELETE_OBJECTS\":0,\"HEAD\":0,"
+                + "\"OTHER\":0},\"keysDeleted\":0,\"bytesIn\":0,\"bytesOut\":0,\"readModifyWrite\":0,"
+                + "\"getSizes\":{},\"putSizes\":{},\"getAlignment\":{\"object start\":0,\"4K\":0,\"512\":0,"
+                + "\"unaligned\":0}}";
+    }
+}
