@@ -27,10 +27,14 @@ import java.util.Set;
  * @param logicalBlockSize 512 or 4096
  * @param devId            fixed device number, or -1 for the next free one
  * @param foreground       serve in this process instead of in the background
+ * @param recovery         create the device with ublk user recovery, so {@code ublk-s3 recover} can take it over
+ *                         after its server died (off with --no-recovery)
+ * @param restart          a supervisor process recovers the device by itself when its server dies
  */
 public record AddOptions(long size, long objectSize, String bucket, String key, URI endpointUrl, String region,
                          String profile, String accessKey, String secretKey, String sessionToken, Path localDir,
-                         int queues, int depth, int logicalBlockSize, int devId, boolean foreground) {
+                         int queues, int depth, int logicalBlockSize, int devId, boolean foreground,
+                         boolean recovery, boolean restart) {
 
     public static final String DEFAULT_KEY = "disk";
     public static final long DEFAULT_OBJECT_SIZE = 128 * 1024;
@@ -59,7 +63,9 @@ public record AddOptions(long size, long objectSize, String bucket, String key, 
             ArgParser.Option.value("depth"),
             ArgParser.Option.value("logical-block-size"),
             ArgParser.Option.value("number").alias("n"),
-            ArgParser.Option.flag("foreground")), NBDKIT_WORDS);
+            ArgParser.Option.flag("foreground"),
+            ArgParser.Option.flag("no-recovery"),
+            ArgParser.Option.flag("restart")), NBDKIT_WORDS);
 
     static final String HELP = """
             Usage: ublk-s3 add --size SIZE --bucket BUCKET [options]
@@ -84,6 +90,10 @@ public record AddOptions(long size, long objectSize, String bucket, String key, 
               --logical-block-size N   512 or 4096 (default: 512)
               -n, --number N           device number N (default: the next free one)
               --foreground             serve in this process until SIGTERM/SIGINT, then flush and remove
+              --restart                when the server dies (crash, kill -9), take the device over again by
+                                       itself ('ublk-s3 recover'); up to 5 attempts, logged in /run/ublk-s3/N.log
+              --no-recovery            no ublk user recovery: a dead server's device fails its I/O and can only
+                                       be removed (by default the kernel holds the I/O until 'ublk-s3 recover')
             """;
 
     /** Parses the arguments after {@code add}. */
@@ -115,9 +125,10 @@ public record AddOptions(long size, long objectSize, String bucket, String key, 
             throw new UsageException("--logical-block-size " + lbs + " is not supported: use 512 or 4096");
         }
         int devId = o.containsKey("number") ? nonNegativeInt(o, "number") : -1;
+        ArgParser.requireOnlyOneOf(o, COMMAND, Set.of("no-recovery", "restart"));
         return new AddOptions(size, objectSize, bucket, key, endpoint, o.get("region"), o.get("profile"),
                 o.get("access-key"), o.get("secret-key"), o.get("session-token"), local, queues, depth, lbs, devId,
-                o.containsKey("foreground"));
+                o.containsKey("foreground"), !o.containsKey("no-recovery"), o.containsKey("restart"));
     }
 
     private static String required(Map<String, String> o, String name, String what) {

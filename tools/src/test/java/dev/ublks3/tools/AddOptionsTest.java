@@ -33,6 +33,18 @@ class AddOptionsTest {
         assertEquals(-1, o.devId());
         assertNull(o.endpointUrl());
         assertFalse(o.foreground());
+        assertTrue(o.recovery(), "devices are recoverable by default");
+        assertFalse(o.restart());
+    }
+
+    @Test
+    void recoveryOptions() {
+        assertFalse(parse("--size 1G --bucket bkt --no-recovery").recovery());
+        AddOptions restart = parse("--size 1G --bucket bkt --restart");
+        assertTrue(restart.restart());
+        assertTrue(restart.recovery());
+        UsageException e = assertThrows(UsageException.class, () -> parse("--size 1G --bucket bkt --restart --no-recovery"));
+        assertTrue(e.getMessage().contains("--no-recovery and --restart"), e.getMessage());
     }
 
     @Test
