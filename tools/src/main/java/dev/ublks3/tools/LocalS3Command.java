@@ -103,8 +103,8 @@ final class LocalS3Command {
         Map<String, String> o = PARSER.parse(args);
         ArgParser.requireOnlyOneOf(o, "local-s3", Set.of("dir", "memory"));
         if (!o.containsKey("dir") && !o.containsKey("memory")) {
-            throw new UsageException("'local-s3' needs --dir DIR or --memory: the folder that holds the buckets, "
-                    + "or objects in memory");
+            throw new UsageException("'local-s3' needs --dir DIR or --memory: give the folder that holds the buckets, "
+                    + "or use --memory to keep the objects in memory");
         }
         Path dir = o.containsKey("dir") ? Path.of(o.get("dir")) : null;
         if (dir != null && (!Files.isDirectory(dir) || !Files.isWritable(dir))) {

@@ -46,10 +46,10 @@ public final class Sizes {
         try {
             n = Long.parseLong(digits);
         } catch (NumberFormatException e) {
-            throw new UsageException(option + " '" + text + "' is too large: the limit is 8E (2^63-1 bytes)");
+            throw new UsageException(option + " '" + text + "' is too large: give a size below 8E (2^63 bytes)");
         }
         if (shift > 0 && n > (Long.MAX_VALUE >> shift)) {
-            throw new UsageException(option + " '" + text + "' is too large: the limit is 8E (2^63-1 bytes)");
+            throw new UsageException(option + " '" + text + "' is too large: give a size below 8E (2^63 bytes)");
         }
         return n << shift;
     }

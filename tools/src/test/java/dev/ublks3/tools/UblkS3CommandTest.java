@@ -40,12 +40,12 @@ class UblkS3CommandTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
-            "add --size 1000K --bucket bkt --object-size 64K                | 2 | is not a multiple of object-size 65536: use",
-            "add --size 1M --bucket bkt --object-size 48K                   | 2 | must be a power of two from 4K",
-            "add --size 64M --bucket bkt --object-size 64M                  | 2 | must be a power of two from 4K (4096) to 32M",
-            "add --size 1M --bucket bkt --object-size 2K                    | 2 | must be a power of two from 4K",
-            "add --size 1M --bucket bkt --object-size 64K --depth 5000      | 2 | depth 5000 out of range: give 1..4096",
-            "add --size 1M --bucket bkt --object-size 64K --queues 9999     | 2 | queues 9999 out of range",
+            "add --size 1000K --bucket bkt --object-size 64K                | 2 | --size 1000K is not a multiple of --object-size 64K: use --size 960K or 1M",
+            "add --size 1M --bucket bkt --object-size 48K                   | 2 | is not a power of two from 4K",
+            "add --size 64M --bucket bkt --object-size 64M                  | 2 | is not a power of two from 4K to 32M",
+            "add --size 1M --bucket bkt --object-size 2K                    | 2 | is not a power of two from 4K",
+            "add --size 1M --bucket bkt --object-size 64K --depth 5000      | 2 | --depth 5000 is more than 4096: give 1..4096",
+            "add --size 1M --bucket bkt --object-size 64K --queues 9999     | 2 | --queues 9999 is more than",
             "add --size 1M --bucket bkt --object-size 64K --local TMP/nope  | 2 | --local TMP/nope is not a directory: create it",
             "add --size 1M                                                  | 2 | 'add' needs --bucket",
             "add size=1M bucket=bkt colour=blue                             | 2 | unknown option 'colour=blue'",

@@ -1,0 +1,218 @@
+package dev.ublks3.tools;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Issue 6, item 4: every command and every option with bad values. Each answer is exactly one line on stderr that
+ * names the problem (the option or word at fault) and a fix (an imperative such as use, give, run, see), nothing on
+ * stdout, exit code 2 for a bad command line (1 for a well-formed request that cannot be served), and nothing
+ * left in the run directory. What needs a real kernel or store is tools/vm/tests/test_badinput_01.sh.
+ */
+class BadInputMatrixTest {
+
+    /** Words that say what to do. */
+    private static final Pattern HINT = Pattern.compile(
+            "\\b(use|give|run|see|write|keep|create|load|stop|unmount|leave|remove|fix)\\b");
+
+    /** A valid add, to which one bad part is added or in which one is replaced; in the foreground, so that a case
+     * wrongly accepted fails here (no /dev/ublk-control, exit 1) instead of starting a background server. */
+    private static final List<String> ADD = List.of("add", "--foreground", "--size", "1G", "--bucket", "bkt");
+
+    @TempDir
+    static Path tmp;
+
+    private record Case(List<String> args, int code, String names) {
+        @Override
+        public String toString() {
+            return String.join(" ", args.stream().map(a -> a.isEmpty() ? "''" : a).toList());
+        }
+    }
+
+    private static Case usage(String names, String... args) {
+        return new Case(List.of(args), UsageException.EXIT_USAGE, names);
+    }
+
+    private static Case failure(String names, String... args) {
+        return new Case(List.of(args), 1, names);
+    }
+
+    /** ADD with {@code extra} appended; an option of ADD given in extra with a value replaces ADD's value. */
+    private static Case add(String names, String... extra) {
+        List<String> args = new ArrayList<>(ADD);
+        for (int i = 0; i < extra.length; i++) {
+            int at = args.indexOf(extra[i]);
+            if (at > 0 && List.of("--size", "--bucket").contains(extra[i]) && i + 1 < extra.length) {
+                args.set(at + 1, extra[++i]);
+            } else {
+                args.add(extra[i]);
+            }
+        }
+        return new Case(args, UsageException.EXIT_USAGE, names);
+    }
+
+    static Stream<Arguments> cases() {
+        List<Case> c = new ArrayList<>();
+        // ---- add: sizes
+        for (String v : List.of("", " ", "-1G", "0", "0G", "abc", "1.5G", "1X", "1GB", "G", "99999999999999999999G",
+                "99999999999999999999", "8E", "16E", "9223372036854775807", "1000K", "1000000", "4095")) {
+            c.add(add("--size", "--size", v));
+        }
+        c.add(add("--object-size", "--size", "1M", "--object-size", "64M"));
+        for (String v : List.of("", "0", "-4K", "3K", "48K", "2K", "1", "512", "64M", "1G", "99999999999999999999G",
+                "4X", "abc", "8E")) {
+            c.add(add("--object-size", "--object-size", v));
+        }
+        // ---- add: counts
+        for (String o : List.of("--queues", "--depth", "--logical-block-size", "--number")) {
+            for (String v : List.of("", "-1", "x", "1.5", "99999999999", "2147483648", "0x10")) {
+                c.add(add(o, o, v));
+            }
+        }
+        c.add(add("--queues", "--queues", "0"));
+        c.add(add("--queues", "--queues", "9999"));
+        c.add(add("--depth", "--depth", "0"));
+        c.add(add("--depth", "--depth", "4097"));
+        c.add(add("--logical-block-size", "--logical-block-size", "0"));
+        c.add(add("--logical-block-size", "--logical-block-size", "1024"));
+        c.add(add("--logical-block-size", "--logical-block-size", "8192"));
+        c.add(add("--number", "-n", "-3"));
+        c.add(add("--number", "-n", "x"));
+        // ---- add: names and strings
+        for (String v : List.of("", "ab", "a/b", "has space", "x".repeat(256))) {
+            c.add(add("--bucket", "--bucket", v));
+        }
+        for (String o : List.of("--key", "--region", "--profile", "--local")) {
+            c.add(add(o, o, ""));
+            c.add(add(o, o, " "));
+        }
+        for (String v : List.of("", "ftp://x", "127.0.0.1:9000", "http://", "not a url", "http://[bad")) {
+            c.add(add("--endpoint-url", "--endpoint-url", v));
+        }
+        c.add(add("--access-key", "--access-key", "", "--secret-key", "s"));
+        c.add(add("--secret-key", "--access-key", "a", "--secret-key", ""));
+        c.add(add("--session-token", "--access-key", "a", "--secret-key", "s", "--session-token", ""));
+        c.add(add("--secret-key", "--access-key", "A"));
+        c.add(add("--access-key", "--secret-key", "S"));
+        c.add(add("--session-token", "--session-token", "T"));
+        c.add(add("--local", "--local", "/d", "--endpoint-url", "http://h"));
+        c.add(add("--local", "--local", "/d", "--profile", "p"));
+        c.add(add("--local", "--local", "/d", "--access-key", "a", "--secret-key", "s"));
+        c.add(add("--profile", "--profile", "p", "--access-key", "a", "--secret-key", "s"));
+        c.add(add("--local", "--local", tmp.resolve("missing").toString()));
+        c.add(add("--local", "--local", tmp.resolve("file").toString()));
+        // ---- add: missing, repeated, unknown, junk
+        c.add(usage("--size", "add"));
+        c.add(usage("--size", "add", "--bucket", "bkt"));
+        c.add(usage("--bucket", "add", "--size", "1G"));
+        for (String o : List.of("--size", "--bucket", "--key", "--object-size", "--endpoint-url", "--region",
+                "--profile", "--local", "--queues", "--depth", "--logical-block-size", "--number", "-n")) {
+            c.add(add(o.equals("-n") ? "--number" : o, o)); // no value
+        }
+        c.add(add("--size", "--size=2G"));
+        c.add(add("--bucket", "bucket=other"));
+        c.add(add("--foreground", "--foreground"));
+        c.add(add("--number", "-n", "1", "--number", "2"));
+        c.add(add("--foreground", "--foreground=yes"));
+        c.add(add("--bogus", "--bogus", "1"));
+        c.add(add("--sise", "--sise", "1G"));
+        c.add(add("-x", "-x"));
+        c.add(add("-N", "-N", "1"));
+        for (String w : List.of("colour=blue", "readonly=true", "-r", "cache=on", "BUCKET=x", "size")) {
+            c.add(add(w, w));
+        }
+        c.add(add("foreground=1", "foreground=1"));
+        c.add(add("stray", "stray"));
+        c.add(add("'-'", "-"));
+        c.add(add("'--'", "--"));
+        c.add(add("=1G", "=1G"));
+        c.add(add("--size", "size="));
+        // ---- del
+        c.add(usage("'del'", "del"));
+        c.add(usage("'del'", "del", "--force"));
+        c.add(usage("--number", "del", "-n"));
+        c.add(usage("--number", "del", "-n", ""));
+        c.add(usage("--number", "del", "-n", "-1"));
+        c.add(usage("--number", "del", "-n", "x"));
+        c.add(usage("--number", "del", "-n", "99999999999"));
+        c.add(usage("--number", "del", "-n", "1", "-n", "2"));
+        c.add(usage("--all", "del", "--all", "--all"));
+        c.add(usage("--all", "del", "-n", "7", "--all"));
+        c.add(usage("--all", "del", "--all=yes"));
+        c.add(usage("--colour", "del", "--colour"));
+        c.add(usage("extra", "del", "-n", "1", "extra"));
+        c.add(usage("n=1", "del", "n=1"));
+        c.add(failure("ublk device 77", "del", "-n", "77"));
+        // ---- list
+        c.add(usage("extra", "list", "extra"));
+        c.add(usage("--json", "list", "--json"));
+        c.add(usage("-n", "list", "-n", "1"));
+        c.add(usage("x=1", "list", "x=1"));
+        // ---- stats
+        c.add(usage("'stats'", "stats"));
+        c.add(usage("'stats'", "stats", "--json"));
+        c.add(usage("--number", "stats", "-n"));
+        c.add(usage("--number", "stats", "-n", ""));
+        c.add(usage("--number", "stats", "-n", "x"));
+        c.add(usage("--number", "stats", "-n", "-1"));
+        c.add(usage("--number", "stats", "-n", "99999999999"));
+        c.add(usage("--number", "stats", "-n", "1", "-n", "2"));
+        c.add(usage("--json", "stats", "-n", "1", "--json=yes"));
+        c.add(usage("--all", "stats", "--all"));
+        c.add(usage("extra", "stats", "-n", "1", "extra"));
+        c.add(failure("/dev/ublkb77", "stats", "-n", "77"));
+        // ---- local-s3 (its options are another module's; the checks here are those of the command line)
+        c.add(usage("'local-s3'", "local-s3"));
+        c.add(usage("--dir", "local-s3", "--dir"));
+        c.add(usage("--dir", "local-s3", "--dir", tmp.resolve("missing").toString()));
+        c.add(usage("--memory", "local-s3", "--dir", tmp.toString(), "--memory"));
+        c.add(usage("--port", "local-s3", "--memory", "--port", "x"));
+        c.add(usage("--port", "local-s3", "--memory", "--port", "-1"));
+        c.add(usage("--port", "local-s3", "--memory", "--port", "70000"));
+        c.add(usage("--port", "local-s3", "--memory", "--port", "99999999999"));
+        c.add(usage("--latency", "local-s3", "--memory", "--latency", "x"));
+        c.add(usage("--latency", "local-s3", "--memory", "--latency", "61s"));
+        c.add(usage("--bandwidth", "local-s3", "--memory", "--bandwidth", "0"));
+        c.add(usage("--bandwidth", "local-s3", "--memory", "--bandwidth", "fast"));
+        c.add(usage("--bogus", "local-s3", "--memory", "--bogus"));
+        c.add(usage("stray", "local-s3", "--memory", "stray"));
+        // ---- no such command
+        c.add(usage("'frobnicate'", "frobnicate"));
+        c.add(usage("'--size'", "--size", "1G"));
+        return c.stream().map(x -> Arguments.of(x.toString(), x));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void oneLineNamingTheProblemAndTheFix(String line, Case c) throws Exception {
+        Files.writeString(tmp.resolve("file"), "not a folder");
+        Path runDir = tmp.resolve("run-" + Integer.toHexString(line.hashCode()));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = UblkS3.run(new ArrayList<>(c.args()), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), new RunDirectory(runDir));
+        String e = err.toString(StandardCharsets.UTF_8);
+        assertEquals(c.code(), code, e);
+        assertEquals("", out.toString(StandardCharsets.UTF_8), "nothing on stdout");
+        assertEquals(1, e.lines().count(), "exactly one line: " + e);
+        assertTrue(e.endsWith("\n") && e.startsWith("ublk-s3: "), e);
+        assertTrue(e.contains(c.names()), "names " + c.names() + ": " + e);
+        assertTrue(HINT.matcher(e.toLowerCase(Locale.ROOT)).find(), "says what to do: " + e);
+        assertTrue(!Files.exists(runDir) || runDir.toFile().list().length == 0, "run directory left empty");
+    }
+}
