@@ -26,8 +26,11 @@ public record UblkDeviceConfig(int devId, int queues, int depth, int maxIoBufByt
     public static final int DEFAULT_DEPTH = 128;
     /** The default request size cap when none is given: 1 MiB, or the io unit when larger. */
     public static final int DEFAULT_MAX_IO_BUF_BYTES = 1 << 20;
-    /** UINT_MAX >> 9: the most sectors one discard/write-zeroes bio carries (bi_size is a 32-bit byte count). */
-    static final int MAX_DISCARD_SECTORS = (int) (0xFFFF_FFFFL >>> 9);
+    /**
+     * The most sectors one discard/write-zeroes request carries: its byte length must fit {@link UblkIo#length()}
+     * (an int; a 4 GiB discard of a 4 GiB device once arrived as -2147483648 bytes). The kernel splits larger ones.
+     */
+    static final int MAX_DISCARD_SECTORS = Integer.MAX_VALUE >>> 9;
 
     public UblkDeviceConfig {
         if (devId < -1) fail("device id " + devId + " is negative: give 0 or more, or -1 to let the kernel choose");

@@ -97,7 +97,7 @@ class UblkDeviceConfigTest {
         assertEquals(1, d.maxDiscardSegments());
         assertEquals(0, d.maxDiscardSectors() % (unit / 512), "whole units per discard");
         assertTrue(d.maxDiscardSectors() > 0 && d.maxDiscardSectors() <= UblkDeviceConfig.MAX_DISCARD_SECTORS);
-        assertTrue((long) d.maxDiscardSectors() * 512 <= 0xFFFF_FFFFL, "fits a bio's 32-bit size");
+        assertTrue((long) d.maxDiscardSectors() * 512 <= Integer.MAX_VALUE, "its byte length fits UblkIo.length()");
         assertEquals(d.maxDiscardSectors(), d.maxWriteZeroesSectors());
         assertEquals(UBLK_PARAM_TYPE_BASIC | UBLK_PARAM_TYPE_DISCARD, p.types());
     }
@@ -114,6 +114,13 @@ class UblkDeviceConfigTest {
         UblkParams p = UblkDeviceConfig.of(32L << 20, 65536).params(1 << 20);
         assertEquals((32 << 20) / 512, p.discard().maxDiscardSectors());
         assertNull(UblkDeviceConfig.of(GIB, 65536).withDiscard(false).params(1 << 20).discard());
+    }
+
+    @Test
+    void discardOfABigDeviceFitsAnIntLength() {
+        // a 4 GiB device once advertised 4 GiB - 64 KiB discards: the 2 GiB mkfs discard arrived as a negative length
+        UblkParams.Discard d = UblkDeviceConfig.of(4 * GIB, 65536).params(1 << 20).discard();
+        assertEquals((Integer.MAX_VALUE / 65536 * 65536) / 512, d.maxDiscardSectors());
     }
 
     @Test
