@@ -1,6 +1,7 @@
 package dev.ublks3.storage;
 
 import dev.ublks3.storage.layer.DelayObjectStore;
+import dev.ublks3.storage.layer.DeleteBatchingObjectStore;
 import dev.ublks3.storage.layer.RateObjectStore;
 import dev.ublks3.storage.layer.RetryObjectStore;
 import dev.ublks3.storage.layer.RetryPolicy;
@@ -15,7 +16,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * The one place where the storage layers are put together, bottom to top:
  * <pre>
- *   base store -> retry -> delay -> rate -> stats(store) -> ObjectMap -> stats(block) = {@link #device()}
+ *   base store -> retry -> delay -> rate -> stats(store) -> delete batching -> ObjectMap -> stats(block) = {@link #device()}
  * </pre>
  * Delay and rate are left out when {@link Options#link()} simulates nothing. Stats sit above retry and the
  * simulated link, so their latencies are what the object map waits for; retries are read from the retry layer.
@@ -111,7 +112,7 @@ public final class StorageStack implements AutoCloseable {
             store = new RateObjectStore(store, link.readBytesPerSecond(), link.writeBytesPerSecond(), 0, scheduler);
         }
         storeStats = new StatsObjectStore(store, retry::retries, scheduler::nanoTime);
-        objectMap = new ObjectMap(storeStats, options.key(), options.size(), options.objectSize());
+        objectMap = new ObjectMap(new DeleteBatchingObjectStore(storeStats), options.key(), options.size(), options.objectSize());
         device = new StatsBlockDevice(objectMap, scheduler::nanoTime);
     }
 
