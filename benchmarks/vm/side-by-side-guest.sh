@@ -1,8 +1,8 @@
 #!/bin/bash
 # The guest half of benchmarks/bin/side-by-side: runs as root inside the VM (tools/vm/run-in-vm), one boot.
 # For each condition (local: plain loopback; cloud: 20 ms per request and 1 MB/s per direction, emulated by the
-# S3 server itself, so both stacks see the same link), one S3 server (ublk-s3 local-s3, objects on the guest's
-# tmpfs, request counting on), and for each stack in turn (ublk-s3, then nbdkit's S3 plugin + nbd-client), the
+# S3 server itself, so both stacks see the same link), one S3 server (ublk-s3 local-s3, objects in its memory,
+# request counting on), and for each stack in turn (ublk-s3, then nbdkit's S3 plugin + nbd-client), the
 # same workloads at the same object size. Raw results go to $RESULTS/runs/<condition>/<workload>/<stack>/:
 # status, fio.json or fs.json, store.json (the server's counts for that run alone).
 #
@@ -48,11 +48,10 @@ since() { awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.3f", b - a }'; 
 # ---- the S3 server: ublk-s3 local-s3 with request counting behind a control socket ----
 s3_pid=""
 s3_start() { # LATENCY BANDWIDTH (empty: none)
-  local args=(--dir "$work/s3" --port "$PORT" --bucket bench --control "$CTL") i
+  local args=(--memory --port "$PORT" --bucket bench --control "$CTL") i
   [ -n "$1" ] && args+=(--latency "$1")
   [ -n "$2" ] && args+=(--bandwidth "$2")
-  rm -rf "$work/s3" && mkdir -p "$work/s3"
-  "$UBLKS3" local-s3 "${args[@]}" >"$work/s3.out" 2>"$work/s3.err" &
+  UBLKS3_JAVA_OPTS=-Xmx4g "$UBLKS3" local-s3 "${args[@]}" >"$work/s3.out" 2>"$work/s3.err" &
   s3_pid=$!
   for i in $(seq 1200); do
     grep -q "^http://" "$work/s3.out" 2>/dev/null && [ -S "$CTL" ] && return 0
@@ -121,8 +120,10 @@ fio_job() { # WORKLOAD FIO_SIZE OUT_DIR
     randread-4k-qd32) rw=randread bs=4k depth=32 ;;
     *) echo "unknown fio workload $1"; return 1 ;;
   esac
+  # time-based: the job runs FIO_RUNTIME seconds over the region (wrapping around), so both stacks are measured
+  # for the same time whatever their speed
   timeout $((FIO_RUNTIME + FIO_RAMP + 120)) fio --name="$1" --filename="$DEV" --direct=1 --ioengine=libaio \
-    --rw=$rw --bs=$bs --iodepth=$depth --size="$2" --runtime="$FIO_RUNTIME" --ramp_time="$FIO_RAMP" \
+    --rw=$rw --bs=$bs --iodepth=$depth --size="$2" --time_based=1 --runtime="$FIO_RUNTIME" --ramp_time="$FIO_RAMP" \
     --randrepeat=1 --group_reporting --output-format=json --output="$3/fio.json"
 }
 
@@ -201,6 +202,10 @@ for cond in $CONDITIONS; do
     for w in $WORKLOADS; do [ "$w" != fs-backup ] && fio_list+=" $w"; done
     if [ -n "$fio_list" ]; then
       if stack_start "$stack" "$stack-$cond-fio"; then
+        # not measured: fills the region (the read jobs read real objects) and warms both stacks' code paths
+        log "$cond / $stack: filling the ${!size_var} region (warm-up, not measured)"
+        timeout 1800 fio --name=fill --filename="$DEV" --direct=1 --ioengine=libaio --rw=write --bs=1M --iodepth=8 \
+          --size="${!size_var}" --output="$work/fill.out" || log "  the fill failed: $(tail -n 2 "$work/fill.out")"
         for w in $fio_list; do run_one "$cond" "$w" "$stack"; done
         stack_stop "$stack"
       else
