@@ -1,5 +1,6 @@
 package dev.ublks3.tools;
 
+import dev.ublks3.storage.local.FaultPlan;
 import dev.ublks3.storage.local.LocalS3Server;
 import dev.ublks3.storage.local.ServerOptions;
 import java.io.IOException;
@@ -33,6 +34,7 @@ final class LocalS3Command {
     static final String HELP = """
             Usage: ublk-s3 local-s3 --dir DIR | --memory [--port PORT] [--bucket NAME]
                                     [--latency DURATION] [--bandwidth RATE] [--control SOCKET]
+                                    [--faults KIND=RATE,... | --fault-rate RATE] [--fault-seed N] [--stall DURATION]
 
             Serves the buckets under DIR (one subfolder each), or in memory, as an S3-compatible endpoint on
             127.0.0.1:PORT (default 9000), path-style, access key 'local', secret 'local-secret'. Prints the
@@ -54,6 +56,21 @@ final class LocalS3Command {
                                   "HEAD":n,"OTHER":n},"keysDeleted":n,"bytesIn":n,"bytesOut":n,
                                   "readModifyWrite":n,"getSizes":{"4096":n,...},"putSizes":{...},
                                   "getAlignment":{"object start":n,"4K":n,"512":n,"unaligned":n}}
+                                  'faults' answers the faults injected as one JSON line, then OK:
+                                  {"down":false,"injected":{"500":n,"slowdown":n,"503":n,"stall":n,
+                                  "truncate":n,"reset":n},"total":n,"whileDown":n}; 'reset' zeroes these too;
+                                  'down' fails every request from now on (503 ServiceUnavailable; with reset
+                                  faults on, every connection is reset), 'up' serves again
+              --faults KIND=RATE,...  inject faults into this share of requests (0 to 1 each, at most 1 in all),
+                                  KIND one of: 500 (InternalError), slowdown (503 SlowDown), 503
+                                  (ServiceUnavailable), stall (wait --stall, then fail), truncate (a GET body
+                                  cut short), reset (TCP reset mid-response, through a proxy on PORT),
+                                  such as 500=0.03,503=0.03,stall=0.01,truncate=0.02,reset=0.01
+              --fault-rate RATE   inject faults into this share of requests, as a mix of all kinds (mostly
+                                  errors, 5% of them stalls), such as 0.1
+              --fault-seed N      seed of the fault draws (default: 1)
+              --stall DURATION    how long a stalled request waits before it fails, such as 30s; longer than
+                                  the client's timeouts (ublk-s3's: 20 s without a byte; default: 60s)
             """;
 
     private static final ArgParser PARSER = new ArgParser("local-s3", List.of(
@@ -63,10 +80,15 @@ final class LocalS3Command {
             ArgParser.Option.value("bucket"),
             ArgParser.Option.value("latency"),
             ArgParser.Option.value("bandwidth"),
-            ArgParser.Option.value("control")), Map.of());
+            ArgParser.Option.value("control"),
+            ArgParser.Option.value("faults"),
+            ArgParser.Option.value("fault-rate"),
+            ArgParser.Option.value("fault-seed"),
+            ArgParser.Option.value("stall")), Map.of());
 
     private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?|\\.\\d+)(us|ms|s)");
     private static final Duration MAX_LATENCY = Duration.ofSeconds(60);
+    private static final Duration MAX_STALL = Duration.ofSeconds(600);
     /** sun_path holds 108 bytes, the terminating NUL included. */
     private static final int MAX_SOCKET_PATH = 107;
     private static final int SOCKET_FILE_TYPE = 0140000;
@@ -116,9 +138,12 @@ final class LocalS3Command {
         }
         Duration latency = o.containsKey("latency") ? latency(o.get("latency")) : Duration.ZERO;
         long bandwidth = o.containsKey("bandwidth") ? bandwidth(o.get("bandwidth")) : 0;
+        FaultPlan faults = faults(o);
         Path control = o.containsKey("control") ? controlSocket(o.get("control")) : null;
 
-        ServerOptions options = new ServerOptions(control != null, latency, bandwidth);
+        // with a control socket there is always a fault layer (maybe injecting nothing): 'down' and 'up' need it
+        ServerOptions options = new ServerOptions(control != null, latency, bandwidth,
+                faults == null && control != null ? FaultPlan.NONE : faults);
         LocalS3Server server = dir != null ? LocalS3Server.onDirectory(dir, port, options)
                 : LocalS3Server.inMemory(port, options);
         try {
@@ -137,25 +162,77 @@ final class LocalS3Command {
         }
     }
 
-    /** The control socket's commands: {@code counts} and {@code reset}. */
+    /** The control socket's commands: {@code counts}, {@code reset}, {@code faults}, {@code down}, {@code up}. */
     private static void control(LocalS3Server server, String command, Consumer<String> lines) {
         switch (command) {
             case "counts" -> lines.accept(server.requestCounts().toJson());
-            case "reset" -> server.resetRequestCounts();
+            case "reset" -> {
+                server.resetRequestCounts();
+                server.resetFaultCounts();
+            }
+            case "faults" -> lines.accept(server.faultCounts().toJson());
+            case "down" -> server.down(true);
+            case "up" -> server.down(false);
             default -> throw new IllegalArgumentException("unknown command '" + command
-                    + "' for local-s3: use counts or reset");
+                    + "' for local-s3: use counts, reset, faults, down or up");
+        }
+    }
+
+    /** The fault plan of --faults or --fault-rate, with --fault-seed and --stall; null when neither is given. */
+    static FaultPlan faults(Map<String, String> o) {
+        ArgParser.requireOnlyOneOf(o, "local-s3", Set.of("faults", "fault-rate"));
+        boolean any = o.containsKey("faults") || o.containsKey("fault-rate");
+        for (String needsFaults : List.of("fault-seed", "stall")) {
+            if (o.containsKey(needsFaults) && !any) {
+                throw new UsageException("--" + needsFaults + " has no faults to act on: add --faults KIND=RATE,... "
+                        + "or --fault-rate RATE");
+            }
+        }
+        if (!any) {
+            return null;
+        }
+        long seed = 1;
+        if (o.containsKey("fault-seed")) {
+            try {
+                seed = Long.parseLong(o.get("fault-seed").trim());
+            } catch (NumberFormatException e) {
+                throw new UsageException("--fault-seed '" + o.get("fault-seed") + "' is not a whole number: give one such as 42");
+            }
+        }
+        Duration stall = o.containsKey("stall") ? duration("--stall", o.get("stall"), MAX_STALL) : FaultPlan.DEFAULT_STALL;
+        if (stall.isZero()) {
+            throw new UsageException("--stall 0 is no stall: give a duration longer than the client's timeouts, such as 30s");
+        }
+        try {
+            if (o.containsKey("faults")) {
+                return FaultPlan.parse(o.get("faults"), seed, stall);
+            }
+            double rate;
+            try {
+                rate = Double.parseDouble(o.get("fault-rate").trim());
+            } catch (NumberFormatException e) {
+                throw new UsageException("--fault-rate '" + o.get("fault-rate") + "' is not a number: give a share 0 to 1, such as 0.1");
+            }
+            return FaultPlan.mix(rate, seed, stall);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--" + (o.containsKey("faults") ? "faults" : "fault-rate") + ": " + e.getMessage());
         }
     }
 
     /** "20ms", "0.5s", "500us", or "0". */
     static Duration latency(String text) {
+        return duration("--latency", text, MAX_LATENCY);
+    }
+
+    /** "20ms", "0.5s", "500us", or "0", at most {@code max}. */
+    static Duration duration(String option, String text, Duration max) {
         String t = text.trim().toLowerCase(Locale.ROOT);
         if (t.equals("0")) {
             return Duration.ZERO;
         }
         Matcher m = DURATION.matcher(t);
         if (!m.matches()) {
-            throw new UsageException("--latency '" + text + "' is not a duration: give a number with a unit us, ms or s, such as 20ms or 0.5s");
+            throw new UsageException(option + " '" + text + "' is not a duration: give a number with a unit us, ms or s, such as 20ms or 0.5s");
         }
         long nanosPerUnit = switch (m.group(2)) {
             case "us" -> 1_000L;
@@ -163,8 +240,9 @@ final class LocalS3Command {
             default -> 1_000_000_000L;
         };
         BigDecimal nanos = new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(nanosPerUnit));
-        if (nanos.compareTo(BigDecimal.valueOf(MAX_LATENCY.toNanos())) > 0) {
-            throw new UsageException("--latency " + text + " is longer than 60s: give a per-request latency such as 20ms");
+        if (nanos.compareTo(BigDecimal.valueOf(max.toNanos())) > 0) {
+            throw new UsageException(option + " " + text + " is longer than " + max.toSeconds() + "s: give a shorter one"
+                    + (option.equals("--latency") ? ", a per-request latency such as 20ms" : ""));
         }
         return Duration.ofNanos(nanos.longValue());
     }

@@ -42,6 +42,20 @@ class LocalS3CommandTest {
             "local-s3 --memory --control TMP/nope/ctl.sock       | folder TMP/nope does not exist: create it",
             "local-s3 --memory --control TMP/file                | --control TMP/file exists and is not a socket",
             "local-s3 --memory --bucket B                        | bucket name 'B' is not valid for S3",
+            "local-s3 --memory --faults 404=0.1                  | --faults: fault '404=0.1' is not KIND=RATE with KIND one of 500, slowdown, 503, stall, truncate, reset",
+            "local-s3 --memory --faults 500=2                    | --faults: fault rate 500=2.0 is not a share: give 0 to 1",
+            "local-s3 --memory --faults 500=0.7,503=0.7          | --faults: fault rates add up to 1.4, more than 1: lower them",
+            "local-s3 --memory --faults 500=x                    | --faults: fault rate '500=x' is not a number",
+            "local-s3 --memory --faults 500=0.1,500=0.1          | --faults: fault 500 is given twice",
+            "local-s3 --memory --fault-rate lots                 | --fault-rate 'lots' is not a number: give a share 0 to 1",
+            "local-s3 --memory --fault-rate 1.5                  | --fault-rate: fault rate 1.5 is not a share: give 0 to 1",
+            "local-s3 --memory --fault-rate 0.1 --faults 500=0.1 | options --fault-rate and --faults of 'local-s3' exclude each other",
+            "local-s3 --memory --fault-seed 3                    | --fault-seed has no faults to act on: add --faults",
+            "local-s3 --memory --stall 5s                        | --stall has no faults to act on",
+            "local-s3 --memory --fault-rate 0.1 --fault-seed x   | --fault-seed 'x' is not a whole number",
+            "local-s3 --memory --fault-rate 0.1 --stall 5        | --stall '5' is not a duration",
+            "local-s3 --memory --fault-rate 0.1 --stall 0        | --stall 0 is no stall",
+            "local-s3 --memory --fault-rate 0.1 --stall 601s     | --stall 601s is longer than 600s",
     })
     void badInputIsOneLineNamingTheFix(String line, String expected) throws IOException {
         Files.writeString(tmp.resolve("file"), "keep me");
@@ -84,10 +98,54 @@ class LocalS3CommandTest {
 
             assertNull(ControlSocket.call(socket, "reset", line -> { }));
             assertEquals(zeroCounts(), counts(socket));
-            assertEquals("unknown command 'frobnicate' for local-s3: use counts or reset",
+            assertEquals("unknown command 'frobnicate' for local-s3: use counts, reset, faults, down or up",
                     ControlSocket.call(socket, "frobnicate", line -> { }));
         }
         assertTrue(!Files.exists(socket), "the socket is removed at close");
+    }
+
+    @Test
+    void theControlSocketServesFaultsAndSwitchesTheServerDownAndUp() throws IOException {
+        Path socket = tmp.resolve("ctl.sock");
+        try (LocalS3Command.Serving serving = LocalS3Command.start(List.of("--memory", "--port", "0",
+                "--bucket", "bench", "--faults", "500=1", "--fault-seed", "7", "--stall", "30s",
+                "--control", socket.toString()));
+             S3ObjectStore store = S3ObjectStore.open(serving.server().clientConfig("bench"))) {
+            assertTrue(store.put("disk/0000000000000000", ByteBuffer.allocate(4096)).handle((v, e) -> e != null).join(),
+                    "every request fails");
+            String faults = call(socket, "faults");
+            assertTrue(faults.startsWith("{\"down\":false,\"injected\":{\"500\":2,"), faults);
+            assertNull(ControlSocket.call(socket, "down", line -> { }));
+            assertTrue(call(socket, "faults").startsWith("{\"down\":true,"));
+            assertTrue(store.get("disk/0000000000000000", 0, ByteBuffer.allocate(4096)).handle((v, e) -> e != null)
+                    .join());
+            assertTrue(call(socket, "faults").endsWith("\"whileDown\":2}"), call(socket, "faults"));
+            assertNull(ControlSocket.call(socket, "up", line -> { }));
+            assertNull(ControlSocket.call(socket, "reset", line -> { }));
+            assertEquals("{\"down\":false,\"injected\":{\"500\":0,\"slowdown\":0,\"503\":0,\"stall\":0,"
+                    + "\"truncate\":0,\"reset\":0},\"total\":0,\"whileDown\":0}", call(socket, "faults"));
+        }
+    }
+
+    @Test
+    void withoutFaultsTheControlSocketStillSwitchesDownAndUp() throws IOException {
+        Path socket = tmp.resolve("ctl.sock");
+        try (LocalS3Command.Serving serving = LocalS3Command.start(List.of("--memory", "--port", "0",
+                "--bucket", "bench", "--control", socket.toString()));
+             S3ObjectStore store = S3ObjectStore.open(serving.server().clientConfig("bench"))) {
+            assertNull(ControlSocket.call(socket, "down", line -> { }));
+            assertTrue(store.put("disk/0000000000000000", ByteBuffer.allocate(4096)).handle((v, e) -> e != null).join());
+            assertNull(ControlSocket.call(socket, "up", line -> { }));
+            store.put("disk/0000000000000000", ByteBuffer.allocate(4096)).join();
+            assertTrue(call(socket, "faults").contains("\"total\":0"));
+        }
+    }
+
+    private static String call(Path socket, String command) throws IOException {
+        List<String> lines = new ArrayList<>();
+        assertNull(ControlSocket.call(socket, command, lines::add));
+        assertEquals(1, lines.size(), lines.toString());
+        return lines.getFirst();
     }
 
     private static String counts(Path socket) throws IOException {

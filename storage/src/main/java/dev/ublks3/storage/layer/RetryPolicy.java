@@ -9,9 +9,20 @@ import java.time.Duration;
  */
 public record RetryPolicy(int maxAttempts, Duration initialBackoff, Duration maxBackoff, Duration maxTotal) {
 
-    /** 8 attempts, 50 ms doubling up to 5 s, 60 s in all. */
+    /**
+     * Up to 60 s of retrying: 50 ms doubling up to 5 s, with attempts enough (30) that the time limit, not the count,
+     * ends it when the store is down (8 attempts of fast failures used to end in about 3 s, far short of 60 s). A
+     * request therefore fails at most about 60 s plus one attempt's timeout ({@code S3Config.stallTimeout} for a
+     * silent store, {@code requestTimeout} at worst) after it started.
+     */
     public static final RetryPolicy DEFAULT =
-            new RetryPolicy(8, Duration.ofMillis(50), Duration.ofSeconds(5), Duration.ofSeconds(60));
+            new RetryPolicy(30, Duration.ofMillis(50), Duration.ofSeconds(5), Duration.ofSeconds(60));
+
+    /** At most {@code maxTotal} of retrying, with the default backoffs and attempts enough for the time to end it. */
+    public static RetryPolicy forTime(Duration maxTotal) {
+        return new RetryPolicy(Math.max(DEFAULT.maxAttempts(), (int) Math.min(1000, maxTotal.toSeconds() / 2 + 10)),
+                DEFAULT.initialBackoff(), DEFAULT.maxBackoff(), maxTotal);
+    }
 
     /** One attempt: errors surface at once. */
     public static final RetryPolicy NONE = new RetryPolicy(1, Duration.ZERO, Duration.ZERO, Duration.ZERO);

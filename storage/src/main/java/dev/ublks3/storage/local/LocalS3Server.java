@@ -41,13 +41,20 @@ public final class LocalS3Server implements AutoCloseable {
     private final BlobStore blobStore;
     /** Null unless {@link ServerOptions#countRequests()}. */
     private final RequestCountingBlobStore counter;
+    /** Null unless {@link ServerOptions#faults()} is set. */
+    private final FaultInjectingBlobStore faults;
+    /** Null unless the fault plan resets connections: then clients connect to it, not to S3Proxy. */
+    private final FaultyTcpProxy tcpProxy;
     private final URI endpoint;
 
-    private LocalS3Server(S3Proxy proxy, BlobStore blobStore, RequestCountingBlobStore counter) {
+    private LocalS3Server(S3Proxy proxy, BlobStore blobStore, RequestCountingBlobStore counter,
+                          FaultInjectingBlobStore faults, FaultyTcpProxy tcpProxy) {
         this.proxy = proxy;
         this.blobStore = blobStore;
         this.counter = counter;
-        this.endpoint = URI.create("http://127.0.0.1:" + proxy.getPort());
+        this.faults = faults;
+        this.tcpProxy = tcpProxy;
+        this.endpoint = URI.create("http://127.0.0.1:" + (tcpProxy != null ? tcpProxy.port() : proxy.getPort()));
     }
 
     /** Serves the buckets under {@code dir} (each bucket a subdirectory) on an ephemeral port. */
@@ -81,16 +88,26 @@ public final class LocalS3Server implements AutoCloseable {
         return start(new TransientNio2BlobStore(), port, options);
     }
 
-    /** The counter sees what clients send, so it is outermost; the emulated link sits between it and the storage. */
+    /**
+     * The counter sees what clients send, so it is outermost; then the faults (an injected error answers at once),
+     * then the emulated link, then the storage. With connection resets, S3Proxy takes a free port and the TCP proxy
+     * serves {@code port} in front of it.
+     */
     private static LocalS3Server start(BlobStore blobStore, int port, ServerOptions options) {
         Objects.requireNonNull(options, "options");
         BlobStore served = options.emulatesLink()
                 ? new EmulatedLinkBlobStore(blobStore, options.latency(), options.bytesPerSecond())
                 : blobStore;
+        FaultInjectingBlobStore faults = options.faults() != null
+                ? new FaultInjectingBlobStore(served, options.faults()) : null;
+        if (faults != null) {
+            served = faults;
+        }
+        boolean resets = faults != null && options.faults().resets();
         RequestCountingBlobStore counter = options.countRequests() ? new RequestCountingBlobStore(served) : null;
         S3Proxy proxy = S3Proxy.builder()
                 .blobStore(counter != null ? counter : served)
-                .endpoint(URI.create("http://127.0.0.1:" + port))
+                .endpoint(URI.create("http://127.0.0.1:" + (resets ? 0 : port)))
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, IDENTITY, CREDENTIAL)
                 .v4MaxChunkSize(V4_MAX_CHUNK_SIZE)
                 .ignoreUnknownHeaders(true)
@@ -107,7 +124,23 @@ public final class LocalS3Server implements AutoCloseable {
             throw new IllegalStateException("cannot start the local S3 server on 127.0.0.1:" + port + ": "
                     + e.getMessage(), e);
         }
-        return new LocalS3Server(proxy, blobStore, counter);
+        FaultyTcpProxy tcpProxy = null;
+        if (resets) {
+            try {
+                tcpProxy = new FaultyTcpProxy(port, proxy.getPort(), options.faults().rate(FaultPlan.Fault.RESET),
+                        options.faults().seed(), faults);
+            } catch (RuntimeException e) {
+                try {
+                    proxy.stop();
+                } catch (Exception stop) {
+                    e.addSuppressed(stop);
+                }
+                blobStore.close();
+                throw new IllegalStateException("cannot start the local S3 server on 127.0.0.1:" + port + ": "
+                        + e.getMessage(), e);
+            }
+        }
+        return new LocalS3Server(proxy, blobStore, counter, faults, tcpProxy);
     }
 
     /** {@code http://127.0.0.1:PORT}. */
@@ -148,6 +181,32 @@ public final class LocalS3Server implements AutoCloseable {
         return counter;
     }
 
+    /** The faults injected so far; needs a server started with {@link ServerOptions#faults()}. */
+    public FaultCounts faultCounts() {
+        return requireFaults().snapshot();
+    }
+
+    /** Zeroes the fault counts. */
+    public void resetFaultCounts() {
+        requireFaults().reset();
+    }
+
+    /**
+     * Switches the server down (every request fails with 503 ServiceUnavailable, and with connection resets on,
+     * every connection is reset) or up again.
+     */
+    public void down(boolean down) {
+        requireFaults().down(down);
+    }
+
+    private FaultInjectingBlobStore requireFaults() {
+        if (faults == null) {
+            throw new IllegalStateException("this local S3 server has no fault layer: start it with "
+                    + "ServerOptions.faults() set (ublk-s3 local-s3 --control SOCKET or --faults)");
+        }
+        return faults;
+    }
+
     /** Client settings for {@code bucket} on this server: path-style, the fixed keys. */
     public S3Config clientConfig(String bucket) {
         return S3Config.compatible(bucket, endpoint, IDENTITY, CREDENTIAL);
@@ -155,6 +214,9 @@ public final class LocalS3Server implements AutoCloseable {
 
     @Override
     public void close() {
+        if (tcpProxy != null) {
+            tcpProxy.close();
+        }
         try {
             proxy.stop();
         } catch (Exception e) {

@@ -10,11 +10,23 @@ import java.util.Objects;
  * @param latency        waited before serving each request; zero for none
  * @param bytesPerSecond bandwidth cap per direction (PUT bodies in, GET bodies out), shared by all requests;
  *                       0 for unlimited
+ * @param faults         faults to inject ({@link FaultInjectingBlobStore}, and a {@link FaultyTcpProxy} in front
+ *                       when the plan resets connections); {@link FaultPlan#NONE} injects none but lets the server
+ *                       be switched down and up; null for no fault layer at all
  */
-public record ServerOptions(boolean countRequests, Duration latency, long bytesPerSecond) {
+public record ServerOptions(boolean countRequests, Duration latency, long bytesPerSecond, FaultPlan faults) {
 
-    /** No counting, no emulated link: the plain server. */
+    /** No counting, no emulated link, no faults: the plain server. */
     public static final ServerOptions NONE = new ServerOptions(false, Duration.ZERO, 0);
+
+    /** Without a fault layer. */
+    public ServerOptions(boolean countRequests, Duration latency, long bytesPerSecond) {
+        this(countRequests, latency, bytesPerSecond, null);
+    }
+
+    public ServerOptions withFaults(FaultPlan newFaults) {
+        return new ServerOptions(countRequests, latency, bytesPerSecond, newFaults);
+    }
 
     public ServerOptions {
         Objects.requireNonNull(latency, "latency");

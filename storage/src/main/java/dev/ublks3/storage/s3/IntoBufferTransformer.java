@@ -42,6 +42,9 @@ final class IntoBufferTransformer implements AsyncResponseTransformer<GetObjectR
     private volatile long promised;
     /** The stored CRC32C to check the body against, or null when there is nothing to verify. */
     private volatile String storedCrc;
+    /** Guards {@link #abandoned} and every write into the caller's buffer. */
+    private final Object fence = new Object();
+    private boolean abandoned;
 
     IntoBufferTransformer(String bucket, String key, long offset, ByteBuffer into) {
         this.key = key;
@@ -144,7 +147,12 @@ final class IntoBufferTransformer implements AsyncResponseTransformer<GetObjectR
                 if (actual != null) {
                     actual.update(chunk.duplicate());
                 }
-                out.put(chunk);
+                synchronized (fence) {
+                    if (abandoned) {
+                        return;
+                    }
+                    out.put(chunk);
+                }
             }
 
             @Override
@@ -170,6 +178,20 @@ final class IntoBufferTransformer implements AsyncResponseTransformer<GetObjectR
                 }
             }
         });
+    }
+
+    /**
+     * Gives the read up (e.g. it timed out): fails it with {@code why} and, once this returns, no byte of this
+     * response (or a later one) is written into the caller's buffer, which may then be reused.
+     */
+    void abandon(Throwable why) {
+        synchronized (fence) {
+            abandoned = true;
+        }
+        CompletableFuture<Integer> done = result;
+        if (done != null) {
+            done.completeExceptionally(why);
+        }
     }
 
     @Override

@@ -15,11 +15,26 @@ import java.util.Objects;
  * @param credentials     where the keys come from
  * @param maxConnections  the CRT's connection pool size ({@code maxConcurrency})
  * @param maxInFlight     requests handed to the CRT at once; more wait in a queue (never blocking the caller)
- * @param crtRetries      retries inside the CRT; 0 by default because the retry layer owns retries and counts them
+ * @param crtRetries      retries inside the CRT, uncounted; the retry layer owns retries and counts them, so as few
+ *                        as the CRT allows: it reads 0 as its default of 3, so 0 here gives it 1 (2 attempts per
+ *                        attempt of the retry layer); more is taken as given
  * @param connectTimeout  TCP connect timeout
+ * @param stallTimeout    a connection with a request pending that moves no byte for this long is closed and the
+ *                        request fails (TIMEOUT/CONNECTION, retryable): catches a server or network that goes
+ *                        silent, however long the transfer (the CRT's connection health monitor: at least
+ *                        1 byte/s over this window; whole seconds, at least 2 s)
+ * @param requestTimeout  the most one attempt may take from the moment it is handed to the CRT (which may queue it
+ *                        behind {@code maxConnections}): past it the attempt is cancelled and fails TIMEOUT
+ *                        (retryable). A backstop for whatever the stall monitor does not see; above the time the
+ *                        largest object takes to cross the link
  */
 public record S3Config(String bucket, URI endpoint, String region, boolean pathStyle, S3Credentials credentials,
-                       int maxConnections, int maxInFlight, int crtRetries, Duration connectTimeout) {
+                       int maxConnections, int maxInFlight, int crtRetries, Duration connectTimeout,
+                       Duration stallTimeout, Duration requestTimeout) {
+
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_STALL_TIMEOUT = Duration.ofSeconds(20);
+    public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(120);
 
     public static final int DEFAULT_MAX_CONNECTIONS = 64;
     public static final int DEFAULT_MAX_IN_FLIGHT = 256;
@@ -28,6 +43,12 @@ public record S3Config(String bucket, URI endpoint, String region, boolean pathS
         Objects.requireNonNull(bucket, "bucket");
         Objects.requireNonNull(credentials, "credentials");
         Objects.requireNonNull(connectTimeout, "connectTimeout");
+        Objects.requireNonNull(stallTimeout, "stallTimeout");
+        Objects.requireNonNull(requestTimeout, "requestTimeout");
+        if (stallTimeout.compareTo(Duration.ofSeconds(2)) < 0 || requestTimeout.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new IllegalArgumentException("stallTimeout must be at least 2 s (the CRT's least window) and "
+                    + "requestTimeout at least 1 s, got " + stallTimeout + ", " + requestTimeout);
+        }
         if (bucket.isEmpty()) {
             throw new IllegalArgumentException("the bucket name is empty");
         }
@@ -43,48 +64,56 @@ public record S3Config(String bucket, URI endpoint, String region, boolean pathS
     /** AWS S3 in {@code region}, credentials from the default chain, virtual-host addressing. */
     public static S3Config aws(String bucket, String region) {
         return new S3Config(bucket, null, region, false, S3Credentials.defaultChain(),
-                DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_IN_FLIGHT, 0, Duration.ofSeconds(10));
+                DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_IN_FLIGHT, 0, DEFAULT_CONNECT_TIMEOUT,
+                DEFAULT_STALL_TIMEOUT, DEFAULT_REQUEST_TIMEOUT);
     }
 
     /** An S3-compatible server at {@code endpoint}, path-style, region us-east-1, explicit keys. */
     public static S3Config compatible(String bucket, URI endpoint, String accessKeyId, String secretAccessKey) {
         return new S3Config(bucket, endpoint, "us-east-1", true, S3Credentials.keys(accessKeyId, secretAccessKey),
-                DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_IN_FLIGHT, 0, Duration.ofSeconds(10));
+                DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_IN_FLIGHT, 0, DEFAULT_CONNECT_TIMEOUT,
+                DEFAULT_STALL_TIMEOUT, DEFAULT_REQUEST_TIMEOUT);
     }
 
     public S3Config withBucket(String newBucket) {
         return new S3Config(newBucket, endpoint, region, pathStyle, credentials, maxConnections, maxInFlight,
-                crtRetries, connectTimeout);
+                crtRetries, connectTimeout, stallTimeout, requestTimeout);
     }
 
     public S3Config withEndpoint(URI newEndpoint, boolean newPathStyle) {
         return new S3Config(bucket, newEndpoint, region, newPathStyle, credentials, maxConnections, maxInFlight,
-                crtRetries, connectTimeout);
+                crtRetries, connectTimeout, stallTimeout, requestTimeout);
     }
 
     public S3Config withRegion(String newRegion) {
         return new S3Config(bucket, endpoint, newRegion, pathStyle, credentials, maxConnections, maxInFlight,
-                crtRetries, connectTimeout);
+                crtRetries, connectTimeout, stallTimeout, requestTimeout);
     }
 
     public S3Config withCredentials(S3Credentials newCredentials) {
         return new S3Config(bucket, endpoint, region, pathStyle, newCredentials, maxConnections, maxInFlight,
-                crtRetries, connectTimeout);
+                crtRetries, connectTimeout, stallTimeout, requestTimeout);
     }
 
     public S3Config withConcurrency(int newMaxConnections, int newMaxInFlight) {
         return new S3Config(bucket, endpoint, region, pathStyle, credentials, newMaxConnections, newMaxInFlight,
-                crtRetries, connectTimeout);
+                crtRetries, connectTimeout, stallTimeout, requestTimeout);
     }
 
     public S3Config withCrtRetries(int newCrtRetries) {
         return new S3Config(bucket, endpoint, region, pathStyle, credentials, maxConnections, maxInFlight,
-                newCrtRetries, connectTimeout);
+                newCrtRetries, connectTimeout, stallTimeout, requestTimeout);
     }
 
     public S3Config withConnectTimeout(Duration newConnectTimeout) {
         return new S3Config(bucket, endpoint, region, pathStyle, credentials, maxConnections, maxInFlight,
-                crtRetries, newConnectTimeout);
+                crtRetries, newConnectTimeout, stallTimeout, requestTimeout);
+    }
+
+    /** Timeouts of a stalled connection and of one attempt; see the record's parameters. */
+    public S3Config withTimeouts(Duration newStallTimeout, Duration newRequestTimeout) {
+        return new S3Config(bucket, endpoint, region, pathStyle, credentials, maxConnections, maxInFlight,
+                crtRetries, connectTimeout, newStallTimeout, newRequestTimeout);
     }
 
     /** Where requests go, for messages: the endpoint, or "AWS S3 (region)". */

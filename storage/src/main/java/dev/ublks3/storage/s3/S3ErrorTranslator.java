@@ -100,6 +100,16 @@ final class S3ErrorTranslator {
             return new StoreException(Kind.CONNECTION, operation, key, 0,
                     "cannot resolve the host of " + where + ": check --endpoint-url or --region", e);
         }
+        // the CRT retries a 5xx itself and, when it gives up, the SDK reports its error name (AWS_ERROR_S3_
+        // INTERNAL_ERROR, AWS_ERROR_S3_SLOW_DOWN) as a client exception without the status: still a server error
+        if (names.contains("INDICATES_INTERNAL_SERVER_ERROR") || names.contains("AWS_ERROR_S3_INTERNAL_ERROR")) {
+            return new StoreException(Kind.SERVER_ERROR, operation, key, 500,
+                    what + " at " + where + " failed on the server (HTTP 5xx): " + oneLine(e.getMessage()), e);
+        }
+        if (names.contains("INDICATES_THROTTLING") || names.contains("AWS_ERROR_S3_SLOW_DOWN")) {
+            return new StoreException(Kind.THROTTLED, operation, key, 503,
+                    what + " at " + where + " was throttled (HTTP 503): " + oneLine(e.getMessage()), e);
+        }
         if (names.contains("TIMEOUT") || names.contains("TIMED_OUT")) {
             return new StoreException(Kind.TIMEOUT, operation, key, 0,
                     what + " at " + where + " timed out: " + oneLine(e.getMessage()), e);

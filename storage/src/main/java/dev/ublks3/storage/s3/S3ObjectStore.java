@@ -7,6 +7,10 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -64,12 +68,20 @@ public final class S3ObjectStore implements ObjectStore {
     private final S3AsyncClient client;
     private final InFlightLimit limit;
     private final S3ErrorTranslator errors;
+    /** Fires the per-attempt deadline ({@link S3Config#requestTimeout()}). */
+    private final ScheduledThreadPoolExecutor deadlines;
 
     private S3ObjectStore(S3Config config, S3AsyncClient client) {
         this.config = config;
         this.client = client;
         this.limit = new InFlightLimit(config.maxInFlight());
         this.errors = new S3ErrorTranslator(config);
+        this.deadlines = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "s3-deadlines");
+            t.setDaemon(true);
+            return t;
+        });
+        deadlines.setRemoveOnCancelPolicy(true);
     }
 
     /** Builds the CRT client for {@code config}. Sends no request: a wrong bucket or key shows on the first call. */
@@ -83,8 +95,12 @@ public final class S3ObjectStore implements ObjectStore {
                 .minimumPartSizeInBytes(MULTIPART_THRESHOLD)
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_SUPPORTED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_SUPPORTED)
-                .retryConfiguration(retry -> retry.numRetries(config.crtRetries()))
-                .httpConfiguration(http -> http.connectionTimeout(config.connectTimeout()));
+                // the CRT reads 0 retries as "its default" (3): 1 is the fewest it makes
+                .retryConfiguration(retry -> retry.numRetries(Math.max(1, config.crtRetries())))
+                .httpConfiguration(http -> http.connectionTimeout(config.connectTimeout())
+                        // a pending request on a connection that moves under 1 byte/s for the window fails it
+                        .connectionHealthConfiguration(health -> health.minimumThroughputInBps(1L)
+                                .minimumThroughputTimeout(config.stallTimeout())));
         if (config.endpoint() != null) {
             builder.endpointOverride(config.endpoint());
         }
@@ -108,7 +124,7 @@ public final class S3ObjectStore implements ObjectStore {
         String range = "bytes=" + offset + "-" + (offset + length - 1);
         IntoBufferTransformer transformer = new IntoBufferTransformer(config.bucket(), key, offset, into);
         return call("GET", key, () -> client.getObject(request -> request.bucket(config.bucket()).key(key)
-                        .range(range).checksumMode(ChecksumMode.ENABLED), transformer),
+                        .range(range).checksumMode(ChecksumMode.ENABLED), transformer), transformer::abandon,
                 read -> {
                     into.position(into.position() + read);
                     return ReadOutcome.FOUND;
@@ -117,7 +133,7 @@ public final class S3ObjectStore implements ObjectStore {
     }
 
     private CompletableFuture<ReadOutcome> head(String key) {
-        return call("HEAD", key, () -> client.headObject(request -> request.bucket(config.bucket()).key(key)),
+        return call("HEAD", key, () -> client.headObject(request -> request.bucket(config.bucket()).key(key)), null,
                 response -> ReadOutcome.FOUND, this::absentOnNotFound);
     }
 
@@ -141,13 +157,13 @@ public final class S3ObjectStore implements ObjectStore {
         ByteBuffer body = data.duplicate();
         return call("PUT", key, () -> client.putObject(request -> request.bucket(config.bucket()).key(key)
                         .contentLength(length).checksumAlgorithm(ChecksumAlgorithm.CRC32_C),
-                AsyncRequestBody.fromRemainingByteBufferUnsafe(body)), response -> null, null);
+                AsyncRequestBody.fromRemainingByteBufferUnsafe(body)), null, response -> null, null);
     }
 
     @Override
     public CompletableFuture<Void> delete(String key) {
         return call("DELETE", key, () -> client.deleteObject(request -> request.bucket(config.bucket()).key(key)),
-                response -> null, null);
+                null, response -> null, null);
     }
 
     @Override
@@ -163,7 +179,7 @@ public final class S3ObjectStore implements ObjectStore {
         Delete delete = Delete.builder().objects(ids).quiet(true).build();
         String first = keys.getFirst();
         return call("DELETE", first, () -> client.deleteObjects(request -> request.bucket(config.bucket())
-                        .delete(delete).checksumAlgorithm(ChecksumAlgorithm.CRC32_C)),
+                        .delete(delete).checksumAlgorithm(ChecksumAlgorithm.CRC32_C)), null,
                 response -> {
                     List<S3Error> failed = response.errors().stream()
                             .filter(e -> !"NoSuchKey".equals(e.code())).toList();
@@ -213,7 +229,7 @@ public final class S3ObjectStore implements ObjectStore {
             request.continuationToken(continuationToken);
         }
         ListObjectsV2Request built = request.build();
-        return call("LIST", prefix, () -> client.listObjectsV2(built), response -> {
+        return call("LIST", prefix, () -> client.listObjectsV2(built), null, response -> {
             List<String> keys = response.contents().stream().map(S3Object::key).toList();
             boolean truncated = Boolean.TRUE.equals(response.isTruncated());
             String next = truncated ? response.nextContinuationToken() : null;
@@ -228,7 +244,11 @@ public final class S3ObjectStore implements ObjectStore {
 
     @Override
     public void close() {
-        client.close();
+        try {
+            client.close();
+        } finally {
+            deadlines.shutdownNow();
+        }
     }
 
     /** What to return instead of failing, or null to fail; gets the raw error and the key. */
@@ -237,13 +257,17 @@ public final class S3ObjectStore implements ObjectStore {
     }
 
     /**
-     * Runs one SDK call under the in-flight limit, maps its response, and translates its failure. The mapping may
-     * throw a StoreException to fail the call.
+     * Runs one SDK call under the in-flight limit and its deadline, maps its response, and translates its failure.
+     * The mapping may throw a StoreException to fail the call.
+     *
+     * @param abandon run when the deadline passes, before the call fails (a GET fences off the caller's buffer);
+     *                may be null
      */
     private <R, T> CompletableFuture<T> call(String operation, String key, Supplier<CompletableFuture<R>> sdkCall,
-                                             Function<R, T> onResponse, Recovery<T> recovery) {
+                                             Consumer<Throwable> abandon, Function<R, T> onResponse,
+                                             Recovery<T> recovery) {
         CompletableFuture<T> result = new CompletableFuture<>();
-        limit.submit(sdkCall).whenComplete((response, error) -> {
+        limit.submit(() -> withDeadline(operation, key, sdkCall, abandon)).whenComplete((response, error) -> {
             if (error == null) {
                 try {
                     result.complete(onResponse.apply(response));
@@ -264,6 +288,37 @@ public final class S3ObjectStore implements ObjectStore {
             result.completeExceptionally(failure);
         });
         return result;
+    }
+
+    /**
+     * Starts the SDK call and fails it TIMEOUT if it has not completed within {@link S3Config#requestTimeout()}:
+     * the CRT has no such deadline of its own. The SDK future is then cancelled, which aborts the CRT request.
+     */
+    private <R> CompletableFuture<R> withDeadline(String operation, String key, Supplier<CompletableFuture<R>> sdkCall,
+                                                  Consumer<Throwable> abandon) {
+        CompletableFuture<R> started = sdkCall.get();
+        CompletableFuture<R> bounded = new CompletableFuture<>();
+        long timeoutMillis = config.requestTimeout().toMillis();
+        ScheduledFuture<?> deadline = deadlines.schedule(() -> {
+            StoreException timeout = new StoreException(Kind.TIMEOUT, operation, key, 0,
+                    operation + (key == null ? "" : " " + key) + " at " + config.describeEndpoint()
+                            + " timed out: no answer within " + config.requestTimeout().toMillis() / 1000.0 + " s",
+                    null);
+            if (abandon != null) {
+                abandon.accept(timeout);
+            }
+            bounded.completeExceptionally(timeout);
+            started.cancel(true);
+        }, timeoutMillis, TimeUnit.MILLISECONDS);
+        started.whenComplete((value, error) -> {
+            deadline.cancel(false);
+            if (error != null) {
+                bounded.completeExceptionally(error);
+            } else {
+                bounded.complete(value);
+            }
+        });
+        return bounded;
     }
 
     private static AwsCredentialsProvider credentialsProvider(S3Credentials credentials) {
