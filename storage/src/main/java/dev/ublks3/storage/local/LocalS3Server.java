@@ -24,7 +24,9 @@ import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
  *
  * <p>With {@link ServerOptions} the server also counts the requests it receives ({@link RequestCountingBlobStore})
  * and emulates a distant link: latency per request, bandwidth per direction ({@link EmulatedLinkBlobStore}). Both
- * sit on the server side, so every client (ours, nbdkit's S3 plugin) is measured and slowed down alike.
+ * sit on the server side, so every client (ours, nbdkit's S3 plugin) is measured and slowed down alike. It can also
+ * inject S3's failures ({@link FaultInjectingBlobStore}: 500, 503 SlowDown/ServiceUnavailable, stalls, cut GET
+ * bodies; {@link FaultyTcpProxy} in front for TCP resets) and be switched {@linkplain #down(boolean) down} and up.
  */
 public final class LocalS3Server implements AutoCloseable {
 

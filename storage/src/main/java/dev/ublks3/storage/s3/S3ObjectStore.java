@@ -53,6 +53,12 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  *       a 128 KiB object) is not verified and relies on TLS/TCP; objects stored without a checksum (nbdkit's)
  *       read unverified. S3Proxy sends no checksum on any ranged response, so against it nothing is verified.</li>
  *   <li>At most {@link S3Config#maxInFlight()} requests are handed to the CRT at once; more wait in a queue.</li>
+ *   <li>No request hangs: a connection with a request pending that moves no byte for
+ *       {@link S3Config#stallTimeout()} is closed by the CRT (its connection health monitor), and an attempt not
+ *       done after {@link S3Config#requestTimeout()} is cancelled and fails TIMEOUT (a GET's buffer is fenced off
+ *       first, so a late body never lands in it). Both failures are retryable; the retry layer bounds the rest.</li>
+ *   <li>The CRT retries a failed request once itself (it reads 0 retries as its default of 3), and then reports a
+ *       5xx as an error name without the status; those are translated as SERVER_ERROR / THROTTLED, retryable.</li>
  *   <li>No SDK type appears in this class's public API; every failure is a {@link StoreException}.</li>
  * </ul>
  */
