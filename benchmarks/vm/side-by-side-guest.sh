@@ -18,22 +18,28 @@ STACKS=${STACKS:-ublk-s3 nbd}
 FIO_WORKLOADS="write-512k read-512k write-128k read-128k randwrite-4k-qd1 randwrite-4k-qd32 randread-4k-qd1 randread-4k-qd32"
 WORKLOADS=${WORKLOADS:-$FIO_WORKLOADS fs-backup}
 OBJECT_SIZE=${OBJECT_SIZE:-64K}      # nbdkit 1.32 takes at most 64K
-DEV_SIZE=${DEV_SIZE:-4G}
-FIO_RUNTIME=${FIO_RUNTIME:-20}       # seconds per fio job, after FIO_RAMP seconds not measured
-FIO_RAMP=${FIO_RAMP:-3}
+DEV_SIZE=${DEV_SIZE:-2G}
+FIO_RUNTIME=${FIO_RUNTIME:-15}       # seconds per fio job, after FIO_RAMP seconds not measured
+FIO_RAMP=${FIO_RAMP:-2}
 SEQ_DEPTH=${SEQ_DEPTH:-16}           # iodepth of the sequential jobs
 # Per condition: the region fio works on, and the tree the fs workload copies (small files, large files)
-FIO_SIZE_local=${FIO_SIZE_local:-256M}
-FIO_SIZE_cloud=${FIO_SIZE_cloud:-16M}
-TREE_local=${TREE_local:-2000:4}     # 2000 files of 1-16 KiB, 4 files of 16 MiB
-TREE_cloud=${TREE_cloud:-200:1}
-LARGE_FILE_MIB=${LARGE_FILE_MIB:-16}
+FIO_SIZE_local=${FIO_SIZE_local:-128M}
+FIO_SIZE_cloud=${FIO_SIZE_cloud:-8M}
+TREE_local=${TREE_local:-1000:2:16}  # 1000 files of 1-16 KiB, 2 files of 16 MiB
+TREE_cloud=${TREE_cloud:-100:1:4}
 PHASE_TIMEOUT=${PHASE_TIMEOUT:-900}  # seconds, per fs phase
 
 export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local-secret AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1
 export AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null
-export UBLKS3_JAVA_OPTS=${UBLKS3_JAVA_OPTS:-} # the JVM's defaults, as users run it (the VM tests tune for start-up)
-UBLKS3="$top/tools/bin/ublk-s3"
+# the JVM's defaults (no options), as users run it; the VM tests tune for start-up instead
+# the command from the snapshot benchmarks/bin/side-by-side took of the build (a build meanwhile cannot change it)
+UBLKS3_SNAPSHOT=${UBLKS3_SNAPSHOT:?UBLKS3_SNAPSHOT must name the folder with tools.jar and lib/}
+ublks3_cmd() { # JAVA_OPTIONS...: sets UBLKS3_CMD, the command as an array (a simple command: $! is the JVM)
+  UBLKS3_CMD=("$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED "$@"
+    -cp "$UBLKS3_SNAPSHOT/tools.jar:$UBLKS3_SNAPSHOT/lib/*" dev.ublks3.tools.UblkS3)
+}
+ublks3_cmd
+UBLKS3=("${UBLKS3_CMD[@]}")
 work=$(mktemp -d /tmp/side-by-side.XXXXXX)
 PORT=19100
 EP=http://127.0.0.1:$PORT
@@ -51,7 +57,8 @@ s3_start() { # LATENCY BANDWIDTH (empty: none)
   local args=(--memory --port "$PORT" --bucket bench --control "$CTL") i
   [ -n "$1" ] && args+=(--latency "$1")
   [ -n "$2" ] && args+=(--bandwidth "$2")
-  UBLKS3_JAVA_OPTS=-Xmx4g "$UBLKS3" local-s3 "${args[@]}" >"$work/s3.out" 2>"$work/s3.err" &
+  ublks3_cmd -Xmx4g
+  "${UBLKS3_CMD[@]}" local-s3 "${args[@]}" >"$work/s3.out" 2>"$work/s3.err" &
   s3_pid=$!
   for i in $(seq 1200); do
     grep -q "^http://" "$work/s3.out" 2>/dev/null && [ -S "$CTL" ] && return 0
@@ -83,7 +90,7 @@ stack_start() { # STACK KEY
   local i
   case $1 in
     ublk-s3)
-      "$UBLKS3" add --endpoint-url "$EP" --bucket bench --key "$2" --size "$DEV_SIZE" --object-size "$OBJECT_SIZE" \
+      "${UBLKS3[@]}" add --endpoint-url "$EP" --bucket bench --key "$2" --size "$DEV_SIZE" --object-size "$OBJECT_SIZE" \
         >"$work/add.out" 2>"$work/add.err" || { cat "$work/add.err"; return 1; }
       DEV=$(cat "$work/add.out"); UBLK_ID=${DEV#/dev/ublkb} ;;
     nbd)
@@ -99,7 +106,7 @@ stack_start() { # STACK KEY
 }
 stack_stop() { # STACK
   case $1 in
-    ublk-s3) "$UBLKS3" del -n "$UBLK_ID" ;;
+    ublk-s3) "${UBLKS3[@]}" del -n "$UBLK_ID" ;;
     nbd) nbd-client -d /dev/nbd0 >/dev/null; kill "$(cat "$work/nbdkit.pid")"
          local i; for i in $(seq 300); do [ -e "$work/nbdkit.pid" ] && kill -0 "$(cat "$work/nbdkit.pid")" 2>/dev/null || break; sleep 0.1; done ;;
   esac
@@ -127,8 +134,9 @@ fio_job() { # WORKLOAD FIO_SIZE OUT_DIR
     --randrepeat=1 --group_reporting --output-format=json --output="$3/fio.json"
 }
 
-make_tree() { # DIR SMALL:LARGE: SMALL files of 1-16 KiB in 20 folders, LARGE files of LARGE_FILE_MIB MiB
-  local small=${2%:*} large=${2#*:} i
+make_tree() { # DIR SMALL:LARGE:MIB: SMALL files of 1-16 KiB in 20 folders, LARGE files of MIB MiB
+  local small large mib i
+  IFS=: read -r small large mib <<<"$2"
   mkdir -p "$1"
   /usr/bin/python3 - "$1" "$small" <<'EOF'
 import os, random, sys
@@ -141,7 +149,7 @@ for i in range(n):
     with open(os.path.join(d, "file%05d.dat" % i), "wb") as f:
         f.write(rng.randbytes(size // 2) + bytes(size - size // 2))  # half random, half zeros: like real files
 EOF
-  for i in $(seq "$large"); do head -c "${LARGE_FILE_MIB}M" /dev/urandom >"$1/large$i.bin"; done
+  for i in $(seq "$large"); do head -c "${mib}M" /dev/urandom >"$1/large$i.bin"; done
 }
 
 phase() { # NAME CMD...: times CMD (bounded by PHASE_TIMEOUT) into the phases of fs.json
