@@ -26,6 +26,8 @@ final class AddCommand {
     private static final Logger LOG = LoggerFactory.getLogger(AddCommand.class);
     /** Set in the background server's environment: its log file, renamed to N.log once N is known. */
     static final String LOG_ENV = "UBLKS3_SERVER_LOG";
+    /** Set in a started server's environment: its stdout is a pipe to the starter, closed once the path is out. */
+    static final String DETACHED_ENV = "UBLKS3_DETACHED";
 
     private AddCommand() {
     }
@@ -34,11 +36,24 @@ final class AddCommand {
         AddOptions options = AddOptions.parse(args);
         DeviceServer.deviceConfig(options); // usage errors before any process is started
         DeviceServer.checkLocalDir(options);
-        return options.foreground() ? serve(options, run, out) : startInBackground(args, run, out, err);
+        if (options.foreground()) {
+            return serve(DeviceServer.start(options, run), run, out);
+        }
+        List<String> command = new ArrayList<>();
+        if (options.restart()) {
+            command.add(Supervisor.COMMAND); // it starts 'add ... --foreground' and recovers it when it dies
+            command.addAll(args);
+        } else {
+            command.add("add");
+            command.addAll(args);
+            command.add("--foreground");
+        }
+        Files.createDirectories(run.path());
+        return startInBackground(command, run.path().resolve("add-" + ProcessHandle.current().pid() + ".log"), true, out, err);
     }
 
-    private static int serve(AddOptions options, RunDirectory run, PrintStream out) throws Exception {
-        DeviceServer server = DeviceServer.start(options, run);
+    /** Serves a started (or recovered) device until it is stopped by del or a signal; prints its path once live. */
+    static int serve(DeviceServer server, RunDirectory run, PrintStream out) throws Exception {
         Thread onSignal = new Thread(() -> {
             try {
                 server.stop(line -> LOG.info("{}", line));
@@ -54,7 +69,7 @@ final class AddCommand {
         }
         out.println(server.device().blockDevicePath());
         out.flush();
-        if (log != null) {
+        if (log != null || System.getenv(DETACHED_ENV) != null) {
             out.close(); // the starting command has what it waited for; later output goes to the log
         }
         server.awaitStopped();
@@ -74,13 +89,18 @@ final class AddCommand {
         }
     }
 
-    private static int startInBackground(List<String> args, RunDirectory run, PrintStream out, PrintStream err)
-            throws IOException, InterruptedException {
-        Files.createDirectories(run.path());
-        Path log = run.path().resolve("add-" + ProcessHandle.current().pid() + ".log");
+    /**
+     * Starts {@code ublk-s3 ARGS} as a process of its own (same JVM and options), stdin from /dev/null, stderr
+     * appended to {@code log}, stdout a pipe whose first line tells the device path or nothing.
+     *
+     * @param detach   in a session of its own (closing the terminal does not stop it)
+     * @param inherit  give it this process's stderr instead of {@code log} (a supervisor's children log beside it)
+     * @param renameLog tell it to move {@code log} to N.log once N is known
+     */
+    static Process launch(List<String> args, Path log, boolean detach, boolean inherit, boolean renameLog) throws IOException {
         List<String> command = new ArrayList<>();
-        if (new File("/usr/bin/setsid").canExecute()) {
-            command.add("/usr/bin/setsid"); // its own session: closing the terminal does not stop the server
+        if (detach && new File("/usr/bin/setsid").canExecute()) {
+            command.add("/usr/bin/setsid");
         }
         command.add(ProcessHandle.current().info().command().orElse("java"));
         // the same JVM options (native access, GC and JIT choices, UBLKS3_JAVA_OPTS) as this command
@@ -92,40 +112,67 @@ final class AddCommand {
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(UblkS3.class.getName());
-        command.add("add");
         command.addAll(args);
-        command.add("--foreground");
         ProcessBuilder pb = new ProcessBuilder(command)
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        pb.environment().put(LOG_ENV, log.toString());
-        Process server = pb.start();
-        String first;
-        try (BufferedReader lines = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8))) {
-            first = lines.readLine();
+                .redirectError(inherit ? ProcessBuilder.Redirect.INHERIT : ProcessBuilder.Redirect.appendTo(log.toFile()));
+        pb.environment().remove(LOG_ENV);
+        if (renameLog) {
+            pb.environment().put(LOG_ENV, log.toString());
         }
+        pb.environment().put(DETACHED_ENV, "1");
+        return pb.start();
+    }
+
+    /** The first line the process prints (the device path when it went live), or null when it ended without one. */
+    static String firstLine(Process server) throws IOException {
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8))) {
+            return lines.readLine();
+        }
+    }
+
+    /**
+     * Runs {@code ublk-s3 ARGS} detached and returns once it printed the device path (printed here too), or
+     * fails with its one-line error from {@code log}.
+     *
+     * @param ownLog the log is this start's own (add-PID.log, renamed to N.log by the server): removed on failure
+     */
+    static int startInBackground(List<String> args, Path log, boolean ownLog, PrintStream out, PrintStream err)
+            throws IOException, InterruptedException {
+        long logStart = Files.exists(log) ? Files.size(log) : 0;
+        Process server = launch(args, log, true, false, ownLog);
+        String first = firstLine(server);
         if (first != null && first.startsWith("/dev/ublkb")) {
             out.println(first);
             return 0;
         }
         int code = server.waitFor();
-        String reason = lastErrorLine(log);
-        Files.deleteIfExists(log);
+        String reason = lastErrorLine(log, logStart);
+        if (ownLog) {
+            Files.deleteIfExists(log);
+        }
         err.println(reason != null ? reason : "ublk-s3: the server exited with code " + code + " before the device was live");
         return code != 0 ? code : 1;
     }
 
     /** The server's own one-line error ("ublk-s3: ..."), the last one it printed. */
-    private static String lastErrorLine(Path log) throws IOException {
+    private static String lastErrorLine(Path log, long from) throws IOException {
         if (!Files.exists(log)) {
             return null;
         }
         String found = null;
-        for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
+        String last = null;
+        byte[] all = Files.readAllBytes(log);
+        String text = new String(all, (int) Math.min(from, all.length), all.length - (int) Math.min(from, all.length), StandardCharsets.UTF_8);
+        for (String line : text.split("\n")) {
             if (line.startsWith("ublk-s3: ")) {
                 found = line;
             }
+            if (!line.isBlank()) {
+                last = line;
+            }
         }
-        return found;
+        // no one-line error (a JVM that could not start, a crash): its last words, pointing at the whole log
+        return found != null ? found : last != null ? "ublk-s3: the server failed: '" + last.strip() + "' (see " + log + ")" : null;
     }
 }

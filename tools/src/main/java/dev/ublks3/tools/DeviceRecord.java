@@ -5,14 +5,79 @@ import java.io.Reader;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
 
 /**
- * What a serving process tells other {@code ublk-s3} commands about its device: who serves it and from where.
- * Kept in the run directory as {@code N.properties} beside the control socket {@code N.sock}.
+ * What a serving process tells other {@code ublk-s3} commands about its device: who serves it and from where, and
+ * everything {@code ublk-s3 recover} needs to build the same storage stack again once that process is gone.
+ * Kept in the run directory as {@code N.properties} beside the control socket {@code N.sock}. Secrets never go
+ * here: for explicit keys only the fact is kept ({@link #CREDENTIALS_KEYS}), and recover must be given them again.
+ *
+ * @param endpoint         where the objects are, for people ({@code list}): the resolved endpoint
+ * @param endpointUrl      --endpoint-url as given, or null (AWS, or --local)
+ * @param region           --region, or null
+ * @param credentials      where the credentials come from: {@link #CREDENTIALS_DEFAULT}, {@link #CREDENTIALS_KEYS},
+ *                         {@code profile NAME}, or {@link #CREDENTIALS_LOCAL}
+ * @param localDir         --local DIR, or null
+ * @param recovery         made with ublk user recovery (recover can take it over)
+ * @param restart          a supervisor recovers it by itself when the server dies
  */
 public record DeviceRecord(int devId, long pid, String bucket, String key, String endpoint, long size,
-                           long objectSize, int queues, int depth) {
+                           long objectSize, int queues, int depth, int logicalBlockSize, String endpointUrl,
+                           String region, String credentials, String localDir, boolean recovery, boolean restart) {
+
+    static final String CREDENTIALS_DEFAULT = "default chain";
+    static final String CREDENTIALS_KEYS = "keys";
+    static final String CREDENTIALS_LOCAL = "local";
+    static final String PROFILE = "profile ";
+
+    /** The record of a device served with {@code o} by this process. */
+    static DeviceRecord of(int devId, long pid, AddOptions o, String endpoint, int queues, int depth) {
+        String credentials = o.localDir() != null ? CREDENTIALS_LOCAL
+                : o.accessKey() != null ? CREDENTIALS_KEYS
+                : o.profile() != null ? PROFILE + o.profile() : CREDENTIALS_DEFAULT;
+        return new DeviceRecord(devId, pid, o.bucket(), o.key(), endpoint, o.size(), o.objectSize(), queues, depth,
+                o.logicalBlockSize(), o.endpointUrl() != null ? o.endpointUrl().toString() : null, o.region(), credentials,
+                o.localDir() != null ? o.localDir().toString() : null, o.recovery(), o.restart());
+    }
+
+    /** True when recover needs --access-key/--secret-key again (they are never written to disk). */
+    boolean needsKeys() {
+        return CREDENTIALS_KEYS.equals(credentials);
+    }
+
+    /**
+     * The {@code add} arguments that build the same storage stack and device again (without secrets: with
+     * {@link #needsKeys()} the caller appends the keys).
+     */
+    List<String> addArguments() {
+        List<String> a = new ArrayList<>(List.of("--size", Long.toString(size), "--object-size", Long.toString(objectSize),
+                "--bucket", bucket, "--key", key, "--queues", Integer.toString(queues), "--depth", Integer.toString(depth),
+                "--logical-block-size", Integer.toString(logicalBlockSize), "--number", Integer.toString(devId)));
+        if (endpointUrl != null) {
+            a.addAll(List.of("--endpoint-url", endpointUrl));
+        }
+        if (region != null) {
+            a.addAll(List.of("--region", region));
+        }
+        if (credentials.startsWith(PROFILE)) {
+            a.addAll(List.of("--profile", credentials.substring(PROFILE.length())));
+        }
+        if (localDir != null) {
+            a.addAll(List.of("--local", localDir));
+        }
+        if (!recovery) {
+            a.add("--no-recovery");
+        }
+        if (restart) {
+            a.add("--restart");
+        }
+        return a;
+    }
 
     void write(Writer out) throws IOException {
         Properties p = new Properties();
@@ -25,6 +90,19 @@ public record DeviceRecord(int devId, long pid, String bucket, String key, Strin
         p.setProperty("object-size", Long.toString(objectSize));
         p.setProperty("queues", Integer.toString(queues));
         p.setProperty("depth", Integer.toString(depth));
+        p.setProperty("logical-block-size", Integer.toString(logicalBlockSize));
+        if (endpointUrl != null) {
+            p.setProperty("endpoint-url", endpointUrl);
+        }
+        if (region != null) {
+            p.setProperty("region", region);
+        }
+        p.setProperty("credentials", credentials);
+        if (localDir != null) {
+            p.setProperty("local", localDir);
+        }
+        p.setProperty("recovery", Boolean.toString(recovery));
+        p.setProperty("restart", Boolean.toString(restart));
         p.store(out, "ublk-s3 device");
     }
 
@@ -33,12 +111,23 @@ public record DeviceRecord(int devId, long pid, String bucket, String key, Strin
         p.load(in);
         try {
             return new DeviceRecord(Integer.parseInt(p.getProperty("dev-id")), Long.parseLong(p.getProperty("pid")),
-                    p.getProperty("bucket"), p.getProperty("key"), p.getProperty("endpoint"),
+                    required(p, "bucket"), required(p, "key"), required(p, "endpoint"),
                     Long.parseLong(p.getProperty("size")), Long.parseLong(p.getProperty("object-size")),
-                    Integer.parseInt(p.getProperty("queues")), Integer.parseInt(p.getProperty("depth")));
+                    Integer.parseInt(p.getProperty("queues")), Integer.parseInt(p.getProperty("depth")),
+                    Integer.parseInt(p.getProperty("logical-block-size", "512")), p.getProperty("endpoint-url"),
+                    p.getProperty("region"), p.getProperty("credentials", CREDENTIALS_DEFAULT), p.getProperty("local"),
+                    Boolean.parseBoolean(p.getProperty("recovery", "false")), Boolean.parseBoolean(p.getProperty("restart", "false")));
         } catch (RuntimeException e) {
             throw new IOException("damaged device record: " + e.getMessage(), e);
         }
+    }
+
+    private static String required(Properties p, String name) {
+        String v = p.getProperty(name);
+        if (v == null) {
+            throw new IllegalArgumentException("no " + name);
+        }
+        return v;
     }
 
     @Override
@@ -54,6 +143,20 @@ public record DeviceRecord(int devId, long pid, String bucket, String key, Strin
 
     /** True while the serving process is alive. */
     boolean serverAlive() {
-        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        return alive(pid);
+    }
+
+    /**
+     * True while process {@code pid} runs. A zombie counts as dead: a killed server whose parent is gone waits for
+     * a reaper, but it already released its files, so the kernel can quiesce and recover its device.
+     */
+    static boolean alive(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            int paren = stat.lastIndexOf(')');
+            return paren > 0 && paren + 2 < stat.length() && stat.charAt(paren + 2) != 'Z' && stat.charAt(paren + 2) != 'X';
+        } catch (IOException | RuntimeException e) {
+            return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        }
     }
 }

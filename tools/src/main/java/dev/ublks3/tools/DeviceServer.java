@@ -15,6 +15,9 @@ import dev.ublks3.ublk.UblkControl;
 import dev.ublks3.ublk.UblkDevice;
 import dev.ublks3.ublk.UblkDeviceConfig;
 import dev.ublks3.ublk.UblkException;
+import dev.ublks3.ublk.UblkFeatures;
+import dev.ublks3.ublk.UblkParams;
+import dev.ublks3.linux.ublk_cmd_h;
 import java.nio.file.Files;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -35,6 +38,8 @@ final class DeviceServer {
 
     private final AddOptions options;
     private final RunDirectory run;
+    /** True: take over the quiesced device {@code options.devId()} (recover) instead of creating one (add). */
+    private final boolean recover;
     /** What to undo, newest first; a failed start unwinds exactly what it made. */
     private final Deque<AutoCloseable> opened = new ArrayDeque<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -43,9 +48,10 @@ final class DeviceServer {
     private String where;
     private boolean stopping;
 
-    private DeviceServer(AddOptions options, RunDirectory run) {
+    private DeviceServer(AddOptions options, RunDirectory run, boolean recover) {
         this.options = options;
         this.run = run;
+        this.recover = recover;
     }
 
     /**
@@ -53,7 +59,19 @@ final class DeviceServer {
      * made is removed again and the one-line error is thrown.
      */
     static DeviceServer start(AddOptions options, RunDirectory run) throws Exception {
-        DeviceServer server = new DeviceServer(options, run);
+        return open(new DeviceServer(options, run, false));
+    }
+
+    /**
+     * Builds the storage stack of {@code options} (rebuilt from the device's record) and takes over the quiesced
+     * device {@code options.devId()} whose server died; the kernel then re-issues the requests it held. On failure
+     * the device stays quiesced for another attempt, and whatever else was made is closed.
+     */
+    static DeviceServer recover(AddOptions options, RunDirectory run) throws Exception {
+        return open(new DeviceServer(options, run, true));
+    }
+
+    private static DeviceServer open(DeviceServer server) throws Exception {
         try {
             server.open();
             return server;
@@ -80,15 +98,41 @@ final class DeviceServer {
         opened.pop(); // the stack owns and closes the store now
         opened.push(stack);
 
-        device = UblkDevice.create(control, config, new BlockDeviceTarget(stack.device()));
+        if (recover) {
+            checkSameGeometry(control);
+            // Known limit: a PUT the dead server sent may still be applied by a remote S3 after this server wrote
+            // the same object (a re-issued or newer write), and would then undo it. Loopback endpoints cannot do
+            // that: --local died with the server, and local-s3 drops a request whose connection closed early.
+            device = UblkDevice.recover(options.devId(), new BlockDeviceTarget(stack.device()));
+        } else {
+            device = UblkDevice.create(control, config.withUserRecovery(options.recovery()), new BlockDeviceTarget(stack.device()));
+        }
         opened.push(device);
-        run.publish(new DeviceRecord(device.devId(), ProcessHandle.current().pid(), options.bucket(), options.key(),
-                s3.describeEndpoint(), options.size(), options.objectSize(), device.info().nrHwQueues(),
-                device.info().queueDepth()));
+        run.publish(DeviceRecord.of(device.devId(), ProcessHandle.current().pid(), options, s3.describeEndpoint(),
+                device.info().nrHwQueues(), device.info().queueDepth()));
         opened.push(() -> run.retire(device.devId()));
         opened.push(new ControlSocket.Server(run.socket(device.devId()), this::control));
-        LOG.info("serving {} from {} ({} queues, depth {}, object size {})", device.blockDevicePath(), where,
-                device.info().nrHwQueues(), device.info().queueDepth(), Sizes.format(options.objectSize()));
+        LOG.info("{} {} from {} ({} queues, depth {}, object size {}, {})", recover ? "recovered" : "serving",
+                device.blockDevicePath(), where, device.info().nrHwQueues(), device.info().queueDepth(),
+                Sizes.format(options.objectSize()), recoveryMode(device.info().features()));
+    }
+
+    private static String recoveryMode(UblkFeatures f) {
+        if (!f.has(ublk_cmd_h.UBLK_F_USER_RECOVERY)) {
+            return "no user recovery";
+        }
+        return f.has(ublk_cmd_h.UBLK_F_USER_RECOVERY_REISSUE) ? "user recovery, in-flight I/O re-issued"
+                : "user recovery, in-flight I/O failed (no REISSUE in this kernel)";
+    }
+
+    /** The record must describe the device the kernel has: another size or object size would misplace data. */
+    private void checkSameGeometry(UblkControl control) throws UblkException {
+        UblkParams.Basic b = control.getParams(options.devId()).basic();
+        if (b.sizeBytes() != options.size() || (1L << b.ioMinShift()) != options.objectSize()) {
+            throw new ServeException("/dev/ublkb" + options.devId() + " has " + b.sizeBytes() + " bytes and "
+                    + (1L << b.ioMinShift()) + "-byte objects, its record says " + options.size() + " and " + options.objectSize()
+                    + ": the record in " + run.path() + " is not this device's; remove it with 'ublk-s3 del -n " + options.devId() + "'");
+        }
     }
 
     /** The geometry rules live in storage and the queue limits in the driver: ask them, report as usage errors. */

@@ -6,7 +6,7 @@ import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.List;
 
-/** The {@code ublk-s3} command: {@code add}, {@code del}, {@code list}, {@code stats}. */
+/** The {@code ublk-s3} command: {@code add}, {@code del}, {@code recover}, {@code list}, {@code stats}. */
 public final class UblkS3 {
 
     static final String HELP = """
@@ -16,6 +16,7 @@ public final class UblkS3 {
 
               add     create /dev/ublkbN on a bucket and serve it          ublk-s3 add --size 50G --bucket B
               del     flush every write to the store, then remove          ublk-s3 del -n N | --all
+              recover take a device over after its server died            ublk-s3 recover -n N
               list    the devices, their bucket/key, state and server      ublk-s3 list
               stats   request and store statistics of a device             ublk-s3 stats -n N [--json]
               local-s3  an S3-compatible endpoint on 127.0.0.1 over a folder   ublk-s3 local-s3 --dir D
@@ -45,6 +46,7 @@ public final class UblkS3 {
                 out.print(switch (command) {
                     case "add" -> AddOptions.HELP;
                     case "del" -> DelCommand.HELP;
+                    case "recover" -> RecoverCommand.HELP;
                     case "list" -> ListCommand.HELP;
                     case "stats" -> StatsCommand.HELP;
                     case "local-s3" -> LocalS3Command.HELP;
@@ -55,6 +57,8 @@ public final class UblkS3 {
             return switch (command) {
                 case "add" -> AddCommand.run(rest, run, out, err);
                 case "del" -> DelCommand.run(rest, run, out);
+                case "recover" -> RecoverCommand.run(rest, run, out, err);
+                case Supervisor.COMMAND -> Supervisor.run(rest, out);
                 case "list" -> ListCommand.run(rest, run, out);
                 case "stats" -> StatsCommand.run(rest, run, out);
                 case "local-s3" -> LocalS3Command.run(rest, out);
@@ -77,6 +81,6 @@ public final class UblkS3 {
     }
 
     private static UsageException unknownCommand(String command) {
-        return new UsageException("unknown command '" + command + "': use add, del, list, stats or local-s3 (ublk-s3 --help)");
+        return new UsageException("unknown command '" + command + "': use add, del, recover, list, stats or local-s3 (ublk-s3 --help)");
     }
 }

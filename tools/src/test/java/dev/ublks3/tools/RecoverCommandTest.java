@@ -1,0 +1,126 @@
+package dev.ublks3.tools;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The device record's recovery fields and {@code recover}'s answers that need no kernel device. */
+class RecoverCommandTest {
+
+    private static final long DEAD_PID = 999_999_999L; // above any pid_max
+
+    @TempDir
+    Path tmp;
+
+    private record Result(int code, String out, String err) {
+    }
+
+    private Result run(String line) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = UblkS3.run(Arrays.asList(line.split(" +")), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), runDir());
+        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private RunDirectory runDir() {
+        return new RunDirectory(tmp.resolve("run"));
+    }
+
+    private static DeviceRecord record(String addLine, int devId, long pid) {
+        AddOptions o = AddOptions.parse(Arrays.asList(addLine.split(" +")));
+        return DeviceRecord.of(devId, pid, o, "http://127.0.0.1:9000", 2, 64);
+    }
+
+    @Test
+    void recordKeepsWhatRecoverNeedsAndRebuildsTheSameOptions() throws Exception {
+        AddOptions added = AddOptions.parse(List.of("--size", "1G", "--bucket", "bkt", "--key", "vm/d0", "--object-size", "64K",
+                "--endpoint-url", "http://10.0.0.1:9000", "--region", "eu-west-1", "--profile", "backup",
+                "--logical-block-size", "4096", "--restart"));
+        DeviceRecord r = DeviceRecord.of(3, 42, added, "http://10.0.0.1:9000", 2, 64);
+        DeviceRecord back = DeviceRecord.read(new StringReader(r.toString()));
+        assertEquals(r, back);
+        assertEquals("profile backup", back.credentials());
+        AddOptions again = AddOptions.parse(back.addArguments());
+        assertEquals(added.size(), again.size());
+        assertEquals(added.objectSize(), again.objectSize());
+        assertEquals(added.bucket(), again.bucket());
+        assertEquals(added.key(), again.key());
+        assertEquals(added.endpointUrl(), again.endpointUrl());
+        assertEquals(added.region(), again.region());
+        assertEquals(added.profile(), again.profile());
+        assertEquals(4096, again.logicalBlockSize());
+        assertEquals(2, again.queues());
+        assertEquals(64, again.depth());
+        assertEquals(3, again.devId());
+        assertTrue(again.recovery());
+        assertTrue(again.restart());
+    }
+
+    @Test
+    void secretsAreNeverWritten() throws Exception {
+        DeviceRecord r = record("--size 1G --bucket bkt --access-key AKIDEXAMPLE --secret-key s3cr3t --session-token t0k3n", 1, 42);
+        String text = r.toString();
+        assertFalse(text.contains("s3cr3t") || text.contains("t0k3n") || text.contains("AKIDEXAMPLE"), text);
+        assertTrue(r.needsKeys());
+        assertFalse(String.join(" ", r.addArguments()).matches(".*(access-key|secret-key|session-token).*"), r.addArguments().toString());
+    }
+
+    @Test
+    void localAndNoRecoveryRoundTrip() throws Exception {
+        DeviceRecord r = record("--size 1G --bucket bkt --local " + tmp + " --no-recovery", 0, 42);
+        DeviceRecord back = DeviceRecord.read(new StringReader(r.toString()));
+        assertEquals(DeviceRecord.CREDENTIALS_LOCAL, back.credentials());
+        assertFalse(back.recovery());
+        AddOptions again = AddOptions.parse(back.addArguments());
+        assertEquals(tmp, again.localDir());
+        assertFalse(again.recovery());
+    }
+
+    @Test
+    void zombieOrMissingProcessIsDead() {
+        assertTrue(DeviceRecord.alive(ProcessHandle.current().pid()));
+        assertFalse(DeviceRecord.alive(DEAD_PID));
+    }
+
+    private void assertOneLineError(Result r, int code, String expected) {
+        assertEquals(code, r.code(), r.err());
+        assertTrue(r.err().startsWith("ublk-s3: ") && r.err().contains(expected), r.err());
+        assertEquals(1, r.err().lines().count(), r.err());
+        assertEquals("", r.out());
+    }
+
+    @Test
+    void badInputsAreOneLineNamingTheFix() {
+        assertOneLineError(run("recover"), 2, "'recover' needs -n N");
+        assertOneLineError(run("recover -n 7"), 1, "there is no ublk device 7: see 'ublk-s3 list'");
+        assertOneLineError(run("recover -n 7 --colour blue"), 2, "unknown option");
+        runDir().publish(record("--size 1G --bucket bkt", 7, ProcessHandle.current().pid()));
+        assertOneLineError(run("recover -n 7"), 1, "(pid " + ProcessHandle.current().pid() + ") is still running: nothing to recover");
+        runDir().publish(record("--size 1G --bucket bkt --access-key A --secret-key S", 7, DEAD_PID));
+        assertOneLineError(run("recover -n 7"), 2, "was added with --access-key/--secret-key, which are never stored: give them again");
+        runDir().publish(record("--size 1G --bucket bkt", 7, DEAD_PID));
+        assertOneLineError(run("recover -n 7 --access-key A --secret-key S"), 2, "takes its credentials from default chain: leave out");
+        if (!Devices.exists(7)) {
+            assertOneLineError(run("recover -n 7"), 1, "/dev/ublkb7 is gone");
+        }
+    }
+
+    @Test
+    void helpAndCommandList() {
+        Result r = run("recover --help");
+        assertEquals(0, r.code());
+        assertTrue(r.out().startsWith("Usage: ublk-s3 recover"), r.out());
+        assertTrue(UblkS3.HELP.contains("recover"));
+    }
+}
