@@ -68,7 +68,8 @@ s3_start() { # LATENCY BANDWIDTH (empty: none)
   echo "side-by-side: the S3 server did not start:"; cat "$work/s3.err"; return 1
 }
 s3_stop() { [ -n "$s3_pid" ] && kill "$s3_pid" && wait "$s3_pid"; s3_pid=""; }
-s3_control() { # COMMAND: one line to the server's control socket; prints its answer lines
+s3_control() { control "$CTL" "$1"; }
+control() { # SOCKET COMMAND: one line to a ublk-s3 control socket; prints the answer lines up to OK
   /usr/bin/python3 -c '
 import socket, sys
 s = socket.socket(socket.AF_UNIX)
@@ -81,7 +82,7 @@ for line in s.makefile(encoding="utf-8"):
     if line.startswith("ERROR"):
         sys.exit(line)
     print(line)
-sys.exit("no answer")' "$CTL" "$1"
+sys.exit("no answer")' "$1" "$2"
 }
 
 # ---- the two stacks: start gives DEV; stop flushes and detaches ----
@@ -188,6 +189,8 @@ run_one() {
   if [ "$2" = fs-backup ]; then fs_backup "$tree" "$out" >"$out/log" 2>&1; rc=$?
   else fio_job "$2" "${!size_var}" "$out" >"$out/log" 2>&1; rc=$?; fi
   s3_control counts >"$out/store.json"
+  # the device's own view (requests as the kernel sent them, store calls, latencies): since the device was added
+  [ "$3" = ublk-s3 ] && control "/run/ublk-s3/$UBLK_ID.sock" stats >"$out/client-stats.txt" 2>&1
   if [ $rc -eq 0 ]; then echo ok >"$out/status"
   elif [ $rc -eq 124 ]; then echo "timeout after $(since "$start") s" >"$out/status"
   else echo "failed: exit $rc: $(tail -n 1 "$out/log")" >"$out/status"; fi
