@@ -1,5 +1,7 @@
 package dev.ublks3.tools;
 
+import dev.ublks3.linux.ublk_cmd_h;
+import dev.ublks3.storage.ObjectMap;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -8,8 +10,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * What {@code ublk-s3 add} was asked for, parsed and checked for form. Range checks that belong to a module
- * (object geometry to storage, queue limits to the driver) are made there, so each rule lives once.
+ * What {@code ublk-s3 add} was asked for, parsed and checked: every bad value is a one-line {@link UsageException}
+ * that names the option and the fix. The limits are the modules' own constants (object geometry from storage,
+ * queue limits from the kernel UAPI); the modules check them again with their own words.
  *
  * @param size             device size in bytes
  * @param objectSize       bytes per object
@@ -111,15 +114,22 @@ public record AddOptions(long size, long objectSize, String bucket, String key, 
         }
         long size = Sizes.parse("--size", required(o, "size", "the device size, e.g. --size 50G"));
         long objectSize = o.containsKey("object-size") ? Sizes.parse("--object-size", o.get("object-size")) : DEFAULT_OBJECT_SIZE;
+        checkGeometry(size, objectSize);
         String bucket = checkBucket(required(o, "bucket", "the bucket name, e.g. --bucket my-backups"));
         String key = o.getOrDefault("key", DEFAULT_KEY);
-        if (key.isEmpty()) {
+        if (key.isBlank()) {
             throw new UsageException("--key is empty: give a key prefix such as 'disk' (objects are KEY/0000000000000000 ...)");
+        }
+        for (String name : List.of("region", "profile", "access-key", "secret-key", "session-token")) {
+            if (o.containsKey(name)) {
+                nonEmpty(o, name, "a value, or leave --" + name + " out for the AWS default");
+            }
         }
         URI endpoint = o.containsKey("endpoint-url") ? checkEndpoint(o.get("endpoint-url")) : null;
         Path local = o.containsKey("local") ? Path.of(nonEmpty(o, "local", "a directory, e.g. --local /var/lib/ublk-s3")) : null;
-        int queues = o.containsKey("queues") ? positiveInt(o, "queues") : Math.min(Runtime.getRuntime().availableProcessors(), 4);
-        int depth = o.containsKey("depth") ? positiveInt(o, "depth") : DEFAULT_DEPTH;
+        int queues = o.containsKey("queues") ? atMost(o, "queues", ublk_cmd_h.UBLK_MAX_NR_QUEUES, " (the kernel caps it at the CPU count)")
+                : Math.min(Runtime.getRuntime().availableProcessors(), 4);
+        int depth = o.containsKey("depth") ? atMost(o, "depth", ublk_cmd_h.UBLK_MAX_QUEUE_DEPTH, "") : DEFAULT_DEPTH;
         int lbs = o.containsKey("logical-block-size") ? positiveInt(o, "logical-block-size") : 512;
         if (lbs != 512 && lbs != 4096) {
             throw new UsageException("--logical-block-size " + lbs + " is not supported: use 512 or 4096");
@@ -129,6 +139,33 @@ public record AddOptions(long size, long objectSize, String bucket, String key, 
         return new AddOptions(size, objectSize, bucket, key, endpoint, o.get("region"), o.get("profile"),
                 o.get("access-key"), o.get("secret-key"), o.get("session-token"), local, queues, depth, lbs, devId,
                 o.containsKey("foreground"), !o.containsKey("no-recovery"), o.containsKey("restart"));
+    }
+
+    /** The nbdkit layout's rules (storage's ObjectMap checks them again): named after the options. */
+    private static void checkGeometry(long size, long objectSize) {
+        if (objectSize < ObjectMap.MIN_OBJECT_SIZE || objectSize > ObjectMap.MAX_OBJECT_SIZE || Long.bitCount(objectSize) != 1) {
+            throw new UsageException("--object-size " + Sizes.format(objectSize) + " is not a power of two from "
+                    + Sizes.format(ObjectMap.MIN_OBJECT_SIZE) + " to " + Sizes.format(ObjectMap.MAX_OBJECT_SIZE)
+                    + ": give one such as 128K (the default), the one the bucket was written with");
+        }
+        if (size <= 0) {
+            throw new UsageException("--size " + size + " is no size: give the device size, e.g. --size 50G");
+        }
+        if (size % objectSize != 0) {
+            long down = size - size % objectSize;
+            long up = down + objectSize;
+            throw new UsageException("--size " + Sizes.format(size) + " is not a multiple of --object-size "
+                    + Sizes.format(objectSize) + ": use --size " + (down > 0 ? Sizes.format(down) : "")
+                    + (down > 0 && up > 0 ? " or " : "") + (up > 0 ? Sizes.format(up) : ""));
+        }
+    }
+
+    private static int atMost(Map<String, String> o, String name, int max, String why) {
+        int n = positiveInt(o, name);
+        if (n > max) {
+            throw new UsageException("--" + name + " " + n + " is more than " + max + ": give 1.." + max + why);
+        }
+        return n;
     }
 
     private static String required(Map<String, String> o, String name, String what) {
@@ -163,9 +200,16 @@ public record AddOptions(long size, long objectSize, String bucket, String key, 
     }
 
     private static int parseInt(Map<String, String> o, String name) {
+        String v = o.get(name).trim();
+        if (v.isEmpty()) {
+            throw new UsageException("--" + name + " is empty: give a whole number, e.g. --" + name + " 2");
+        }
         try {
-            return Integer.parseInt(o.get(name).trim());
+            return Integer.parseInt(v);
         } catch (NumberFormatException e) {
+            if (v.matches("[+-]?\\d+")) {
+                throw new UsageException("--" + name + " " + v + " is too large: give a number below 2147483648, e.g. --" + name + " 2");
+            }
             throw new UsageException("--" + name + " '" + o.get(name) + "' is not a whole number: give e.g. --" + name + " 2");
         }
     }
