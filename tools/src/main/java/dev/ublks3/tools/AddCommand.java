@@ -1,5 +1,6 @@
 package dev.ublks3.tools;
 
+import dev.ublks3.ublk.UblkControl;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
@@ -36,6 +37,10 @@ final class AddCommand {
         AddOptions options = AddOptions.parse(args);
         DeviceServer.deviceConfig(options); // usage errors before any process is started
         DeviceServer.checkLocalDir(options);
+        if (!options.foreground()) {
+            // no driver, or not root: said here, before a run directory or a server process exists
+            UblkControl.open().close();
+        }
         if (options.foreground()) {
             return serve(DeviceServer.start(options, run), run, out);
         }
@@ -124,10 +129,19 @@ final class AddCommand {
         return pb.start();
     }
 
-    /** The first line the process prints (the device path when it went live), or null when it ended without one. */
-    static String firstLine(Process server) throws IOException {
+    /**
+     * The device path the process prints once the device is live, or null when it ended without one. Other lines
+     * are skipped: the JVM itself may print to stdout first (e.g. "[warning][perf,memops] Cannot use file
+     * /tmp/hsperfdata_root/N" when a PID is reused), and taking that for the answer failed a good add.
+     */
+    static String devicePathLine(Process server) throws IOException {
         try (BufferedReader lines = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8))) {
-            return lines.readLine();
+            for (String line; (line = lines.readLine()) != null; ) {
+                if (line.startsWith("/dev/ublkb")) {
+                    return line;
+                }
+            }
+            return null;
         }
     }
 
@@ -141,7 +155,7 @@ final class AddCommand {
             throws IOException, InterruptedException {
         long logStart = Files.exists(log) ? Files.size(log) : 0;
         Process server = launch(args, log, true, false, ownLog);
-        String first = firstLine(server);
+        String first = devicePathLine(server);
         if (first != null && first.startsWith("/dev/ublkb")) {
             out.println(first);
             return 0;

@@ -19,8 +19,10 @@ import dev.ublks3.ublk.UblkFeatures;
 import dev.ublks3.ublk.UblkParams;
 import dev.ublks3.linux.ublk_cmd_h;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
@@ -223,8 +225,16 @@ final class DeviceServer {
         }
     }
 
-    /** An exclusive open fails with EBUSY while a file system is mounted on the device or a program holds it so. */
+    /**
+     * Refuses while a program has the device open (stopping it would wait for that program to close it) and while
+     * a file system is mounted on it or a program holds it exclusively (an exclusive open fails with EBUSY).
+     */
     private void refuseIfInUse() throws ErrnoException {
+        List<String> holders = DeviceHolders.of(Path.of(device.blockDevicePath()));
+        if (!holders.isEmpty()) {
+            throw new ServeException(device.blockDevicePath() + " is open in " + String.join(", ", holders)
+                    + ": close it there first, or use 'ublk-s3 del --force' (which waits until it is closed)");
+        }
         try {
             Libc.close(Libc.open(device.blockDevicePath(), Libc.O_RDONLY | Libc.O_EXCL | Libc.O_CLOEXEC));
         } catch (ErrnoException e) {

@@ -36,7 +36,7 @@ final class Supervisor {
         serve.add("--foreground");
         // the server renames the log to N.log; this process writes to the same open file
         Process server = AddCommand.launch(serve, Path.of(log), false, true, true);
-        String first = AddCommand.firstLine(server);
+        String first = AddCommand.devicePathLine(server);
         if (first == null || !first.startsWith("/dev/ublkb")) {
             return server.waitFor(); // its one-line error is in the log, where add reads it
         }
@@ -70,7 +70,7 @@ final class Supervisor {
                     return 0;
                 }
                 Process p = AddCommand.launch(recover, Path.of(log), false, true, false);
-                String line = AddCommand.firstLine(p);
+                String line = AddCommand.devicePathLine(p);
                 if (line != null && line.startsWith("/dev/ublkb")) {
                     server = p;
                     LOG.info("recovered {}: served by pid {} (attempt {})", first, p.pid(), attempt);
