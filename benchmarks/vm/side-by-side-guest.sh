@@ -69,21 +69,7 @@ s3_start() { # LATENCY BANDWIDTH (empty: none)
 }
 s3_stop() { [ -n "$s3_pid" ] && kill "$s3_pid" && wait "$s3_pid"; s3_pid=""; }
 s3_control() { control "$CTL" "$1"; }
-control() { # SOCKET COMMAND: one line to a ublk-s3 control socket; prints the answer lines up to OK
-  /usr/bin/python3 -c '
-import socket, sys
-s = socket.socket(socket.AF_UNIX)
-s.connect(sys.argv[1])
-s.sendall((sys.argv[2] + "\n").encode())
-for line in s.makefile(encoding="utf-8"):
-    line = line.rstrip("\n")
-    if line == "OK":
-        sys.exit(0)
-    if line.startswith("ERROR"):
-        sys.exit(line)
-    print(line)
-sys.exit("no answer")' "$1" "$2"
-}
+control() { /usr/bin/python3 "$top/tools/bin/control" "$@"; } # SOCKET COMMAND: prints the answer lines
 
 # ---- the two stacks: start gives DEV; stop flushes and detaches ----
 DEV="" UBLK_ID="" NBD_SOCK=$work/nbdkit.sock

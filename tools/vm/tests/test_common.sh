@@ -176,15 +176,16 @@ _prep_ublks3() {
   export UBLKS3_JAVA_OPTS=${UBLKS3_JAVA_OPTS--XX:+UseSerialGC -XX:TieredStopAtLevel=1}
 }
 
-# _start_local_s3 PORT BUCKET: the embedded S3 endpoint (ublk-s3 local-s3) over $TEST_DIR/s3 on 127.0.0.1:PORT
+# _start_local_s3 PORT BUCKET [OPTIONS...]: the embedded S3 endpoint (ublk-s3 local-s3) over $TEST_DIR/s3 on 127.0.0.1:PORT
 # with BUCKET created, in the background until the test ends; waits until it answers (up to 60 s).
 _start_local_s3() {
-  local i
+  local i port=$1 bucket=$2
+  shift 2
   mkdir -p "$TEST_DIR/s3"
-  "$UBLKS3" local-s3 --dir "$TEST_DIR/s3" --port "$1" --bucket "$2" >"$TEST_DIR/local-s3.out" 2>"$TEST_DIR/local-s3.err" &
+  "$UBLKS3" local-s3 --dir "$TEST_DIR/s3" --port "$port" --bucket "$bucket" "$@" >"$TEST_DIR/local-s3.out" 2>"$TEST_DIR/local-s3.err" &
   echo $! >"$TEST_DIR/local-s3.pid"
   for i in $(seq 600); do
-    grep -q "^http://127.0.0.1:$1" "$TEST_DIR/local-s3.out" 2>/dev/null && return 0
+    grep -q "^http://127.0.0.1:$port" "$TEST_DIR/local-s3.out" 2>/dev/null && return 0
     sleep 0.1
   done
   cat "$TEST_DIR/local-s3.err"

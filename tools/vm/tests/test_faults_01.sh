@@ -18,35 +18,9 @@ export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local-secret AWS_REGION=us-
 export UBLK_S3_RETRY_TIME=15s # the device's retry budget: EIO after 15 s of a down store (plus one attempt)
 FAULTS=500=0.03,slowdown=0.02,503=0.02,truncate=0.02,reset=0.01
 
-start_faulty_s3() {
-  local i
-  mkdir -p "$TEST_DIR/s3"
-  "$UBLKS3" local-s3 --dir "$TEST_DIR/s3" --port "$PORT" --bucket faults --faults "$FAULTS" --fault-seed 6 \
-    --control "$CTL" >"$TEST_DIR/local-s3.out" 2>"$TEST_DIR/local-s3.err" &
-  echo $! >"$TEST_DIR/local-s3.pid"
-  for i in $(seq 600); do
-    grep -q "^$EP" "$TEST_DIR/local-s3.out" 2>/dev/null && return 0
-    sleep 0.1
-  done
-  cat "$TEST_DIR/local-s3.err"
-  return 1
-}
+start_faulty_s3() { _start_local_s3 "$PORT" faults --faults "$FAULTS" --fault-seed 6 --control "$CTL"; }
 
-ctl() { # COMMAND: one line to the server's control socket; prints its answer lines, fails unless it ends OK
-  /usr/bin/python3 -c '
-import socket, sys
-s = socket.socket(socket.AF_UNIX)
-s.connect(sys.argv[1])
-s.sendall((sys.argv[2] + "\n").encode())
-for line in s.makefile(encoding="utf-8"):
-    line = line.rstrip("\n")
-    if line == "OK":
-        sys.exit(0)
-    if line.startswith("ERROR"):
-        sys.exit(line)
-    print(line)
-sys.exit("no OK from the server")' "$CTL" "$1"
-}
+ctl() { /usr/bin/python3 "$UBLKS3_TOP/tools/bin/control" "$CTL" "$1"; } # COMMAND: the answer lines; fails unless OK
 
 add() { # the start-up probe is one request without retries: a drawn fault fails it, so try again (no device is left)
   local i
