@@ -71,7 +71,9 @@ held_open() { # a program holds /dev/ublkbN open (no mount, no O_EXCL): del refu
   return $rc
 }
 
-nothing_left() {
+nothing_left() { # a server's JVM may still be ending a moment after its del returned
+  local i
+  for i in $(seq 300); do pgrep -f 'UblkS3 add' >/dev/null || break; sleep 0.1; done
   ! ls /dev/ublkb* /dev/ublkc* /run/ublk-s3/*.sock /run/ublk-s3/*.properties 2>/dev/null && ! pgrep -f 'UblkS3 add'
 }
 

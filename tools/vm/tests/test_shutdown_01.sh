@@ -1,0 +1,74 @@
+#!/bin/bash
+# Clean shutdown (issue 6 item 2): SIGTERM and SIGINT to the serving process, 'ublk-s3 del', and a machine
+# shutdown (SIGTERM to every process at once, the writer included, then a grace period before SIGKILL) all
+# leave every acknowledged write in the bucket. A writer puts 64 KiB blocks of random data with O_DIRECT, one
+# object each, and records each block once dd returned (acknowledged); buffered writes made durable by 'sync'
+# count as acknowledged too. The signal lands while the writer runs; afterwards every acknowledged block's
+# object must hold exactly its data (read from the --local folder's files), the server must have exited on its
+# own within the grace period, and no device or run file may be left.
+. "$(dirname "$0")/test_common.sh"
+_prep_test ublk
+
+_prep_ublks3
+S3=$TEST_DIR/s3
+OBJ=65536
+BLOCKS=256
+GRACE=${UBLKS3_SHUTDOWN_GRACE:-90} # systemd's default stop timeout
+mkdir -p "$S3"
+head -c $((OBJ * BLOCKS)) /dev/urandom >"$TEST_DIR/pattern"
+
+start() { # KEY: a device on the --local bucket; sets DEV, N, PID (the serving process)
+  DEV=$("$UBLKS3" add --local "$S3" --bucket shutdown --key "$1" --size $((OBJ * BLOCKS)) --object-size 64K --queues 2) &&
+    [ -b "$DEV" ] && N=${DEV#/dev/ublkb} && PID=$(sed -n 's/^pid=//p' "/run/ublk-s3/$N.properties") && [ -n "$PID" ]
+}
+
+writer() { # blocks 16.. in order with O_DIRECT; appends each acknowledged block number to $TEST_DIR/done
+  local i
+  for i in $(seq 16 $((BLOCKS - 1))); do
+    timeout 60 dd if="$TEST_DIR/pattern" of="$DEV" bs=64K skip="$i" seek="$i" count=1 oflag=direct conv=notrunc,nocreat \
+      status=none 2>/dev/null || return 0
+    echo "$i" >>"$TEST_DIR/done"
+  done
+}
+
+# run KEY HOW: writes blocks 0..15 buffered + sync, starts the writer, stops the server HOW once 8 more blocks
+# are acknowledged, waits for the server; then checks the bucket against what was acknowledged.
+run() {
+  local key=$1 how=$2 wpid t0 waited i bad=0 missing
+  : >"$TEST_DIR/done"
+  start "$key" || return 1
+  dd if="$TEST_DIR/pattern" of="$DEV" bs=64K count=16 conv=notrunc,nocreat status=none && sync && seq 0 15 >>"$TEST_DIR/done" || return 1
+  writer &
+  wpid=$!
+  for i in $(seq 600); do [ "$(wc -l <"$TEST_DIR/done")" -ge 24 ] && break; sleep 0.1; done
+  t0=$EPOCHREALTIME
+  case $how in
+    TERM|INT) kill "-$how" "$PID" ;;
+    del) "$UBLKS3" del -n "$N" >"$TEST_DIR/del.out" 2>&1 || { cat "$TEST_DIR/del.out"; echo "del failed"; bad=1; } ;;
+    shutdown) kill -TERM "$PID" "$wpid" $(pgrep -P "$wpid") 2>/dev/null ;; # everything at once, like a shutdown's SIGTERM
+  esac
+  for i in $(seq $((GRACE * 10))); do kill -0 "$PID" 2>/dev/null || break; sleep 0.1; done
+  waited=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')
+  if kill -0 "$PID" 2>/dev/null; then
+    echo "the server is still running ${GRACE} s after SIG$how: a shutdown would SIGKILL it now"
+    kill -KILL "$PID"; bad=1
+  fi
+  wait "$wpid" 2>/dev/null
+  echo "server gone $waited s after $how; $(wc -l <"$TEST_DIR/done") blocks acknowledged"
+  grep -E "flushing|removed|every acknowledged" "/run/ublk-s3/$N.log" 2>/dev/null | tail -n 3
+  missing=0
+  for i in $(sort -n "$TEST_DIR/done"); do
+    cmp -s <(dd if="$TEST_DIR/pattern" bs=64K skip="$i" count=1 status=none) \
+      "$S3/shutdown/$key/$(printf %016x "$i")" || { missing=$((missing + 1)); echo "block $i acknowledged but not in the bucket"; }
+  done
+  echo "$missing acknowledged blocks missing or different"
+  [ ! -e "$DEV" ] || { echo "$DEV still exists"; bad=1; }
+  ! ls "/run/ublk-s3/$N.sock" "/run/ublk-s3/$N.properties" 2>/dev/null || { echo "run files left"; bad=1; }
+  [ "$missing" -eq 0 ] && [ "$bad" -eq 0 ]
+}
+
+_check "SIGTERM to the server while writing" run term TERM
+_check "SIGINT to the server while writing" run int INT
+_check "ublk-s3 del while writing" run del del
+_check "shutdown: SIGTERM to server and writer at once" run shutdown shutdown
+_show_result "$TID" "$ERR_CODE"
