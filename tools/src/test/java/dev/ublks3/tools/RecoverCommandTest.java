@@ -4,10 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.io.StringReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -22,15 +19,8 @@ class RecoverCommandTest {
     @TempDir
     Path tmp;
 
-    private record Result(int code, String out, String err) {
-    }
-
-    private Result run(String line) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = UblkS3.run(Arrays.asList(line.split(" +")), new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), runDir());
-        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private CommandRun run(String line) {
+        return CommandRun.of(line, runDir());
     }
 
     private RunDirectory runDir() {
@@ -93,7 +83,7 @@ class RecoverCommandTest {
         assertFalse(DeviceRecord.alive(DEAD_PID));
     }
 
-    private void assertOneLineError(Result r, int code, String expected) {
+    private void assertOneLineError(CommandRun r, int code, String expected) {
         assertEquals(code, r.code(), r.err());
         assertTrue(r.err().startsWith("ublk-s3: ") && r.err().contains(expected), r.err());
         assertEquals(1, r.err().lines().count(), r.err());
@@ -118,7 +108,7 @@ class RecoverCommandTest {
 
     @Test
     void helpAndCommandList() {
-        Result r = run("recover --help");
+        CommandRun r = run("recover --help");
         assertEquals(0, r.code());
         assertTrue(r.out().startsWith("Usage: ublk-s3 recover"), r.out());
         assertTrue(UblkS3.HELP.contains("recover"));

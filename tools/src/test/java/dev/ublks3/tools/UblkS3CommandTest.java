@@ -5,10 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,16 +24,8 @@ class UblkS3CommandTest {
     @TempDir
     Path tmp;
 
-    private record Result(int code, String out, String err) {
-    }
-
-    private Result run(String line) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = UblkS3.run(Arrays.asList(line.replace("TMP", tmp.toString()).split(" +")),
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
-                new RunDirectory(tmp.resolve("run")));
-        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private CommandRun run(String line) {
+        return CommandRun.of(line.replace("TMP", tmp.toString()), new RunDirectory(tmp.resolve("run")));
     }
 
     @ParameterizedTest
@@ -62,7 +52,7 @@ class UblkS3CommandTest {
             "frobnicate                                                     | 2 | unknown command 'frobnicate'",
     })
     void badInputIsOneLineNamingTheFix(String line, int code, String expected) {
-        Result r = run(line);
+        CommandRun r = run(line);
         String err = r.err();
         assertEquals(code, r.code(), err);
         assertTrue(err.startsWith("ublk-s3: "), err);
@@ -76,7 +66,7 @@ class UblkS3CommandTest {
     @ParameterizedTest
     @ValueSource(strings = {"add", "del", "list", "stats", "local-s3"})
     void everyCommandHasHelp(String command) {
-        Result r = run(command + " --help");
+        CommandRun r = run(command + " --help");
         assertEquals(0, r.code());
         assertTrue(r.out().startsWith("Usage: ublk-s3 " + command), r.out());
         assertEquals("", r.err());
@@ -93,7 +83,7 @@ class UblkS3CommandTest {
 
     @Test
     void listWithoutDevicesPrintsTheHeader() {
-        Result r = run("list");
+        CommandRun r = run("list");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().startsWith("DEVICE"), r.out());
     }
