@@ -1,8 +1,6 @@
 package dev.ublks3.storage.local;
 
 import dev.ublks3.storage.layer.TokenBucket;
-import java.io.FilterInputStream;
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.time.Duration;
@@ -72,6 +70,15 @@ public final class EmulatedLinkBlobStore extends PerRequestBlobStore {
 
     EmulatedLinkBlobStore(BlobStore delegate, Duration latency, long bytesPerSecond, Clock clock) {
         super(delegate);
+        checkLink(latency, bytesPerSecond);
+        this.clock = clock;
+        this.latencyNanos = latency.toNanos();
+        this.in = bytesPerSecond == 0 ? null : new TokenBucket(bytesPerSecond, 0);
+        this.out = bytesPerSecond == 0 ? null : new TokenBucket(bytesPerSecond, 0);
+    }
+
+    /** Refuses a negative latency or bandwidth (0 bytes/s is no cap). */
+    static void checkLink(Duration latency, long bytesPerSecond) {
         if (latency.isNegative()) {
             throw new IllegalArgumentException("latency " + latency + " is negative: give zero or more");
         }
@@ -79,10 +86,6 @@ public final class EmulatedLinkBlobStore extends PerRequestBlobStore {
             throw new IllegalArgumentException("bandwidth " + bytesPerSecond
                     + " bytes/s is negative: give a positive rate, or 0 for unlimited");
         }
-        this.clock = clock;
-        this.latencyNanos = latency.toNanos();
-        this.in = bytesPerSecond == 0 ? null : new TokenBucket(bytesPerSecond, 0);
-        this.out = bytesPerSecond == 0 ? null : new TokenBucket(bytesPerSecond, 0);
     }
 
     @Override
@@ -168,7 +171,7 @@ public final class EmulatedLinkBlobStore extends PerRequestBlobStore {
     }
 
     /** A body that takes its bytes from the pipe: each read returns once the pipe has carried them. */
-    private final class Throttled extends FilterInputStream {
+    private final class Throttled extends ObservedBody {
         private final TokenBucket pipe;
 
         Throttled(InputStream body, TokenBucket pipe) {
@@ -177,34 +180,7 @@ public final class EmulatedLinkBlobStore extends PerRequestBlobStore {
         }
 
         @Override
-        public int read() throws IOException {
-            int b = super.read();
-            if (b >= 0) {
-                carry(1);
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = super.read(b, off, len);
-            if (n > 0) {
-                carry(n);
-            }
-            return n;
-        }
-
-        @Override
-        public long skip(long n) throws IOException {
-            long skipped = super.skip(n);
-            carry(skipped);
-            return skipped;
-        }
-
-        private void carry(long bytes) throws InterruptedIOException {
-            if (bytes <= 0) {
-                return;
-            }
+        protected void passed(long bytes) throws InterruptedIOException {
             try {
                 sleepUntil(pipe.reserve(bytes, clock.nanoTime()));
             } catch (InterruptedException e) {

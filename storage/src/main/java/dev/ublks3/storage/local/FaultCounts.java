@@ -1,8 +1,6 @@
 package dev.ublks3.storage.local;
 
 import dev.ublks3.storage.local.FaultPlan.Fault;
-import java.util.Collections;
-import java.util.EnumMap;
 import java.util.Map;
 
 /**
@@ -16,11 +14,7 @@ import java.util.Map;
 public record FaultCounts(Map<Fault, Long> injected, long whileDown, boolean down) {
 
     public FaultCounts {
-        EnumMap<Fault, Long> all = new EnumMap<>(Fault.class);
-        for (Fault f : Fault.values()) {
-            all.put(f, injected.getOrDefault(f, 0L));
-        }
-        injected = Collections.unmodifiableMap(all);
+        injected = ServerRequestCounts.complete(injected, Fault.class);
     }
 
     public long injected(Fault fault) {

@@ -243,7 +243,7 @@ public final class RequestCountingBlobStore extends PerRequestBlobStore {
     }
 
     /** Counts the body bytes the store actually reads. */
-    private static final class CountingInputStream extends FilterInputStream {
+    private static final class CountingInputStream extends ObservedBody {
         private long count;
 
         CountingInputStream(InputStream in) {
@@ -251,28 +251,8 @@ public final class RequestCountingBlobStore extends PerRequestBlobStore {
         }
 
         @Override
-        public int read() throws IOException {
-            int b = super.read();
-            if (b >= 0) {
-                count++;
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = super.read(b, off, len);
-            if (n > 0) {
-                count += n;
-            }
-            return n;
-        }
-
-        @Override
-        public long skip(long n) throws IOException {
-            long skipped = super.skip(n);
-            count += skipped;
-            return skipped;
+        protected void passed(long bytes) {
+            count += bytes;
         }
     }
 }

@@ -30,13 +30,7 @@ public record ServerOptions(boolean countRequests, Duration latency, long bytesP
 
     public ServerOptions {
         Objects.requireNonNull(latency, "latency");
-        if (latency.isNegative()) {
-            throw new IllegalArgumentException("latency " + latency + " is negative: give zero or more");
-        }
-        if (bytesPerSecond < 0) {
-            throw new IllegalArgumentException("bandwidth " + bytesPerSecond
-                    + " bytes/s is negative: give a positive rate, or 0 for unlimited");
-        }
+        EmulatedLinkBlobStore.checkLink(latency, bytesPerSecond);
     }
 
     /** Whether requests go through an emulated link at all. */

@@ -104,7 +104,7 @@ public record ServerRequestCounts(Map<Kind, Long> requests, long keysDeleted, lo
     }
 
     /** Every constant of {@code type} present (0 when missing), in declaration order, unmodifiable. */
-    private static <E extends Enum<E>> Map<E, Long> complete(Map<E, Long> counts, Class<E> type) {
+    static <E extends Enum<E>> Map<E, Long> complete(Map<E, Long> counts, Class<E> type) {
         EnumMap<E, Long> all = new EnumMap<>(type);
         for (E e : type.getEnumConstants()) {
             all.put(e, counts.getOrDefault(e, 0L));
