@@ -36,14 +36,12 @@ final class AddCommand {
     static int run(List<String> args, RunDirectory run, PrintStream out, PrintStream err) throws Exception {
         AddOptions options = AddOptions.parse(args);
         DeviceServer.deviceConfig(options); // usage errors before any process is started
-        DeviceServer.checkLocalDir(options);
-        if (!options.foreground()) {
-            // no driver, or not root: said here, before a run directory or a server process exists
-            UblkControl.open().close();
-        }
         if (options.foreground()) {
-            return serve(DeviceServer.start(options, run), run, out);
+            return serve(DeviceServer.start(options, run), run, out); // start makes every check itself
         }
+        // a bad --local, no driver, or not root: said here, before a run directory or a server process exists
+        DeviceServer.checkLocalDir(options);
+        UblkControl.open().close();
         List<String> command = new ArrayList<>();
         if (options.restart()) {
             command.add(Supervisor.COMMAND); // it starts 'add ... --foreground' and recovers it when it dies
@@ -156,7 +154,7 @@ final class AddCommand {
         long logStart = Files.exists(log) ? Files.size(log) : 0;
         Process server = launch(args, log, true, false, ownLog);
         String first = devicePathLine(server);
-        if (first != null && first.startsWith("/dev/ublkb")) {
+        if (first != null) {
             out.println(first);
             return 0;
         }
@@ -177,7 +175,8 @@ final class AddCommand {
         String found = null;
         String last = null;
         byte[] all = Files.readAllBytes(log);
-        String text = new String(all, (int) Math.min(from, all.length), all.length - (int) Math.min(from, all.length), StandardCharsets.UTF_8);
+        int start = (int) Math.min(from, all.length);
+        String text = new String(all, start, all.length - start, StandardCharsets.UTF_8);
         for (String line : text.split("\n")) {
             if (line.startsWith("ublk-s3: ")) {
                 found = line;

@@ -233,7 +233,7 @@ final class DeviceServer {
         List<String> holders = DeviceHolders.of(Path.of(device.blockDevicePath()));
         if (!holders.isEmpty()) {
             throw new ServeException(device.blockDevicePath() + " is open in " + String.join(", ", holders)
-                    + ": close it there first, or use 'ublk-s3 del --force' (which waits until it is closed)");
+                    + ": close it there first, or use 'ublk-s3 del --force' to remove it anyway");
         }
         try {
             Libc.close(Libc.open(device.blockDevicePath(), Libc.O_RDONLY | Libc.O_EXCL | Libc.O_CLOEXEC));

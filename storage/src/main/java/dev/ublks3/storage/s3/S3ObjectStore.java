@@ -308,7 +308,7 @@ public final class S3ObjectStore implements ObjectStore {
         ScheduledFuture<?> deadline = deadlines.schedule(() -> {
             StoreException timeout = new StoreException(Kind.TIMEOUT, operation, key, 0,
                     operation + (key == null ? "" : " " + key) + " at " + config.describeEndpoint()
-                            + " timed out: no answer within " + config.requestTimeout().toMillis() / 1000.0 + " s",
+                            + " timed out: no answer within " + timeoutMillis / 1000.0 + " s",
                     null);
             if (abandon != null) {
                 abandon.accept(timeout);
