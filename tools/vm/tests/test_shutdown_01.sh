@@ -44,7 +44,7 @@ run() {
   t0=$EPOCHREALTIME
   case $how in
     TERM|INT) kill "-$how" "$PID" ;;
-    del) "$UBLKS3" del -n "$N" >"$TEST_DIR/del.out" 2>&1 || { cat "$TEST_DIR/del.out"; echo "del failed"; bad=1; } ;;
+    del) "$UBLKS3" del --force -n "$N" >"$TEST_DIR/del.out" 2>&1 || { cat "$TEST_DIR/del.out"; echo "del failed"; bad=1; } ;;
     shutdown) kill -TERM "$PID" "$wpid" $(pgrep -P "$wpid") 2>/dev/null ;; # everything at once, like a shutdown's SIGTERM
   esac
   for i in $(seq $((GRACE * 10))); do kill -0 "$PID" 2>/dev/null || break; sleep 0.1; done
