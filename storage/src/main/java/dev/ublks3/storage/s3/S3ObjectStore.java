@@ -49,7 +49,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  *       {@code x-amz-meta-ublk-crc32c}, the CRC32C of each {@link S3Config#checksumGranule()} bytes of it
  *       ({@link GranuleChecksums}; a larger power of two when the object would have over 256 granules).</li>
  *   <li>A GET asks for its range widened to whole granules and checks the CRC32C of every granule it covers against
- *       the metadata before the caller sees a byte of it ({@link IntoBufferTransformer}): a flipped bit anywhere in
+ *       the metadata before it completes ({@link IntoBufferTransformer}): a flipped bit anywhere in
  *       a granule fails the read CORRUPT (not retryable), naming the object, the granule's bytes and both CRC32Cs,
  *       and so does unreadable metadata or metadata for another length. A granule-aligned range (the usual case)
  *       is read straight into the caller's buffer; another goes through a scratch buffer. The body must be exactly
