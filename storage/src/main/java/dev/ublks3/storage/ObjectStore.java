@@ -24,8 +24,9 @@ public interface ObjectStore extends AutoCloseable {
      * from its position. Completes with {@link ReadOutcome#ABSENT} (and {@code into} untouched) when the object
      * does not exist; with {@link ReadOutcome#FOUND} when exactly that many bytes were read. A short object
      * (fewer bytes than asked) is a {@link StoreException.Kind#CORRUPT} error, never partial data, and so is a
-     * stored checksum that does not match the bytes read, where the store can check one (S3: whole-object reads).
-     * The message names the key and both lengths (or both checksums).
+     * stored checksum that does not match the bytes read, where the store keeps one (S3: the CRC32C of every
+     * granule the range touches, from the object's metadata, whatever the range; objects written without it, e.g.
+     * by nbdkit, read unverified). The message names the key and both lengths (or both checksums).
      * On FOUND, {@code into}'s position has advanced by the bytes read (like a channel read); on ABSENT or a
      * failure it is unchanged (the bytes after it are unspecified on failure).
      * The caller must not touch {@code into} until the future completes.

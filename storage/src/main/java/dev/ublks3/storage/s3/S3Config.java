@@ -27,10 +27,14 @@ import java.util.Objects;
  *                        behind {@code maxConnections}): past it the attempt is cancelled and fails TIMEOUT
  *                        (retryable). A backstop for whatever the stall monitor does not see; above the time the
  *                        largest object takes to cross the link
+ * @param checksumGranule every PUT stores a CRC32C per this many bytes of the object (more when the object would
+ *                        otherwise need over 256) and every GET widens its range to whole granules to verify them:
+ *                        a power of two, at least 4 KiB. Set it from the objects' size with
+ *                        {@link #withChecksumGranuleFor(int)}; the default (4 KiB) suits objects up to 1 MiB
  */
 public record S3Config(String bucket, URI endpoint, String region, boolean pathStyle, S3Credentials credentials,
                        int maxConnections, int maxInFlight, int crtRetries, Duration connectTimeout,
-                       Duration stallTimeout, Duration requestTimeout) {
+                       Duration stallTimeout, Duration requestTimeout, int checksumGranule) {
 
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_STALL_TIMEOUT = Duration.ofSeconds(20);
@@ -38,6 +42,7 @@ public record S3Config(String bucket, URI endpoint, String region, boolean pathS
 
     public static final int DEFAULT_MAX_CONNECTIONS = 64;
     public static final int DEFAULT_MAX_IN_FLIGHT = 256;
+    public static final int DEFAULT_CHECKSUM_GRANULE = GranuleChecksums.MIN_GRANULE;
 
     public S3Config {
         Objects.requireNonNull(bucket, "bucket");
@@ -59,61 +64,75 @@ public record S3Config(String bucket, URI endpoint, String region, boolean pathS
             throw new IllegalArgumentException("maxConnections and maxInFlight must be >= 1 and crtRetries >= 0, got "
                     + maxConnections + ", " + maxInFlight + ", " + crtRetries);
         }
+        if (checksumGranule < GranuleChecksums.MIN_GRANULE || Integer.bitCount(checksumGranule) != 1) {
+            throw new IllegalArgumentException("checksumGranule must be a power of two of at least "
+                    + GranuleChecksums.MIN_GRANULE + ", got " + checksumGranule);
+        }
     }
 
     /** AWS S3 in {@code region}, credentials from the default chain, virtual-host addressing. */
     public static S3Config aws(String bucket, String region) {
         return new S3Config(bucket, null, region, false, S3Credentials.defaultChain(),
                 DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_IN_FLIGHT, 0, DEFAULT_CONNECT_TIMEOUT,
-                DEFAULT_STALL_TIMEOUT, DEFAULT_REQUEST_TIMEOUT);
+                DEFAULT_STALL_TIMEOUT, DEFAULT_REQUEST_TIMEOUT, DEFAULT_CHECKSUM_GRANULE);
     }
 
     /** An S3-compatible server at {@code endpoint}, path-style, region us-east-1, explicit keys. */
     public static S3Config compatible(String bucket, URI endpoint, String accessKeyId, String secretAccessKey) {
         return new S3Config(bucket, endpoint, "us-east-1", true, S3Credentials.keys(accessKeyId, secretAccessKey),
                 DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_IN_FLIGHT, 0, DEFAULT_CONNECT_TIMEOUT,
-                DEFAULT_STALL_TIMEOUT, DEFAULT_REQUEST_TIMEOUT);
+                DEFAULT_STALL_TIMEOUT, DEFAULT_REQUEST_TIMEOUT, DEFAULT_CHECKSUM_GRANULE);
     }
 
     public S3Config withBucket(String newBucket) {
         return new S3Config(newBucket, endpoint, region, pathStyle, credentials, maxConnections, maxInFlight,
-                crtRetries, connectTimeout, stallTimeout, requestTimeout);
+                crtRetries, connectTimeout, stallTimeout, requestTimeout, checksumGranule);
     }
 
     public S3Config withEndpoint(URI newEndpoint, boolean newPathStyle) {
         return new S3Config(bucket, newEndpoint, region, newPathStyle, credentials, maxConnections, maxInFlight,
-                crtRetries, connectTimeout, stallTimeout, requestTimeout);
+                crtRetries, connectTimeout, stallTimeout, requestTimeout, checksumGranule);
     }
 
     public S3Config withRegion(String newRegion) {
         return new S3Config(bucket, endpoint, newRegion, pathStyle, credentials, maxConnections, maxInFlight,
-                crtRetries, connectTimeout, stallTimeout, requestTimeout);
+                crtRetries, connectTimeout, stallTimeout, requestTimeout, checksumGranule);
     }
 
     public S3Config withCredentials(S3Credentials newCredentials) {
         return new S3Config(bucket, endpoint, region, pathStyle, newCredentials, maxConnections, maxInFlight,
-                crtRetries, connectTimeout, stallTimeout, requestTimeout);
+                crtRetries, connectTimeout, stallTimeout, requestTimeout, checksumGranule);
     }
 
     public S3Config withConcurrency(int newMaxConnections, int newMaxInFlight) {
         return new S3Config(bucket, endpoint, region, pathStyle, credentials, newMaxConnections, newMaxInFlight,
-                crtRetries, connectTimeout, stallTimeout, requestTimeout);
+                crtRetries, connectTimeout, stallTimeout, requestTimeout, checksumGranule);
     }
 
     public S3Config withCrtRetries(int newCrtRetries) {
         return new S3Config(bucket, endpoint, region, pathStyle, credentials, maxConnections, maxInFlight,
-                newCrtRetries, connectTimeout, stallTimeout, requestTimeout);
+                newCrtRetries, connectTimeout, stallTimeout, requestTimeout, checksumGranule);
     }
 
     public S3Config withConnectTimeout(Duration newConnectTimeout) {
         return new S3Config(bucket, endpoint, region, pathStyle, credentials, maxConnections, maxInFlight,
-                crtRetries, newConnectTimeout, stallTimeout, requestTimeout);
+                crtRetries, newConnectTimeout, stallTimeout, requestTimeout, checksumGranule);
     }
 
     /** Timeouts of a stalled connection and of one attempt; see the record's parameters. */
     public S3Config withTimeouts(Duration newStallTimeout, Duration newRequestTimeout) {
         return new S3Config(bucket, endpoint, region, pathStyle, credentials, maxConnections, maxInFlight,
-                crtRetries, connectTimeout, newStallTimeout, newRequestTimeout);
+                crtRetries, connectTimeout, newStallTimeout, newRequestTimeout, checksumGranule);
+    }
+
+    /**
+     * The checksum granule for objects of {@code objectSize} bytes (the device's object size): the largest of
+     * 4 KiB and the power of two that splits such an object into at most 256 granules, the one its PUTs use, so
+     * that its GETs widen their range to the granules its objects were checksummed in.
+     */
+    public S3Config withChecksumGranuleFor(int objectSize) {
+        return new S3Config(bucket, endpoint, region, pathStyle, credentials, maxConnections, maxInFlight,
+                crtRetries, connectTimeout, stallTimeout, requestTimeout, GranuleChecksums.granuleFor(objectSize));
     }
 
     /** Where requests go, for messages: the endpoint, or "AWS S3 (region)". */

@@ -6,6 +6,7 @@ import dev.ublks3.storage.StoreException.Kind;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -43,15 +44,21 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  *   <li>Every GET carries an explicit {@code Range: bytes=a-b}: the CRT turns an unranged GET into a HEAD plus
  *       ranged GETs and reports a missing key as a bare 404. HTTP 404 (NoSuchKey or no code) reads as
  *       {@link ReadOutcome#ABSENT}; NoSuchBucket is an error.</li>
- *   <li>The body is copied straight into the caller's buffer and must be exactly the range asked for
- *       ({@link IntoBufferTransformer}): an object shorter than the range or a response covering other bytes fails
- *       CORRUPT (not retryable), a body cut before its Content-Length fails CONNECTION (retryable).</li>
  *   <li>PUTs stay single requests up to 32 MiB (the CRT's multipart threshold and part size are set above that) and
- *       carry a CRC32C checksum, which the server verifies and stores. GETs ask for it (checksum mode enabled) and a
- *       response that covers the whole object and carries its CRC32C is verified: a mismatch fails CORRUPT naming
- *       the object and both values. S3 returns no checksum for a part of an object, so a partial read (e.g. 4 KiB of
- *       a 128 KiB object) is not verified and relies on TLS/TCP; objects stored without a checksum (nbdkit's)
- *       read unverified. S3Proxy sends no checksum on any ranged response, so against it nothing is verified.</li>
+ *       carry a CRC32C checksum of the whole object, which the server verifies and stores, and, as the user metadata
+ *       {@code x-amz-meta-ublk-crc32c}, the CRC32C of each {@link S3Config#checksumGranule()} bytes of it
+ *       ({@link GranuleChecksums}; a larger power of two when the object would have over 256 granules).</li>
+ *   <li>A GET asks for its range widened to whole granules and checks the CRC32C of every granule it covers against
+ *       the metadata before it completes ({@link IntoBufferTransformer}): a flipped bit anywhere in
+ *       a granule fails the read CORRUPT (not retryable), naming the object, the granule's bytes and both CRC32Cs,
+ *       and so does unreadable metadata or metadata for another length. A granule-aligned range (the usual case)
+ *       is read straight into the caller's buffer; another goes through a scratch buffer. The body must be exactly
+ *       the range asked for: an object shorter than the caller's range or a response covering other bytes fails
+ *       CORRUPT, a body cut before its Content-Length fails CONNECTION (retryable).</li>
+ *   <li>Objects without the metadata (nbdkit's, or written by ublk-s3 before it stored one) read unverified but for
+ *       S3's own checksum: GETs ask for it (checksum mode enabled) and a response that covers the whole object and
+ *       carries its CRC32C is verified (S3 returns none for a part of an object, S3Proxy none at all). Objects
+ *       checksummed in a larger granule than configured verify only the granules a read covers whole.</li>
  *   <li>At most {@link S3Config#maxInFlight()} requests are handed to the CRT at once; more wait in a queue.</li>
  *   <li>No request hangs: a connection with a request pending that moves no byte for
  *       {@link S3Config#stallTimeout()} is closed by the CRT (its connection health monitor), and an attempt not
@@ -127,10 +134,11 @@ public final class S3ObjectStore implements ObjectStore {
         if (length == 0) {
             return head(key);
         }
-        String range = "bytes=" + offset + "-" + (offset + length - 1);
-        IntoBufferTransformer transformer = new IntoBufferTransformer(config.bucket(), key, offset, into);
+        IntoBufferTransformer transformer = new IntoBufferTransformer(config.bucket(), key, offset, into,
+                config.checksumGranule());
         return call("GET", key, () -> client.getObject(request -> request.bucket(config.bucket()).key(key)
-                        .range(range).checksumMode(ChecksumMode.ENABLED), transformer), transformer::abandon,
+                        .range(transformer.range()).checksumMode(ChecksumMode.ENABLED), transformer),
+                transformer::abandon,
                 read -> {
                     into.position(into.position() + read);
                     return ReadOutcome.FOUND;
@@ -161,8 +169,12 @@ public final class S3ObjectStore implements ObjectStore {
         }
         // no copy: the caller keeps the buffer untouched until the future completes
         ByteBuffer body = data.duplicate();
+        // never more granules than fit S3's 2 KB of metadata, whatever the configured granule
+        int granule = Math.max(config.checksumGranule(), GranuleChecksums.granuleFor(length));
+        Map<String, String> checksums = Map.of(GranuleChecksums.METADATA_KEY,
+                GranuleChecksums.of(body, granule).format());
         return call("PUT", key, () -> client.putObject(request -> request.bucket(config.bucket()).key(key)
-                        .contentLength(length).checksumAlgorithm(ChecksumAlgorithm.CRC32_C),
+                        .contentLength(length).checksumAlgorithm(ChecksumAlgorithm.CRC32_C).metadata(checksums),
                 AsyncRequestBody.fromRemainingByteBufferUnsafe(body)), null, response -> null, null);
     }
 
