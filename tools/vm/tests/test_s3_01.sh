@@ -1,7 +1,8 @@
 #!/bin/bash
 # ublk-s3 end to end on the embedded S3 endpoint (--local): add, mkfs.ext4, mount, write files, sync, umount,
 # del, add again on the same bucket, every file's sha256 identical; objects follow nbdkit's layout; the store
-# never saw a request straddle an object (stats layer); a second server on the same bucket/key is refused.
+# never saw a request straddle an object (stats layer); a second server on the same bucket/key is refused; a byte
+# flipped in a stored object makes a read of it fail EIO with the key in the server's log.
 . "$(dirname "$0")/test_common.sh"
 _prep_test ublk
 
@@ -40,6 +41,19 @@ no_straddling() { # from the stats layer: no read or write crossed an object bou
          END { print n " read/write sections, " bad + 0 " straddling"; exit !(n == 2 && bad == 0) }' "$TEST_DIR/stats"
 }
 
+corrupt_object_is_eio() { # a flipped byte in a stored object: a read of it fails EIO, the log names the key
+  local dev n obj
+  dev=$("$UBLKS3" add --local "$S3_DIR" --bucket e2e --key vm/corrupt --size 1M --object-size 64K) && [ -b "$dev" ] &&
+    n=${dev#/dev/ublkb} && head -c 64K /dev/urandom | dd of="$dev" bs=64K seek=3 oflag=direct status=none || return 1
+  obj=$S3_DIR/e2e/vm/corrupt/0000000000000003
+  python3 -c 'import sys; f = open(sys.argv[1], "r+b"); f.seek(5000); b = f.read(1)[0]; f.seek(5000); f.write(bytes([b ^ 0xff]))' "$obj" &&
+    ! dd if="$dev" of=/dev/null bs=4K skip=49 count=1 iflag=direct 2>"$TEST_DIR/dd.err" &&
+    grep "Input/output error" "$TEST_DIR/dd.err" &&
+    dd if="$dev" of=/dev/null bs=4K skip=50 count=1 iflag=direct status=none && # another granule still reads
+    grep -m1 "is corrupt" "/run/ublk-s3/$n.log" | grep "e2e/vm/corrupt/0000000000000003" &&
+    "$UBLKS3" del -n "$n"
+}
+
 second_attach_refused() {
   ! "$UBLKS3" add --local "$S3_DIR" --bucket e2e --key vm/disk --size 128M --object-size 64K 2>"$TEST_DIR/err" &&
     cat "$TEST_DIR/err" && grep -q "is already served as $(dev)" "$TEST_DIR/err"
@@ -57,6 +71,7 @@ _check "list shows it LIVE with its bucket/key" bash -c "'$UBLKS3' list | tee /d
 _check "mkfs.ext4, 100 small + 2 large files, sync, umount" write_tree
 _check "no request straddles an object" no_straddling
 _check "a second server on the same bucket/key is refused" second_attach_refused
+_check "a corrupted object reads as EIO naming its key" corrupt_object_is_eio
 _check "del flushes and removes the device" del
 _check "objects follow the nbdkit layout {key}/{blockno:016x}" layout
 _check "add again on the same bucket" add

@@ -90,7 +90,8 @@ final class DeviceServer {
         UblkControl control = UblkControl.open(); // before any store traffic: no ublk or not root fails first
         opened.push(control);
 
-        S3Config s3 = s3Config();
+        // a GET must know the granule of the objects' checksums before it asks (S3ObjectStore's integrity check)
+        S3Config s3 = s3Config().withChecksumGranuleFor(Math.toIntExact(options.objectSize()));
         ObjectStore store = S3ObjectStore.open(s3);
         opened.push(store);
         where = "s3://" + options.bucket() + "/" + options.key() + " at " + s3.describeEndpoint();
