@@ -18,7 +18,9 @@ import java.util.function.Supplier;
  *
  * <ul>
  *   <li>A request is split at object boundaries and the parts run concurrently: one ranged GET per object read,
- *       one PUT per whole object written, GET + patch + PUT (read-modify-write) per partial object.</li>
+ *       one PUT per whole object written, GET + patch + PUT (read-modify-write) per partial object; an object
+ *       whose last partial write was a moment ago is patched from the copy held in memory ({@link RecentObjects}),
+ *       with no GET.</li>
  *   <li>Mutations of one object (write, read-modify-write, delete) run one after another in the order they were
  *       issued, chained on a per-object tail future that is dropped when the object goes idle; different objects
  *       proceed concurrently. A read waits for the mutations issued before it on its object (read-your-writes).</li>
@@ -58,6 +60,12 @@ public final class ObjectMap implements BlockDevice {
      */
     private final Object registration = new Object();
     private final LongAdder readModifyWrites = new LongAdder();
+    private final LongAdder patchedInMemory = new LongAdder();
+    /** Objects just written by a partial write, so the next partial write of one needs no GET. */
+    private final RecentObjects recent;
+
+    /** The memory for {@link RecentObjects} by default: 128 objects of 128 KiB, 4096 of 4 KiB. */
+    public static final long DEFAULT_RECENT_BYTES = 16L << 20;
 
     /**
      * @param store      the bucket
@@ -67,6 +75,14 @@ public final class ObjectMap implements BlockDevice {
      * @throws IllegalArgumentException with a one-line message naming the bad value
      */
     public ObjectMap(ObjectStore store, String key, long size, int objectSize) {
+        this(store, key, size, objectSize, DEFAULT_RECENT_BYTES);
+    }
+
+    /**
+     * @param recentBytes memory for copies of objects just patched by partial writes (see {@link RecentObjects});
+     *                    below {@code objectSize}: none, every partial write GETs its object
+     */
+    public ObjectMap(ObjectStore store, String key, long size, int objectSize, long recentBytes) {
         validate(key, size, objectSize);
         this.store = Objects.requireNonNull(store, "store");
         this.key = key;
@@ -75,6 +91,7 @@ public final class ObjectMap implements BlockDevice {
         this.objectSize = objectSize;
         this.shift = Integer.numberOfTrailingZeros(objectSize);
         this.mask = objectSize - 1L;
+        this.recent = new RecentObjects(recentBytes, objectSize);
     }
 
     /** Checks a device geometry without opening anything; throws IllegalArgumentException naming the problem. */
@@ -119,9 +136,19 @@ public final class ObjectMap implements BlockDevice {
         return objectSize;
     }
 
-    /** Partial-object writes and zeroes so far: each costs a GET of the whole object before its PUT. */
+    /** Partial-object writes and zeroes so far that GET the whole object before their PUT. */
     public long readModifyWriteCycles() {
         return readModifyWrites.sum();
+    }
+
+    /** Partial-object writes and zeroes so far that patched a copy held in memory instead: a PUT and no GET. */
+    public long partialWritesPatchedInMemory() {
+        return patchedInMemory.sum();
+    }
+
+    /** Objects held in memory for the next partial write of them. */
+    int recentObjects() {
+        return recent.size();
     }
 
     /** Objects with mutations queued or running, plus trims/zeroes running (0 when idle: nothing kept per object). */
@@ -169,7 +196,10 @@ public final class ObjectMap implements BlockDevice {
             return CompletableFuture.failedFuture(bad);
         }
         return allOf(perObject(offset, from, (block, inObject, part) -> part.remaining() == objectSize
-                ? mutate(block, () -> store.put(objectKey(block), part))
+                ? mutate(block, () -> {
+                    recent.drop(block);
+                    return store.put(objectKey(block), part);
+                })
                 : mutate(block, () -> readModifyWrite(block, inObject, part, part.remaining()))));
     }
 
@@ -194,21 +224,35 @@ public final class ObjectMap implements BlockDevice {
         return parts;
     }
 
-    /** GETs the whole object (or zeros), patches {@code n} bytes at {@code inObject} with {@code data} (null: zeros), PUTs it. */
+    /**
+     * Patches {@code n} bytes at {@code inObject} with {@code data} (null: zeros) into the whole object and PUTs it:
+     * the copy from {@link #recent} when one is held, else the object GOT from the store (or zeros). The patched
+     * object is held again once its PUT succeeded.
+     */
     private CompletableFuture<Void> readModifyWrite(long block, int inObject, ByteBuffer data, int n) {
-        readModifyWrites.increment();
         String objectKey = objectKey(block);
-        ByteBuffer whole = ByteBuffer.allocate(objectSize);
-        return store.get(objectKey, 0, whole.duplicate()).thenCompose(outcome -> {
+        ByteBuffer held = recent.take(block);
+        CompletableFuture<ObjectStore.ReadOutcome> whole;
+        ByteBuffer bytes;
+        if (held != null) {
+            patchedInMemory.increment();
+            bytes = held;
+            whole = CompletableFuture.completedFuture(ObjectStore.ReadOutcome.FOUND);
+        } else {
+            readModifyWrites.increment();
+            bytes = ByteBuffer.allocate(objectSize);
+            whole = store.get(objectKey, 0, bytes.duplicate());
+        }
+        return whole.thenCompose(outcome -> {
             if (data == null) {
                 if (outcome == ObjectStore.ReadOutcome.ABSENT) {
                     return DONE; // a missing object already reads as zeros
                 }
-                fillZeros(whole.slice(inObject, n));
+                fillZeros(bytes.slice(inObject, n));
             } else {
-                whole.put(inObject, data.duplicate(), 0, n);
+                bytes.put(inObject, data.duplicate(), 0, n);
             }
-            return store.put(objectKey, whole);
+            return store.put(objectKey, bytes).thenRun(() -> recent.keep(block, bytes));
         });
     }
 
@@ -283,9 +327,12 @@ public final class ObjectMap implements BlockDevice {
             ranges.add(barrier);
         }
         String startAfter = first == 0 ? null : objectKey(first - 1);
-        CompletableFuture<Void> result = after(before, () -> last - first < ObjectStore.MAX_DELETE_KEYS
-                ? deleteByName(first, last)
-                : deletePage(startAfter, null, first, last, objectKey(last)));
+        CompletableFuture<Void> result = after(before, () -> {
+            recent.drop(first, last); // after the mutations it waited for, which may have kept copies
+            return last - first < ObjectStore.MAX_DELETE_KEYS
+                    ? deleteByName(first, last)
+                    : deletePage(startAfter, null, first, last, objectKey(last));
+        });
         result.whenComplete((ignored, error) -> {
             ranges.remove(barrier);
             barrier.done().complete(null);

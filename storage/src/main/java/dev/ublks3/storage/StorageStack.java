@@ -136,7 +136,8 @@ public final class StorageStack implements AutoCloseable {
 
     /** Every counter of the stack, now. */
     public StorageStats stats() {
-        return StorageStats.of(device, storeStats, objectMap::readModifyWriteCycles);
+        return StorageStats.of(device, storeStats, objectMap::readModifyWriteCycles,
+                objectMap::partialWritesPatchedInMemory);
     }
 
     /** Closes every layer down to the base store, once. Callers flush first. */

@@ -246,7 +246,114 @@ class ObjectMapTest {
         }
         CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
         assertArrayEquals(model, read(map, 0, model.length), "seed " + seed);
-        assertEquals(threads * 60L, map.readModifyWriteCycles());
+        assertEquals(threads * 60L, map.readModifyWriteCycles() + map.partialWritesPatchedInMemory());
+    }
+
+    // ---- partial writes patch the copy of an object they wrote a moment ago (RecentObjects) ----
+
+    /** Writes {@code data} at {@code offset} into both the map and the model. */
+    private static void write(ObjectMap map, byte[] model, long offset, byte[] data) {
+        map.write(offset, ByteBuffer.wrap(data), false).join();
+        System.arraycopy(data, 0, model, (int) offset, data.length);
+    }
+
+    /** The object as stored in the bucket (not through the map). */
+    private byte[] stored(long block) {
+        ByteBuffer into = ByteBuffer.allocate(OS);
+        assertEquals(ReadOutcome.FOUND, s3.get(objectKey(block), 0, into).join());
+        return into.array();
+    }
+
+    @Test
+    void repeatedPartialWritesOfOneObjectGetItOnce() {
+        ObjectMap map = map(4);
+        byte[] model = new byte[4 * OS];
+        write(map, model, 0, random(new Random(11), 4 * OS));
+        counting.reset();
+        Random random = new Random(12);
+        for (int i = 0; i < 10; i++) { // like ZFS's uberblocks: small writes into the same object, one after another
+            write(map, model, OS + 512L * random.nextInt(8), random(random, 512));
+        }
+        assertEquals(1, counting.gets.get(), "only the first partial write GETs the object");
+        assertEquals(10, counting.puts.get(), "every write is still a PUT");
+        assertEquals(1, map.readModifyWriteCycles());
+        assertEquals(9, map.partialWritesPatchedInMemory());
+        assertArrayEquals(Arrays.copyOfRange(model, OS, 2 * OS), stored(1), "the bucket holds every write");
+        assertArrayEquals(model, read(map, 0, model.length));
+    }
+
+    @Test
+    void aWholeObjectWriteDropsTheCopy() {
+        ObjectMap map = map(4);
+        byte[] model = new byte[4 * OS];
+        write(map, model, OS + 100, random(new Random(13), 10)); // object 1 held
+        write(map, model, OS, random(new Random(14), OS)); // replaced whole: the held copy is stale
+        write(map, model, OS + 200, random(new Random(15), 10));
+        assertEquals(2, map.readModifyWriteCycles(), "the partial write after the whole one GETs again");
+        assertEquals(0, map.partialWritesPatchedInMemory());
+        assertArrayEquals(Arrays.copyOfRange(model, OS, 2 * OS), stored(1));
+    }
+
+    @Test
+    void trimAndZeroDropTheCopies() {
+        ObjectMap map = map(4);
+        byte[] model = new byte[4 * OS];
+        write(map, model, OS + 100, random(new Random(16), 10));
+        write(map, model, 2L * OS + 100, random(new Random(17), 10));
+        map.trim(0, 2L * OS).join(); // objects 0 and 1 deleted
+        Arrays.fill(model, 0, 2 * OS, (byte) 0);
+        map.zero(2L * OS, OS).join(); // object 2 deleted
+        Arrays.fill(model, 2 * OS, 3 * OS, (byte) 0);
+        write(map, model, OS + 300, random(new Random(18), 10));
+        write(map, model, 2L * OS + 300, random(new Random(19), 10));
+        assertEquals(4, map.readModifyWriteCycles(), "after a deletion the object is read (absent) again");
+        assertArrayEquals(model, read(map, 0, model.length));
+        assertArrayEquals(Arrays.copyOfRange(model, OS, 2 * OS), stored(1), "no stale bytes came back");
+    }
+
+    @Test
+    void aFailedPutLeavesNoCopy() {
+        java.util.concurrent.atomic.AtomicBoolean failNextPut = new java.util.concurrent.atomic.AtomicBoolean();
+        ObjectStore failing = new ObjectStoreLayer(counting) {
+            @Override
+            public CompletableFuture<Void> put(String key, ByteBuffer data) {
+                return failNextPut.getAndSet(false)
+                        ? CompletableFuture.failedFuture(new StoreException(StoreException.Kind.SERVER_ERROR, "PUT",
+                                key, 500, "injected", null))
+                        : next.put(key, data);
+            }
+        };
+        ObjectMap map = new ObjectMap(failing, KEY, 4L * OS, OS);
+        byte[] model = new byte[4 * OS];
+        write(map, model, OS + 100, random(new Random(20), 10));
+        failNextPut.set(true);
+        CompletionException failed = assertThrows(CompletionException.class,
+                () -> map.write(OS + 200, ByteBuffer.wrap(random(new Random(21), 10)), false).join());
+        assertInstanceOf(StoreException.class, failed.getCause());
+        write(map, model, OS + 300, random(new Random(22), 10));
+        assertEquals(2, map.readModifyWriteCycles(), "the write after the failed PUT reads the store again");
+        assertArrayEquals(Arrays.copyOfRange(model, OS, 2 * OS), stored(1), "the failed write is not in the object");
+    }
+
+    @Test
+    void copiesAreBoundedLeastRecentlyUsedFirstOut() {
+        ObjectMap map = new ObjectMap(counting, KEY, 4L * OS, OS, 2L * OS);
+        byte[] model = new byte[4 * OS];
+        for (int block = 0; block < 3; block++) {
+            write(map, model, block * (long) OS + 7, random(new Random(30 + block), 10)); // holds 1 and 2 at the end
+        }
+        assertEquals(2, map.recentObjects());
+        write(map, model, 2L * OS + 70, random(new Random(40), 10));
+        write(map, model, 70, random(new Random(41), 10));
+        assertEquals(4, map.readModifyWriteCycles(), "objects 0, 1, 2, then 0 again (it was dropped first)");
+        assertEquals(1, map.partialWritesPatchedInMemory(), "object 2 was still held");
+        assertArrayEquals(model, read(map, 0, model.length));
+
+        ObjectMap none = new ObjectMap(counting, KEY, 4L * OS, OS, 0);
+        write(none, model, 100, random(new Random(42), 10));
+        write(none, model, 200, random(new Random(43), 10));
+        assertEquals(2, none.readModifyWriteCycles(), "no memory for copies: every partial write GETs");
+        assertArrayEquals(model, read(none, 0, model.length));
     }
 
     private ObjectMap filled(int objects, byte[] model) {

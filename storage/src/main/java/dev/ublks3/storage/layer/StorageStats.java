@@ -28,7 +28,7 @@ import java.util.function.LongSupplier;
  *           1 GiB+:  33.3% (1)
  * store put: 3 ops, 0.000300 s, 192.00 KiB, 625.00 MiB/s op, 0 errors, 1 retries, 3 objects
  *   latency: p50 0.000100 s, p90 0.000100 s, p99 0.000100 s, p99.9 0.000100 s, max 0.000100 s
- * read-modify-write cycles: 2
+ * read-modify-write cycles: 2, partial writes patched in memory: 0
  * </pre>
  *
  * <h2>JSON ({@link #toJson()})</h2>
@@ -39,6 +39,7 @@ import java.util.function.LongSupplier;
  *   "elapsed_ns": 2000000000,
  *   "object_size": 65536,
  *   "read_modify_write_cycles": 2,
+ *   "patched_in_memory": 0,
  *   "block": {
  *     "read": {"ops": 0, "errors": 0, "bytes": 0, "total_ns": 0, "straddling": 0, "partial": 0, "fua": 0,
  *              "latency_ns": {"count": 0, "p50": 0, "p90": 0, "p99": 0, "p99_9": 0, "max": 0, "mean": 0},
@@ -54,17 +55,21 @@ import java.util.function.LongSupplier;
  * </pre>
  */
 public record StorageStats(long elapsedNanos, int objectSize, List<BlockOpStats> block, List<StoreCallStats> store,
-        long readModifyWriteCycles) {
+        long readModifyWriteCycles, long patchedInMemory) {
 
     public StorageStats {
         block = List.copyOf(block);
         store = List.copyOf(store);
     }
 
-    /** Reads the layers now. {@code readModifyWriteCycles} is typically the object map's counter. */
-    public static StorageStats of(StatsBlockDevice block, StatsObjectStore store, LongSupplier readModifyWriteCycles) {
+    /**
+     * Reads the layers now. The counters are typically the object map's: partial writes that GET their object
+     * (read-modify-write cycles), and those that patched a copy held in memory (a PUT, no GET).
+     */
+    public static StorageStats of(StatsBlockDevice block, StatsObjectStore store, LongSupplier readModifyWriteCycles,
+                                  LongSupplier patchedInMemory) {
         return new StorageStats(block.elapsedNanos(), block.objectSize(), block.snapshot(), store.snapshot(),
-                readModifyWriteCycles.getAsLong());
+                readModifyWriteCycles.getAsLong(), patchedInMemory.getAsLong());
     }
 
     public BlockOpStats block(BlockOp op) {
@@ -116,7 +121,8 @@ public record StorageStats(long elapsedNanos, int objectSize, List<BlockOpStats>
             out.append(fmt(", %d errors, %d retries, %d objects%n", s.errors(), s.retries(), s.objects()));
             latencyLine(out, s.latency());
         }
-        out.append(fmt("read-modify-write cycles: %d%n", readModifyWriteCycles));
+        out.append(fmt("read-modify-write cycles: %d, partial writes patched in memory: %d%n", readModifyWriteCycles,
+                patchedInMemory));
         return out.toString();
     }
 
@@ -126,6 +132,7 @@ public record StorageStats(long elapsedNanos, int objectSize, List<BlockOpStats>
         out.append(fmt("  \"elapsed_ns\": %d,%n", elapsedNanos));
         out.append(fmt("  \"object_size\": %d,%n", objectSize));
         out.append(fmt("  \"read_modify_write_cycles\": %d,%n", readModifyWriteCycles));
+        out.append(fmt("  \"patched_in_memory\": %d,%n", patchedInMemory));
         out.append("  \"block\": {\n");
         for (int i = 0; i < block.size(); i++) {
             BlockOpStats s = block.get(i);

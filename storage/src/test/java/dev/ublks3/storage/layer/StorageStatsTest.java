@@ -42,7 +42,7 @@ class StorageStatsTest {
         }
         writes.forEach(CompletableFuture::join);
         clock.advance(Duration.ofSeconds(2).minusNanos(100_000));
-        return StorageStats.of(blockStats, storeStats, () -> 2);
+        return StorageStats.of(blockStats, storeStats, () -> 2, () -> 3);
     }
 
     @Test
@@ -62,7 +62,7 @@ class StorageStatsTest {
         assertEquals("          1 GiB+:  33.3% (1)", lines.get(10));
         assertTrue(lines.get(11).startsWith("store put: 3 ops, "), lines.get(11));
         assertTrue(lines.get(11).endsWith(", 0 errors, 1 retries, 3 objects"), lines.get(11));
-        assertEquals("read-modify-write cycles: 2", lines.getLast());
+        assertEquals("read-modify-write cycles: 2, partial writes patched in memory: 3", lines.getLast());
         assertFalse(text.contains("read:"), "operations that never happened are left out");
         assertFalse(text.contains("store get"));
     }
@@ -73,6 +73,7 @@ class StorageStatsTest {
         assertEquals(2_000_000_000L, MiniJson.get(json, "elapsed_ns"));
         assertEquals(65536L, MiniJson.get(json, "object_size"));
         assertEquals(2L, MiniJson.get(json, "read_modify_write_cycles"));
+        assertEquals(3L, MiniJson.get(json, "patched_in_memory"));
         assertEquals(List.of("read", "write", "trim", "zero", "flush"),
                 List.copyOf(((Map<?, ?>) MiniJson.get(json, "block")).keySet()));
         assertEquals(List.of("get", "put", "list", "delete", "delete_batch"),
