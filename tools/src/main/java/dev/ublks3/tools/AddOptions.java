@@ -5,6 +5,7 @@ import dev.ublks3.storage.ObjectMap;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -33,15 +34,21 @@ import java.util.Set;
  * @param recovery         create the device with ublk user recovery, so {@code ublk-s3 recover} can take it over
  *                         after its server died (off with --no-recovery)
  * @param restart          a supervisor process recovers the device by itself when its server dies
+ * @param retryTime        how long a failing store request is retried before the kernel gets an I/O error
  */
 public record AddOptions(long size, long objectSize, String bucket, String key, URI endpointUrl, String region,
                          String profile, String accessKey, String secretKey, String sessionToken, Path localDir,
                          int queues, int depth, int logicalBlockSize, int devId, boolean foreground,
-                         boolean recovery, boolean restart) {
+                         boolean recovery, boolean restart, Duration retryTime) {
 
     public static final String DEFAULT_KEY = "disk";
     public static final long DEFAULT_OBJECT_SIZE = 128 * 1024;
     public static final int DEFAULT_DEPTH = 128;
+    /** The storage stack's default retry time (RetryPolicy.DEFAULT): a minute of a store down or throttling. */
+    public static final Duration DEFAULT_RETRY_TIME = Duration.ofSeconds(60);
+    /** Longer would hang the kernel's I/O (and a file system's sync) for more than a day. */
+    static final Duration MAX_RETRY_TIME = Duration.ofHours(24);
+    private static final Duration MIN_RETRY_TIME = Duration.ofMillis(1);
 
     static final String COMMAND = "add";
 
@@ -68,7 +75,8 @@ public record AddOptions(long size, long objectSize, String bucket, String key, 
             ArgParser.Option.value("number").alias("n"),
             ArgParser.Option.flag("foreground"),
             ArgParser.Option.flag("no-recovery"),
-            ArgParser.Option.flag("restart")), NBDKIT_WORDS);
+            ArgParser.Option.flag("restart"),
+            ArgParser.Option.value("retry-time")), NBDKIT_WORDS);
 
     static final String HELP = """
             Usage: ublk-s3 add --size SIZE --bucket BUCKET [options]
@@ -97,6 +105,9 @@ public record AddOptions(long size, long objectSize, String bucket, String key, 
                                        itself ('ublk-s3 recover'); up to 5 attempts, logged in /run/ublk-s3/N.log
               --no-recovery            no ublk user recovery: a dead server's device fails its I/O and can only
                                        be removed (by default the kernel holds the I/O until 'ublk-s3 recover')
+              --retry-time DURATION    how long a failing S3 request (errors, throttling, the store down) is
+                                       retried before the kernel gets an I/O error (EIO): 500ms, 15s, 2m, 1h;
+                                       1ms to 24h (default: 1m)
             """;
 
     /** Parses the arguments after {@code add}. */
@@ -136,9 +147,20 @@ public record AddOptions(long size, long objectSize, String bucket, String key, 
         }
         int devId = o.containsKey("number") ? nonNegativeInt(o, "number") : -1;
         ArgParser.requireOnlyOneOf(o, COMMAND, Set.of("no-recovery", "restart"));
+        Duration retryTime = o.containsKey("retry-time") ? retryTime(o.get("retry-time")) : DEFAULT_RETRY_TIME;
         return new AddOptions(size, objectSize, bucket, key, endpoint, o.get("region"), o.get("profile"),
                 o.get("access-key"), o.get("secret-key"), o.get("session-token"), local, queues, depth, lbs, devId,
-                o.containsKey("foreground"), !o.containsKey("no-recovery"), o.containsKey("restart"));
+                o.containsKey("foreground"), !o.containsKey("no-recovery"), o.containsKey("restart"), retryTime);
+    }
+
+    /** 1ms to 24h: 0 would fail every request at its first error, more than a day hangs the kernel's I/O as long. */
+    static Duration retryTime(String text) {
+        Duration d = Durations.parse("--retry-time", text, MAX_RETRY_TIME);
+        if (d.compareTo(MIN_RETRY_TIME) < 0) {
+            throw new UsageException("--retry-time " + text.trim() + " is too short: give how long a failing request is retried"
+                    + " before an I/O error, at least 1ms, such as 15s (or leave it out for 1m)");
+        }
+        return d;
     }
 
     /** The nbdkit layout's rules (storage's ObjectMap checks them again): named after the options. */

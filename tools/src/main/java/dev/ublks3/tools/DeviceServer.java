@@ -7,6 +7,7 @@ import dev.ublks3.storage.ObjectMap;
 import dev.ublks3.storage.ObjectStore;
 import dev.ublks3.storage.StorageStack;
 import dev.ublks3.storage.StoreException;
+import dev.ublks3.storage.layer.RetryPolicy;
 import dev.ublks3.storage.local.LocalS3Server;
 import dev.ublks3.storage.s3.S3Config;
 import dev.ublks3.storage.s3.S3Credentials;
@@ -96,7 +97,8 @@ final class DeviceServer {
         where = "s3://" + options.bucket() + "/" + options.key() + " at " + s3.describeEndpoint();
         probe(store);
 
-        stack = StorageStack.open(store, new StorageStack.Options(options.key(), options.size(), (int) options.objectSize()));
+        stack = StorageStack.open(store, new StorageStack.Options(options.key(), options.size(), (int) options.objectSize())
+                .withRetry(RetryPolicy.forTime(options.retryTime())));
         opened.pop(); // the stack owns and closes the store now
         opened.push(stack);
 
@@ -114,9 +116,9 @@ final class DeviceServer {
                 device.info().nrHwQueues(), device.info().queueDepth()));
         opened.push(() -> run.retire(device.devId()));
         opened.push(new ControlSocket.Server(run.socket(device.devId()), this::control));
-        LOG.info("{} {} from {} ({} queues, depth {}, object size {}, {})", recover ? "recovered" : "serving",
+        LOG.info("{} {} from {} ({} queues, depth {}, object size {}, retry time {}, {})", recover ? "recovered" : "serving",
                 device.blockDevicePath(), where, device.info().nrHwQueues(), device.info().queueDepth(),
-                Sizes.format(options.objectSize()), recoveryMode(device.info().features()));
+                Sizes.format(options.objectSize()), Durations.format(options.retryTime()), recoveryMode(device.info().features()));
     }
 
     private static String recoveryMode(UblkFeatures f) {

@@ -14,7 +14,8 @@ final class ListCommand {
     static final String HELP = """
             Usage: ublk-s3 list
 
-            One line per ublk device: path, size, object size, kernel state, serving pid, bucket/key, endpoint.
+            One line per ublk device: path, size, object size, retry time (--retry-time), kernel state, serving pid,
+            bucket/key, endpoint.
             """;
 
     private ListCommand() {
@@ -22,8 +23,8 @@ final class ListCommand {
 
     static int run(List<String> args, RunDirectory run, PrintStream out) {
         new ArgParser("list", List.of(), Map.of()).parse(args);
-        String format = "%-12s %8s %7s %-9s %8s  %s  %s%n";
-        out.printf(format, "DEVICE", "SIZE", "OBJECT", "STATE", "PID", "BUCKET/KEY", "ENDPOINT");
+        String format = "%-12s %8s %7s %6s %-9s %8s  %s  %s%n";
+        out.printf(format, "DEVICE", "SIZE", "OBJECT", "RETRY", "STATE", "PID", "BUCKET/KEY", "ENDPOINT");
         UblkControl control = openQuietly();
         try {
             for (int id : Devices.known(run)) {
@@ -32,6 +33,7 @@ final class ListCommand {
                 out.printf(format, "/dev/ublkb" + id,
                         r.map(x -> Sizes.format(x.size())).orElse("-"),
                         r.map(x -> Sizes.format(x.objectSize())).orElse("-"),
+                        r.map(x -> Durations.format(x.retryTime())).orElse("-"),
                         state,
                         r.map(x -> Long.toString(x.pid())).orElse("-"),
                         r.map(x -> "s3://" + x.bucket() + "/" + x.key()).orElse("(not served by ublk-s3)"),

@@ -93,6 +93,12 @@ class BadInputMatrixTest {
         c.add(add("--logical-block-size", "--logical-block-size", "8192"));
         c.add(add("--number", "-n", "-3"));
         c.add(add("--number", "-n", "x"));
+        // ---- add: durations
+        for (String v : List.of("", " ", "0", "0s", "0.0001ms", "500us", "-5s", "fast", "15", "15 s", "1e3s", "2d", "25h",
+                "24.001h", "1441m", "99999999999999999999h", "15s,")) {
+            c.add(add("--retry-time", "--retry-time", v));
+        }
+        c.add(add("--retry-time", "retry-time=0"));
         // ---- add: names and strings
         for (String v : List.of("", "ab", "a/b", "has space", "x".repeat(256))) {
             c.add(add("--bucket", "--bucket", v));
@@ -121,7 +127,7 @@ class BadInputMatrixTest {
         c.add(usage("--size", "add", "--bucket", "bkt"));
         c.add(usage("--bucket", "add", "--size", "1G"));
         for (String o : List.of("--size", "--bucket", "--key", "--object-size", "--endpoint-url", "--region",
-                "--profile", "--local", "--queues", "--depth", "--logical-block-size", "--number", "-n")) {
+                "--profile", "--local", "--queues", "--depth", "--logical-block-size", "--number", "-n", "--retry-time")) {
             c.add(add(o.equals("-n") ? "--number" : o, o)); // no value
         }
         c.add(add("--size", "--size=2G"));
