@@ -27,11 +27,12 @@ import java.util.Properties;
  * @param recovery         made with ublk user recovery (recover can take it over)
  * @param restart          a supervisor recovers it by itself when the server dies
  * @param retryTime        --retry-time: how long a failing store request is retried before an I/O error
+ * @param name             --name: the device's name (its config file's), or null
  */
 public record DeviceRecord(int devId, long pid, String bucket, String key, String endpoint, long size,
                            long objectSize, int queues, int depth, int logicalBlockSize, String endpointUrl,
                            String region, String credentials, String localDir, boolean recovery, boolean restart,
-                           Duration retryTime) {
+                           Duration retryTime, String name) {
 
     static final String CREDENTIALS_DEFAULT = "default chain";
     static final String CREDENTIALS_KEYS = "keys";
@@ -45,7 +46,7 @@ public record DeviceRecord(int devId, long pid, String bucket, String key, Strin
                 : o.profile() != null ? PROFILE + o.profile() : CREDENTIALS_DEFAULT;
         return new DeviceRecord(devId, pid, o.bucket(), o.key(), endpoint, o.size(), o.objectSize(), queues, depth,
                 o.logicalBlockSize(), o.endpointUrl() != null ? o.endpointUrl().toString() : null, o.region(), credentials,
-                o.localDir() != null ? o.localDir().toString() : null, o.recovery(), o.restart(), o.retryTime());
+                o.localDir() != null ? o.localDir().toString() : null, o.recovery(), o.restart(), o.retryTime(), o.name());
     }
 
     /** True when recover needs --access-key/--secret-key again (they are never written to disk). */
@@ -55,7 +56,8 @@ public record DeviceRecord(int devId, long pid, String bucket, String key, Strin
 
     /**
      * The {@code add} arguments that build the same storage stack and device again (without secrets: with
-     * {@link #needsKeys()} the caller appends the keys).
+     * {@link #needsKeys()} the caller appends the keys; without the name, whose config file may have changed since:
+     * the record is what the device is).
      */
     List<String> addArguments() {
         List<String> a = new ArrayList<>(List.of("--size", Long.toString(size), "--object-size", Long.toString(objectSize),
@@ -108,6 +110,9 @@ public record DeviceRecord(int devId, long pid, String bucket, String key, Strin
         p.setProperty("recovery", Boolean.toString(recovery));
         p.setProperty("restart", Boolean.toString(restart));
         p.setProperty("retry-time", Durations.format(retryTime));
+        if (name != null) {
+            p.setProperty("name", name);
+        }
         p.store(out, "ublk-s3 device");
     }
 
@@ -122,7 +127,8 @@ public record DeviceRecord(int devId, long pid, String bucket, String key, Strin
                     Integer.parseInt(p.getProperty("logical-block-size", "512")), p.getProperty("endpoint-url"),
                     p.getProperty("region"), p.getProperty("credentials", CREDENTIALS_DEFAULT), p.getProperty("local"),
                     Boolean.parseBoolean(p.getProperty("recovery", "false")), Boolean.parseBoolean(p.getProperty("restart", "false")),
-                    p.containsKey("retry-time") ? AddOptions.retryTime(p.getProperty("retry-time")) : AddOptions.DEFAULT_RETRY_TIME);
+                    p.containsKey("retry-time") ? AddOptions.retryTime(p.getProperty("retry-time")) : AddOptions.DEFAULT_RETRY_TIME,
+                    p.getProperty("name"));
         } catch (RuntimeException e) {
             throw new IOException("damaged device record: " + e.getMessage(), e);
         }

@@ -87,6 +87,7 @@ final class DeviceServer {
     private void open() throws Exception {
         UblkDeviceConfig config = deviceConfig(options);
         checkLocalDir(options);
+        refuseSecondName();
         refuseSecondAttach();
         UblkControl control = UblkControl.open(); // before any store traffic: no ublk or not root fails first
         opened.push(control);
@@ -175,6 +176,22 @@ final class DeviceServer {
                         + r.devId() + " (pid " + r.pid() + "): two servers would overwrite each other's objects; use another --key");
             }
         }
+    }
+
+    /** One device per name: a second add of NAME would serve the same bucket and key twice. */
+    private void refuseSecondName() {
+        if (options.name() == null) {
+            return;
+        }
+        Devices.named(run, options.name())
+                .filter(r -> !(recover && r.devId() == options.devId())) // recover takes over the named device itself
+                .filter(r -> r.serverAlive() || Devices.exists(r.devId()))
+                .ifPresent(r -> {
+                    String name = options.name();
+                    throw new UsageException("a device named " + name + " already exists: /dev/ublkb" + r.devId()
+                            + (r.serverAlive() ? ", served by pid " + r.pid() + ": use it, or remove it first with 'ublk-s3 del --name " + name + "'"
+                            : ", whose server died: take it over with 'ublk-s3 recover --name " + name + "', or remove it with 'ublk-s3 del --name " + name + "'"), 1);
+                });
     }
 
     private S3Config s3Config() {

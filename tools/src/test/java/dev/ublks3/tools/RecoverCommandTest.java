@@ -116,6 +116,18 @@ class RecoverCommandTest {
     }
 
     @Test
+    void theNameIsKeptAndFindsTheDevice() throws Exception {
+        AddOptions named = AddOptions.parse(List.of("--size", "1G", "--bucket", "bkt")).withName("db.1");
+        DeviceRecord r = DeviceRecord.of(7, ProcessHandle.current().pid(), named, "http://127.0.0.1:9000", 2, 64);
+        assertEquals("db.1", DeviceRecord.read(new StringReader(r.toString())).name());
+        assertFalse(r.addArguments().contains("--name"), "recover rebuilds from the record, not from the config file");
+        runDir().publish(r);
+        assertOneLineError(run("recover --name db.1"), 1, "(pid " + ProcessHandle.current().pid() + ") is still running: nothing to recover");
+        assertOneLineError(run("recover --name db.2"), 1, "there is no device named db.2: see 'ublk-s3 list'");
+        assertOneLineError(run("recover --name db.1 -n 7"), 2, "options --name and --number of 'recover' exclude each other");
+    }
+
+    @Test
     void helpAndCommandList() {
         CommandRun r = run("recover --help");
         assertEquals(0, r.code());
