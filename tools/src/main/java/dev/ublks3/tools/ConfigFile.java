@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -47,6 +48,10 @@ record ConfigFile(Path path, Map<String, Setting> settings) {
 
     /** One option of the file: its value ("" for a flag) and where it is. */
     record Setting(String value, int line) {
+    }
+
+    ConfigFile {
+        settings = Collections.unmodifiableMap(new LinkedHashMap<>(settings));
     }
 
     static final Path DEFAULT_DIR = Path.of("/etc/ublk-s3");
