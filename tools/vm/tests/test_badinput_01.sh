@@ -9,6 +9,8 @@
 _prep_test ublk
 
 _prep_ublks3
+# a server of the test before this one may still be ending (its del returned): not this test's to count
+for _ in $(seq 300); do pgrep -f 'UblkS3 add' >/dev/null || break; sleep 0.1; done
 S3=$TEST_DIR/s3
 mkdir -p "$S3"
 ADD=(add --bucket bad --size 16M --object-size 64K --queues 1)

@@ -3,7 +3,7 @@
 # SlowDown, 503 ServiceUnavailable, GET bodies cut short, TCP resets mid-response): fio with crc32c verification
 # (random 4 KiB writes into 64 KiB objects = read-modify-write, and sequential 1 MiB writes) sees no error and no
 # corruption, and the server's fault counters show the faults happened. Then the store goes down: a direct read
-# and a direct write fail with EIO once the retry budget (here 15 s, UBLK_S3_RETRY_TIME; 60 s by default) is
+# and a direct write fail with EIO once the retry budget (here 15 s, add --retry-time; 1 minute by default) is
 # spent, without hanging; the store comes back up and the device works again; del is clean. (Stalls past the client's timeouts are covered by the
 # host tests, with short timeouts: here each would cost 20 s.)
 . "$(dirname "$0")/test_common.sh"
@@ -15,7 +15,6 @@ PORT=19100
 EP=http://127.0.0.1:$PORT
 CTL=$TEST_DIR/local-s3.sock
 export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local-secret AWS_REGION=us-east-1
-export UBLK_S3_RETRY_TIME=15s # the device's retry budget: EIO after 15 s of a down store (plus one attempt)
 FAULTS=500=0.03,slowdown=0.02,503=0.02,truncate=0.02,reset=0.01
 
 start_faulty_s3() { _start_local_s3 "$PORT" faults --faults "$FAULTS" --fault-seed 6 --control "$CTL"; }
@@ -25,8 +24,9 @@ ctl() { /usr/bin/python3 "$UBLKS3_TOP/tools/bin/control" "$CTL" "$1"; } # COMMAN
 add() { # the start-up probe is one request without retries: a drawn fault fails it, so try again (no device is left)
   local i
   for i in 1 2 3 4; do
+    # --retry-time: the device's retry budget, EIO after 15 s of a down store (plus one attempt)
     "$UBLKS3" add --endpoint-url "$EP" --bucket faults --key disk --size 64M --object-size 64K --queues 2 --depth 32 \
-      >"$TEST_DIR/dev" 2>"$TEST_DIR/add.err" && DEV=$(cat "$TEST_DIR/dev") && [ -b "$DEV" ] && return 0
+      --retry-time 15s >"$TEST_DIR/dev" 2>"$TEST_DIR/add.err" && DEV=$(cat "$TEST_DIR/dev") && [ -b "$DEV" ] && return 0
     cat "$TEST_DIR/add.err"
   done
   return 1
@@ -73,6 +73,7 @@ up_works_again() {
 _check "local-s3 --faults $FAULTS" start_faulty_s3
 _check "add on the faulty endpoint, 2 queues x 32" add
 [ "$ERR_CODE" -eq 0 ] || _show_result "$TID" "$ERR_CODE"
+_check "list shows the retry time, 15s" bash -c "'$UBLKS3' list | tee /dev/stderr | grep -E '^$DEV .* 15s +LIVE '"
 _check "fio random 4K writes, crc32c verify, 10% faults" fio_verify rand4k randwrite 4k 1M
 _check "fio sequential 1M writes, crc32c verify, 10% faults" fio_verify seq1m write 1M 8M
 _check "faults were injected (server counters)" faults_were_injected

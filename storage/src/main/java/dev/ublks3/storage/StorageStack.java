@@ -76,12 +76,9 @@ public final class StorageStack implements AutoCloseable {
             Objects.requireNonNull(scheduler, "scheduler");
         }
 
-        /**
-         * Default retries ({@link RetryPolicy#configured()}: the environment may set their time), no simulated link,
-         * real time.
-         */
+        /** Default retries ({@link RetryPolicy#DEFAULT}, 60 s), no simulated link, real time. */
         public Options(String key, long size, int objectSize) {
-            this(key, size, objectSize, RetryPolicy.configured(), Link.NONE, Scheduler.system());
+            this(key, size, objectSize, RetryPolicy.DEFAULT, Link.NONE, Scheduler.system());
         }
 
         public Options withRetry(RetryPolicy retry) {

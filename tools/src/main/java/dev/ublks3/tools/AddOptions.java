@@ -5,6 +5,7 @@ import dev.ublks3.storage.ObjectMap;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -12,7 +13,8 @@ import java.util.Set;
 /**
  * What {@code ublk-s3 add} was asked for, parsed and checked: every bad value is a one-line {@link UsageException}
  * that names the option and the fix. The limits are the modules' own constants (object geometry from storage,
- * queue limits from the kernel UAPI); the modules check them again with their own words.
+ * queue limits from the kernel UAPI); the modules check them again with their own words. With {@code --name NAME}
+ * the options of the device's {@link ConfigFile} (/etc/ublk-s3/NAME.conf) join those of the command line.
  *
  * @param size             device size in bytes
  * @param objectSize       bytes per object
@@ -33,15 +35,22 @@ import java.util.Set;
  * @param recovery         create the device with ublk user recovery, so {@code ublk-s3 recover} can take it over
  *                         after its server died (off with --no-recovery)
  * @param restart          a supervisor process recovers the device by itself when its server dies
+ * @param retryTime        how long a failing store request is retried before the kernel gets an I/O error
+ * @param name             --name: the device's name, whose config file gave options; or null
  */
 public record AddOptions(long size, long objectSize, String bucket, String key, URI endpointUrl, String region,
                          String profile, String accessKey, String secretKey, String sessionToken, Path localDir,
                          int queues, int depth, int logicalBlockSize, int devId, boolean foreground,
-                         boolean recovery, boolean restart) {
+                         boolean recovery, boolean restart, Duration retryTime, String name) {
 
     public static final String DEFAULT_KEY = "disk";
     public static final long DEFAULT_OBJECT_SIZE = 128 * 1024;
     public static final int DEFAULT_DEPTH = 128;
+    /** The storage stack's default retry time (RetryPolicy.DEFAULT): a minute of a store down or throttling. */
+    public static final Duration DEFAULT_RETRY_TIME = Duration.ofSeconds(60);
+    /** Longer would hang the kernel's I/O (and a file system's sync) for more than a day. */
+    static final Duration MAX_RETRY_TIME = Duration.ofHours(24);
+    private static final Duration MIN_RETRY_TIME = Duration.ofMillis(1);
 
     static final String COMMAND = "add";
 
@@ -68,11 +77,15 @@ public record AddOptions(long size, long objectSize, String bucket, String key, 
             ArgParser.Option.value("number").alias("n"),
             ArgParser.Option.flag("foreground"),
             ArgParser.Option.flag("no-recovery"),
-            ArgParser.Option.flag("restart")), NBDKIT_WORDS);
+            ArgParser.Option.flag("restart"),
+            ArgParser.Option.value("retry-time"),
+            ArgParser.Option.value("name"),
+            ArgParser.Option.value("config-dir")), NBDKIT_WORDS);
 
     static final String HELP = """
             Usage: ublk-s3 add --size SIZE --bucket BUCKET [options]
                    ublk-s3 add size=SIZE bucket=BUCKET key=KEY object-size=SIZE [endpoint-url=URL]   (nbdkit S3 words)
+                   ublk-s3 add --name NAME [options]              (the options in /etc/ublk-s3/NAME.conf)
 
             Creates /dev/ublkbN backed by objects {KEY}/{blockno:016x} in BUCKET (nbdkit S3 plugin layout),
             prints its path once it is live, and keeps serving in the background.
@@ -97,11 +110,69 @@ public record AddOptions(long size, long objectSize, String bucket, String key, 
                                        itself ('ublk-s3 recover'); up to 5 attempts, logged in /run/ublk-s3/N.log
               --no-recovery            no ublk user recovery: a dead server's device fails its I/O and can only
                                        be removed (by default the kernel holds the I/O until 'ublk-s3 recover')
+              --retry-time DURATION    how long a failing S3 request (errors, throttling, the store down) is
+                                       retried before the kernel gets an I/O error (EIO): 500ms, 15s, 2m, 1h;
+                                       1ms to 24h (default: 1m)
+              --name NAME              take the options from the device's config file /etc/ublk-s3/NAME.conf
+                                       (add's options without dashes, one per line: 'size 50G'; # comments),
+                                       and name the device: list shows it, del/stats/recover --name find it.
+                                       NAME: letters, digits, '_', '.', '-', not first '.' or '-'; an option
+                                       may be in the file or on the command line, not both
+              --config-dir DIR         where NAME.conf is (default: /etc/ublk-s3)
             """;
 
-    /** Parses the arguments after {@code add}. */
+    /** Parses the arguments after {@code add}; with {@code --name NAME}, reads NAME.conf too. */
     public static AddOptions parse(List<String> args) {
         Map<String, String> o = PARSER.parse(args);
+        o.forEach(AddOptions::checkValue);
+        if (!o.containsKey("name")) {
+            if (o.containsKey("config-dir")) {
+                throw new UsageException("--config-dir has no use without --name: give --name NAME too, or leave --config-dir out");
+            }
+            return of(o);
+        }
+        Path dir = o.containsKey("config-dir") ? Path.of(o.get("config-dir")) : ConfigFile.DEFAULT_DIR;
+        ConfigFile file = ConfigFile.read(dir, o.get("name"));
+        Map<String, String> merged = file.mergedWith(o);
+        try {
+            return of(merged);
+        } catch (UsageException e) { // what the options say together: the file is where to fix it
+            throw new UsageException(file.path() + ": " + e.getMessage(), e.exitCode());
+        }
+    }
+
+    /** The add option {@code word} names (its long name or an nbdkit spelling), or null. */
+    static ArgParser.Option option(String word) {
+        return PARSER.find(word);
+    }
+
+    /**
+     * Checks one option's value on its own, as the command line and config files give it; a bad one is a one-line
+     * {@link UsageException} naming the option. What options mean together is checked by {@link #parse}.
+     */
+    static void checkValue(String name, String value) {
+        switch (name) {
+            case "size" -> size(value);
+            case "object-size" -> objectSize(value);
+            case "bucket" -> bucket(value);
+            case "key" -> key(value);
+            case "endpoint-url" -> checkEndpoint(value);
+            case "region", "profile", "access-key", "secret-key", "session-token" ->
+                    nonEmpty(name, value, "a value, or leave --" + name + " out for the AWS default");
+            case "local" -> nonEmpty(name, value, "a directory, e.g. --local /var/lib/ublk-s3");
+            case "queues" -> queues(value);
+            case "depth" -> depth(value);
+            case "logical-block-size" -> logicalBlockSize(value);
+            case "number" -> nonNegativeInt(name, value);
+            case "retry-time" -> retryTime(value);
+            case "name" -> ConfigFile.checkName(value);
+            case "config-dir" -> nonEmpty(name, value, "the folder of NAME.conf, or leave --config-dir out for " + ConfigFile.DEFAULT_DIR);
+            default -> { } // flags
+        }
+    }
+
+    /** The options of {@code o}, each already checked on its own: what they mean together. */
+    private static AddOptions of(Map<String, String> o) {
         ArgParser.requireOnlyOneOf(o, COMMAND, Set.of("local", "endpoint-url"));
         ArgParser.requireOnlyOneOf(o, COMMAND, Set.of("local", "profile"));
         ArgParser.requireOnlyOneOf(o, COMMAND, Set.of("local", "access-key"));
@@ -112,45 +183,8 @@ public record AddOptions(long size, long objectSize, String bucket, String key, 
         if (o.containsKey("session-token") && !o.containsKey("access-key")) {
             throw new UsageException("--session-token needs --access-key and --secret-key: give all three");
         }
-        long size = Sizes.parse("--size", required(o, "size", "the device size, e.g. --size 50G"));
-        long objectSize = o.containsKey("object-size") ? Sizes.parse("--object-size", o.get("object-size")) : DEFAULT_OBJECT_SIZE;
-        checkGeometry(size, objectSize);
-        String bucket = checkBucket(required(o, "bucket", "the bucket name, e.g. --bucket my-backups"));
-        String key = o.getOrDefault("key", DEFAULT_KEY);
-        if (key.isBlank()) {
-            throw new UsageException("--key is empty: give a key prefix such as 'disk' (objects are KEY/0000000000000000 ...)");
-        }
-        for (String name : List.of("region", "profile", "access-key", "secret-key", "session-token")) {
-            if (o.containsKey(name)) {
-                nonEmpty(o, name, "a value, or leave --" + name + " out for the AWS default");
-            }
-        }
-        URI endpoint = o.containsKey("endpoint-url") ? checkEndpoint(o.get("endpoint-url")) : null;
-        Path local = o.containsKey("local") ? Path.of(nonEmpty(o, "local", "a directory, e.g. --local /var/lib/ublk-s3")) : null;
-        int queues = o.containsKey("queues") ? atMost(o, "queues", ublk_cmd_h.UBLK_MAX_NR_QUEUES, " (the kernel caps it at the CPU count)")
-                : Math.min(Runtime.getRuntime().availableProcessors(), 4);
-        int depth = o.containsKey("depth") ? atMost(o, "depth", ublk_cmd_h.UBLK_MAX_QUEUE_DEPTH, "") : DEFAULT_DEPTH;
-        int lbs = o.containsKey("logical-block-size") ? positiveInt(o, "logical-block-size") : 512;
-        if (lbs != 512 && lbs != 4096) {
-            throw new UsageException("--logical-block-size " + lbs + " is not supported: use 512 or 4096");
-        }
-        int devId = o.containsKey("number") ? nonNegativeInt(o, "number") : -1;
-        ArgParser.requireOnlyOneOf(o, COMMAND, Set.of("no-recovery", "restart"));
-        return new AddOptions(size, objectSize, bucket, key, endpoint, o.get("region"), o.get("profile"),
-                o.get("access-key"), o.get("secret-key"), o.get("session-token"), local, queues, depth, lbs, devId,
-                o.containsKey("foreground"), !o.containsKey("no-recovery"), o.containsKey("restart"));
-    }
-
-    /** The nbdkit layout's rules (storage's ObjectMap checks them again): named after the options. */
-    private static void checkGeometry(long size, long objectSize) {
-        if (objectSize < ObjectMap.MIN_OBJECT_SIZE || objectSize > ObjectMap.MAX_OBJECT_SIZE || Long.bitCount(objectSize) != 1) {
-            throw new UsageException("--object-size " + Sizes.format(objectSize) + " is not a power of two from "
-                    + Sizes.format(ObjectMap.MIN_OBJECT_SIZE) + " to " + Sizes.format(ObjectMap.MAX_OBJECT_SIZE)
-                    + ": give one such as 128K (the default), the one the bucket was written with");
-        }
-        if (size <= 0) {
-            throw new UsageException("--size " + size + " is no size: give the device size, e.g. --size 50G");
-        }
+        long size = size(required(o, "size", "the device size, e.g. --size 50G"));
+        long objectSize = o.containsKey("object-size") ? objectSize(o.get("object-size")) : DEFAULT_OBJECT_SIZE;
         if (size % objectSize != 0) {
             long down = size - size % objectSize;
             long up = down + objectSize;
@@ -158,10 +192,81 @@ public record AddOptions(long size, long objectSize, String bucket, String key, 
                     + Sizes.format(objectSize) + ": use --size " + (down > 0 ? Sizes.format(down) : "")
                     + (down > 0 && up > 0 ? " or " : "") + (up > 0 ? Sizes.format(up) : ""));
         }
+        String bucket = bucket(required(o, "bucket", "the bucket name, e.g. --bucket my-backups"));
+        String key = o.containsKey("key") ? key(o.get("key")) : DEFAULT_KEY;
+        URI endpoint = o.containsKey("endpoint-url") ? checkEndpoint(o.get("endpoint-url")) : null;
+        Path local = o.containsKey("local") ? Path.of(o.get("local")) : null;
+        int queues = o.containsKey("queues") ? queues(o.get("queues")) : Math.min(Runtime.getRuntime().availableProcessors(), 4);
+        int depth = o.containsKey("depth") ? depth(o.get("depth")) : DEFAULT_DEPTH;
+        int lbs = o.containsKey("logical-block-size") ? logicalBlockSize(o.get("logical-block-size")) : 512;
+        int devId = o.containsKey("number") ? nonNegativeInt("number", o.get("number")) : -1;
+        ArgParser.requireOnlyOneOf(o, COMMAND, Set.of("no-recovery", "restart"));
+        Duration retryTime = o.containsKey("retry-time") ? retryTime(o.get("retry-time")) : DEFAULT_RETRY_TIME;
+        return new AddOptions(size, objectSize, bucket, key, endpoint, o.get("region"), o.get("profile"),
+                o.get("access-key"), o.get("secret-key"), o.get("session-token"), local, queues, depth, lbs, devId,
+                o.containsKey("foreground"), !o.containsKey("no-recovery"), o.containsKey("restart"), retryTime, o.get("name"));
     }
 
-    private static int atMost(Map<String, String> o, String name, int max, String why) {
-        int n = positiveInt(o, name);
+    /** The same device under {@code name} (recover keeps the name its record has). */
+    AddOptions withName(String name) {
+        return new AddOptions(size, objectSize, bucket, key, endpointUrl, region, profile, accessKey, secretKey, sessionToken,
+                localDir, queues, depth, logicalBlockSize, devId, foreground, recovery, restart, retryTime, name);
+    }
+
+    private static long size(String text) {
+        long size = Sizes.parse("--size", text);
+        if (size <= 0) {
+            throw new UsageException("--size " + size + " is no size: give the device size, e.g. --size 50G");
+        }
+        return size;
+    }
+
+    /** The nbdkit layout's rule (storage's ObjectMap checks it again): named after the option. */
+    private static long objectSize(String text) {
+        long objectSize = Sizes.parse("--object-size", text);
+        if (objectSize < ObjectMap.MIN_OBJECT_SIZE || objectSize > ObjectMap.MAX_OBJECT_SIZE || Long.bitCount(objectSize) != 1) {
+            throw new UsageException("--object-size " + Sizes.format(objectSize) + " is not a power of two from "
+                    + Sizes.format(ObjectMap.MIN_OBJECT_SIZE) + " to " + Sizes.format(ObjectMap.MAX_OBJECT_SIZE)
+                    + ": give one such as 128K (the default), the one the bucket was written with");
+        }
+        return objectSize;
+    }
+
+    private static String key(String key) {
+        if (key.isBlank()) {
+            throw new UsageException("--key is empty: give a key prefix such as 'disk' (objects are KEY/0000000000000000 ...)");
+        }
+        return key;
+    }
+
+    private static int queues(String text) {
+        return atMost("queues", text, ublk_cmd_h.UBLK_MAX_NR_QUEUES, " (the kernel caps it at the CPU count)");
+    }
+
+    private static int depth(String text) {
+        return atMost("depth", text, ublk_cmd_h.UBLK_MAX_QUEUE_DEPTH, "");
+    }
+
+    private static int logicalBlockSize(String text) {
+        int lbs = positiveInt("logical-block-size", text);
+        if (lbs != 512 && lbs != 4096) {
+            throw new UsageException("--logical-block-size " + lbs + " is not supported: use 512 or 4096");
+        }
+        return lbs;
+    }
+
+    /** 1ms to 24h: 0 would fail every request at its first error, more than a day hangs the kernel's I/O as long. */
+    static Duration retryTime(String text) {
+        Duration d = Durations.parse("--retry-time", text, MAX_RETRY_TIME);
+        if (d.compareTo(MIN_RETRY_TIME) < 0) {
+            throw new UsageException("--retry-time " + text.trim() + " is too short: give how long a failing request is retried"
+                    + " before an I/O error, at least 1ms, such as 15s (or leave it out for 1m)");
+        }
+        return d;
+    }
+
+    private static int atMost(String name, String text, int max, String why) {
+        int n = positiveInt(name, text);
         if (n > max) {
             throw new UsageException("--" + name + " " + n + " is more than " + max + ": give 1.." + max + why);
         }
@@ -172,35 +277,42 @@ public record AddOptions(long size, long objectSize, String bucket, String key, 
         if (!o.containsKey(name)) {
             throw new UsageException("'add' needs --" + name + ": give " + what);
         }
-        return nonEmpty(o, name, what);
+        return nonEmpty(name, o.get(name), what);
     }
 
-    private static String nonEmpty(Map<String, String> o, String name, String what) {
-        String v = o.get(name);
-        if (v.isBlank()) {
+    private static String nonEmpty(String name, String value, String what) {
+        if (value.isBlank()) {
             throw new UsageException("--" + name + " is empty: give " + what);
         }
-        return v;
+        return value;
     }
 
     static int positiveInt(Map<String, String> o, String name) {
-        int n = parseInt(o, name);
+        return positiveInt(name, o.get(name));
+    }
+
+    private static int positiveInt(String name, String text) {
+        int n = parseInt(name, text);
         if (n < 1) {
-            throw new UsageException("--" + name + " " + o.get(name) + " must be at least 1: give e.g. --" + name + " 2");
+            throw new UsageException("--" + name + " " + text + " must be at least 1: give e.g. --" + name + " 2");
         }
         return n;
     }
 
     static int nonNegativeInt(Map<String, String> o, String name) {
-        int n = parseInt(o, name);
+        return nonNegativeInt(name, o.get(name));
+    }
+
+    private static int nonNegativeInt(String name, String text) {
+        int n = parseInt(name, text);
         if (n < 0) {
-            throw new UsageException("--" + name + " " + o.get(name) + " must not be negative: give a device number such as 0, or leave it out for the next free one");
+            throw new UsageException("--" + name + " " + text + " must not be negative: give a device number such as 0, or leave it out for the next free one");
         }
         return n;
     }
 
-    private static int parseInt(Map<String, String> o, String name) {
-        String v = o.get(name).trim();
+    private static int parseInt(String name, String text) {
+        String v = text.trim();
         if (v.isEmpty()) {
             throw new UsageException("--" + name + " is empty: give a whole number, e.g. --" + name + " 2");
         }
@@ -210,12 +322,13 @@ public record AddOptions(long size, long objectSize, String bucket, String key, 
             if (v.matches("[+-]?\\d+")) {
                 throw new UsageException("--" + name + " " + v + " is too large: give a number below 2147483648, e.g. --" + name + " 2");
             }
-            throw new UsageException("--" + name + " '" + o.get(name) + "' is not a whole number: give e.g. --" + name + " 2");
+            throw new UsageException("--" + name + " '" + text + "' is not a whole number: give e.g. --" + name + " 2");
         }
     }
 
     /** Names any S3-compatible server accepts: no slashes, spaces or control characters, 3..255 characters. */
-    private static String checkBucket(String bucket) {
+    private static String bucket(String bucket) {
+        nonEmpty("bucket", bucket, "the bucket name, e.g. --bucket my-backups");
         if (bucket.length() < 3 || bucket.length() > 255 || !bucket.chars().allMatch(c -> c > ' ' && c < 127 && c != '/')) {
             throw new UsageException("--bucket '" + bucket + "' is not a bucket name: use 3-63 letters, digits, '-' or '.', without '/'; put paths in --key");
         }

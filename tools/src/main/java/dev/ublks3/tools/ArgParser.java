@@ -97,6 +97,11 @@ final class ArgParser {
         return out;
     }
 
+    /** The option a word names: its long name or a word synonym (no dashes, no short alias); null if none. */
+    Option find(String word) {
+        return byName.get(wordSynonyms.getOrDefault(word, word));
+    }
+
     private UsageException unknown(String arg) {
         return new UsageException("unknown option '" + arg + "' for '" + command + "': see 'ublk-s3 " + command + " --help' for the options");
     }

@@ -19,18 +19,21 @@ final class DelCommand {
 
     static final String HELP = """
             Usage: ublk-s3 del -n N [--force]
+                   ublk-s3 del --name NAME [--force]
                    ublk-s3 del --all [--force]
 
             Flushes every write of /dev/ublkbN to the store, then stops and deletes the device. Returns only once
             every acknowledged write is in the store. Refuses a device in use (mounted, or held by a ZFS pool).
 
               -n, --number N   the device
+              --name NAME      the device added with --name NAME
               --all            every ublk-s3 device
               --force          remove a device even while it is in use (its users get I/O errors)
             """;
 
     private static final ArgParser PARSER = new ArgParser("del", List.of(
             ArgParser.Option.value("number").alias("n"),
+            ArgParser.Option.value("name"),
             ArgParser.Option.flag("all"),
             ArgParser.Option.flag("force")), Map.of());
 
@@ -39,13 +42,13 @@ final class DelCommand {
 
     static int run(List<String> args, RunDirectory run, PrintStream out) throws Exception {
         Map<String, String> o = PARSER.parse(args);
-        ArgParser.requireOnlyOneOf(o, "del", Set.of("number", "all"));
-        if (!o.containsKey("number") && !o.containsKey("all")) {
-            throw new UsageException("'del' needs -n N or --all: see 'ublk-s3 list' for the devices");
+        ArgParser.requireOnlyOneOf(o, "del", Set.of("number", "name", "all"));
+        if (!o.containsKey("number") && !o.containsKey("name") && !o.containsKey("all")) {
+            throw new UsageException("'del' needs -n N, --name NAME or --all: see 'ublk-s3 list' for the devices");
         }
         boolean force = o.containsKey("force");
-        if (o.containsKey("number")) {
-            delete(AddOptions.nonNegativeInt(o, "number"), force, run, out);
+        if (o.containsKey("number") || o.containsKey("name")) {
+            delete(o.containsKey("name") ? Devices.numberOf(run, o.get("name")) : AddOptions.nonNegativeInt(o, "number"), force, run, out);
             return 0;
         }
         List<String> failures = new ArrayList<>();
@@ -62,7 +65,7 @@ final class DelCommand {
         return 0;
     }
 
-    private static void delete(int id, boolean force, RunDirectory run, PrintStream out) throws Exception {
+    static void delete(int id, boolean force, RunDirectory run, PrintStream out) throws Exception {
         String path = "/dev/ublkb" + id;
         Optional<DeviceRecord> record = run.read(id);
         if (record.isPresent() && record.get().serverAlive()) {

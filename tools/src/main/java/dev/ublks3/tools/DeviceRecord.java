@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -25,10 +26,13 @@ import java.util.Properties;
  * @param localDir         --local DIR, or null
  * @param recovery         made with ublk user recovery (recover can take it over)
  * @param restart          a supervisor recovers it by itself when the server dies
+ * @param retryTime        --retry-time: how long a failing store request is retried before an I/O error
+ * @param name             --name: the device's name (its config file's), or null
  */
 public record DeviceRecord(int devId, long pid, String bucket, String key, String endpoint, long size,
                            long objectSize, int queues, int depth, int logicalBlockSize, String endpointUrl,
-                           String region, String credentials, String localDir, boolean recovery, boolean restart) {
+                           String region, String credentials, String localDir, boolean recovery, boolean restart,
+                           Duration retryTime, String name) {
 
     static final String CREDENTIALS_DEFAULT = "default chain";
     static final String CREDENTIALS_KEYS = "keys";
@@ -42,7 +46,7 @@ public record DeviceRecord(int devId, long pid, String bucket, String key, Strin
                 : o.profile() != null ? PROFILE + o.profile() : CREDENTIALS_DEFAULT;
         return new DeviceRecord(devId, pid, o.bucket(), o.key(), endpoint, o.size(), o.objectSize(), queues, depth,
                 o.logicalBlockSize(), o.endpointUrl() != null ? o.endpointUrl().toString() : null, o.region(), credentials,
-                o.localDir() != null ? o.localDir().toString() : null, o.recovery(), o.restart());
+                o.localDir() != null ? o.localDir().toString() : null, o.recovery(), o.restart(), o.retryTime(), o.name());
     }
 
     /** True when recover needs --access-key/--secret-key again (they are never written to disk). */
@@ -52,12 +56,14 @@ public record DeviceRecord(int devId, long pid, String bucket, String key, Strin
 
     /**
      * The {@code add} arguments that build the same storage stack and device again (without secrets: with
-     * {@link #needsKeys()} the caller appends the keys).
+     * {@link #needsKeys()} the caller appends the keys; without the name, whose config file may have changed since:
+     * the record is what the device is).
      */
     List<String> addArguments() {
         List<String> a = new ArrayList<>(List.of("--size", Long.toString(size), "--object-size", Long.toString(objectSize),
                 "--bucket", bucket, "--key", key, "--queues", Integer.toString(queues), "--depth", Integer.toString(depth),
-                "--logical-block-size", Integer.toString(logicalBlockSize), "--number", Integer.toString(devId)));
+                "--logical-block-size", Integer.toString(logicalBlockSize), "--number", Integer.toString(devId),
+                "--retry-time", Durations.format(retryTime)));
         if (endpointUrl != null) {
             a.addAll(List.of("--endpoint-url", endpointUrl));
         }
@@ -103,6 +109,10 @@ public record DeviceRecord(int devId, long pid, String bucket, String key, Strin
         }
         p.setProperty("recovery", Boolean.toString(recovery));
         p.setProperty("restart", Boolean.toString(restart));
+        p.setProperty("retry-time", Durations.format(retryTime));
+        if (name != null) {
+            p.setProperty("name", name);
+        }
         p.store(out, "ublk-s3 device");
     }
 
@@ -116,7 +126,9 @@ public record DeviceRecord(int devId, long pid, String bucket, String key, Strin
                     Integer.parseInt(p.getProperty("queues")), Integer.parseInt(p.getProperty("depth")),
                     Integer.parseInt(p.getProperty("logical-block-size", "512")), p.getProperty("endpoint-url"),
                     p.getProperty("region"), p.getProperty("credentials", CREDENTIALS_DEFAULT), p.getProperty("local"),
-                    Boolean.parseBoolean(p.getProperty("recovery", "false")), Boolean.parseBoolean(p.getProperty("restart", "false")));
+                    Boolean.parseBoolean(p.getProperty("recovery", "false")), Boolean.parseBoolean(p.getProperty("restart", "false")),
+                    p.containsKey("retry-time") ? AddOptions.retryTime(p.getProperty("retry-time")) : AddOptions.DEFAULT_RETRY_TIME,
+                    p.getProperty("name"));
         } catch (RuntimeException e) {
             throw new IOException("damaged device record: " + e.getMessage(), e);
         }

@@ -7,6 +7,7 @@ import dev.ublks3.storage.ObjectMap;
 import dev.ublks3.storage.ObjectStore;
 import dev.ublks3.storage.StorageStack;
 import dev.ublks3.storage.StoreException;
+import dev.ublks3.storage.layer.RetryPolicy;
 import dev.ublks3.storage.local.LocalS3Server;
 import dev.ublks3.storage.s3.S3Config;
 import dev.ublks3.storage.s3.S3Credentials;
@@ -86,6 +87,7 @@ final class DeviceServer {
     private void open() throws Exception {
         UblkDeviceConfig config = deviceConfig(options);
         checkLocalDir(options);
+        refuseSecondName();
         refuseSecondAttach();
         UblkControl control = UblkControl.open(); // before any store traffic: no ublk or not root fails first
         opened.push(control);
@@ -97,7 +99,8 @@ final class DeviceServer {
         where = "s3://" + options.bucket() + "/" + options.key() + " at " + s3.describeEndpoint();
         probe(store);
 
-        stack = StorageStack.open(store, new StorageStack.Options(options.key(), options.size(), (int) options.objectSize()));
+        stack = StorageStack.open(store, new StorageStack.Options(options.key(), options.size(), (int) options.objectSize())
+                .withRetry(RetryPolicy.forTime(options.retryTime())));
         opened.pop(); // the stack owns and closes the store now
         opened.push(stack);
 
@@ -115,9 +118,9 @@ final class DeviceServer {
                 device.info().nrHwQueues(), device.info().queueDepth()));
         opened.push(() -> run.retire(device.devId()));
         opened.push(new ControlSocket.Server(run.socket(device.devId()), this::control));
-        LOG.info("{} {} from {} ({} queues, depth {}, object size {}, {})", recover ? "recovered" : "serving",
+        LOG.info("{} {} from {} ({} queues, depth {}, object size {}, retry time {}, {})", recover ? "recovered" : "serving",
                 device.blockDevicePath(), where, device.info().nrHwQueues(), device.info().queueDepth(),
-                Sizes.format(options.objectSize()), recoveryMode(device.info().features()));
+                Sizes.format(options.objectSize()), Durations.format(options.retryTime()), recoveryMode(device.info().features()));
     }
 
     private static String recoveryMode(UblkFeatures f) {
@@ -174,6 +177,22 @@ final class DeviceServer {
                         + r.devId() + " (pid " + r.pid() + "): two servers would overwrite each other's objects; use another --key");
             }
         }
+    }
+
+    /** One device per name: a second add of NAME would serve the same bucket and key twice. */
+    private void refuseSecondName() {
+        if (options.name() == null) {
+            return;
+        }
+        Devices.named(run, options.name())
+                .filter(r -> !(recover && r.devId() == options.devId())) // recover takes over the named device itself
+                .filter(r -> r.serverAlive() || Devices.exists(r.devId()))
+                .ifPresent(r -> {
+                    String name = options.name();
+                    throw new UsageException("a device named " + name + " already exists: /dev/ublkb" + r.devId()
+                            + (r.serverAlive() ? ", served by pid " + r.pid() + ": use it, or remove it first with 'ublk-s3 del --name " + name + "'"
+                            : ", whose server died: take it over with 'ublk-s3 recover --name " + name + "', or remove it with 'ublk-s3 del --name " + name + "'"), 1);
+                });
     }
 
     private S3Config s3Config() {

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Optional;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 
@@ -29,6 +31,21 @@ final class Devices {
             throw new UncheckedIOException("cannot list /dev: " + e.getMessage(), e);
         }
         return ids;
+    }
+
+    /**
+     * The device named {@code name} (add --name): the record of that name whose device the kernel has or whose
+     * server runs; a stale record (device and server gone) only when there is no other.
+     */
+    static Optional<DeviceRecord> named(RunDirectory run, String name) {
+        return run.all().stream().filter(r -> name.equals(r.name()))
+                .max(Comparator.comparing((DeviceRecord r) -> exists(r.devId()) || r.serverAlive()));
+    }
+
+    /** The device number of {@code --name NAME}; else a one-line error pointing at list. */
+    static int numberOf(RunDirectory run, String name) {
+        return named(run, ConfigFile.checkName(name)).map(DeviceRecord::devId)
+                .orElseThrow(() -> new UsageException("there is no device named " + name + ": see 'ublk-s3 list'", 1));
     }
 
     /** Device numbers known to the kernel or to the run directory. */

@@ -6,7 +6,6 @@ import dev.ublks3.storage.local.ServerOptions;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.math.BigDecimal;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
@@ -15,13 +14,10 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * {@code ublk-s3 local-s3}: the embedded S3-compatible endpoint of {@code add --local} on its own, for other
@@ -86,7 +82,6 @@ final class LocalS3Command {
             ArgParser.Option.value("fault-seed"),
             ArgParser.Option.value("stall")), Map.of());
 
-    private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?|\\.\\d+)(us|ms|s)");
     private static final Duration MAX_LATENCY = Duration.ofSeconds(60);
     private static final Duration MAX_STALL = Duration.ofSeconds(600);
     /** sun_path holds 108 bytes, the terminating NUL included. */
@@ -224,27 +219,9 @@ final class LocalS3Command {
         return duration("--latency", text, MAX_LATENCY);
     }
 
-    /** "20ms", "0.5s", "500us", or "0", at most {@code max}. */
+    /** "20ms", "0.5s", "500us", or "0", at most {@code max} ({@link Durations}). */
     static Duration duration(String option, String text, Duration max) {
-        String t = text.trim().toLowerCase(Locale.ROOT);
-        if (t.equals("0")) {
-            return Duration.ZERO;
-        }
-        Matcher m = DURATION.matcher(t);
-        if (!m.matches()) {
-            throw new UsageException(option + " '" + text + "' is not a duration: give a number with a unit us, ms or s, such as 20ms or 0.5s");
-        }
-        long nanosPerUnit = switch (m.group(2)) {
-            case "us" -> 1_000L;
-            case "ms" -> 1_000_000L;
-            default -> 1_000_000_000L;
-        };
-        BigDecimal nanos = new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(nanosPerUnit));
-        if (nanos.compareTo(BigDecimal.valueOf(max.toNanos())) > 0) {
-            throw new UsageException(option + " " + text + " is longer than " + max.toSeconds() + "s: give a shorter one"
-                    + (option.equals("--latency") ? ", a per-request latency such as 20ms" : ""));
-        }
-        return Duration.ofNanos(nanos.longValue());
+        return Durations.parse(option, text, max);
     }
 
     /** Bytes per second with the size suffixes of {@link Sizes} (binary), an optional "/s" allowed. */

@@ -8,6 +8,7 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * {@code ublk-s3 recover -n N}: takes over device N after its serving process died. The kernel keeps a device
@@ -22,13 +23,14 @@ import java.util.Map;
 final class RecoverCommand {
 
     static final String HELP = """
-            Usage: ublk-s3 recover -n N [--access-key K --secret-key S [--session-token T]] [--foreground]
+            Usage: ublk-s3 recover -n N | --name NAME [--access-key K --secret-key S [--session-token T]] [--foreground]
 
             Takes /dev/ublkbN over after its server died (crash, kill -9): starts a new server on the same bucket,
             key and endpoint (from /run/ublk-s3/N.properties), and the kernel re-issues the I/O it held meanwhile.
             Prints /dev/ublkbN once it is live again. 'ublk-s3 add --restart' does this by itself.
 
               -n, --number N           the device
+              --name NAME              the device added with --name NAME
               --access-key, --secret-key, --session-token
                                        the keys, when the device was added with them (they are never stored)
               --foreground             serve in this process until SIGTERM/SIGINT, then flush and remove
@@ -40,6 +42,7 @@ final class RecoverCommand {
 
     private static final ArgParser PARSER = new ArgParser(COMMAND, List.of(
             ArgParser.Option.value("number").alias("n"),
+            ArgParser.Option.value("name"),
             ArgParser.Option.value("access-key"),
             ArgParser.Option.value("secret-key"),
             ArgParser.Option.value("session-token"),
@@ -50,17 +53,18 @@ final class RecoverCommand {
 
     static int run(List<String> args, RunDirectory run, PrintStream out, PrintStream err) throws Exception {
         Map<String, String> o = PARSER.parse(args);
-        if (!o.containsKey("number")) {
-            throw new UsageException("'recover' needs -n N: see 'ublk-s3 list' for the devices whose state is NO-SERVER");
+        ArgParser.requireOnlyOneOf(o, COMMAND, Set.of("number", "name"));
+        if (!o.containsKey("number") && !o.containsKey("name")) {
+            throw new UsageException("'recover' needs -n N or --name NAME: see 'ublk-s3 list' for the devices whose state is NO-SERVER");
         }
-        int id = AddOptions.nonNegativeInt(o, "number");
+        int id = o.containsKey("name") ? Devices.numberOf(run, o.get("name")) : AddOptions.nonNegativeInt(o, "number");
         DeviceRecord record = record(id, run);
         List<String> keys = keys(o, record);
         checkKernel(record);
         if (o.containsKey("foreground")) {
             List<String> addArgs = new ArrayList<>(record.addArguments());
             addArgs.addAll(keys);
-            AddOptions options = AddOptions.parse(addArgs);
+            AddOptions options = AddOptions.parse(addArgs).withName(record.name());
             return AddCommand.serve(DeviceServer.recover(options, run), run, out);
         }
         List<String> command = new ArrayList<>(List.of(COMMAND, "--number", Integer.toString(id)));

@@ -48,6 +48,31 @@ public final class RunDirectory {
         return dir.resolve(devId + ".log");
     }
 
+    /** The systemd unit's PID file of device NAME (ublk-s3@NAME.service: PIDFile=/run/ublk-s3/NAME.pid). */
+    public Path pidFile(String name) {
+        return dir.resolve(name + ".pid");
+    }
+
+    /** Writes {@code pid} to {@link #pidFile} atomically, as systemd reads it once the start command ended. */
+    public void writePid(String name, long pid) {
+        try {
+            Files.createDirectories(dir);
+            Path tmp = dir.resolve(name + ".pid.tmp");
+            Files.writeString(tmp, pid + "\n");
+            Files.move(tmp, pidFile(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + pidFile(name) + ": " + e.getMessage(), e);
+        }
+    }
+
+    public void removePid(String name) {
+        try {
+            Files.deleteIfExists(pidFile(name));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove " + pidFile(name) + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Writes the record atomically (temp file + rename), so readers never see half of it. */
     public void publish(DeviceRecord record) {
         try {

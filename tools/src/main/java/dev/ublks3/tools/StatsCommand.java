@@ -4,12 +4,14 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** {@code ublk-s3 stats}: the storage stack's statistics, from the serving process. */
 final class StatsCommand {
 
     static final String HELP = """
             Usage: ublk-s3 stats -n N [--json]
+                   ublk-s3 stats --name NAME [--json]
 
             Requests per operation (count, bytes, size and alignment histograms, latency percentiles), store calls
             (GET, PUT, LIST, DELETE: count, bytes, latency, retries) and read-modify-write cycles of /dev/ublkbN,
@@ -18,6 +20,7 @@ final class StatsCommand {
 
     private static final ArgParser PARSER = new ArgParser("stats", List.of(
             ArgParser.Option.value("number").alias("n"),
+            ArgParser.Option.value("name"),
             ArgParser.Option.flag("json")), Map.of());
 
     private StatsCommand() {
@@ -25,10 +28,11 @@ final class StatsCommand {
 
     static int run(List<String> args, RunDirectory run, PrintStream out) throws IOException {
         Map<String, String> o = PARSER.parse(args);
-        if (!o.containsKey("number")) {
-            throw new UsageException("'stats' needs -n N: see 'ublk-s3 list' for the devices");
+        ArgParser.requireOnlyOneOf(o, "stats", Set.of("number", "name"));
+        if (!o.containsKey("number") && !o.containsKey("name")) {
+            throw new UsageException("'stats' needs -n N or --name NAME: see 'ublk-s3 list' for the devices");
         }
-        int id = AddOptions.nonNegativeInt(o, "number");
+        int id = o.containsKey("name") ? Devices.numberOf(run, o.get("name")) : AddOptions.nonNegativeInt(o, "number");
         if (run.read(id).filter(DeviceRecord::serverAlive).isEmpty()) {
             throw new UsageException("no ublk-s3 server serves /dev/ublkb" + id + ": see 'ublk-s3 list'", 1);
         }

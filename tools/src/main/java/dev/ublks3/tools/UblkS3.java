@@ -6,7 +6,10 @@ import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.List;
 
-/** The {@code ublk-s3} command: {@code add}, {@code del}, {@code recover}, {@code list}, {@code stats}. */
+/**
+ * The {@code ublk-s3} command: {@code add}, {@code del}, {@code recover}, {@code list}, {@code stats}, {@code local-s3},
+ * and the systemd unit's {@code unit-start} and {@code unit-stop}.
+ */
 public final class UblkS3 {
 
     static final String HELP = """
@@ -15,11 +18,13 @@ public final class UblkS3 {
             A Linux block device backed by S3 objects (nbdkit S3 plugin layout), served through ublk.
 
               add     create /dev/ublkbN on a bucket and serve it          ublk-s3 add --size 50G --bucket B
-              del     flush every write to the store, then remove          ublk-s3 del -n N | --all
-              recover take a device over after its server died            ublk-s3 recover -n N
-              list    the devices, their bucket/key, state and server      ublk-s3 list
-              stats   request and store statistics of a device             ublk-s3 stats -n N [--json]
+                      or the device of /etc/ublk-s3/NAME.conf              ublk-s3 add --name NAME
+              del     flush every write to the store, then remove          ublk-s3 del -n N | --name NAME | --all
+              recover take a device over after its server died            ublk-s3 recover -n N | --name NAME
+              list    the devices, their names, bucket/key, state, server  ublk-s3 list
+              stats   request and store statistics of a device             ublk-s3 stats -n N | --name NAME [--json]
               local-s3  an S3-compatible endpoint on 127.0.0.1 over a folder   ublk-s3 local-s3 --dir D
+              unit-start, unit-stop  what the systemd unit ublk-s3@NAME runs   ublk-s3 unit-start --name NAME
 
             'ublk-s3 COMMAND --help' tells a command's options.
             """;
@@ -50,6 +55,8 @@ public final class UblkS3 {
                     case "list" -> ListCommand.HELP;
                     case "stats" -> StatsCommand.HELP;
                     case "local-s3" -> LocalS3Command.HELP;
+                    case UnitCommand.START -> UnitCommand.START_HELP;
+                    case UnitCommand.STOP -> UnitCommand.STOP_HELP;
                     default -> throw unknownCommand(command);
                 });
                 return 0;
@@ -62,6 +69,8 @@ public final class UblkS3 {
                 case "list" -> ListCommand.run(rest, run, out);
                 case "stats" -> StatsCommand.run(rest, run, out);
                 case "local-s3" -> LocalS3Command.run(rest, out);
+                case UnitCommand.START -> UnitCommand.start(rest, run, out, err);
+                case UnitCommand.STOP -> UnitCommand.stop(rest, run, out);
                 default -> throw unknownCommand(command);
             };
         } catch (UsageException e) {
@@ -81,6 +90,6 @@ public final class UblkS3 {
     }
 
     private static UsageException unknownCommand(String command) {
-        return new UsageException("unknown command '" + command + "': use add, del, recover, list, stats or local-s3 (ublk-s3 --help)");
+        return new UsageException("unknown command '" + command + "': use add, del, recover, list, stats, local-s3, unit-start or unit-stop (ublk-s3 --help)");
     }
 }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -35,6 +36,17 @@ class AddOptionsTest {
         assertFalse(o.foreground());
         assertTrue(o.recovery(), "devices are recoverable by default");
         assertFalse(o.restart());
+        assertEquals(Duration.ofSeconds(60), o.retryTime());
+    }
+
+    @Test
+    void retryTimeSpellings() {
+        assertEquals(Duration.ofSeconds(15), parse("--size 1G --bucket bkt --retry-time 15s").retryTime());
+        assertEquals(Duration.ofMinutes(2), parse("--size 1G --bucket bkt --retry-time 2m").retryTime());
+        assertEquals(Duration.ofMillis(500), parse("--size 1G --bucket bkt --retry-time 500ms").retryTime());
+        assertEquals(Duration.ofMillis(1500), parse("--size 1G --bucket bkt --retry-time 1.5s").retryTime());
+        assertEquals(Duration.ofHours(24), parse("--size 1G --bucket bkt retry-time=24h").retryTime());
+        assertEquals(Duration.ofMillis(1), parse("--size 1G --bucket bkt --retry-time 1ms").retryTime());
     }
 
     @Test
@@ -95,6 +107,11 @@ class AddOptionsTest {
             "--size 1G --bucket bkt --access-key A               | --access-key and --secret-key go together",
             "--size 1G --bucket bkt --session-token T            | --session-token needs --access-key",
             "--size 1G --bucket bkt --foreground=yes             | option --foreground of 'add' takes no value",
+            "--size 1G --bucket bkt --retry-time 0               | --retry-time 0 is too short: give how long",
+            "--size 1G --bucket bkt --retry-time 15              | --retry-time '15' is not a duration: give a number with a unit",
+            "--size 1G --bucket bkt --retry-time -1s             | --retry-time '-1s' is not a duration",
+            "--size 1G --bucket bkt --retry-time 2d              | --retry-time '2d' is not a duration",
+            "--size 1G --bucket bkt --retry-time 25h             | --retry-time 25h is longer than 24h: give a shorter one",
     })
     void badInputIsOneLineNamingTheProblem(String line, String expectedStart) {
         UsageException e = assertThrows(UsageException.class, () -> parse(line));

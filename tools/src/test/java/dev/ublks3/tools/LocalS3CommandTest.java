@@ -34,8 +34,9 @@ class LocalS3CommandTest {
             "local-s3 --memory=yes                               | option --memory of 'local-s3' takes no value",
             "local-s3 --memory --latency 20                      | --latency '20' is not a duration: give a number with a unit",
             "local-s3 --memory --latency -5ms                    | --latency '-5ms' is not a duration",
-            "local-s3 --memory --latency 2m                      | --latency '2m' is not a duration",
-            "local-s3 --memory --latency 61s                     | --latency 61s is longer than 60s",
+            "local-s3 --memory --latency 2d                      | --latency '2d' is not a duration",
+            "local-s3 --memory --latency 2m                      | --latency 2m is longer than 1m",
+            "local-s3 --memory --latency 61s                     | --latency 61s is longer than 1m",
             "local-s3 --memory --bandwidth 0                     | --bandwidth 0 is no rate: give bytes per second above 0",
             "local-s3 --memory --bandwidth -1M                   | --bandwidth '-1M' is not a size",
             "local-s3 --memory --bandwidth fast                  | --bandwidth 'fast' is not a size",
@@ -55,7 +56,7 @@ class LocalS3CommandTest {
             "local-s3 --memory --fault-rate 0.1 --fault-seed x   | --fault-seed 'x' is not a whole number",
             "local-s3 --memory --fault-rate 0.1 --stall 5        | --stall '5' is not a duration",
             "local-s3 --memory --fault-rate 0.1 --stall 0        | --stall 0 is no stall",
-            "local-s3 --memory --fault-rate 0.1 --stall 601s     | --stall 601s is longer than 600s",
+            "local-s3 --memory --fault-rate 0.1 --stall 601s     | --stall 601s is longer than 10m",
     })
     void badInputIsOneLineNamingTheFix(String line, String expected) throws IOException {
         Files.writeString(tmp.resolve("file"), "keep me");

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.StringReader;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -36,7 +37,7 @@ class RecoverCommandTest {
     void recordKeepsWhatRecoverNeedsAndRebuildsTheSameOptions() throws Exception {
         AddOptions added = AddOptions.parse(List.of("--size", "1G", "--bucket", "bkt", "--key", "vm/d0", "--object-size", "64K",
                 "--endpoint-url", "http://10.0.0.1:9000", "--region", "eu-west-1", "--profile", "backup",
-                "--logical-block-size", "4096", "--restart"));
+                "--logical-block-size", "4096", "--restart", "--retry-time", "90s"));
         DeviceRecord r = DeviceRecord.of(3, 42, added, "http://10.0.0.1:9000", 2, 64);
         DeviceRecord back = DeviceRecord.read(new StringReader(r.toString()));
         assertEquals(r, back);
@@ -55,6 +56,14 @@ class RecoverCommandTest {
         assertEquals(3, again.devId());
         assertTrue(again.recovery());
         assertTrue(again.restart());
+        assertEquals(Duration.ofSeconds(90), again.retryTime());
+    }
+
+    @Test
+    void aRecordWithoutRetryTimeHasTheDefault() throws Exception {
+        String old = record("--size 1G --bucket bkt", 1, 42).toString().replaceAll("(?m)^retry-time=.*\\R", "");
+        assertFalse(old.contains("retry-time"), old);
+        assertEquals(AddOptions.DEFAULT_RETRY_TIME, DeviceRecord.read(new StringReader(old)).retryTime());
     }
 
     @Test
@@ -104,6 +113,18 @@ class RecoverCommandTest {
         if (!Devices.exists(7)) {
             assertOneLineError(run("recover -n 7"), 1, "/dev/ublkb7 is gone");
         }
+    }
+
+    @Test
+    void theNameIsKeptAndFindsTheDevice() throws Exception {
+        AddOptions named = AddOptions.parse(List.of("--size", "1G", "--bucket", "bkt")).withName("db.1");
+        DeviceRecord r = DeviceRecord.of(7, ProcessHandle.current().pid(), named, "http://127.0.0.1:9000", 2, 64);
+        assertEquals("db.1", DeviceRecord.read(new StringReader(r.toString())).name());
+        assertFalse(r.addArguments().contains("--name"), "recover rebuilds from the record, not from the config file");
+        runDir().publish(r);
+        assertOneLineError(run("recover --name db.1"), 1, "(pid " + ProcessHandle.current().pid() + ") is still running: nothing to recover");
+        assertOneLineError(run("recover --name db.2"), 1, "there is no device named db.2: see 'ublk-s3 list'");
+        assertOneLineError(run("recover --name db.1 -n 7"), 2, "options --name and --number of 'recover' exclude each other");
     }
 
     @Test

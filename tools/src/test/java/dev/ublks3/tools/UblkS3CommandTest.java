@@ -39,8 +39,18 @@ class UblkS3CommandTest {
             "add --size 1M --bucket bkt --object-size 64K --local TMP/nope  | 2 | --local TMP/nope is not a directory: create it",
             "add --size 1M                                                  | 2 | 'add' needs --bucket",
             "add size=1M bucket=bkt colour=blue                             | 2 | unknown option 'colour=blue'",
-            "del                                                            | 2 | 'del' needs -n N or --all",
+            "del                                                            | 2 | 'del' needs -n N, --name NAME or --all",
             "del -n 7 --all                                                 | 2 | options --all and --number of 'del' exclude each other",
+            "del --name db -n 7                                             | 2 | options --name and --number of 'del' exclude each other",
+            "del --name db                                                  | 1 | there is no device named db: see 'ublk-s3 list'",
+            "del --name ../db                                               | 2 | --name '../db' is not a device name",
+            "stats --name db                                                | 1 | there is no device named db: see 'ublk-s3 list'",
+            "recover --name db                                              | 1 | there is no device named db: see 'ublk-s3 list'",
+            "add --name db --config-dir TMP                                 | 2 | no config file TMP/db.conf for --name db: create it",
+            "unit-start                                                     | 2 | 'unit-start' needs --name NAME: give the device's name",
+            "unit-start --name db --config-dir TMP                          | 2 | no config file TMP/db.conf for --name db: create it",
+            "unit-stop                                                      | 2 | 'unit-stop' needs --name NAME",
+            "unit-stop --name .db                                           | 2 | --name '.db' is not a device name",
             "del -n 7                                                       | 1 | there is no ublk device 7: see 'ublk-s3 list'",
             "del -n x                                                       | 2 | --number 'x' is not a whole number",
             "stats                                                          | 2 | 'stats' needs -n N",
@@ -64,7 +74,7 @@ class UblkS3CommandTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"add", "del", "list", "stats", "local-s3"})
+    @ValueSource(strings = {"add", "del", "list", "stats", "local-s3", "unit-start", "unit-stop"})
     void everyCommandHasHelp(String command) {
         CommandRun r = run(command + " --help");
         assertEquals(0, r.code());
@@ -79,6 +89,21 @@ class UblkS3CommandTest {
                 new RunDirectory(tmp));
         assertEquals(UsageException.EXIT_USAGE, code);
         assertTrue(out.toString().contains("add     create /dev/ublkbN"));
+    }
+
+    @Test
+    void namedDevicesAreListedAndFoundByName() {
+        RunDirectory runDir = new RunDirectory(tmp.resolve("run"));
+        AddOptions o = AddOptions.parse(List.of("--size", "1G", "--bucket", "bkt", "--retry-time", "90s")).withName("db1");
+        runDir.publish(DeviceRecord.of(77, 999_999_999L, o, "http://127.0.0.1:9000", 1, 8)); // no server, no device
+        CommandRun list = run("list");
+        assertEquals(0, list.code(), list.err());
+        assertTrue(list.out().lines().findFirst().orElse("").matches("DEVICE +NAME +SIZE +OBJECT +RETRY +STATE +PID +BUCKET/KEY +ENDPOINT"), list.out());
+        assertTrue(list.out().lines().anyMatch(l -> l.matches("/dev/ublkb77 +db1 +1G +128K +90s +GONE .*s3://bkt/disk.*")), list.out());
+        CommandRun del = run("del --name db1");
+        assertEquals(0, del.code(), del.err());
+        assertTrue(del.out().contains("/dev/ublkb77: no such device; removed its stale record"), del.out());
+        assertTrue(runDir.read(77).isEmpty());
     }
 
     @Test

@@ -18,35 +18,14 @@ public record RetryPolicy(int maxAttempts, Duration initialBackoff, Duration max
     public static final RetryPolicy DEFAULT =
             new RetryPolicy(40, Duration.ofMillis(50), Duration.ofSeconds(5), Duration.ofSeconds(60));
 
-    /** The environment variable that sets the retry time of {@link #configured()}, such as {@code 15s}. */
-    public static final String TIME_VARIABLE = "UBLK_S3_RETRY_TIME";
-
-    private static final java.util.regex.Pattern TIME = java.util.regex.Pattern.compile("(\\d{1,6})(ms|s)");
-
     /**
-     * {@link #DEFAULT}, or {@link #forTime} the duration in {@value #TIME_VARIABLE} ({@code 500ms}, {@code 15s};
-     * at most 999999 s) when it is set: how long a device keeps retrying a request before it fails it with EIO.
+     * At most {@code maxTotal} of retrying (a device's retry time, {@code ublk-s3 add --retry-time}), with the default
+     * backoffs and attempts enough for the time to end it: one per 2 s of it, where the backoffs average 2.5 s once
+     * they reach their 5 s ceiling. {@code forTime(60 s)} is {@link #DEFAULT}.
      */
-    public static RetryPolicy configured() {
-        return configured(System.getenv(TIME_VARIABLE));
-    }
-
-    static RetryPolicy configured(String time) {
-        if (time == null || time.isBlank()) {
-            return DEFAULT;
-        }
-        java.util.regex.Matcher m = TIME.matcher(time.trim());
-        if (!m.matches()) {
-            throw new IllegalArgumentException(TIME_VARIABLE + "='" + time + "' is not a duration: give whole ms or s, "
-                    + "such as 15s, or unset it for the default 60s");
-        }
-        long n = Long.parseLong(m.group(1));
-        return forTime(m.group(2).equals("ms") ? Duration.ofMillis(n) : Duration.ofSeconds(n));
-    }
-
-    /** At most {@code maxTotal} of retrying, with the default backoffs and attempts enough for the time to end it. */
     public static RetryPolicy forTime(Duration maxTotal) {
-        return new RetryPolicy(Math.max(DEFAULT.maxAttempts(), (int) Math.min(1000, maxTotal.toSeconds() / 2 + 10)),
+        long attempts = maxTotal.toSeconds() / 2 + 10;
+        return new RetryPolicy((int) Math.max(DEFAULT.maxAttempts(), Math.min(Integer.MAX_VALUE, attempts)),
                 DEFAULT.initialBackoff(), DEFAULT.maxBackoff(), maxTotal);
     }
 

@@ -1,7 +1,6 @@
 package dev.ublks3.storage.layer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -22,17 +21,19 @@ class RetryPolicyTest {
     }
 
     @Test
-    void theEnvironmentSetsTheRetryTime() {
-        assertEquals(RetryPolicy.DEFAULT, RetryPolicy.configured(null));
-        assertEquals(RetryPolicy.DEFAULT, RetryPolicy.configured(" "));
-        assertEquals(Duration.ofSeconds(15), RetryPolicy.configured("15s").maxTotal());
-        assertEquals(Duration.ofMillis(500), RetryPolicy.configured("500ms").maxTotal());
-        assertEquals(RetryPolicy.DEFAULT.maxAttempts(), RetryPolicy.configured("15s").maxAttempts());
-        assertTrue(RetryPolicy.configured("3600s").maxAttempts() > 1000 / 2, "an hour of retrying has attempts enough");
-        for (String bad : new String[] {"15", "1m", "-5s", "fast"}) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> RetryPolicy.configured(bad));
-            assertTrue(e.getMessage().startsWith("UBLK_S3_RETRY_TIME='" + bad + "' is not a duration"), e.getMessage());
+    void aRetryTimeIsEndedByTimeNotByAttempts() {
+        assertEquals(RetryPolicy.DEFAULT, RetryPolicy.forTime(Duration.ofSeconds(60)));
+        assertEquals(RetryPolicy.DEFAULT.maxAttempts(), RetryPolicy.forTime(Duration.ofMillis(500)).maxAttempts());
+        for (Duration time : new Duration[] {Duration.ofMillis(500), Duration.ofSeconds(15), Duration.ofMinutes(2),
+                Duration.ofHours(1), Duration.ofHours(24)}) {
+            RetryPolicy p = RetryPolicy.forTime(time);
+            assertEquals(time, p.maxTotal());
+            long ceilings = 0;
+            for (int retry = 1; retry < p.maxAttempts(); retry++) {
+                ceilings += p.backoffCeilingNanos(retry);
+            }
+            // with every backoff at half its ceiling (full jitter's mean), the attempts outlast the time
+            assertTrue(ceilings / 2 > time.toNanos(), time + ": attempts run out first, after " + ceilings / 2e9 + " s");
         }
     }
 }
