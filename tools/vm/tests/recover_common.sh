@@ -5,14 +5,6 @@
 _prep_test ublk
 command -v fio >/dev/null || _skip "no fio: apt-get install fio on the host (tools/bin/test does it)"
 _prep_ublks3
-# a private copy of the command: a build on the host meanwhile (other work shares the tree) must not swap the
-# jar under the servers this test starts again and again
-. "$UBLKS3_TOP/tools/bin/find-jdk.sh" || _skip "no JDK 22+"
-mkdir -p "$TEST_DIR/cmd" && cp -r "$UBLKS3_TOP/tools/target/tools.jar" "$UBLKS3_TOP/tools/target/lib" "$TEST_DIR/cmd/" &&
-  printf '#!/bin/bash\nexec "%s" --enable-native-access=ALL-UNNAMED $UBLKS3_JAVA_OPTS -cp "%s" dev.ublks3.tools.UblkS3 "$@"\n' \
-    "$JAVA_HOME/bin/java" "$TEST_DIR/cmd/tools.jar:$TEST_DIR/cmd/lib/*" >"$TEST_DIR/cmd/ublk-s3" &&
-  chmod +x "$TEST_DIR/cmd/ublk-s3" || _skip "cannot copy the ublk-s3 command"
-UBLKS3=$TEST_DIR/cmd/ublk-s3
 S3_DIR=$TEST_DIR/s3
 MNT=$TEST_DIR/mnt
 RUN=/run/ublk-s3

@@ -165,14 +165,25 @@ _del_ramdisk() {
 
 # ---- the ublk-s3 command (tools/bin/ublk-s3, built on the host before the VM boots) ----
 
-# _prep_ublks3: sets UBLKS3 to the command; its JVMs start quickly under emulation (serial GC, C1 only)
-# unless UBLKS3_JAVA_OPTS says otherwise.
+# _prep_ublks3: sets UBLKS3 to the command: a copy of tools/bin/ublk-s3's jars made once per VM boot (in the guest's
+# /tmp), so that a build on the host meanwhile cannot swap classes under the servers a test starts; its JVMs start
+# quickly under emulation (serial GC, C1 only) unless UBLKS3_JAVA_OPTS says otherwise.
 _prep_ublks3() {
-  UBLKS3="$UBLKS3_TOP/tools/bin/ublk-s3"
+  local cmd=/tmp/ublks3-cmd
   if [ ! -f "$UBLKS3_TOP/tools/target/tools.jar" ]; then # a failure, not a skip: a skipped suite hides regressions
     echo "$TID: the ublk-s3 command is not built: run 'tools/bin/mvn -pl tools -am package' first"
     _show_result "$TID" 1
   fi
+  if [ ! -x "$cmd/ublk-s3" ]; then
+    . "$UBLKS3_TOP/tools/bin/find-jdk.sh" || _skip "no JDK 22+"
+    rm -rf "$cmd.new" && mkdir -p "$cmd.new" &&
+      cp -r "$UBLKS3_TOP/tools/target/tools.jar" "$UBLKS3_TOP/tools/target/lib" "$cmd.new/" &&
+      printf '#!/bin/bash\nexport UBLKS3_JAVA="%s"\nexec "$UBLKS3_JAVA" --enable-native-access=ALL-UNNAMED $UBLKS3_JAVA_OPTS -cp "%s" dev.ublks3.tools.UblkS3 "$@"\n' \
+        "$JAVA_HOME/bin/java" "$cmd/tools.jar:$cmd/lib/*" >"$cmd.new/ublk-s3" &&
+      chmod 755 "$cmd.new" "$cmd.new/ublk-s3" && mv "$cmd.new" "$cmd" ||
+      { echo "$TID: cannot copy the ublk-s3 command into $cmd"; _show_result "$TID" 1; }
+  fi
+  UBLKS3=$cmd/ublk-s3
   export UBLKS3_JAVA_OPTS=${UBLKS3_JAVA_OPTS--XX:+UseSerialGC -XX:TieredStopAtLevel=1}
 }
 
