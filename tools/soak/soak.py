@@ -650,6 +650,7 @@ class Soak:
         args = ["add"] + shlex.split(self.a.add_args)
         if self.dev_id is not None:
             args += ["--number", str(self.dev_id)]
+            self.save_server_log()
         if restart:
             args.append("--restart")
         for attempt in range(1, 6):
@@ -662,6 +663,18 @@ class Soak:
                 return dev[-1]
             time.sleep(attempt)
         raise Failure("'ublk-s3 %s' failed 5 times" % " ".join(args))
+
+    def save_server_log(self):
+        """Copies /run/ublk-s3/N.log into the results (the next add of device N replaces it)."""
+        if not self.results or self.dev_id is None:
+            return
+        self.log_seq = getattr(self, "log_seq", 0) + 1
+        try:
+            with open("/run/ublk-s3/%d.log" % self.dev_id, "rb") as f, \
+                    open(os.path.join(self.results, "server-%d.%d.log" % (self.dev_id, self.log_seq)), "wb") as out:
+                out.write(f.read())
+        except OSError as e:
+            self.log("cannot save the server log: %s" % e)
 
     def properties(self):
         props = {}
@@ -712,13 +725,20 @@ class Soak:
         if pid is None or not self.alive(pid):
             raise Failure("no live server for /dev/ublkb%d before the kill" % self.dev_id)
         sup, cmdline = self.parent(pid)
-        inflight = len(self.locks.in_flight())
+        kinds = collections.Counter(op.kind for op in self.locks.in_flight())
+        try:
+            with open("/sys/block/ublkb%d/inflight" % self.dev_id) as f:
+                kr, kw = f.read().split()
+        except (OSError, ValueError):
+            kr = kw = "?"
+        inflight = "%s (kernel: %s reads, %s writes)" % (
+            " ".join("%s=%d" % kv for kv in sorted(kinds.items())) or "none", kr, kw)
         self.kill_inflight.append(inflight)
         t0 = time.monotonic()
         if kind == "restart":
             if not (sup and " supervise " in cmdline):
                 raise Failure("the server (pid %d) has no supervisor: parent %s '%s'" % (pid, sup, cmdline[:200]))
-            self.log("KILL (restart) #%d: kill -9 server pid %d (supervisor %d stays); %d ops in flight"
+            self.log("KILL (restart) #%d: kill -9 server pid %d (supervisor %d stays); in flight: %s"
                      % (self.events["kill_restart"] + 1, pid, sup, inflight))
             os.kill(pid, signal.SIGKILL)
             self.wait_for("server %d to die" % pid, 30, lambda: not self.alive(pid))
@@ -732,7 +752,7 @@ class Soak:
                 os.kill(sup, signal.SIGKILL)  # first: it must not restart the server
                 killed.insert(0, sup)
                 self.wait_for("supervisor %d to die" % sup, 30, lambda: not self.alive(sup))
-            self.log("KILL (recover) #%d: kill -9 %s; %d ops in flight"
+            self.log("KILL (recover) #%d: kill -9 %s; in flight: %s"
                      % (self.events["kill_recover"] + 1,
                         " and ".join("%s pid %d" % (n, p) for n, p in zip(("supervisor", "server")[2 - len(killed):], killed)),
                         inflight))
@@ -851,14 +871,16 @@ class Soak:
             self.target.zero(fd, 0, size)
             os.close(fd)
         if self.injection:
-            self.inject_at = a.seconds * 0.4
+            self.inject_at = self.now() + a.seconds * 0.4
         for i in range(a.workers):
             t = threading.Thread(target=self.worker, args=(i,), name="worker-%d" % i, daemon=True)
             self.workers.append(t)
             t.start()
-        end = a.seconds
-        next_kill = ctl_rng.uniform(*a.kill_interval) if device_mode and a.kill_interval else float("inf")
-        next_down = ctl_rng.uniform(*a.down_interval) if device_mode and a.control and a.down_interval else float("inf")
+        t_work = self.t_work = self.now()  # the run's time counts from here (a JVM start under emulation can take a minute)
+        end = t_work + a.seconds
+        next_kill = t_work + ctl_rng.uniform(*a.kill_interval) if device_mode and a.kill_interval else float("inf")
+        next_down = (t_work + ctl_rng.uniform(*a.down_interval) if device_mode and a.control and a.down_interval
+                     else float("inf"))
         kinds = ["restart", "recover"]
         kills = 0
         last = 0.0
@@ -884,6 +906,7 @@ class Soak:
             self.fail(EXIT_ERROR, "controller: " + traceback.format_exc())
         self.stop.set()
         self.resume()
+        self.t_stop = self.now()
         self.log("stopping the workers")
         deadline = time.monotonic() + a.op_timeout
         for t in self.workers:
@@ -942,6 +965,7 @@ class Soak:
             s = dict(self.stats)
         summary = {
             "seed": a.seed, "seconds": a.seconds, "wall_seconds": round(self.now(), 1), "workers": a.workers,
+            "worker_seconds": round(getattr(self, "t_stop", 0) - getattr(self, "t_work", 0), 1),
             "size": self.model.size if hasattr(self, "model") else None, "object_size": a.object_size,
             "ops": {k: s.get(k, 0) for k in KINDS},
             "bytes_written": s.get("bytes_written", 0), "bytes_read": s.get("bytes_read", 0),
@@ -969,10 +993,9 @@ class Soak:
                    summary["bytes_written"] / MIB, summary["bytes_read"] / MIB, summary["bytes_verified"] / MIB,
                    summary["bytes_trimmed"] / MIB, summary["bytes_zeroed"] / MIB, summary["same_object_concurrent_ops"]))
         if device_mode:
-            line += ("; kills survived: restart=%d recover=%d (in flight at each: %s; longest recovery %ss); re-adds %d; "
+            line += ("; kills survived: restart=%d recover=%d (longest recovery %ss); re-adds %d; "
                      "store down %d times (%.0f s); store faults injected %s"
-                     % (summary["kills"]["restart"], summary["kills"]["recover"], summary["ops_in_flight_at_kills"],
-                        summary["recovery_seconds_max"], summary["readds"], summary["store_down"]["times"],
+                     % (summary["kills"]["restart"], summary["kills"]["recover"], summary["recovery_seconds_max"], summary["readds"], summary["store_down"]["times"],
                         summary["store_down"]["seconds"],
                         "%d %s" % (faults["total"], json.dumps(faults["injected"], separators=(",", ":"))) if faults else "?"))
         line += "; I/O errors %d; mismatches %d; %s" % (self.io_errors, self.mismatches, summary["result"])
