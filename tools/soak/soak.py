@@ -16,8 +16,8 @@ Device mode (--ublk-s3 CMD --add-args ARGS): the driver adds the device itself (
 while the workers run it kills the server with SIGKILL at seeded random intervals, alternating between
   restart: the server alone dies; the 'add --restart' supervisor takes the device over by itself
   recover: the supervisor and the server die; the driver runs 'ublk-s3 recover -n N'
-(the device is deleted and added again with --restart first, workers paused, when a restart kill finds no
-supervisor), and takes the S3 endpoint down for a few seconds now and then ('control SOCKET down'/'up').
+(after a recover kill, half-way to the next kill, the workers pause and the device is deleted and added again
+with --restart, so that the next restart kill has a supervisor and hits a server that has run a while), and takes the S3 endpoint down for a few seconds now and then ('control SOCKET down'/'up').
 Workers must see no error: the kernel holds and re-issues the I/O in flight (USER_RECOVERY_REISSUE). At the
 end: fsync, 'ublk-s3 del', 'ublk-s3 add' on the same bucket and key, the whole device read and compared with
 the model (persistence), 'ublk-s3 del'.
@@ -883,6 +883,7 @@ class Soak:
                      else float("inf"))
         kinds = ["restart", "recover"]
         kills = 0
+        next_readd = float("inf")  # after a recover kill: half-way to the next kill, so that kill hits a warm server
         last = 0.0
         try:
             while not self.stop.is_set() and self.now() < end:
@@ -895,6 +896,13 @@ class Soak:
                         self.kill(kinds[kills % 2])
                         kills += 1
                     next_kill = self.now() + ctl_rng.uniform(*a.kill_interval)
+                    if not self.supervised:
+                        next_readd = self.now() + (next_kill - self.now()) / 2
+                elif t >= next_readd:
+                    if t < end - 20:
+                        self.readd()
+                        next_kill = max(next_kill, self.now() + a.kill_interval[0] / 2)
+                    next_readd = float("inf")
                 elif t >= next_down:
                     if t < end - 20:
                         self.store_down(ctl_rng.uniform(*a.down_seconds))
