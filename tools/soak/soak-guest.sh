@@ -1,0 +1,77 @@
+#!/bin/bash
+# The guest half of tools/bin/soak: runs as root inside the VM (tools/vm/run-in-vm). Starts the embedded S3
+# endpoint (ublk-s3 local-s3 on the guest's tmpfs) with a low rate of injected faults and a control socket, then
+# tools/soak/soak.py in device mode: it adds the device (add --restart), runs the workers, kills the server,
+# takes the store down now and then, and ends with del + add + a full compare. Logs go to $RESULTS.
+#
+# Environment (set by tools/bin/soak): RESULTS, SEED, SOAK_SECONDS, UBLKS3_SNAPSHOT (tools.jar + lib/),
+# and optionally SOAK_SIZE (64M), SOAK_OBJECT_SIZE (64K), SOAK_FAULTS (local-s3 --faults), SOAK_WORKERS (8),
+# SOAK_KILL_INTERVAL (45:90 s), SOAK_DOWN_INTERVAL (100:160 s), SOAK_DOWN_SECONDS (3:8 s).
+set -uo pipefail
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+. "$top/tools/bin/find-jdk.sh"
+
+RESULTS=${RESULTS:?RESULTS must name the results folder}
+SEED=${SEED:?SEED must be set}
+SOAK_SECONDS=${SOAK_SECONDS:-600}
+UBLKS3_SNAPSHOT=${UBLKS3_SNAPSHOT:?UBLKS3_SNAPSHOT must name the folder with tools.jar and lib/}
+SIZE=${SOAK_SIZE:-64M}
+OBJECT_SIZE=${SOAK_OBJECT_SIZE:-64K}
+FAULTS=${SOAK_FAULTS:-500=0.006,slowdown=0.004,503=0.004,truncate=0.003,reset=0.003} # 2% of requests
+PORT=19300
+
+log() { printf '[%(%H:%M:%S)T] soak-guest: %s\n' -1 "$*"; }
+
+# a private copy of the command on the guest's tmpfs: the servers started again and again by kills and
+# recoveries all run the same build, whatever the host builds meanwhile
+work=$(mktemp -d /tmp/soak.XXXXXX)
+cp -r "$UBLKS3_SNAPSHOT/tools.jar" "$UBLKS3_SNAPSHOT/lib" "$work/" || { log "cannot copy the command"; exit 2; }
+printf '#!/bin/bash\nexec "%s" --enable-native-access=ALL-UNNAMED $UBLKS3_JAVA_OPTS -cp "%s" dev.ublks3.tools.UblkS3 "$@"\n' \
+  "$JAVA_HOME/bin/java" "$work/tools.jar:$work/lib/*" >"$work/ublk-s3"
+chmod +x "$work/ublk-s3"
+UBLKS3=$work/ublk-s3
+# JVMs start quickly under emulation (serial GC, C1 only), as in the VM tests: every kill costs a start
+export UBLKS3_JAVA_OPTS=${UBLKS3_JAVA_OPTS--XX:+UseSerialGC -XX:TieredStopAtLevel=1}
+export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local-secret AWS_REGION=us-east-1
+export AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null
+
+CTL=$work/s3.sock
+mkdir -p "$work/s3"
+log "local-s3 on 127.0.0.1:$PORT, objects in guest tmpfs, faults $FAULTS (seed $SEED)"
+"$UBLKS3" local-s3 --dir "$work/s3" --port "$PORT" --bucket soak --faults "$FAULTS" --fault-seed "$SEED" \
+  --control "$CTL" >"$work/local-s3.out" 2>"$RESULTS/local-s3.log" &
+s3_pid=$!
+for _ in $(seq 1200); do
+  grep -q "^http://127.0.0.1:$PORT" "$work/local-s3.out" 2>/dev/null && [ -S "$CTL" ] && break
+  kill -0 "$s3_pid" 2>/dev/null || break
+  sleep 0.1
+done
+grep -q "^http://127.0.0.1:$PORT" "$work/local-s3.out" 2>/dev/null || { log "local-s3 did not start:"; cat "$RESULTS/local-s3.log"; exit 2; }
+
+dmesg0=$(dmesg | wc -l)
+/usr/bin/python3 "$top/tools/soak/soak.py" --ublk-s3 "$UBLKS3" \
+  --add-args "--endpoint-url http://127.0.0.1:$PORT --bucket soak --key disk --size $SIZE --object-size $OBJECT_SIZE --queues 2 --depth 32" \
+  --object-size "$(numfmt --from=iec "$OBJECT_SIZE")" --control "$CTL" --seconds "$SOAK_SECONDS" --seed "$SEED" \
+  --workers "${SOAK_WORKERS:-8}" --kill-interval "${SOAK_KILL_INTERVAL:-45:90}" \
+  --down-interval "${SOAK_DOWN_INTERVAL:-100:160}" --down-seconds "${SOAK_DOWN_SECONDS:-3:8}" --results "$RESULTS"
+rc=$?
+
+# what the kernel and the servers said
+dmesg | tail -n +$((dmesg0 + 1)) >"$RESULTS/dmesg.txt"
+cp /run/ublk-s3/*.log "$RESULTS/" 2>/dev/null
+if grep -E "I/O error|blk_update_request|Buffer I/O" "$RESULTS/dmesg.txt"; then
+  log "the kernel logged I/O errors (above; $RESULTS/dmesg.txt)"
+  [ "$rc" -ne 0 ] || rc=2
+fi
+if grep -h "EIO to the kernel" /run/ublk-s3/*.log 2>/dev/null | head -n 5 | grep .; then
+  log "a server returned EIO to the kernel (above)"
+  [ "$rc" -ne 0 ] || rc=2
+fi
+if [ "$rc" -ne 0 ]; then # the bucket as it is, for the post-mortem
+  tar -C "$work/s3" -czf "$RESULTS/bucket.tar.gz" . && log "bucket saved in $RESULTS/bucket.tar.gz"
+  timeout 120 "$UBLKS3" del --all --force >/dev/null 2>&1
+fi
+kill "$s3_pid" 2>/dev/null
+wait "$s3_pid" 2>/dev/null
+log "soak.py exit $rc"
+exit "$rc"
