@@ -57,7 +57,7 @@ record ConfigFile(Path path, Map<String, Setting> settings) {
     static final Path DEFAULT_DIR = Path.of("/etc/ublk-s3");
     static final int MAX_NAME = 64;
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]*");
-    private static final Set<String> HOW_TO_RUN = Set.of("foreground", "restart", "name", "config-dir");
+    private static final Set<String> HOW_TO_RUN = Set.of("foreground", "restart");
     private static final Set<String> KEYS = Set.of("access-key", "secret-key", "session-token");
 
     /**

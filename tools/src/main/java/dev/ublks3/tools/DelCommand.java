@@ -48,7 +48,7 @@ final class DelCommand {
         }
         boolean force = o.containsKey("force");
         if (o.containsKey("number") || o.containsKey("name")) {
-            delete(o.containsKey("name") ? Devices.numberOf(run, o.get("name")) : AddOptions.nonNegativeInt(o, "number"), force, run, out);
+            delete(Devices.chosen(run, o), force, run, out);
             return 0;
         }
         List<String> failures = new ArrayList<>();

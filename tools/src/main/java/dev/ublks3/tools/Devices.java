@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.stream.Stream;
@@ -46,6 +47,12 @@ final class Devices {
     static int numberOf(RunDirectory run, String name) {
         return named(run, ConfigFile.checkName(name)).map(DeviceRecord::devId)
                 .orElseThrow(() -> new UsageException("there is no device named " + name + ": see 'ublk-s3 list'", 1));
+    }
+
+    /** The device a command's {@code -n N} or {@code --name NAME} chooses (the caller checked that one is given). */
+    static int chosen(RunDirectory run, Map<String, String> options) {
+        return options.containsKey("name") ? numberOf(run, options.get("name"))
+                : AddOptions.nonNegativeInt(options, "number");
     }
 
     /** Device numbers known to the kernel or to the run directory. */

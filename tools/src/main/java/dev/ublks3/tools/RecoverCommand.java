@@ -57,7 +57,7 @@ final class RecoverCommand {
         if (!o.containsKey("number") && !o.containsKey("name")) {
             throw new UsageException("'recover' needs -n N or --name NAME: see 'ublk-s3 list' for the devices whose state is NO-SERVER");
         }
-        int id = o.containsKey("name") ? Devices.numberOf(run, o.get("name")) : AddOptions.nonNegativeInt(o, "number");
+        int id = Devices.chosen(run, o);
         DeviceRecord record = record(id, run);
         List<String> keys = keys(o, record);
         checkKernel(record);

@@ -32,7 +32,7 @@ final class StatsCommand {
         if (!o.containsKey("number") && !o.containsKey("name")) {
             throw new UsageException("'stats' needs -n N or --name NAME: see 'ublk-s3 list' for the devices");
         }
-        int id = o.containsKey("name") ? Devices.numberOf(run, o.get("name")) : AddOptions.nonNegativeInt(o, "number");
+        int id = Devices.chosen(run, o);
         if (run.read(id).filter(DeviceRecord::serverAlive).isEmpty()) {
             throw new UsageException("no ublk-s3 server serves /dev/ublkb" + id + ": see 'ublk-s3 list'", 1);
         }
