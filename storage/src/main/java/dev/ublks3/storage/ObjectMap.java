@@ -2,6 +2,7 @@ package dev.ublks3.storage;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -20,7 +21,9 @@ import java.util.function.Supplier;
  *   <li>A request is split at object boundaries and the parts run concurrently: one ranged GET per object read,
  *       one PUT per whole object written, GET + patch + PUT (read-modify-write) per partial object; an object
  *       whose last partial write was a moment ago is patched from the copy held in memory ({@link RecentObjects}),
- *       with no GET.</li>
+ *       with no GET, and an object known to be absent ({@link ObjectPresence}: one LIST per 1000 objects, the
+ *       first time a partial write needs to know) is written as the data padded with zeros, with no GET.
+ *       A read of an object known to be absent reads zeros without a GET.</li>
  *   <li>Mutations of one object (write, read-modify-write, delete) run one after another in the order they were
  *       issued, chained on a per-object tail future that is dropped when the object goes idle; different objects
  *       proceed concurrently. A read waits for the mutations issued before it on its object (read-your-writes).</li>
@@ -32,7 +35,8 @@ import java.util.function.Supplier;
  *   <li>Zero writes zeros into the partial objects at the ends (a missing one stays missing: it already reads as
  *       zeros) and deletes the whole objects like trim.</li>
  *   <li>All-zero objects written by {@link #write} are stored as written, like nbdkit (no zero detection).</li>
- *   <li>Opening sends no request and keeps no per-object state: a 50 TiB device costs nothing until used.</li>
+ *   <li>Opening sends no request and keeps per-object state only for objects used lately, bounded
+ *       ({@link RecentObjects}, {@link ObjectPresence}): a 50 TiB device costs nothing until used.</li>
  * </ul>
  */
 public final class ObjectMap implements BlockDevice {
@@ -61,8 +65,11 @@ public final class ObjectMap implements BlockDevice {
     private final Object registration = new Object();
     private final LongAdder readModifyWrites = new LongAdder();
     private final LongAdder patchedInMemory = new LongAdder();
+    private final LongAdder writtenAbsent = new LongAdder();
     /** Objects just written by a partial write, so the next partial write of one needs no GET. */
     private final RecentObjects recent;
+    /** Which objects exist, for the chunks of objects used lately, so a partial write of an absent one needs no GET. */
+    private final ObjectPresence presence = new ObjectPresence(ObjectPresence.DEFAULT_MAX_CHUNKS);
 
     /** The memory for {@link RecentObjects} by default: 128 objects of 128 KiB, 4096 of 4 KiB. */
     public static final long DEFAULT_RECENT_BYTES = 16L << 20;
@@ -146,6 +153,14 @@ public final class ObjectMap implements BlockDevice {
         return patchedInMemory.sum();
     }
 
+    /**
+     * Partial-object writes and zeroes so far into objects known to be absent: a PUT of the data padded with zeros
+     * (nothing at all for a zero), no GET.
+     */
+    public long partialWritesOfAbsentObjects() {
+        return writtenAbsent.sum();
+    }
+
     /** Objects held in memory for the next partial write of them. */
     int recentObjects() {
         return recent.size();
@@ -170,12 +185,17 @@ public final class ObjectMap implements BlockDevice {
     }
 
     private CompletableFuture<Void> readPart(long block, int inObject, ByteBuffer slice) {
-        Supplier<CompletableFuture<Void>> get = () -> store.get(objectKey(block), inObject, slice.duplicate())
-                .thenAccept(outcome -> {
-                    if (outcome == ObjectStore.ReadOutcome.ABSENT) {
-                        fillZeros(slice);
-                    }
-                });
+        Supplier<CompletableFuture<Void>> get = () -> {
+            if (presence.state(block) == ObjectPresence.State.ABSENT) {
+                fillZeros(slice); // its chunk was listed for a partial write: no request needed to know
+                return DONE;
+            }
+            return store.get(objectKey(block), inObject, slice.duplicate()).thenAccept(outcome -> {
+                if (outcome == ObjectStore.ReadOutcome.ABSENT) {
+                    fillZeros(slice);
+                }
+            });
+        };
         List<CompletableFuture<Void>> before = new ArrayList<>(1);
         CompletableFuture<Void> tail = tails.get(block);
         if (tail != null) {
@@ -198,7 +218,7 @@ public final class ObjectMap implements BlockDevice {
         return allOf(perObject(offset, from, (block, inObject, part) -> part.remaining() == objectSize
                 ? mutate(block, () -> {
                     recent.drop(block);
-                    return store.put(objectKey(block), part);
+                    return recorded(block, store.put(objectKey(block), part));
                 })
                 : mutate(block, () -> readModifyWrite(block, inObject, part, part.remaining()))));
     }
@@ -226,33 +246,70 @@ public final class ObjectMap implements BlockDevice {
 
     /**
      * Patches {@code n} bytes at {@code inObject} with {@code data} (null: zeros) into the whole object and PUTs it:
-     * the copy from {@link #recent} when one is held, else the object GOT from the store (or zeros). The patched
-     * object is held again once its PUT succeeded.
+     * the copy from {@link #recent} when one is held, else zeros when the object is known to be absent (its chunk
+     * listed first if need be), else the object GOT from the store. The patched object is held again once its PUT
+     * succeeded.
      */
     private CompletableFuture<Void> readModifyWrite(long block, int inObject, ByteBuffer data, int n) {
-        String objectKey = objectKey(block);
         ByteBuffer held = recent.take(block);
-        CompletableFuture<ObjectStore.ReadOutcome> whole;
-        ByteBuffer bytes;
         if (held != null) {
             patchedInMemory.increment();
-            bytes = held;
-            whole = CompletableFuture.completedFuture(ObjectStore.ReadOutcome.FOUND);
-        } else {
-            readModifyWrites.increment();
-            bytes = ByteBuffer.allocate(objectSize);
-            whole = store.get(objectKey, 0, bytes.duplicate());
+            return patchAndPut(block, held, ObjectStore.ReadOutcome.FOUND, inObject, data, n);
         }
-        return whole.thenCompose(outcome -> {
-            if (data == null) {
-                if (outcome == ObjectStore.ReadOutcome.ABSENT) {
-                    return DONE; // a missing object already reads as zeros
-                }
-                fillZeros(bytes.slice(inObject, n));
-            } else {
-                bytes.put(inObject, data.duplicate(), 0, n);
+        return presence.listed(block, this::listChunk).thenCompose(ignored -> {
+            ByteBuffer bytes = ByteBuffer.allocate(objectSize);
+            if (presence.state(block) == ObjectPresence.State.ABSENT) {
+                writtenAbsent.increment();
+                return patchAndPut(block, bytes, ObjectStore.ReadOutcome.ABSENT, inObject, data, n);
             }
-            return store.put(objectKey, bytes).thenRun(() -> recent.keep(block, bytes));
+            readModifyWrites.increment();
+            return store.get(objectKey(block), 0, bytes.duplicate())
+                    .thenCompose(outcome -> patchAndPut(block, bytes, outcome, inObject, data, n));
+        });
+    }
+
+    private CompletableFuture<Void> patchAndPut(long block, ByteBuffer bytes, ObjectStore.ReadOutcome outcome,
+                                                int inObject, ByteBuffer data, int n) {
+        if (data == null) {
+            if (outcome == ObjectStore.ReadOutcome.ABSENT) {
+                return DONE; // a missing object already reads as zeros
+            }
+            fillZeros(bytes.slice(inObject, n));
+        } else {
+            bytes.put(inObject, data.duplicate(), 0, n);
+        }
+        return recorded(block, store.put(objectKey(block), bytes)).thenRun(() -> recent.keep(block, bytes));
+    }
+
+    /** {@code put} with its outcome told to {@link #presence} before it completes: stored, or unknown on failure. */
+    private CompletableFuture<Void> recorded(long block, CompletableFuture<Void> put) {
+        return put.whenComplete((ignored, error) -> presence.record(block,
+                error == null ? ObjectPresence.State.PRESENT : ObjectPresence.State.UNKNOWN));
+    }
+
+    /** The present blocks of chunk {@code chunk}, as indexes in it: scoped LIST pages until past its last key. */
+    private CompletableFuture<BitSet> listChunk(long chunk) {
+        long first = chunk * ObjectPresence.CHUNK_BLOCKS;
+        long last = Math.min(first + ObjectPresence.CHUNK_BLOCKS, size >>> shift) - 1;
+        BitSet present = new BitSet(ObjectPresence.CHUNK_BLOCKS);
+        return listPages(first == 0 ? null : objectKey(first - 1), null, first, last, present)
+                .thenApply(ignored -> present);
+    }
+
+    private CompletableFuture<Void> listPages(String startAfter, String token, long first, long last,
+                                              BitSet present) {
+        String lastKey = objectKey(last);
+        return store.list(prefix, startAfter, token, LIST_PAGE).thenCompose(page -> {
+            for (String objectKey : page.keys()) {
+                if (KeyOrder.compare(objectKey, lastKey) > 0) {
+                    return DONE;
+                }
+                long block = blockOf(objectKey);
+                if (block >= first && block <= last) {
+                    present.set((int) (block - first));
+                }
+            }
+            return page.isLast() ? DONE : listPages(startAfter, page.nextContinuationToken(), first, last, present);
         });
     }
 
@@ -332,7 +389,8 @@ public final class ObjectMap implements BlockDevice {
             return last - first < ObjectStore.MAX_DELETE_KEYS
                     ? deleteByName(first, last)
                     : deletePage(startAfter, null, first, last, objectKey(last));
-        });
+        }).whenComplete((ignored, error) -> presence.recordRange(first, last,
+                error == null ? ObjectPresence.State.ABSENT : ObjectPresence.State.UNKNOWN));
         result.whenComplete((ignored, error) -> {
             ranges.remove(barrier);
             barrier.done().complete(null);

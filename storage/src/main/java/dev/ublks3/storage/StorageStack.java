@@ -133,8 +133,9 @@ public final class StorageStack implements AutoCloseable {
 
     /** Every counter of the stack, now. */
     public StorageStats stats() {
-        return StorageStats.of(device, storeStats, objectMap::readModifyWriteCycles,
-                objectMap::partialWritesPatchedInMemory);
+        return StorageStats.of(device, storeStats, () -> new StorageStats.PartialWrites(
+                objectMap.readModifyWriteCycles(), objectMap.partialWritesPatchedInMemory(),
+                objectMap.partialWritesOfAbsentObjects()));
     }
 
     /** Closes every layer down to the base store, once. Callers flush first. */

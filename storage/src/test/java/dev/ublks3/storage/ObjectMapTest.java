@@ -108,7 +108,8 @@ class ObjectMapTest {
         byte[] data = random(new Random(2), 2 * OS + 200);
         map.write(OS - 100, ByteBuffer.wrap(data), true).join();
         System.arraycopy(data, 0, model, OS - 100, data.length);
-        assertEquals(2, map.readModifyWriteCycles(), "the two partial objects at the ends");
+        assertEquals(2, map.partialWritesOfAbsentObjects(), "the two partial objects at the ends, absent: no GET");
+        assertEquals(0, map.readModifyWriteCycles());
         assertEquals(objectKeys(0, 1, 2, 3), keysInBucket());
         assertArrayEquals(model, read(map, 0, 8 * OS));
 
@@ -246,7 +247,8 @@ class ObjectMapTest {
         }
         CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
         assertArrayEquals(model, read(map, 0, model.length), "seed " + seed);
-        assertEquals(threads * 60L, map.readModifyWriteCycles() + map.partialWritesPatchedInMemory());
+        assertEquals(threads * 60L, map.readModifyWriteCycles() + map.partialWritesPatchedInMemory()
+                + map.partialWritesOfAbsentObjects());
     }
 
     // ---- partial writes patch the copy of an object they wrote a moment ago (RecentObjects) ----
@@ -289,7 +291,8 @@ class ObjectMapTest {
         write(map, model, OS + 100, random(new Random(13), 10)); // object 1 held
         write(map, model, OS, random(new Random(14), OS)); // replaced whole: the held copy is stale
         write(map, model, OS + 200, random(new Random(15), 10));
-        assertEquals(2, map.readModifyWriteCycles(), "the partial write after the whole one GETs again");
+        assertEquals(1, map.partialWritesOfAbsentObjects(), "the first write: object 1 was absent");
+        assertEquals(1, map.readModifyWriteCycles(), "the partial write after the whole one GETs again");
         assertEquals(0, map.partialWritesPatchedInMemory());
         assertArrayEquals(Arrays.copyOfRange(model, OS, 2 * OS), stored(1));
     }
@@ -306,7 +309,8 @@ class ObjectMapTest {
         Arrays.fill(model, 2 * OS, 3 * OS, (byte) 0);
         write(map, model, OS + 300, random(new Random(18), 10));
         write(map, model, 2L * OS + 300, random(new Random(19), 10));
-        assertEquals(4, map.readModifyWriteCycles(), "after a deletion the object is read (absent) again");
+        assertEquals(0, map.partialWritesPatchedInMemory(), "no copy survives a deletion");
+        assertEquals(4, map.partialWritesOfAbsentObjects(), "twice into absent objects 1 and 2: zeros, not copies");
         assertArrayEquals(model, read(map, 0, model.length));
         assertArrayEquals(Arrays.copyOfRange(model, OS, 2 * OS), stored(1), "no stale bytes came back");
     }
@@ -331,7 +335,8 @@ class ObjectMapTest {
                 () -> map.write(OS + 200, ByteBuffer.wrap(random(new Random(21), 10)), false).join());
         assertInstanceOf(StoreException.class, failed.getCause());
         write(map, model, OS + 300, random(new Random(22), 10));
-        assertEquals(2, map.readModifyWriteCycles(), "the write after the failed PUT reads the store again");
+        assertEquals(1, map.partialWritesPatchedInMemory(), "the failed write patched the copy");
+        assertEquals(1, map.readModifyWriteCycles(), "the write after the failed PUT reads the store again");
         assertArrayEquals(Arrays.copyOfRange(model, OS, 2 * OS), stored(1), "the failed write is not in the object");
     }
 
@@ -345,7 +350,8 @@ class ObjectMapTest {
         assertEquals(2, map.recentObjects());
         write(map, model, 2L * OS + 70, random(new Random(40), 10));
         write(map, model, 70, random(new Random(41), 10));
-        assertEquals(4, map.readModifyWriteCycles(), "objects 0, 1, 2, then 0 again (it was dropped first)");
+        assertEquals(3, map.partialWritesOfAbsentObjects(), "objects 0, 1, 2 were absent");
+        assertEquals(1, map.readModifyWriteCycles(), "object 0 again: its copy was dropped first");
         assertEquals(1, map.partialWritesPatchedInMemory(), "object 2 was still held");
         assertArrayEquals(model, read(map, 0, model.length));
 
@@ -354,6 +360,113 @@ class ObjectMapTest {
         write(none, model, 200, random(new Random(43), 10));
         assertEquals(2, none.readModifyWriteCycles(), "no memory for copies: every partial write GETs");
         assertArrayEquals(model, read(none, 0, model.length));
+    }
+
+    // ---- partial writes of objects known to be absent are a PUT only (ObjectPresence) ----
+
+    @Test
+    void partialWritesOfAbsentObjectsCostOneListPerThousandObjectsAndNoGet() {
+        ObjectMap map = map(2500);
+        byte[] model = new byte[2500 * OS];
+        long[] blocks = {0, 5, 999, 1000, 1001, 2499};
+        for (long block : blocks) {
+            write(map, model, block * OS + 100, random(new Random(block), 10));
+        }
+        assertEquals(3, counting.lists.get(), "chunks 0, 1 and 2");
+        assertEquals(0, counting.gets.get());
+        assertEquals(blocks.length, counting.puts.get());
+        assertEquals(blocks.length, map.partialWritesOfAbsentObjects());
+        assertEquals(0, map.readModifyWriteCycles());
+        for (long block : blocks) {
+            assertArrayEquals(Arrays.copyOfRange(model, (int) block * OS, (int) (block + 1) * OS), stored(block),
+                    "object " + block + " is stored whole, zeros around the data");
+        }
+        counting.reset();
+        assertArrayEquals(Arrays.copyOfRange(model, 0, 8 * OS), read(map, 0, 8 * OS));
+        assertEquals(2, counting.gets.get(), "objects 0 and 5 only: the others of a listed chunk are known absent");
+    }
+
+    @Test
+    void objectsStoredBeforeOpeningArePatchedNotOverwritten() {
+        byte[] model = new byte[2000 * OS];
+        for (long block : new long[] {3, 1500}) { // written by an earlier server, or by nbdkit
+            byte[] old = random(new Random(block), OS);
+            s3.put(objectKey(block), ByteBuffer.wrap(old)).join();
+            System.arraycopy(old, 0, model, (int) block * OS, OS);
+        }
+        ObjectMap map = map(2000);
+        write(map, model, 3L * OS + 10, random(new Random(50), 20));
+        write(map, model, 4L * OS + 10, random(new Random(51), 20));
+        write(map, model, 1500L * OS + 10, random(new Random(52), 20));
+        assertEquals(2, map.readModifyWriteCycles(), "objects 3 and 1500 exist: GET + PUT");
+        assertEquals(1, map.partialWritesOfAbsentObjects(), "object 4 does not");
+        assertArrayEquals(model, read(map, 0, model.length));
+    }
+
+    @Test
+    void aChunkIsListedPastOnePageOfOtherKeys() {
+        // 1000 keys that are not blocks sort between block 0's key and block 1's: block 999 is on the second page
+        List<CompletableFuture<Void>> puts = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            puts.add(s3.put(objectKey(0) + "/other-" + i, ByteBuffer.allocate(0)));
+        }
+        byte[] model = new byte[1000 * OS];
+        byte[] old = random(new Random(60), OS);
+        puts.add(s3.put(objectKey(999), ByteBuffer.wrap(old)));
+        CompletableFuture.allOf(puts.toArray(CompletableFuture[]::new)).join();
+        System.arraycopy(old, 0, model, 999 * OS, OS);
+        ObjectMap map = map(1000);
+        write(map, model, 999L * OS + 7, random(new Random(61), 9));
+        assertEquals(2, counting.lists.get(), "two pages");
+        assertEquals(1, map.readModifyWriteCycles(), "object 999 was found on the second page");
+        assertArrayEquals(Arrays.copyOfRange(model, 999 * OS, 1000 * OS), stored(999));
+    }
+
+    @Test
+    void aFailedListingFallsBackToGetsAndIsNotRepeated() {
+        ObjectStore noList = new ObjectStoreLayer(counting) {
+            @Override
+            public CompletableFuture<ListPage> list(String prefix, String startAfter, String token, int maxKeys) {
+                counting.lists.incrementAndGet();
+                return CompletableFuture.failedFuture(new StoreException(StoreException.Kind.ACCESS_DENIED, "LIST",
+                        prefix, 403, "injected", null));
+            }
+        };
+        ObjectMap map = new ObjectMap(noList, KEY, 8L * OS, OS);
+        byte[] model = new byte[8 * OS];
+        write(map, model, 100, random(new Random(70), 10));
+        write(map, model, OS + 100, random(new Random(71), 10));
+        assertEquals(1, counting.lists.get());
+        assertEquals(2, map.readModifyWriteCycles(), "unknown objects are read first, as without a listing");
+        assertArrayEquals(model, read(map, 0, model.length));
+    }
+
+    @Test
+    void aWriteThatCompletesWhileItsChunkIsListedIsNotForgotten() {
+        CompletableFuture<Void> deliver = new CompletableFuture<>();
+        CompletableFuture<Void> served = new CompletableFuture<>();
+        ObjectStore slowList = new ObjectStoreLayer(counting) {
+            @Override
+            public CompletableFuture<ListPage> list(String prefix, String startAfter, String token, int maxKeys) {
+                // the LIST is served now, its answer delivered later: it cannot see what happens in between
+                return next.list(prefix, startAfter, token, maxKeys)
+                        .thenCompose(page -> {
+                            served.complete(null);
+                            return deliver.thenApply(ignored -> page);
+                        });
+            }
+        };
+        ObjectMap map = new ObjectMap(slowList, KEY, 8L * OS, OS);
+        byte[] model = new byte[8 * OS];
+        CompletableFuture<Void> first = map.write(100, ByteBuffer.wrap(random(new Random(80), 10)), false);
+        System.arraycopy(random(new Random(80), 10), 0, model, 100, 10);
+        served.join();
+        write(map, model, OS, random(new Random(81), OS)); // object 1 stored whole after the LIST was served
+        deliver.complete(null);
+        first.join();
+        write(map, model, OS + 100, random(new Random(82), 10));
+        assertEquals(1, map.readModifyWriteCycles(), "object 1 is known present despite the listing: GET + PUT");
+        assertArrayEquals(Arrays.copyOfRange(model, OS, 2 * OS), stored(1), "the whole write survives");
     }
 
     private ObjectMap filled(int objects, byte[] model) {
@@ -515,7 +628,8 @@ class ObjectMapTest {
         assertEquals(List.of(), keysInBucket());
         counting.reset();
         map.zero(4096, size - 8192).join();
-        assertTrue(counting.total() <= 3, "zero of 50 TiB: " + counting.total() + " calls");
+        assertEquals(3, counting.lists.get(), "one LIST to delete, one per end to learn its object is absent");
+        assertEquals(3, counting.total(), "zero of 50 TiB: nothing else");
     }
 
     @Test

@@ -56,7 +56,10 @@ class StorageStackTest {
             assertEquals(1, write.partial());
             assertEquals(1, stats.block(BlockOp.READ).ops());
             assertEquals(1, stats.block(BlockOp.FLUSH).ops());
-            assertEquals(2, stats.readModifyWriteCycles(), "both objects were written in part");
+            assertEquals(new StorageStats.PartialWrites(0, 0, 2), stats.partialWrites(),
+                    "both objects were written in part, both absent: no GET");
+            assertEquals(2, stats.store(StoreCall.GET).ops(), "the read's, one per object");
+            assertEquals(1, stats.store(StoreCall.LIST).ops(), "the write's: which objects exist");
             assertEquals(2, stats.store(StoreCall.PUT).ops());
             assertEquals(2L * OBJECT, stats.store(StoreCall.PUT).bytes());
             assertEquals(OBJECT, stats.objectSize());

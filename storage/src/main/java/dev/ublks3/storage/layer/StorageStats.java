@@ -2,7 +2,7 @@ package dev.ublks3.storage.layer;
 
 import java.util.List;
 import java.util.Locale;
-import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * A snapshot of the storage stack's counters: block operations (from {@link StatsBlockDevice}), store calls
@@ -28,7 +28,7 @@ import java.util.function.LongSupplier;
  *           1 GiB+:  33.3% (1)
  * store put: 3 ops, 0.000300 s, 192.00 KiB, 625.00 MiB/s op, 0 errors, 1 retries, 3 objects
  *   latency: p50 0.000100 s, p90 0.000100 s, p99 0.000100 s, p99.9 0.000100 s, max 0.000100 s
- * read-modify-write cycles: 2, partial writes patched in memory: 0
+ * read-modify-write cycles: 2, partial writes patched in memory: 0, partial writes of absent objects: 0
  * </pre>
  *
  * <h2>JSON ({@link #toJson()})</h2>
@@ -40,6 +40,7 @@ import java.util.function.LongSupplier;
  *   "object_size": 65536,
  *   "read_modify_write_cycles": 2,
  *   "patched_in_memory": 0,
+ *   "absent_written": 0,
  *   "block": {
  *     "read": {"ops": 0, "errors": 0, "bytes": 0, "total_ns": 0, "straddling": 0, "partial": 0, "fua": 0,
  *              "latency_ns": {"count": 0, "p50": 0, "p90": 0, "p99": 0, "p99_9": 0, "max": 0, "mean": 0},
@@ -55,21 +56,29 @@ import java.util.function.LongSupplier;
  * </pre>
  */
 public record StorageStats(long elapsedNanos, int objectSize, List<BlockOpStats> block, List<StoreCallStats> store,
-        long readModifyWriteCycles, long patchedInMemory) {
+        PartialWrites partialWrites) {
+
+    /**
+     * How partial-object writes (and zeroes) were served: GET + patch + PUT (read-modify-write cycles), a patched
+     * copy held in memory (a PUT, no GET), or zeros around the data of an object known to be absent (a PUT, no GET).
+     */
+    public record PartialWrites(long readModifyWriteCycles, long patchedInMemory, long ofAbsentObjects) {
+    }
 
     public StorageStats {
         block = List.copyOf(block);
         store = List.copyOf(store);
     }
 
-    /**
-     * Reads the layers now. The counters are typically the object map's: partial writes that GET their object
-     * (read-modify-write cycles), and those that patched a copy held in memory (a PUT, no GET).
-     */
-    public static StorageStats of(StatsBlockDevice block, StatsObjectStore store, LongSupplier readModifyWriteCycles,
-                                  LongSupplier patchedInMemory) {
+    /** Reads the layers now; {@code partialWrites} typically reads the object map's counters. */
+    public static StorageStats of(StatsBlockDevice block, StatsObjectStore store,
+                                  Supplier<PartialWrites> partialWrites) {
         return new StorageStats(block.elapsedNanos(), block.objectSize(), block.snapshot(), store.snapshot(),
-                readModifyWriteCycles.getAsLong(), patchedInMemory.getAsLong());
+                partialWrites.get());
+    }
+
+    public long readModifyWriteCycles() {
+        return partialWrites.readModifyWriteCycles();
     }
 
     public BlockOpStats block(BlockOp op) {
@@ -121,8 +130,9 @@ public record StorageStats(long elapsedNanos, int objectSize, List<BlockOpStats>
             out.append(fmt(", %d errors, %d retries, %d objects%n", s.errors(), s.retries(), s.objects()));
             latencyLine(out, s.latency());
         }
-        out.append(fmt("read-modify-write cycles: %d, partial writes patched in memory: %d%n", readModifyWriteCycles,
-                patchedInMemory));
+        out.append(fmt("read-modify-write cycles: %d, partial writes patched in memory: %d, "
+                        + "partial writes of absent objects: %d%n", partialWrites.readModifyWriteCycles(),
+                partialWrites.patchedInMemory(), partialWrites.ofAbsentObjects()));
         return out.toString();
     }
 
@@ -131,8 +141,9 @@ public record StorageStats(long elapsedNanos, int objectSize, List<BlockOpStats>
         out.append("{\n");
         out.append(fmt("  \"elapsed_ns\": %d,%n", elapsedNanos));
         out.append(fmt("  \"object_size\": %d,%n", objectSize));
-        out.append(fmt("  \"read_modify_write_cycles\": %d,%n", readModifyWriteCycles));
-        out.append(fmt("  \"patched_in_memory\": %d,%n", patchedInMemory));
+        out.append(fmt("  \"read_modify_write_cycles\": %d,%n", partialWrites.readModifyWriteCycles()));
+        out.append(fmt("  \"patched_in_memory\": %d,%n", partialWrites.patchedInMemory()));
+        out.append(fmt("  \"absent_written\": %d,%n", partialWrites.ofAbsentObjects()));
         out.append("  \"block\": {\n");
         for (int i = 0; i < block.size(); i++) {
             BlockOpStats s = block.get(i);

@@ -42,7 +42,7 @@ class StorageStatsTest {
         }
         writes.forEach(CompletableFuture::join);
         clock.advance(Duration.ofSeconds(2).minusNanos(100_000));
-        return StorageStats.of(blockStats, storeStats, () -> 2, () -> 3);
+        return StorageStats.of(blockStats, storeStats, () -> new StorageStats.PartialWrites(2, 3, 4));
     }
 
     @Test
@@ -62,7 +62,8 @@ class StorageStatsTest {
         assertEquals("          1 GiB+:  33.3% (1)", lines.get(10));
         assertTrue(lines.get(11).startsWith("store put: 3 ops, "), lines.get(11));
         assertTrue(lines.get(11).endsWith(", 0 errors, 1 retries, 3 objects"), lines.get(11));
-        assertEquals("read-modify-write cycles: 2, partial writes patched in memory: 3", lines.getLast());
+        assertEquals("read-modify-write cycles: 2, partial writes patched in memory: 3, partial writes of absent objects: 4",
+                lines.getLast());
         assertFalse(text.contains("read:"), "operations that never happened are left out");
         assertFalse(text.contains("store get"));
     }
@@ -74,6 +75,7 @@ class StorageStatsTest {
         assertEquals(65536L, MiniJson.get(json, "object_size"));
         assertEquals(2L, MiniJson.get(json, "read_modify_write_cycles"));
         assertEquals(3L, MiniJson.get(json, "patched_in_memory"));
+        assertEquals(4L, MiniJson.get(json, "absent_written"));
         assertEquals(List.of("read", "write", "trim", "zero", "flush"),
                 List.copyOf(((Map<?, ?>) MiniJson.get(json, "block")).keySet()));
         assertEquals(List.of("get", "put", "list", "delete", "delete_batch"),
