@@ -20,8 +20,7 @@ import java.util.function.Supplier;
  * <ul>
  *   <li>A request is split at object boundaries and the parts run concurrently: one ranged GET per object read,
  *       one PUT per whole object written, GET + patch + PUT (read-modify-write) per partial object; an object
- *       whose last partial write was a moment ago is patched from the copy held in memory ({@link RecentObjects}),
- *       with no GET, and an object known to be absent ({@link ObjectPresence}: one LIST per 1000 objects, the
+ *       written a moment ago is patched from the copy held in memory ({@link RecentObjects}), with no GET, and an object known to be absent ({@link ObjectPresence}: one LIST per 1000 objects, the
  *       first time a partial write needs to know) is written as the data padded with zeros, with no GET.
  *       A read of an object known to be absent reads zeros without a GET.</li>
  *   <li>Mutations of one object (write, read-modify-write, delete) run one after another in the order they were
@@ -71,7 +70,10 @@ public final class ObjectMap implements BlockDevice {
     /** Which objects exist, for the chunks of objects used lately, so a partial write of an absent one needs no GET. */
     private final ObjectPresence presence = new ObjectPresence(ObjectPresence.DEFAULT_MAX_CHUNKS);
 
-    /** The memory for {@link RecentObjects} by default: 128 objects of 128 KiB, 4096 of 4 KiB. */
+    /**
+     * The memory for {@link RecentObjects} by default: copies of 128 patched objects of 128 KiB (4096 of 4 KiB),
+     * and a quarter more for copies of objects written whole.
+     */
     public static final long DEFAULT_RECENT_BYTES = 16L << 20;
 
     /**
@@ -86,8 +88,9 @@ public final class ObjectMap implements BlockDevice {
     }
 
     /**
-     * @param recentBytes memory for copies of objects just patched by partial writes (see {@link RecentObjects});
-     *                    below {@code objectSize}: none, every partial write GETs its object
+     * @param recentBytes memory for copies of objects just patched by partial writes, and a quarter more for objects
+     *                    just written whole (see {@link RecentObjects}); below {@code objectSize}: none, every
+     *                    partial write of an object that may exist GETs it
      */
     public ObjectMap(ObjectStore store, String key, long size, int objectSize, long recentBytes) {
         validate(key, size, objectSize);
@@ -218,7 +221,13 @@ public final class ObjectMap implements BlockDevice {
         return allOf(perObject(offset, from, (block, inObject, part) -> part.remaining() == objectSize
                 ? mutate(block, () -> {
                     recent.drop(block);
-                    return recorded(block, store.put(objectKey(block), part));
+                    ByteBuffer copy = recent.keepsWritten() ? ByteBuffer.allocate(objectSize).put(0, part, 0,
+                            objectSize) : null; // the request's buffer is reused once it completes
+                    return recorded(block, store.put(objectKey(block), part)).thenRun(() -> {
+                        if (copy != null) {
+                            recent.keepWritten(block, copy);
+                        }
+                    });
                 })
                 : mutate(block, () -> readModifyWrite(block, inObject, part, part.remaining()))));
     }

@@ -268,9 +268,9 @@ class ObjectMapTest {
 
     @Test
     void repeatedPartialWritesOfOneObjectGetItOnce() {
-        ObjectMap map = map(4);
         byte[] model = new byte[4 * OS];
-        write(map, model, 0, random(new Random(11), 4 * OS));
+        write(map(4), model, 0, random(new Random(11), 4 * OS)); // stored by an earlier server
+        ObjectMap map = map(4);
         counting.reset();
         Random random = new Random(12);
         for (int i = 0; i < 10; i++) { // like ZFS's uberblocks: small writes into the same object, one after another
@@ -285,16 +285,33 @@ class ObjectMapTest {
     }
 
     @Test
-    void aWholeObjectWriteDropsTheCopy() {
+    void aWholeObjectWriteReplacesTheCopy() {
         ObjectMap map = map(4);
         byte[] model = new byte[4 * OS];
         write(map, model, OS + 100, random(new Random(13), 10)); // object 1 held
-        write(map, model, OS, random(new Random(14), OS)); // replaced whole: the held copy is stale
+        write(map, model, OS, random(new Random(14), OS)); // replaced whole: held as written, not as patched
         write(map, model, OS + 200, random(new Random(15), 10));
         assertEquals(1, map.partialWritesOfAbsentObjects(), "the first write: object 1 was absent");
-        assertEquals(1, map.readModifyWriteCycles(), "the partial write after the whole one GETs again");
-        assertEquals(0, map.partialWritesPatchedInMemory());
+        assertEquals(1, map.partialWritesPatchedInMemory(), "the third patched the whole write's copy");
+        assertEquals(0, map.readModifyWriteCycles());
         assertArrayEquals(Arrays.copyOfRange(model, OS, 2 * OS), stored(1));
+        assertArrayEquals(model, read(map, 0, model.length));
+    }
+
+    @Test
+    void aStreamOfWholeWritesKeepsTheCopiesOfPatchedObjects() {
+        ObjectMap map = new ObjectMap(counting, KEY, 16L * OS, OS, 8L * OS); // 8 patched, 2 written whole
+        byte[] model = new byte[16 * OS];
+        write(map, model, 100, random(new Random(90), 10)); // object 0: patched, like a label's uberblock
+        for (int block = 1; block <= 5; block++) { // like a large file: only the last two copies stay
+            write(map, model, (long) block * OS, random(new Random(90 + block), OS));
+        }
+        write(map, model, 200, random(new Random(96), 10));
+        write(map, model, 5L * OS + 200, random(new Random(97), 10));
+        assertEquals(2, map.partialWritesPatchedInMemory(), "object 0's copy and object 5's whole-write copy");
+        write(map, model, OS + 200, random(new Random(98), 10));
+        assertEquals(1, map.readModifyWriteCycles(), "object 1's copy went out with the whole writes after it");
+        assertArrayEquals(model, read(map, 0, model.length));
     }
 
     @Test
@@ -456,7 +473,7 @@ class ObjectMapTest {
                         });
             }
         };
-        ObjectMap map = new ObjectMap(slowList, KEY, 8L * OS, OS);
+        ObjectMap map = new ObjectMap(slowList, KEY, 8L * OS, OS, 0); // no copies: the store is read
         byte[] model = new byte[8 * OS];
         CompletableFuture<Void> first = map.write(100, ByteBuffer.wrap(random(new Random(80), 10)), false);
         System.arraycopy(random(new Random(80), 10), 0, model, 100, 10);
@@ -469,12 +486,12 @@ class ObjectMapTest {
         assertArrayEquals(Arrays.copyOfRange(model, OS, 2 * OS), stored(1), "the whole write survives");
     }
 
+    /** A map opened on {@code objects} objects already stored (by an earlier map: it holds no copy of them). */
     private ObjectMap filled(int objects, byte[] model) {
-        ObjectMap map = map(objects);
         new Random(7).nextBytes(model);
-        map.write(0, ByteBuffer.wrap(model), false).join();
+        map(objects).write(0, ByteBuffer.wrap(model), false).join();
         counting.reset();
-        return map;
+        return map(objects);
     }
 
     @Test
