@@ -20,9 +20,10 @@ import java.util.function.Supplier;
  * <ul>
  *   <li>A request is split at object boundaries and the parts run concurrently: one ranged GET per object read,
  *       one PUT per whole object written, GET + patch + PUT (read-modify-write) per partial object; an object
- *       written a moment ago is patched from the copy held in memory ({@link RecentObjects}), with no GET, and an object known to be absent ({@link ObjectPresence}: one LIST per 1000 objects, the
- *       first time a partial write needs to know) is written as the data padded with zeros, with no GET.
- *       A read of an object known to be absent reads zeros without a GET.</li>
+ *       written a moment ago is patched from the copy held in memory ({@link RecentObjects}), with no GET, and an
+ *       object known to be absent ({@link ObjectPresence}: one LIST per 1000 objects, the first time a partial
+ *       write needs to know) is written as the data padded with zeros, with no GET. A read of an object known to
+ *       be absent reads zeros without a GET.</li>
  *   <li>Mutations of one object (write, read-modify-write, delete) run one after another in the order they were
  *       issued, chained on a per-object tail future that is dropped when the object goes idle; different objects
  *       proceed concurrently. A read waits for the mutations issued before it on its object (read-your-writes).</li>
@@ -65,7 +66,7 @@ public final class ObjectMap implements BlockDevice {
     private final LongAdder readModifyWrites = new LongAdder();
     private final LongAdder patchedInMemory = new LongAdder();
     private final LongAdder writtenAbsent = new LongAdder();
-    /** Objects just written by a partial write, so the next partial write of one needs no GET. */
+    /** Copies of objects just written, so the next partial write of one needs no GET. */
     private final RecentObjects recent;
     /** Which objects exist, for the chunks of objects used lately, so a partial write of an absent one needs no GET. */
     private final ObjectPresence presence = new ObjectPresence(ObjectPresence.DEFAULT_MAX_CHUNKS);

@@ -84,8 +84,8 @@ final class ObjectPresence {
 
     /**
      * Completes (always normally) once {@code block}'s chunk is listed, or its listing failed (its objects are then
-     * unknown until the chunk is evicted): at once when it is listed already; else it joins the listing in flight or starts one with {@code lister}, which returns the
-     * chunk's present blocks as indexes in the chunk.
+     * unknown until the chunk is evicted): at once when it is listed already; else it joins the listing in flight
+     * or starts one with {@code lister}, which returns the chunk's present blocks as indexes in the chunk.
      */
     CompletableFuture<Void> listed(long block, LongFunction<CompletableFuture<BitSet>> lister) {
         if (maxChunks == 0) {
@@ -146,7 +146,8 @@ final class ObjectPresence {
      */
     synchronized void recordRange(long first, long last, State state) {
         chunks.forEach((chunkNo, chunk) -> forBlocksIn(chunkNo, first, last, index -> set(chunk, index, state)));
-        listings.forEach((chunkNo, listing) -> forBlocksIn(chunkNo, first, last, index -> listing.record(index, state)));
+        listings.forEach((chunkNo, listing) ->
+                forBlocksIn(chunkNo, first, last, index -> listing.record(index, state)));
     }
 
     /** Calls {@code action} with the index in chunk {@code chunkNo} of each block of {@code first..last} in it. */
