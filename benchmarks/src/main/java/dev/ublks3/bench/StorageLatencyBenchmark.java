@@ -37,11 +37,13 @@ import software.amazon.awssdk.services.s3.model.ChecksumMode;
  *   <li>{@code 4k}: 4 KiB requests on a device of 4 KiB objects: one ranged GET / one PUT of a whole object.</li>
  *   <li>{@code 128k}: 128 KiB requests on a device of 128 KiB objects: the same, with 128 KiB.</li>
  *   <li>{@code rmw4kIn128k}: a 4 KiB write 4 KiB into a 128 KiB object: the object map reads the whole object,
- *       patches and PUTs it (read-modify-write); raw is that ranged GET of 128 KiB followed by the PUT.</li>
+ *       patches and PUTs it (read-modify-write); raw is that ranged GET of 128 KiB followed by the PUT. These
+ *       cycle over {@value #RMW_OBJECTS} objects, more than the object map keeps copies of (so none is at hand,
+ *       as for a write into an object not written lately).</li>
  * </ul>
  * The raw client is built like S3ObjectStore's (same CRT settings, CRC32C on PUT, checksum mode on GET), so the
- * ratio map/raw is the cost of the object map and its layers, not of different HTTP work. Requests cycle over
- * {@value #OBJECTS} objects that exist (written in setup), so reads find data.
+ * ratio map/raw is the cost of the object map and its layers, not of different HTTP work. The other requests
+ * cycle over {@value #OBJECTS} objects; all of them exist (written in setup), so reads find data.
  *
  * <p>SampleTime: JMH reports percentiles (p0.50, p0.99). benchmarks/bin/storage-bench runs it, with nbdkit's S3
  * plugin on the same kind of server for 4 KiB writes, and prints the ratios.
@@ -56,6 +58,8 @@ public class StorageLatencyBenchmark {
 
     static final int SMALL = 4 << 10;
     static final int LARGE = 128 << 10;
+    /** More 128 KiB objects than the object map's copies (128 patched + 32 written whole at 128 KiB). */
+    static final int RMW_OBJECTS = 512;
     static final int OBJECTS = 16;
     private static final String BUCKET = "bench";
 
@@ -70,6 +74,7 @@ public class StorageLatencyBenchmark {
     private final ByteBuffer smallInto = ByteBuffer.allocate(SMALL);
     private final ByteBuffer largeInto = ByteBuffer.allocate(LARGE);
     private int next;
+    private int nextRmw;
 
     @Setup(Level.Trial)
     public void open() {
@@ -79,7 +84,7 @@ public class StorageLatencyBenchmark {
         small = StorageStack.open(S3ObjectStore.open(config),
                 new StorageStack.Options("map4k", (long) OBJECTS * SMALL, SMALL));
         large = StorageStack.open(S3ObjectStore.open(config),
-                new StorageStack.Options("map128k", (long) OBJECTS * LARGE, LARGE));
+                new StorageStack.Options("map128k", (long) RMW_OBJECTS * LARGE, LARGE));
         smallDevice = small.device();
         largeDevice = large.device();
         raw = RawCrtClient.open(config, server.endpoint(), LocalS3Server.IDENTITY, LocalS3Server.CREDENTIAL);
@@ -88,8 +93,10 @@ public class StorageLatencyBenchmark {
         random.nextBytes(largeData.array());
         for (int n = 0; n < OBJECTS; n++) {
             smallDevice.write((long) n * SMALL, smallData, false).join();
-            largeDevice.write((long) n * LARGE, largeData, false).join();
             rawPut(rawKey("raw4k", n), smallData);
+        }
+        for (int n = 0; n < RMW_OBJECTS; n++) {
+            largeDevice.write((long) n * LARGE, largeData, false).join();
             rawPut(rawKey("raw128k", n), largeData);
         }
     }
@@ -105,6 +112,12 @@ public class StorageLatencyBenchmark {
     private int nextObject() {
         next = (next + 1) % OBJECTS;
         return next;
+    }
+
+    /** In order over {@value #RMW_OBJECTS}: least recently used first, so no copy is ever at hand. */
+    private int nextRmwObject() {
+        nextRmw = (nextRmw + 1) % RMW_OBJECTS;
+        return nextRmw;
     }
 
     private static String rawKey(String prefix, int n) {
@@ -175,13 +188,13 @@ public class StorageLatencyBenchmark {
 
     @Benchmark
     public Object rmw4kIn128kMap() {
-        return largeDevice.write((long) nextObject() * LARGE + SMALL, smallData, false).join();
+        return largeDevice.write((long) nextRmwObject() * LARGE + SMALL, smallData, false).join();
     }
 
     /** What the object map does for a partial write, by hand: GET the whole object, patch, PUT it. */
     @Benchmark
     public Object rmw4kIn128kRaw() {
-        String key = rawKey("raw128k", nextObject());
+        String key = rawKey("raw128k", nextRmwObject());
         byte[] whole = rawGet(key, LARGE);
         System.arraycopy(smallData.array(), 0, whole, SMALL, SMALL);
         return rawPut(key, ByteBuffer.wrap(whole));
