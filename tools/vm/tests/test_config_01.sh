@@ -7,7 +7,7 @@
 # leaves the device, the next start (the unit's restart) takes it over, the data intact. Stop: the ZFS pools on the
 # device are exported (a fake zpool that lists one pool on it and one elsewhere), then every write is flushed and
 # the device removed: nothing left, the objects in the bucket. add --name --restart of the same file reads the data
-# back, stats/del --name find it. add --name of a missing file, or of a file the user cannot read: one line, nothing left.
+# back, stats/del --name find it. Two add --name at once: one device, the other refused. add --name of a missing file, or of a file the user cannot read: one line, nothing left.
 . "$(dirname "$0")/test_common.sh"
 _prep_test ublk
 
@@ -130,6 +130,20 @@ add_by_name_reads_it_back() { # with --restart from the command line: the superv
     "$UBLKS3" stats --name "$NAME" >"$TEST_DIR/stats" && head -n 4 "$TEST_DIR/stats" && [ -s "$TEST_DIR/stats" ]
 }
 
+two_adds_at_once() { # both pass the first checks; under the add lock the second sees the first's record
+  local a b ra=0 rb=0
+  "$UBLKS3" add --name "$NAME" --config-dir "$ETC" >"$TEST_DIR/a.out" 2>"$TEST_DIR/a.err" & a=$!
+  "$UBLKS3" add --name "$NAME" --config-dir "$ETC" >"$TEST_DIR/b.out" 2>"$TEST_DIR/b.err" & b=$!
+  wait "$a" || ra=$?
+  wait "$b" || rb=$?
+  echo "exit codes $ra $rb"
+  cat "$TEST_DIR/a.out" "$TEST_DIR/b.out" "$TEST_DIR/a.err" "$TEST_DIR/b.err"
+  [ $(( (ra == 0) + (rb == 0) )) -eq 1 ] && [ "$(ls /dev/ublkb* | wc -l)" -eq 1 ] &&
+    [ "$(cat "$TEST_DIR/a.err" "$TEST_DIR/b.err" | wc -l)" -eq 1 ] &&
+    grep -qE "a device named $NAME already exists|is already served as" "$TEST_DIR/a.err" "$TEST_DIR/b.err" &&
+    "$UBLKS3" del --name "$NAME"
+}
+
 missing_name() {
   local before
   before=$(ls /dev/ublk* /run/ublk-s3/ 2>/dev/null)
@@ -157,6 +171,8 @@ _check "the objects are in the bucket" objects_in_the_bucket
 _check "add --name --restart: the data back, stats --name" add_by_name_reads_it_back
 _check "del --name" "$UBLKS3" del --name "$NAME"
 _check "nothing left" nothing_left
+_check "two add --name at once: one device, the other refused" two_adds_at_once
+_check "nothing left after the race" nothing_left
 _check "add/unit-start --name of a missing file" missing_name
 _check "add --name as a user who cannot read the file" unreadable_as_nobody
 _show_result "$TID" "$ERR_CODE"

@@ -87,7 +87,7 @@ final class DeviceServer {
     private void open() throws Exception {
         UblkDeviceConfig config = deviceConfig(options);
         checkLocalDir(options);
-        refuseSecondName();
+        refuseSecondName(); // cheap checks first; repeated under the add lock before the device is made
         refuseSecondAttach();
         UblkControl control = UblkControl.open(); // before any store traffic: no ublk or not root fails first
         opened.push(control);
@@ -104,19 +104,25 @@ final class DeviceServer {
         opened.pop(); // the stack owns and closes the store now
         opened.push(stack);
 
-        if (recover) {
-            checkSameGeometry(control);
-            // Known limit: a PUT the dead server sent may still be applied by a remote S3 after this server wrote
-            // the same object (a re-issued or newer write), and would then undo it. Loopback endpoints cannot do
-            // that: --local died with the server, and local-s3 drops a request whose connection closed early.
-            device = UblkDevice.recover(options.devId(), new BlockDeviceTarget(stack.device()));
-        } else {
-            device = UblkDevice.create(control, config.withUserRecovery(options.recovery()), new BlockDeviceTarget(stack.device()));
+        try (RunDirectory.AddLock ignored = run.lockAdds()) {
+            // again, now alone: an add started at the same time may have published its record since the first check
+            refuseSecondName();
+            refuseSecondAttach();
+            if (recover) {
+                checkSameGeometry(control);
+                // Known limit: a PUT the dead server sent may still be applied by a remote S3 after this server
+                // wrote the same object (a re-issued or newer write), and would then undo it. Loopback endpoints
+                // cannot do that: --local died with the server, and local-s3 drops a request whose connection
+                // closed early.
+                device = UblkDevice.recover(options.devId(), new BlockDeviceTarget(stack.device()));
+            } else {
+                device = UblkDevice.create(control, config.withUserRecovery(options.recovery()), new BlockDeviceTarget(stack.device()));
+            }
+            opened.push(device);
+            run.publish(DeviceRecord.of(device.devId(), ProcessHandle.current().pid(), options, s3.describeEndpoint(),
+                    device.info().nrHwQueues(), device.info().queueDepth()));
+            opened.push(() -> run.retire(device.devId()));
         }
-        opened.push(device);
-        run.publish(DeviceRecord.of(device.devId(), ProcessHandle.current().pid(), options, s3.describeEndpoint(),
-                device.info().nrHwQueues(), device.info().queueDepth()));
-        opened.push(() -> run.retire(device.devId()));
         opened.push(new ControlSocket.Server(run.socket(device.devId()), this::control));
         LOG.info("{} {} from {} ({} queues, depth {}, object size {}, retry time {}, {})", recover ? "recovered" : "serving",
                 device.blockDevicePath(), where, device.info().nrHwQueues(), device.info().queueDepth(),

@@ -4,15 +4,19 @@ import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.io.Writer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 
 /**
@@ -20,6 +24,9 @@ import java.util.stream.Stream;
  * {@code /run/ublk-s3} (a tmpfs, so nothing survives a reboot), or {@code $UBLKS3_RUN_DIR}.
  */
 public final class RunDirectory {
+
+    /** Threads of one JVM must not take the file lock twice (the JVM refuses an overlapping lock). */
+    private static final ReentrantLock ADDS_IN_THIS_PROCESS = new ReentrantLock();
 
     private final Path dir;
 
@@ -98,6 +105,53 @@ public final class RunDirectory {
             return Optional.empty();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + recordFile(devId) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Held by one add at a time; {@link #close} releases it. */
+    public interface AddLock extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /** The lock file of {@link #lockAdds}. */
+    public Path addLockFile() {
+        return dir.resolve("add.lock");
+    }
+
+    /**
+     * Waits for, then holds, the host's add lock (an fcntl lock on {@link #addLockFile}, which the kernel releases
+     * when its process dies): an add holds it from its last check that its name and bucket/key are free until its
+     * record is published, so two adds at once cannot both pass the checks.
+     */
+    public AddLock lockAdds() {
+        ADDS_IN_THIS_PROCESS.lock();
+        try {
+            Files.createDirectories(dir);
+            FileChannel channel = FileChannel.open(addLockFile(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock lock;
+            try {
+                lock = channel.lock();
+            } catch (IOException | RuntimeException e) {
+                channel.close();
+                throw e;
+            }
+            return () -> {
+                try {
+                    lock.release();
+                    channel.close();
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot release " + addLockFile() + ": " + e.getMessage(), e);
+                } finally {
+                    ADDS_IN_THIS_PROCESS.unlock();
+                }
+            };
+        } catch (IOException e) {
+            ADDS_IN_THIS_PROCESS.unlock();
+            throw new UncheckedIOException("cannot lock " + addLockFile() + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            ADDS_IN_THIS_PROCESS.unlock();
+            throw e;
         }
     }
 
