@@ -57,15 +57,17 @@ s3_start() { # LATENCY BANDWIDTH (empty: none)
   local args=(--memory --port "$PORT" --bucket bench --control "$CTL") i
   [ -n "$1" ] && args+=(--latency "$1")
   [ -n "$2" ] && args+=(--bandwidth "$2")
-  ublks3_cmd -Xmx4g
-  "${UBLKS3_CMD[@]}" local-s3 "${args[@]}" >"$work/s3.out" 2>"$work/s3.err" &
+  # its stderr and any JVM crash report go to the results (the guest's /tmp is gone after the run)
+  s3_err=$RESULTS/s3-server-$(date +%H%M%S).err
+  ublks3_cmd -Xmx4g -XX:ErrorFile="$RESULTS/hs_err_local-s3_%p.log"
+  "${UBLKS3_CMD[@]}" local-s3 "${args[@]}" >"$work/s3.out" 2>"$s3_err" &
   s3_pid=$!
   for i in $(seq 1200); do
     grep -q "^http://" "$work/s3.out" 2>/dev/null && [ -S "$CTL" ] && return 0
     kill -0 "$s3_pid" 2>/dev/null || break
     sleep 0.1
   done
-  echo "side-by-side: the S3 server did not start:"; cat "$work/s3.err"; return 1
+  echo "side-by-side: the S3 server did not start:"; cat "$s3_err"; return 1
 }
 s3_stop() { [ -n "$s3_pid" ] && kill "$s3_pid" && wait "$s3_pid"; s3_pid=""; }
 s3_control() { control "$CTL" "$1"; }
