@@ -35,7 +35,8 @@ export AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null
 # the command from the snapshot benchmarks/bin/side-by-side took of the build (a build meanwhile cannot change it)
 UBLKS3_SNAPSHOT=${UBLKS3_SNAPSHOT:?UBLKS3_SNAPSHOT must name the folder with tools.jar and lib/}
 ublks3_cmd() { # JAVA_OPTIONS...: sets UBLKS3_CMD, the command as an array (a simple command: $! is the JVM)
-  UBLKS3_CMD=("$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED "$@"
+  # a JVM that aborts leaves its crash report in the results (two runs lost a JVM to SIGABRT in the guest)
+  UBLKS3_CMD=("$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -XX:ErrorFile="$RESULTS/hs_err_%p.log" "$@"
     -cp "$UBLKS3_SNAPSHOT/tools.jar:$UBLKS3_SNAPSHOT/lib/*" dev.ublks3.tools.UblkS3)
 }
 ublks3_cmd
@@ -59,7 +60,7 @@ s3_start() { # LATENCY BANDWIDTH (empty: none)
   [ -n "$2" ] && args+=(--bandwidth "$2")
   # its stderr and any JVM crash report go to the results (the guest's /tmp is gone after the run)
   s3_err=$RESULTS/s3-server-$(date +%H%M%S).err
-  ublks3_cmd -Xmx4g -XX:ErrorFile="$RESULTS/hs_err_local-s3_%p.log"
+  ublks3_cmd -Xmx4g
   "${UBLKS3_CMD[@]}" local-s3 "${args[@]}" >"$work/s3.out" 2>"$s3_err" &
   s3_pid=$!
   for i in $(seq 1200); do
