@@ -297,30 +297,15 @@ public final class ObjectMap implements BlockDevice {
                 error == null ? ObjectPresence.State.PRESENT : ObjectPresence.State.UNKNOWN));
     }
 
-    /** The present blocks of chunk {@code chunk}, as indexes in it: scoped LIST pages until past its last key. */
+    /** The present blocks of chunk {@code chunk}, as indexes in it. */
     private CompletableFuture<BitSet> listChunk(long chunk) {
         long first = chunk * ObjectPresence.CHUNK_BLOCKS;
         long last = Math.min(first + ObjectPresence.CHUNK_BLOCKS, size >>> shift) - 1;
         BitSet present = new BitSet(ObjectPresence.CHUNK_BLOCKS);
-        return listPages(first == 0 ? null : objectKey(first - 1), null, first, last, present)
-                .thenApply(ignored -> present);
-    }
-
-    private CompletableFuture<Void> listPages(String startAfter, String token, long first, long last,
-                                              BitSet present) {
-        String lastKey = objectKey(last);
-        return store.list(prefix, startAfter, token, LIST_PAGE).thenCompose(page -> {
-            for (String objectKey : page.keys()) {
-                if (KeyOrder.compare(objectKey, lastKey) > 0) {
-                    return DONE;
-                }
-                long block = blockOf(objectKey);
-                if (block >= first && block <= last) {
-                    present.set((int) (block - first));
-                }
-            }
-            return page.isLast() ? DONE : listPages(startAfter, page.nextContinuationToken(), first, last, present);
-        });
+        return listBlockKeys(first, last, keys -> {
+            keys.forEach(objectKey -> present.set((int) (blockOf(objectKey) - first)));
+            return DONE;
+        }).thenApply(ignored -> present);
     }
 
     // ---- trim and zero ----
@@ -393,12 +378,11 @@ public final class ObjectMap implements BlockDevice {
             addRangesCovering(first, last, before);
             ranges.add(barrier);
         }
-        String startAfter = first == 0 ? null : objectKey(first - 1);
         CompletableFuture<Void> result = after(before, () -> {
             recent.drop(first, last); // after the mutations it waited for, which may have kept copies
             return last - first < ObjectStore.MAX_DELETE_KEYS
                     ? deleteByName(first, last)
-                    : deletePage(startAfter, null, first, last, objectKey(last));
+                    : listBlockKeys(first, last, keys -> keys.isEmpty() ? DONE : store.deleteObjects(keys));
         }).whenComplete((ignored, error) -> presence.recordRange(first, last,
                 error == null ? ObjectPresence.State.ABSENT : ObjectPresence.State.UNKNOWN));
         result.whenComplete((ignored, error) -> {
@@ -423,8 +407,24 @@ public final class ObjectMap implements BlockDevice {
         return store.deleteObjects(keys);
     }
 
-    private CompletableFuture<Void> deletePage(String startAfter, String token, long first, long last,
-                                               String lastKey) {
+    /** What to do with one page of {@link #listBlockKeys}: the stored keys of blocks in the range, in order. */
+    @FunctionalInterface
+    private interface PageOfKeys {
+        CompletableFuture<Void> accept(List<String> keys);
+    }
+
+    /**
+     * Lists the stored keys of blocks {@code first..last} with scoped LIST pages (prefix {@code key/}, start-after
+     * the key before {@code first}) until past {@code last}'s key, handing each page's keys of blocks in the range
+     * to {@code onPage} as it arrives; only a page is held at a time. Completes when every page and all of
+     * {@code onPage}'s work have.
+     */
+    private CompletableFuture<Void> listBlockKeys(long first, long last, PageOfKeys onPage) {
+        return listPage(first == 0 ? null : objectKey(first - 1), null, first, last, objectKey(last), onPage);
+    }
+
+    private CompletableFuture<Void> listPage(String startAfter, String token, long first, long last, String lastKey,
+                                             PageOfKeys onPage) {
         return store.list(prefix, startAfter, token, LIST_PAGE).thenCompose(page -> {
             List<String> keys = new ArrayList<>();
             boolean past = false;
@@ -438,13 +438,14 @@ public final class ObjectMap implements BlockDevice {
                     keys.add(objectKey);
                 }
             }
-            CompletableFuture<Void> deletion = keys.isEmpty() ? DONE : call(() -> store.deleteObjects(keys));
+            CompletableFuture<Void> work = call(() -> onPage.accept(keys));
             if (past || page.isLast()) {
-                return deletion;
+                return work;
             }
-            // the next page is listed while this one is deleted: the token does not depend on the deletion
-            CompletableFuture<Void> rest = deletePage(startAfter, page.nextContinuationToken(), first, last, lastKey);
-            return allOf(List.of(deletion, rest));
+            // the next page is listed while this one's work runs: the token does not depend on that work
+            CompletableFuture<Void> rest = listPage(startAfter, page.nextContinuationToken(), first, last, lastKey,
+                    onPage);
+            return allOf(List.of(work, rest));
         });
     }
 

@@ -30,8 +30,8 @@ final class RecentObjects {
     /** {@code capacityBytes} below {@code objectSize} keeps nothing. */
     RecentObjects(long capacityBytes, int objectSize) {
         this.objectSize = objectSize;
-        this.patched = new Part(capacityBytes < objectSize ? 0 : capacityBytes);
-        this.written = new Part(capacityBytes < objectSize ? 0 : capacityBytes / 4);
+        this.patched = new Part(capacityBytes);
+        this.written = new Part(capacityBytes / 4);
     }
 
     /** Removes and returns the copy of {@code block}'s object, or null when none is held. */

@@ -126,32 +126,35 @@ public final class RunDirectory {
      */
     public AddLock lockAdds() {
         ADDS_IN_THIS_PROCESS.lock();
+        FileChannel channel = null;
         try {
             Files.createDirectories(dir);
-            FileChannel channel = FileChannel.open(addLockFile(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            FileLock lock;
-            try {
-                lock = channel.lock();
-            } catch (IOException | RuntimeException e) {
-                channel.close();
-                throw e;
-            }
+            channel = FileChannel.open(addLockFile(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock lock = channel.lock();
+            FileChannel held = channel;
             return () -> {
                 try {
                     lock.release();
-                    channel.close();
+                    held.close();
                 } catch (IOException e) {
                     throw new UncheckedIOException("cannot release " + addLockFile() + ": " + e.getMessage(), e);
                 } finally {
                     ADDS_IN_THIS_PROCESS.unlock();
                 }
             };
-        } catch (IOException e) {
-            ADDS_IN_THIS_PROCESS.unlock();
-            throw new UncheckedIOException("cannot lock " + addLockFile() + ": " + e.getMessage(), e);
-        } catch (RuntimeException e) {
-            ADDS_IN_THIS_PROCESS.unlock();
-            throw e;
+        } catch (IOException | RuntimeException e) {
+            try {
+                if (channel != null) {
+                    channel.close();
+                }
+            } catch (IOException closing) {
+                e.addSuppressed(closing);
+            } finally {
+                ADDS_IN_THIS_PROCESS.unlock();
+            }
+            throw e instanceof IOException io
+                    ? new UncheckedIOException("cannot lock " + addLockFile() + ": " + io.getMessage(), io)
+                    : (RuntimeException) e;
         }
     }
 
