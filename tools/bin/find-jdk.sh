@@ -2,10 +2,14 @@
 # JAVA_HOME wins when it is 22+; otherwise the newest JDK under /usr/lib/jvm.
 # Fails with one line naming what to install when there is none.
 
-ublks3_java_feature() { # prints the feature version (17, 22, 25, ...) of the java binary in $1, or nothing
+ublks3_java_feature() { # prints the feature version (17, 22, 25, ...) of the JDK in $1, or nothing
+  local v=""
   [ -x "$1/bin/java" ] && [ -x "$1/bin/javac" ] || return 0
-  "$1/bin/java" -XshowSettings:properties -version 2>&1 |
-    sed -n 's/^ *java\.specification\.version = \([0-9][0-9]*\).*/\1/p' | head -n 1
+  # the JDK's release file says it without starting a JVM (a second or more per JDK under emulation)
+  [ ! -f "$1/release" ] || v=$(sed -n 's/^JAVA_VERSION="\([0-9][0-9]*\).*/\1/p' "$1/release")
+  [ -n "$v" ] || v=$("$1/bin/java" -XshowSettings:properties -version 2>&1 |
+    sed -n 's/^ *java\.specification\.version = \([0-9][0-9]*\).*/\1/p' | head -n 1)
+  echo "$v"
 }
 
 ublks3_find_jdk() {
