@@ -1,0 +1,145 @@
+package dev.ublks3.tools;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The launchers' choice of the AOT cache (bin/launch.sh, sourced by tools/bin/ublk-s3 and by a snapshot's launcher):
+ * the cache is given to the JVM only while its stamp still matches the JDK and every jar, because the JVM itself
+ * accepts a jar rebuilt at the same size and would run the classes of the old one. The folders here hold stand-ins
+ * for the jars and the JDK: what is checked is the java command line, not a JVM start (tools/bin/aot-cache proves
+ * with -XX:AOTMode=on that the JVM maps the cache it made, and the VM suite's time that the tests use it).
+ */
+class LauncherTest {
+
+    private static final Path LAUNCH = Path.of("bin", "launch.sh"); // the tools module's folder is the working directory
+
+    @TempDir
+    Path tmp;
+    private Path jdk;
+    private Path dir;
+
+    @BeforeEach
+    void folders() throws Exception {
+        jdk = Files.createDirectories(tmp.resolve("jdk"));
+        Files.createDirectories(jdk.resolve("lib/server"));
+        Files.writeString(jdk.resolve("lib/modules"), "modules");
+        Files.writeString(jdk.resolve("lib/server/libjvm.so"), "libjvm");
+        dir = Files.createDirectories(tmp.resolve("cmd"));
+        Files.createDirectories(dir.resolve("lib"));
+        Files.writeString(dir.resolve("tools.jar"), "tools");
+        Files.writeString(dir.resolve("lib/storage-1.jar"), "storage 1");
+        Files.writeString(dir.resolve("lib/aws-2.jar"), "aws");
+        Files.writeString(dir.resolve("ublk-s3.aot"), "cache");
+        Files.writeString(dir.resolve("ublk-s3.aot.stamp"), run(". \"$LAUNCH\"; ublks3_aot_stamp \"$DIR\"", Map.of()));
+    }
+
+    /** The java command line the launcher builds for {@code folder}, one word a line. */
+    private List<String> javaCommand(Path folder, Map<String, String> env) throws Exception {
+        return run(". \"$LAUNCH\"; ublks3_jvm \"$DIR\"; printf '%s\\n' \"${UBLKS3_JVM[@]}\"",
+                Map.of("DIR", folder.toString()), env).lines().toList();
+    }
+
+    private String run(String script, Map<String, String> env) throws Exception {
+        return run(script, Map.of("DIR", dir.toString()), env);
+    }
+
+    private String run(String script, Map<String, String> vars, Map<String, String> env) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder("bash", "-c", script).redirectError(ProcessBuilder.Redirect.INHERIT);
+        pb.environment().put("LAUNCH", LAUNCH.toAbsolutePath().toString());
+        pb.environment().put("JAVA_HOME", jdk.toString());
+        pb.environment().remove("UBLKS3_JAVA_OPTS");
+        pb.environment().putAll(vars);
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), out);
+        return out;
+    }
+
+    private static boolean usesCache(List<String> command, Path folder) {
+        return command.contains("-XX:AOTCache=" + folder.resolve("ublk-s3.aot"));
+    }
+
+    @Test
+    void aCurrentCacheIsGivenWithItsComplaintsSilenced() throws Exception {
+        List<String> command = javaCommand(dir, Map.of());
+        assertTrue(usesCache(command, dir), command.toString());
+        assertTrue(command.contains("-Xlog:aot*=off,cds*=off"), command.toString());
+        assertEquals(List.of("-cp", dir + "/tools.jar:" + dir + "/lib/*", "dev.ublks3.tools.UblkS3"),
+                command.subList(command.size() - 3, command.size()));
+    }
+
+    @Test
+    void aJarRebuiltAtTheSameSizeDisablesIt() throws Exception {
+        Path jar = dir.resolve("lib/storage-1.jar");
+        Files.writeString(jar, "storage 2"); // same length, other classes
+        Files.setLastModifiedTime(jar, FileTime.fromMillis(Files.getLastModifiedTime(jar).toMillis() + 5_000));
+        List<String> command = javaCommand(dir, Map.of());
+        assertFalse(usesCache(command, dir), command.toString());
+        assertTrue(command.contains("dev.ublks3.tools.UblkS3"), command.toString());
+    }
+
+    @Test
+    void anAddedOrRemovedJarDisablesIt() throws Exception {
+        Files.writeString(dir.resolve("lib/extra-1.jar"), "extra");
+        assertFalse(usesCache(javaCommand(dir, Map.of()), dir));
+        Files.delete(dir.resolve("lib/extra-1.jar"));
+        assertTrue(usesCache(javaCommand(dir, Map.of()), dir));
+        Files.delete(dir.resolve("lib/aws-2.jar"));
+        assertFalse(usesCache(javaCommand(dir, Map.of()), dir));
+    }
+
+    @Test
+    void anotherOrUpdatedJdkDisablesIt() throws Exception {
+        Files.writeString(jdk.resolve("lib/modules"), "modules of a newer update");
+        assertFalse(usesCache(javaCommand(dir, Map.of()), dir));
+    }
+
+    @Test
+    void noStampOrNoCacheMeansNoCache() throws Exception {
+        Files.delete(dir.resolve("ublk-s3.aot"));
+        assertFalse(usesCache(javaCommand(dir, Map.of()), dir));
+        Files.writeString(dir.resolve("ublk-s3.aot"), "cache");
+        Files.delete(dir.resolve("ublk-s3.aot.stamp"));
+        assertFalse(usesCache(javaCommand(dir, Map.of()), dir));
+    }
+
+    @Test
+    void aCopyKeepingTimesKeepsItsCache() throws Exception {
+        Path copy = tmp.resolve("elsewhere/cmd");
+        Files.createDirectories(copy.getParent());
+        Process cp = new ProcessBuilder("cp", "-a", dir.toString(), copy.toString()).inheritIO().start();
+        assertEquals(0, cp.waitFor());
+        assertTrue(usesCache(javaCommand(copy, Map.of()), copy));
+        // a copy that does not keep the times is not trusted
+        Path plain = tmp.resolve("plain");
+        Files.createDirectories(plain.resolve("lib"));
+        for (String f : List.of("tools.jar", "lib/storage-1.jar", "lib/aws-2.jar", "ublk-s3.aot", "ublk-s3.aot.stamp")) {
+            Files.copy(dir.resolve(f), plain.resolve(f));
+            Files.setLastModifiedTime(plain.resolve(f), FileTime.fromMillis(System.currentTimeMillis() + 10_000));
+        }
+        assertFalse(usesCache(javaCommand(plain, Map.of()), plain));
+    }
+
+    @Test
+    void userOptionsComeAfterTheCachesSoTheyCanTurnItsLogsBackOn() throws Exception {
+        List<String> command = javaCommand(dir, Map.of("UBLKS3_JAVA_OPTS", "-Xlog:aot -XX:+UseSerialGC"));
+        int silenced = command.indexOf("-Xlog:aot*=off,cds*=off");
+        assertTrue(silenced > 0 && command.indexOf("-Xlog:aot") > silenced, command.toString());
+        assertTrue(command.indexOf("-XX:+UseSerialGC") < command.indexOf("-cp"), command.toString());
+    }
+}
