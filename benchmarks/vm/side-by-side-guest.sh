@@ -31,16 +31,12 @@ PHASE_TIMEOUT=${PHASE_TIMEOUT:-900}  # seconds, per fs phase
 
 export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local-secret AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1
 export AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null
-# the JVM's defaults (no options), as users run it; the VM tests tune for start-up instead
-# the command from the snapshot benchmarks/bin/side-by-side took of the build (a build meanwhile cannot change it)
-UBLKS3_SNAPSHOT=${UBLKS3_SNAPSHOT:?UBLKS3_SNAPSHOT must name the folder with tools.jar and lib/}
-ublks3_cmd() { # JAVA_OPTIONS...: sets UBLKS3_CMD, the command as an array (a simple command: $! is the JVM)
-  # a JVM that aborts leaves its crash report in the results (two runs lost a JVM to SIGABRT in the guest)
-  UBLKS3_CMD=("$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -XX:ErrorFile="$RESULTS/hs_err_%p.log" "$@"
-    -cp "$UBLKS3_SNAPSHOT/tools.jar:$UBLKS3_SNAPSHOT/lib/*" dev.ublks3.tools.UblkS3)
-}
-ublks3_cmd
-UBLKS3=("${UBLKS3_CMD[@]}")
+# the command from the snapshot benchmarks/bin/side-by-side made of the build (tools/bin/snapshot): a build
+# meanwhile cannot change it; the JVM's defaults, as users run it (the VM tests tune for start-up instead), and a
+# JVM that aborts leaves its crash report in the results (two runs lost a JVM to SIGABRT in the guest)
+UBLKS3_SNAPSHOT=${UBLKS3_SNAPSHOT:?UBLKS3_SNAPSHOT must name a snapshot of the command (tools/bin/snapshot)}
+export UBLKS3_JAVA_OPTS="-XX:ErrorFile=$RESULTS/hs_err_%p.log"
+UBLKS3=("$UBLKS3_SNAPSHOT/ublk-s3") # it execs the JVM: $! of a command in the background is the JVM
 work=$(mktemp -d /tmp/side-by-side.XXXXXX)
 PORT=19100
 EP=http://127.0.0.1:$PORT
@@ -60,8 +56,7 @@ s3_start() { # LATENCY BANDWIDTH (empty: none)
   [ -n "$2" ] && args+=(--bandwidth "$2")
   # its stderr and any JVM crash report go to the results (the guest's /tmp is gone after the run)
   s3_err=$RESULTS/s3-server-$(date +%H%M%S).err
-  ublks3_cmd -Xmx4g
-  "${UBLKS3_CMD[@]}" local-s3 "${args[@]}" >"$work/s3.out" 2>"$s3_err" &
+  UBLKS3_JAVA_OPTS="$UBLKS3_JAVA_OPTS -Xmx4g" "${UBLKS3[@]}" local-s3 "${args[@]}" >"$work/s3.out" 2>"$s3_err" &
   s3_pid=$!
   for i in $(seq 1200); do
     grep -q "^http://" "$work/s3.out" 2>/dev/null && [ -S "$CTL" ] && return 0

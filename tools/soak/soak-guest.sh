@@ -4,7 +4,7 @@
 # tools/soak/soak.py in device mode: it adds the device (add --restart), runs the workers, kills the server,
 # takes the store down now and then, and ends with del + add + a full compare. Logs go to $RESULTS.
 #
-# Environment (set by tools/bin/soak): RESULTS, SEED, SOAK_SECONDS, UBLKS3_SNAPSHOT (tools.jar + lib/),
+# Environment (set by tools/bin/soak): RESULTS, SEED, SOAK_SECONDS, UBLKS3_SNAPSHOT (tools/bin/snapshot),
 # and optionally SOAK_SIZE (64M), SOAK_OBJECT_SIZE (64K), SOAK_FAULTS (local-s3 --faults), SOAK_WORKERS (8),
 # SOAK_KILL_INTERVAL (45:90 s), SOAK_DOWN_INTERVAL (100:160 s), SOAK_DOWN_SECONDS (3:8 s).
 set -uo pipefail
@@ -14,7 +14,7 @@ top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 RESULTS=${RESULTS:?RESULTS must name the results folder}
 SEED=${SEED:?SEED must be set}
 SOAK_SECONDS=${SOAK_SECONDS:-600}
-UBLKS3_SNAPSHOT=${UBLKS3_SNAPSHOT:?UBLKS3_SNAPSHOT must name the folder with tools.jar and lib/}
+UBLKS3_SNAPSHOT=${UBLKS3_SNAPSHOT:?UBLKS3_SNAPSHOT must name a snapshot of the command (tools/bin/snapshot)}
 SIZE=${SOAK_SIZE:-64M}
 OBJECT_SIZE=${SOAK_OBJECT_SIZE:-64K}
 FAULTS=${SOAK_FAULTS:-500=0.006,slowdown=0.004,503=0.004,truncate=0.003,reset=0.003} # 2% of requests
@@ -25,11 +25,8 @@ log() { printf '[%(%H:%M:%S)T] soak-guest: %s\n' -1 "$*"; }
 # a private copy of the command on the guest's tmpfs: the servers started again and again by kills and
 # recoveries all run the same build, whatever the host builds meanwhile
 work=$(mktemp -d /tmp/soak.XXXXXX)
-cp -r "$UBLKS3_SNAPSHOT/tools.jar" "$UBLKS3_SNAPSHOT/lib" "$work/" || { log "cannot copy the command"; exit 2; }
-printf '#!/bin/bash\nexec "%s" --enable-native-access=ALL-UNNAMED $UBLKS3_JAVA_OPTS -cp "%s" dev.ublks3.tools.UblkS3 "$@"\n' \
-  "$JAVA_HOME/bin/java" "$work/tools.jar:$work/lib/*" >"$work/ublk-s3"
-chmod +x "$work/ublk-s3"
-UBLKS3=$work/ublk-s3
+cp -a "$UBLKS3_SNAPSHOT" "$work/cmd" || { log "cannot copy the command"; exit 2; }
+UBLKS3=$work/cmd/ublk-s3
 # JVMs start quickly under emulation (serial GC, C1 only), as in the VM tests: every kill costs a start
 export UBLKS3_JAVA_OPTS=${UBLKS3_JAVA_OPTS--XX:+UseSerialGC -XX:TieredStopAtLevel=1}
 export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local-secret AWS_REGION=us-east-1

@@ -65,45 +65,25 @@ _show_result() {
 
 # ---- the ublk driver's Java side (dev.ublks3.ublk), built on the host before the VM boots ----
 
-# _java_cp: the driver's classpath: a copy (made by _prep_java) of its module's and native-bindings'
-# target/classes, so that a build running on the host meanwhile cannot pull classes from under the test.
-_java_cp() {
-  local m cp=""
-  for m in ublk-driver native-bindings; do
-    [ -d "$TEST_DIR/classes/$m/dev" ] || return 1
-    cp+="${cp:+:}$TEST_DIR/classes/$m"
-  done
-  echo "$cp"
-}
-
-# _prep_java: copies the driver's classes (waiting up to 60 s for a build in progress to finish writing them),
-# skips the test when they are not built; sets JAVA_HOME to the project's JDK.
+# _prep_java: the driver's RAM disk (dev.ublks3.ublk.tool.UblkRamdisk) runs from the command's snapshot (see
+# _prep_ublks3: its jars and AOT cache hold the driver too); sets JAVA_HOME to the project's JDK.
 _prep_java() {
-  local m i main=dev/ublks3/ublk/tool/UblkRamdisk.class
-  for i in $(seq 60); do
-    [ -f "$UBLKS3_TOP/ublk-driver/target/classes/$main" ] && [ -d "$UBLKS3_TOP/native-bindings/target/classes/dev" ] && break
-    [ -d "$UBLKS3_TOP/ublk-driver/target" ] || break # never built: no need to wait
-    sleep 1
-  done
-  for m in ublk-driver native-bindings; do
-    mkdir -p "$TEST_DIR/classes/$m" && cp -r "$UBLKS3_TOP/$m/target/classes/." "$TEST_DIR/classes/$m/" 2>/dev/null
-  done
-  [ -f "$TEST_DIR/classes/ublk-driver/$main" ] && _java_cp >/dev/null ||
-    _skip "ublk-driver is not built: run 'tools/bin/mvn -pl ublk-driver -am package' first"
+  _prep_ublks3
   . "$UBLKS3_TOP/tools/bin/find-jdk.sh" || _skip "no JDK 22+"
 }
 
-# _java_cmd: sets JAVA_CMD to the JDK's java with native access and the driver's classpath, tuned for a quick
-# start under emulation: serial GC, and C1 only unless UBLKS3_JAVA_OPTS says otherwise (empty: full tiered).
+# _java_cmd MAIN: sets JAVA_CMD to java running the class MAIN from the snapshot, tuned for a quick start under
+# emulation (UBLKS3_JAVA_OPTS, see _prep_ublks3).
 _java_cmd() {
-  # shellcheck disable=SC2206 # options are words
-  JAVA_CMD=("$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC
-    ${UBLKS3_JAVA_OPTS--XX:TieredStopAtLevel=1} -cp "$(_java_cp)")
+  . /tmp/ublks3-cmd/launch.sh
+  ublks3_jvm /tmp/ublks3-cmd "$1"
+  JAVA_CMD=("${UBLKS3_JVM[@]}")
 }
 
-# _java ARGS...: runs java (see _java_cmd) in the foreground.
+# _java MAIN ARGS...: runs java (see _java_cmd) in the foreground.
 _java() {
-  _java_cmd
+  _java_cmd "$1"
+  shift
   "${JAVA_CMD[@]}" "$@"
 }
 
@@ -114,8 +94,8 @@ _add_ramdisk() {
   local i
   rm -f "$TEST_DIR/ramdisk.in" "$TEST_DIR/ramdisk.out"
   mkfifo "$TEST_DIR/ramdisk.in"
-  _java_cmd # a simple command in the background, so that $! is the JVM itself (signals reach it)
-  "${JAVA_CMD[@]}" dev.ublks3.ublk.tool.UblkRamdisk "$@" <"$TEST_DIR/ramdisk.in" >"$TEST_DIR/ramdisk.out" \
+  _java_cmd dev.ublks3.ublk.tool.UblkRamdisk # a simple command in the background: $! is the JVM (signals reach it)
+  "${JAVA_CMD[@]}" "$@" <"$TEST_DIR/ramdisk.in" >"$TEST_DIR/ramdisk.out" \
     2>"$TEST_DIR/ramdisk.err" &
   RAMDISK_PID=$!
   exec 8>"$TEST_DIR/ramdisk.in"
@@ -165,9 +145,10 @@ _del_ramdisk() {
 
 # ---- the ublk-s3 command (tools/bin/ublk-s3, built on the host before the VM boots) ----
 
-# _prep_ublks3: sets UBLKS3 to the command: a copy of tools/bin/ublk-s3's jars made once per VM boot (in the guest's
-# /tmp), so that a build on the host meanwhile cannot swap classes under the servers a test starts; its JVMs start
-# quickly under emulation (serial GC, C1 only) unless UBLKS3_JAVA_OPTS says otherwise.
+# _prep_ublks3: sets UBLKS3 to the command: a snapshot of the build (tools/bin/snapshot: its jars and AOT cache)
+# made once per VM boot in the guest's /tmp, so that a build on the host meanwhile cannot swap classes under the
+# servers a test starts; its JVMs start quickly under emulation (serial GC, C1 only) unless UBLKS3_JAVA_OPTS says
+# otherwise.
 _prep_ublks3() {
   local cmd=/tmp/ublks3-cmd
   if [ ! -f "$UBLKS3_TOP/tools/target/tools.jar" ]; then # a failure, not a skip: a skipped suite hides regressions
@@ -175,13 +156,8 @@ _prep_ublks3() {
     _show_result "$TID" 1
   fi
   if [ ! -x "$cmd/ublk-s3" ]; then
-    . "$UBLKS3_TOP/tools/bin/find-jdk.sh" || _skip "no JDK 22+"
-    rm -rf "$cmd.new" && mkdir -p "$cmd.new" &&
-      cp -r "$UBLKS3_TOP/tools/target/tools.jar" "$UBLKS3_TOP/tools/target/lib" "$cmd.new/" &&
-      printf '#!/bin/bash\nexport UBLKS3_JAVA="%s"\nexec "$UBLKS3_JAVA" --enable-native-access=ALL-UNNAMED $UBLKS3_JAVA_OPTS -cp "%s" dev.ublks3.tools.UblkS3 "$@"\n' \
-        "$JAVA_HOME/bin/java" "$cmd/tools.jar:$cmd/lib/*" >"$cmd.new/ublk-s3" &&
-      chmod 755 "$cmd.new" "$cmd.new/ublk-s3" && mv "$cmd.new" "$cmd" ||
-      { echo "$TID: cannot copy the ublk-s3 command into $cmd"; _show_result "$TID" 1; }
+    "$UBLKS3_TOP/tools/bin/snapshot" "$cmd" || { echo "$TID: cannot copy the ublk-s3 command into $cmd"; _show_result "$TID" 1; }
+    [ -f "$cmd/ublk-s3.aot" ] || echo "$TID: the build has no AOT cache (tools/bin/aot-cache): every command starts slower"
   fi
   UBLKS3=$cmd/ublk-s3
   export UBLKS3_JAVA_OPTS=${UBLKS3_JAVA_OPTS--XX:+UseSerialGC -XX:TieredStopAtLevel=1}
