@@ -39,9 +39,15 @@ final class AddCommand {
         if (options.foreground()) {
             return serve(DeviceServer.start(options, run), run, out); // start makes every check itself
         }
-        // a bad --local, no driver, or not root: said here, before a run directory or a server process exists
+        // a bad --local, no driver, not root, a name, bucket/key or device number in use: said here, before a run
+        // directory or a server process exists (the server checks again)
         DeviceServer.checkLocalDir(options);
-        UblkControl.open().close();
+        DeviceServer.refuseTaken(options, run, false);
+        try (UblkControl control = UblkControl.open()) {
+            if (options.devId() >= 0) {
+                control.checkFree(options.devId());
+            }
+        }
         List<String> command = new ArrayList<>();
         if (options.restart()) {
             command.add(Supervisor.COMMAND); // it starts 'add ... --foreground' and recovers it when it dies

@@ -87,8 +87,7 @@ final class DeviceServer {
     private void open() throws Exception {
         UblkDeviceConfig config = deviceConfig(options);
         checkLocalDir(options);
-        refuseSecondName(); // cheap checks first; repeated under the add lock before the device is made
-        refuseSecondAttach();
+        refuseTaken(options, run, recover); // cheap checks first; repeated under the add lock before the device is made
         UblkControl control = UblkControl.open(); // before any store traffic: no ublk or not root fails first
         opened.push(control);
 
@@ -106,8 +105,7 @@ final class DeviceServer {
 
         try (RunDirectory.AddLock ignored = run.lockAdds()) {
             // again, now alone: an add started at the same time may have published its record since the first check
-            refuseSecondName();
-            refuseSecondAttach();
+            refuseTaken(options, run, recover);
             if (recover) {
                 checkSameGeometry(control);
                 // Known limit: a PUT the dead server sent may still be applied by a remote S3 after this server
@@ -175,10 +173,19 @@ final class DeviceServer {
         }
     }
 
-    private void refuseSecondAttach() {
+    /**
+     * Refuses a second device of the name, or a second server on the bucket/key, from the run directory's records:
+     * {@code add} checks before it starts a server, the server again, and again under the add lock.
+     */
+    static void refuseTaken(AddOptions options, RunDirectory run, boolean recover) {
+        refuseSecondName(options, run, recover);
+        refuseSecondAttach(options, run);
+    }
+
+    private static void refuseSecondAttach(AddOptions options, RunDirectory run) {
         for (DeviceRecord r : run.all()) {
             if (r.serverAlive() && r.bucket().equals(options.bucket()) && r.key().equals(options.key())
-                    && (options.localDir() != null || r.endpoint().equals(remoteConfig().describeEndpoint()))) {
+                    && (options.localDir() != null || r.endpoint().equals(remoteConfig(options).describeEndpoint()))) {
                 throw new UsageException("s3://" + options.bucket() + "/" + options.key() + " is already served as /dev/ublkb"
                         + r.devId() + " (pid " + r.pid() + "): two servers would overwrite each other's objects; use another --key");
             }
@@ -186,7 +193,7 @@ final class DeviceServer {
     }
 
     /** One device per name: a second add of NAME would serve the same bucket and key twice. */
-    private void refuseSecondName() {
+    private static void refuseSecondName(AddOptions options, RunDirectory run, boolean recover) {
         if (options.name() == null) {
             return;
         }
@@ -212,11 +219,11 @@ final class DeviceServer {
             }
             return local.clientConfig(options.bucket());
         }
-        return remoteConfig();
+        return remoteConfig(options);
     }
 
     /** The bucket at AWS or at --endpoint-url; builds no client, so the run records can be compared with it. */
-    private S3Config remoteConfig() {
+    private static S3Config remoteConfig(AddOptions options) {
         S3Credentials credentials = options.accessKey() != null
                 ? (options.sessionToken() != null ? S3Credentials.sessionKeys(options.accessKey(), options.secretKey(), options.sessionToken())
                         : S3Credentials.keys(options.accessKey(), options.secretKey()))

@@ -161,6 +161,19 @@ public final class UblkControl implements AutoCloseable {
         return UblkDevInfo.read(buf, 0);
     }
 
+    /**
+     * Refuses {@code devId} as ADD_DEV would when the kernel already has a device of that number: a check before a
+     * server is started for it, not a reservation (ADD_DEV still decides).
+     */
+    public void checkFree(int devId) throws UblkException {
+        try {
+            getDevInfo(devId);
+        } catch (UblkException e) {
+            return; // no such device; any other refusal is ADD_DEV's to report
+        }
+        throw error("ADD_DEV", Errno.EEXIST, devId);
+    }
+
     /** UBLK_U_CMD_START_USER_RECOVERY (6.1+, device made with UBLK_F_USER_RECOVERY whose server died). */
     public synchronized void startUserRecovery(int devId) throws UblkException {
         send("START_USER_RECOVERY", UBLK_U_CMD_START_USER_RECOVERY, UBLK_CMD_START_USER_RECOVERY, devId, devId, 0, 0, 0);
