@@ -13,8 +13,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
 
 /**
  * {@code ublk-s3 add}: in the foreground, serves until stopped; by default, starts the same command with
@@ -29,6 +31,8 @@ final class AddCommand {
     static final String LOG_ENV = "UBLKS3_SERVER_LOG";
     /** Set in a started server's environment: its stdout is a pipe to the starter, closed once the path is out. */
     static final String DETACHED_ENV = "UBLKS3_DETACHED";
+    /** What a shutdown, a kill, Ctrl-C or a closed terminal send: each stops the device cleanly. */
+    private static final List<String> STOP_SIGNALS = List.of("TERM", "INT", "HUP");
 
     private AddCommand() {
     }
@@ -61,16 +65,23 @@ final class AddCommand {
         return startInBackground(command, run.path().resolve("add-" + ProcessHandle.current().pid() + ".log"), true, out, err);
     }
 
-    /** Serves a started (or recovered) device until it is stopped by del or a signal; prints its path once live. */
+    /**
+     * Serves a started (or recovered) device until it is stopped by del or a signal; prints its path once live.
+     * Returns 0 after del, 128 + the signal's number after SIGTERM, SIGINT or SIGHUP (as a JVM they ended would).
+     */
     static int serve(DeviceServer server, RunDirectory run, PrintStream out) throws Exception {
-        Thread onSignal = new Thread(() -> {
-            try {
-                server.stop(line -> LOG.info("{}", line));
-            } catch (Exception e) {
-                LOG.error("stopping {} failed: {}", server.device().blockDevicePath(), ControlSocket.oneLine(e));
-            }
-        }, "ublk-s3-shutdown");
-        // SIGTERM, SIGINT and a machine shutdown all run this: flush before the device goes
+        // The signals stop the device on a thread of ours while the JVM runs on, not in a shutdown hook: once the JVM
+        // shuts down, the CRT delivers no more completions, so an S3 request in flight then never answered and the
+        // stop waited for its timeout (120 s) and failed its write.
+        AtomicInteger signal = new AtomicInteger();
+        for (String name : STOP_SIGNALS) {
+            Signal.handle(new Signal(name), s -> {
+                signal.compareAndSet(0, s.getNumber());
+                stop(server);
+            });
+        }
+        // any other way out of the JVM still stops the device, as well as it can then
+        Thread onSignal = new Thread(() -> stop(server), "ublk-s3-shutdown");
         Runtime.getRuntime().addShutdownHook(onSignal);
         String log = System.getenv(LOG_ENV);
         if (log != null) {
@@ -85,9 +96,18 @@ final class AddCommand {
         try {
             Runtime.getRuntime().removeShutdownHook(onSignal);
         } catch (IllegalStateException shuttingDown) {
-            // stopped by a signal: the hook is what stopped it
+            // the JVM is ending: the hook is what stopped it
         }
-        return 0;
+        return signal.get() == 0 ? 0 : 128 + signal.get();
+    }
+
+    /** Flushes and removes the device (idempotent: del and a signal may race); says what it waits for in the log. */
+    private static void stop(DeviceServer server) {
+        try {
+            server.stop(line -> LOG.info("{}", line));
+        } catch (Exception e) {
+            LOG.error("stopping {} failed: {}", server.device().blockDevicePath(), ControlSocket.oneLine(e));
+        }
     }
 
     private static void moveLog(Path from, Path to) {
