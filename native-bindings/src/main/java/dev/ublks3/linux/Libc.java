@@ -71,31 +71,61 @@ public final class Libc {
         return LINKER.downcallHandle(symbol, fd, options);
     }
 
-    private static final MethodHandle OPEN = downcall("open",
-        FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2));
-    private static final MethodHandle CLOSE = downcall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    private static final MethodHandle MMAP = downcall("mmap",
-        FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
-    private static final MethodHandle MUNMAP = downcall("munmap", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG));
-    private static final MethodHandle EVENTFD = downcall("eventfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
-    private static final MethodHandle EVENTFD_READ = downcall("eventfd_read",
-        FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG));
-    private static final MethodHandle EVENTFD_WRITE = downcall("eventfd_write",
-        FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG));
-    private static final MethodHandle READ = downcall("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
-    private static final MethodHandle WRITE = downcall("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
-    private static final MethodHandle PREAD = downcall("pread",
-        FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
-    private static final MethodHandle PWRITE = downcall("pwrite",
-        FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
-    private static final MethodHandle PRCTL = downcall("prctl",
-        FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
-        Linker.Option.firstVariadicArg(1));
-    private static final MethodHandle IOCTL = downcall("ioctl",
-        FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG), Linker.Option.firstVariadicArg(2));
-    private static final MethodHandle SYSCALL = downcall("syscall",
-        FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
-        Linker.Option.firstVariadicArg(1));
+    // one holder class a function, as jextract makes them: a handle is linked on its first call, and a command
+    // that opens a file pays for no eventfd or prctl
+    private static final class open {
+        static final MethodHandle HANDLE = downcall("open",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2));
+    }
+    private static final class close {
+        static final MethodHandle HANDLE = downcall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    }
+    private static final class mmap {
+        static final MethodHandle HANDLE = downcall("mmap",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
+    }
+    private static final class munmap {
+        static final MethodHandle HANDLE = downcall("munmap", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG));
+    }
+    private static final class eventfd {
+        static final MethodHandle HANDLE = downcall("eventfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    }
+    private static final class eventfd_read {
+        static final MethodHandle HANDLE = downcall("eventfd_read",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG));
+    }
+    private static final class eventfd_write {
+        static final MethodHandle HANDLE = downcall("eventfd_write",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG));
+    }
+    private static final class read {
+        static final MethodHandle HANDLE = downcall("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    }
+    private static final class write {
+        static final MethodHandle HANDLE = downcall("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    }
+    private static final class pread {
+        static final MethodHandle HANDLE = downcall("pread",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
+    }
+    private static final class pwrite {
+        static final MethodHandle HANDLE = downcall("pwrite",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
+    }
+    private static final class prctl {
+        static final MethodHandle HANDLE = downcall("prctl",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
+            Linker.Option.firstVariadicArg(1));
+    }
+    private static final class ioctl {
+        static final MethodHandle HANDLE = downcall("ioctl",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG), Linker.Option.firstVariadicArg(2));
+    }
+    private static final class syscall {
+        static final MethodHandle HANDLE = downcall("syscall",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
+            Linker.Option.firstVariadicArg(1));
+    }
 
     private static int errno(MemorySegment state) {
         return (int) ERRNO.get(state, 0L);
@@ -116,7 +146,7 @@ public final class Libc {
         MemorySegment state = STATE.get();
         int fd;
         try (Arena arena = Arena.ofConfined()) {
-            fd = (int) OPEN.invokeExact(state, arena.allocateFrom(path), flags, mode);
+            fd = (int) open.HANDLE.invokeExact(state, arena.allocateFrom(path), flags, mode);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -134,7 +164,7 @@ public final class Libc {
         MemorySegment state = STATE.get();
         int r;
         try {
-            r = (int) CLOSE.invokeExact(state, fd);
+            r = (int) close.HANDLE.invokeExact(state, fd);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -150,7 +180,7 @@ public final class Libc {
         MemorySegment state = STATE.get();
         long address;
         try {
-            address = (long) MMAP.invokeExact(state, 0L, length, prot, flags, fd, offset);
+            address = (long) mmap.HANDLE.invokeExact(state, 0L, length, prot, flags, fd, offset);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -163,7 +193,7 @@ public final class Libc {
         MemorySegment state = STATE.get();
         int r;
         try {
-            r = (int) MUNMAP.invokeExact(state, mapping.address(), mapping.byteSize());
+            r = (int) munmap.HANDLE.invokeExact(state, mapping.address(), mapping.byteSize());
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -184,7 +214,7 @@ public final class Libc {
         MemorySegment state = STATE.get();
         int fd;
         try {
-            fd = (int) EVENTFD.invokeExact(state, initval, flags);
+            fd = (int) eventfd.HANDLE.invokeExact(state, initval, flags);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -197,7 +227,7 @@ public final class Libc {
         MemorySegment state = STATE.get();
         int r;
         try {
-            r = (int) EVENTFD_WRITE.invokeExact(state, fd, value);
+            r = (int) eventfd_write.HANDLE.invokeExact(state, fd, value);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -209,7 +239,7 @@ public final class Libc {
         MemorySegment state = STATE.get();
         int r;
         try {
-            r = (int) EVENTFD_READ.invokeExact(state, fd, state.address() + SCRATCH_OFFSET);
+            r = (int) eventfd_read.HANDLE.invokeExact(state, fd, state.address() + SCRATCH_OFFSET);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -222,7 +252,7 @@ public final class Libc {
         MemorySegment state = STATE.get();
         long n;
         try {
-            n = (long) READ.invokeExact(state, fd, checked(buf, count), count);
+            n = (long) read.HANDLE.invokeExact(state, fd, checked(buf, count), count);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -235,7 +265,7 @@ public final class Libc {
         MemorySegment state = STATE.get();
         long n;
         try {
-            n = (long) WRITE.invokeExact(state, fd, checked(buf, count), count);
+            n = (long) write.HANDLE.invokeExact(state, fd, checked(buf, count), count);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -248,7 +278,7 @@ public final class Libc {
         MemorySegment state = STATE.get();
         long n;
         try {
-            n = (long) PREAD.invokeExact(state, fd, checked(buf, count), count, offset);
+            n = (long) pread.HANDLE.invokeExact(state, fd, checked(buf, count), count, offset);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -261,7 +291,7 @@ public final class Libc {
         MemorySegment state = STATE.get();
         long n;
         try {
-            n = (long) PWRITE.invokeExact(state, fd, checked(buf, count), count, offset);
+            n = (long) pwrite.HANDLE.invokeExact(state, fd, checked(buf, count), count, offset);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -274,7 +304,7 @@ public final class Libc {
         MemorySegment state = STATE.get();
         int r;
         try {
-            r = (int) PRCTL.invokeExact(state, option, arg2, arg3, arg4, arg5);
+            r = (int) prctl.HANDLE.invokeExact(state, option, arg2, arg3, arg4, arg5);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -287,7 +317,7 @@ public final class Libc {
         MemorySegment state = STATE.get();
         int r;
         try {
-            r = (int) IOCTL.invokeExact(state, fd, request, arg);
+            r = (int) ioctl.HANDLE.invokeExact(state, fd, request, arg);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -317,7 +347,7 @@ public final class Libc {
         MemorySegment state = callState;
         long r;
         try {
-            r = (long) SYSCALL.invokeExact(state, number, a1, a2, a3, a4, a5, a6);
+            r = (long) syscall.HANDLE.invokeExact(state, number, a1, a2, a3, a4, a5, a6);
         } catch (Throwable t) {
             throw unexpected(t);
         }
