@@ -31,6 +31,8 @@ final class AddCommand {
     static final String LOG_ENV = "UBLKS3_SERVER_LOG";
     /** Set in a started server's environment: its stdout is a pipe to the starter, closed once the path is out. */
     static final String DETACHED_ENV = "UBLKS3_DETACHED";
+    /** Set by the launchers (tools/bin/launch.sh) to themselves: processes this command starts go through them. */
+    static final String LAUNCHER_ENV = "UBLKS3_LAUNCHER";
     /** What a shutdown, a kill, Ctrl-C or a closed terminal send: each stops the device cleanly. */
     private static final List<String> STOP_SIGNALS = List.of("TERM", "INT", "HUP");
 
@@ -43,15 +45,11 @@ final class AddCommand {
         if (options.foreground()) {
             return serve(DeviceServer.start(options, run), run, out); // start makes every check itself
         }
-        // a bad --local, no driver, not root, a name, bucket/key or device number in use: said here, before a run
-        // directory or a server process exists (the server checks again)
+        // a bad --local, no driver, not root, a name or bucket/key in use: said here, before a run directory or a
+        // server process exists (the server checks again, and the device number, before it builds a store)
         DeviceServer.checkLocalDir(options);
+        UblkControl.checkAccess();
         DeviceServer.refuseTaken(options, run, false);
-        try (UblkControl control = UblkControl.open()) {
-            if (options.devId() >= 0) {
-                control.checkFree(options.devId());
-            }
-        }
         List<String> command = new ArrayList<>();
         if (options.restart()) {
             command.add(Supervisor.COMMAND); // it starts 'add ... --foreground' and recovers it when it dies
@@ -131,16 +129,21 @@ final class AddCommand {
         if (detach && new File("/usr/bin/setsid").canExecute()) {
             command.add("/usr/bin/setsid");
         }
-        command.add(ProcessHandle.current().info().command().orElse("java"));
-        // the same JVM options (native access, GC and JIT choices, UBLKS3_JAVA_OPTS) as this command
-        List<String> jvmOptions = ManagementFactory.getRuntimeMXBean().getInputArguments();
-        command.addAll(jvmOptions);
-        if (jvmOptions.stream().noneMatch(a -> a.startsWith("--enable-native-access"))) {
-            command.add("--enable-native-access=ALL-UNNAMED");
+        String launcher = System.getenv(LAUNCHER_ENV);
+        if (launcher != null) {
+            command.add(launcher); // it picks the JVM options and AOT cache of a server (tools/bin/launch.sh)
+        } else {
+            command.add(ProcessHandle.current().info().command().orElse("java"));
+            // the same JVM options (native access, GC and JIT choices) as this command
+            List<String> jvmOptions = ManagementFactory.getRuntimeMXBean().getInputArguments();
+            command.addAll(jvmOptions);
+            if (jvmOptions.stream().noneMatch(a -> a.startsWith("--enable-native-access"))) {
+                command.add("--enable-native-access=ALL-UNNAMED");
+            }
+            command.add("-cp");
+            command.add(System.getProperty("java.class.path"));
+            command.add(UblkS3.class.getName());
         }
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(UblkS3.class.getName());
         command.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(command)
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))

@@ -38,6 +38,7 @@ import org.slf4j.LoggerFactory;
 final class DeviceServer {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeviceServer.class);
+    private static final long ANSWER_WAIT_MILLIS = 10_000;
 
     private final AddOptions options;
     private final RunDirectory run;
@@ -46,6 +47,7 @@ final class DeviceServer {
     /** What to undo, newest first; a failed start unwinds exactly what it made. */
     private final Deque<AutoCloseable> opened = new ArrayDeque<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private ControlSocket.Server controlSocket;
     private StorageStack stack;
     private UblkDevice device;
     private String where;
@@ -90,6 +92,9 @@ final class DeviceServer {
         refuseTaken(options, run, recover); // cheap checks first; repeated under the add lock before the device is made
         UblkControl control = UblkControl.open(); // before any store traffic: no ublk or not root fails first
         opened.push(control);
+        if (!recover && options.devId() >= 0) {
+            control.checkFree(options.devId()); // ADD_DEV decides, but only after the store is built
+        }
 
         // a GET must know the granule of the objects' checksums before it asks (S3ObjectStore's integrity check)
         S3Config s3 = s3Config().withChecksumGranuleFor(Math.toIntExact(options.objectSize()));
@@ -121,7 +126,8 @@ final class DeviceServer {
                     device.info().nrHwQueues(), device.info().queueDepth()));
             opened.push(() -> run.retire(device.devId()));
         }
-        opened.push(new ControlSocket.Server(run.socket(device.devId()), this::control));
+        controlSocket = new ControlSocket.Server(run.socket(device.devId()), this::control);
+        opened.push(controlSocket);
         LOG.info("{} {} from {} ({} queues, depth {}, object size {}, retry time {}, {})", recover ? "recovered" : "serving",
                 device.blockDevicePath(), where, device.info().nrHwQueues(), device.info().queueDepth(),
                 Sizes.format(options.objectSize()), Durations.format(options.retryTime()), recoveryMode(device.info().features()));
@@ -338,8 +344,15 @@ final class DeviceServer {
         return first;
     }
 
+    /**
+     * Waits until the device is stopped and, when a {@code del} stopped it, until del has its answer: the process
+     * ends right after this returns, and del would otherwise see the connection close without one.
+     */
     void awaitStopped() throws InterruptedException {
         stopped.await();
+        if (controlSocket != null) {
+            controlSocket.thread().join(ANSWER_WAIT_MILLIS); // it ends once its socket is closed and its reply sent
+        }
     }
 
     UblkDevice device() {

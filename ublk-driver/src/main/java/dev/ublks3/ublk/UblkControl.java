@@ -14,6 +14,8 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 
 /**
@@ -52,19 +54,41 @@ public final class UblkControl implements AutoCloseable {
         return open(CONTROL_PATH);
     }
 
+    /**
+     * What {@link #open()} would say of /dev/ublk-control when it is missing (no driver) or not readable and writable
+     * (not root), found without opening it: for a command that checks before it starts the process that will.
+     */
+    public static void checkAccess() throws UblkException {
+        checkAccess(CONTROL_PATH);
+    }
+
+    static void checkAccess(String path) throws UblkException {
+        Path p = Path.of(path);
+        if (!Files.exists(p)) {
+            throw openError(path, Errno.ENOENT, null);
+        }
+        if (!Files.isReadable(p) || !Files.isWritable(p)) {
+            throw openError(path, Errno.EACCES, null);
+        }
+    }
+
+    private static UblkException openError(String path, int errno, Throwable cause) {
+        return switch (errno) {
+            case Errno.ENOENT, Errno.ENODEV, Errno.ENXIO -> new UblkException("open " + path, errno,
+                "no ublk control device", "load the ublk driver with 'modprobe ublk_drv' (Linux 6.1+ built with CONFIG_BLK_DEV_UBLK)", cause);
+            case Errno.EACCES, Errno.EPERM -> new UblkException("open " + path, errno,
+                Errno.message(errno), "run as root (ublk devices need CAP_SYS_ADMIN)", cause);
+            default -> new UblkException("open " + path, errno, Errno.message(errno), "", cause);
+        };
+    }
+
     /** Opens the control device at {@code path} (tests: a missing path gives the modprobe hint). */
     static UblkControl open(String path) throws UblkException {
         int fd;
         try {
             fd = Libc.open(path, Libc.O_RDWR | Libc.O_CLOEXEC);
         } catch (ErrnoException e) {
-            throw switch (e.errno()) {
-                case Errno.ENOENT, Errno.ENODEV, Errno.ENXIO -> new UblkException("open " + path, e.errno(),
-                    "no ublk control device", "load the ublk driver with 'modprobe ublk_drv' (Linux 6.1+ built with CONFIG_BLK_DEV_UBLK)", e);
-                case Errno.EACCES, Errno.EPERM -> new UblkException("open " + path, e.errno(),
-                    Errno.message(e.errno()), "run as root (ublk devices need CAP_SYS_ADMIN)", e);
-                default -> new UblkException("open " + path, e.errno(), Errno.message(e.errno()), "", e);
-            };
+            throw openError(path, e.errno(), e);
         }
         try {
             // no SINGLE_ISSUER/DEFER_TASKRUN: commands may come from any thread (e.g. a shutdown hook stops the device)

@@ -17,6 +17,14 @@ class UblkControlTest {
     }
 
     @Test
+    void checkingAccessSaysWhatOpeningWouldSay() {
+        UblkException opened = assertThrows(UblkException.class, () -> UblkControl.open("/nonexistent/ublk-control"));
+        UblkException checked = assertThrows(UblkException.class, () -> UblkControl.checkAccess("/nonexistent/ublk-control"));
+        assertEquals(opened.getMessage(), checked.getMessage());
+        assertEquals(Errno.ENOENT, checked.errno());
+    }
+
+    @Test
     void thisHostsControlDevice() throws Exception {
         if (Files.exists(Path.of(UblkControl.CONTROL_PATH))) {
             try (UblkControl c = UblkControl.open()) {
