@@ -17,9 +17,11 @@ import java.util.jar.JarFile;
 import java.util.stream.Stream;
 
 /**
- * The training run from which {@code tools/bin/aot-cache} makes the command's AOT cache (JEP 483/514): it does
+ * The training runs from which {@code tools/bin/aot-cache} makes the command's AOT caches (JEP 483/514): they do
  * what the commands do on their way up, so that their classes come loaded and linked from the cache instead of
- * being read from the jars, parsed and verified at every start.
+ * being read from the jars, parsed and verified at every start. {@code client}: every command's start-up and
+ * refusal paths; {@code server}: those, and what a server does (the store, the embedded S3 endpoint, every class
+ * of the project's own jars).
  *
  * <p>It must be safe on any build machine: it never touches a ublk device or {@code /run/ublk-s3} (its run
  * directory is a temporary folder), and its only server listens on 127.0.0.1 on a free port. What needs a device
@@ -37,9 +39,11 @@ final class AotTraining {
         Path tmp = Files.createTempDirectory("ublk-s3-aot");
         try {
             commands(tmp);
-            store(tmp);
             ring();
-            loadOwnClasses();
+            if (!(args.length == 1 && args[0].equals("client"))) {
+                store(tmp);
+                loadOwnClasses();
+            }
         } finally {
             try (Stream<Path> files = Files.walk(tmp)) {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

@@ -17,10 +17,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The launchers' choice of the AOT cache (bin/launch.sh, sourced by tools/bin/ublk-s3 and by a snapshot's launcher):
- * the cache is given to the JVM only while its stamp still matches the JDK and every jar, because the JVM itself
- * accepts a jar rebuilt at the same size and would run the classes of the old one. The folders here hold stand-ins
- * for the jars and the JDK: what is checked is the java command line, not a JVM start (tools/bin/aot-cache proves
- * with -XX:AOTMode=on that the JVM maps the cache it made, and the VM suite's time that the tests use it).
+ * the server's cache for the commands that serve, the client's for the others, and either only while the stamp
+ * still matches the JDK and every jar, because the JVM itself accepts a jar rebuilt at the same size and would run
+ * the classes of the old one. The folders here hold stand-ins for the jars and the JDK: what is checked is the java
+ * command line, not a JVM start (tools/bin/aot-cache proves with -XX:AOTMode=on that the JVM maps the caches it
+ * made, and the VM suite's time that the tests use them).
  */
 class LauncherTest {
 
@@ -42,22 +43,26 @@ class LauncherTest {
         Files.writeString(dir.resolve("tools.jar"), "tools");
         Files.writeString(dir.resolve("lib/storage-1.jar"), "storage 1");
         Files.writeString(dir.resolve("lib/aws-2.jar"), "aws");
-        Files.writeString(dir.resolve("ublk-s3.aot"), "cache");
-        Files.writeString(dir.resolve("ublk-s3.aot.stamp"), run(". \"$LAUNCH\"; ublks3_aot_stamp \"$DIR\"", Map.of()));
+        Files.createDirectories(dir.resolve("aot"));
+        Files.writeString(dir.resolve("aot/server.aot"), "server cache");
+        Files.writeString(dir.resolve("aot/client.aot"), "client cache");
+        Files.writeString(dir.resolve("aot/stamp"), run(". \"$LAUNCH\"; ublks3_aot_stamp \"$DIR\"", Map.of()));
     }
 
-    /** The java command line the launcher builds for {@code folder}, one word a line. */
-    private List<String> javaCommand(Path folder, Map<String, String> env) throws Exception {
-        return run(". \"$LAUNCH\"; ublks3_jvm \"$DIR\"; printf '%s\\n' \"${UBLKS3_JVM[@]}\"",
-                Map.of("DIR", folder.toString()), env).lines().toList();
+    /** The java command line the launcher builds for {@code folder} and the command {@code ARGS}, one word a line. */
+    private List<String> javaCommand(Path folder, Map<String, String> env, String... args) throws Exception {
+        return run(". \"$LAUNCH\"; ublks3_jvm \"$DIR\" \"$UBLKS3_MAIN\" \"$(ublks3_kind \"$@\")\"; printf '%s\\n' \"${UBLKS3_JVM[@]}\"",
+                Map.of("DIR", folder.toString()), env, args).lines().toList();
     }
 
     private String run(String script, Map<String, String> env) throws Exception {
         return run(script, Map.of("DIR", dir.toString()), env);
     }
 
-    private String run(String script, Map<String, String> vars, Map<String, String> env) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder("bash", "-c", script).redirectError(ProcessBuilder.Redirect.INHERIT);
+    private String run(String script, Map<String, String> vars, Map<String, String> env, String... args) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of("bash", "-c", script, "launch-test"));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
         pb.environment().put("LAUNCH", LAUNCH.toAbsolutePath().toString());
         pb.environment().put("JAVA_HOME", jdk.toString());
         pb.environment().remove("UBLKS3_JAVA_OPTS");
@@ -71,7 +76,21 @@ class LauncherTest {
     }
 
     private static boolean usesCache(List<String> command, Path folder) {
-        return command.contains("-XX:AOTCache=" + folder.resolve("ublk-s3.aot"));
+        return command.stream().anyMatch(w -> w.startsWith("-XX:AOTCache=" + folder.resolve("aot")));
+    }
+
+    @Test
+    void serversGetTheServerCacheEveryOtherCommandTheClientCache() throws Exception {
+        Path server = dir.resolve("aot/server.aot");
+        Path client = dir.resolve("aot/client.aot");
+        assertTrue(javaCommand(dir, Map.of(), "add", "--size", "1G", "--foreground").contains("-XX:AOTCache=" + server));
+        assertTrue(javaCommand(dir, Map.of(), "recover", "-n", "3", "--foreground").contains("-XX:AOTCache=" + server));
+        assertTrue(javaCommand(dir, Map.of(), "local-s3", "--memory").contains("-XX:AOTCache=" + server));
+        for (List<String> args : List.<List<String>>of(List.of("add", "--size", "1G"), List.of("list"), List.of("del", "-n", "3"),
+                List.of("supervise", "--size", "1G"), List.of())) {
+            List<String> command = javaCommand(dir, Map.of(), args.toArray(String[]::new));
+            assertTrue(command.contains("-XX:AOTCache=" + client), args + ": " + command);
+        }
     }
 
     @Test
@@ -111,10 +130,10 @@ class LauncherTest {
 
     @Test
     void noStampOrNoCacheMeansNoCache() throws Exception {
-        Files.delete(dir.resolve("ublk-s3.aot"));
+        Files.delete(dir.resolve("aot/client.aot"));
         assertFalse(usesCache(javaCommand(dir, Map.of()), dir));
-        Files.writeString(dir.resolve("ublk-s3.aot"), "cache");
-        Files.delete(dir.resolve("ublk-s3.aot.stamp"));
+        Files.writeString(dir.resolve("aot/client.aot"), "client cache");
+        Files.delete(dir.resolve("aot/stamp"));
         assertFalse(usesCache(javaCommand(dir, Map.of()), dir));
     }
 
@@ -128,7 +147,8 @@ class LauncherTest {
         // a copy that does not keep the times is not trusted
         Path plain = tmp.resolve("plain");
         Files.createDirectories(plain.resolve("lib"));
-        for (String f : List.of("tools.jar", "lib/storage-1.jar", "lib/aws-2.jar", "ublk-s3.aot", "ublk-s3.aot.stamp")) {
+        Files.createDirectories(plain.resolve("aot"));
+        for (String f : List.of("tools.jar", "lib/storage-1.jar", "lib/aws-2.jar", "aot/client.aot", "aot/stamp")) {
             Files.copy(dir.resolve(f), plain.resolve(f));
             Files.setLastModifiedTime(plain.resolve(f), FileTime.fromMillis(System.currentTimeMillis() + 10_000));
         }
