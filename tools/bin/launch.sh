@@ -11,28 +11,50 @@
 
 UBLKS3_MAIN=dev.ublks3.tools.UblkS3
 
-# ublks3_aot_stamp DIR: what DIR's AOT caches were made from: the JDK, and every jar's name, size and time
+# Every check here is a bash builtin: under emulation each process a launcher starts costs a tenth of a second.
+
+# ublks3_aot_stamp DIR: sets UBLKS3_AOT_STAMP to what DIR's AOT caches are made from: this JDK (its folder and
+# exact version) and the names of DIR's jars
 ublks3_aot_stamp() {
-  echo "java $JAVA_HOME" $(stat -L -c '%s %Y' "$JAVA_HOME/lib/modules" "$JAVA_HOME/lib/server/libjvm.so")
-  (cd "$1" && stat -L -c '%n %s %Y' tools.jar lib/*.jar)
+  local line version="" jars
+  if [ -f "$JAVA_HOME/release" ]; then
+    while IFS= read -r line; do
+      case $line in JAVA_RUNTIME_VERSION=*) version=${line#*=} ;; esac
+    done <"$JAVA_HOME/release"
+  fi
+  jars=("$1"/tools.jar "$1"/lib/*.jar)
+  UBLKS3_AOT_STAMP="java $JAVA_HOME $version ${jars[*]#"$1"/}"
 }
 
-# ublks3_kind ARGS...: "server" for the ublk-s3 commands that serve (a device, or local-s3), else "client"
+# ublks3_aot_fresh DIR CACHE: CACHE still fits DIR: the stamp matches, and the cache is newer than every jar and than
+# the JDK's class library and JVM (a jar rebuilt at the same size, which the JVM's own check lets through, is newer)
+ublks3_aot_fresh() {
+  local dir=$1 cache=$2 stamp="" f
+  [ -f "$cache" ] && [ -f "$dir/aot/stamp" ] || return 1
+  IFS= read -r stamp <"$dir/aot/stamp" || true
+  ublks3_aot_stamp "$dir"
+  [ "$stamp" = "$UBLKS3_AOT_STAMP" ] || return 1
+  for f in "$dir"/tools.jar "$dir"/lib/*.jar "$JAVA_HOME/lib/modules" "$JAVA_HOME/lib/server/libjvm.so"; do
+    [ "$cache" -nt "$f" ] || return 1
+  done
+}
+
+# ublks3_kind ARGS...: sets UBLKS3_KIND to "server" for the ublk-s3 commands that serve (a device, or local-s3),
+# else "client"
 ublks3_kind() {
   local a
-  [ "${1:-}" != local-s3 ] || { echo server; return; }
-  for a in "$@"; do [ "$a" != --foreground ] || { echo server; return; }; done
-  echo client
+  UBLKS3_KIND=client
+  [ "${1:-}" != local-s3 ] || UBLKS3_KIND=server
+  for a in "$@"; do [ "$a" != --foreground ] || UBLKS3_KIND=server; done
 }
 
 # ublks3_jvm DIR MAIN KIND: sets the array UBLKS3_JVM to the command line of java running the class MAIN (the
 # command, or the VM tests' RAM disk) from DIR, with KIND's AOT cache; the arguments follow. UBLKS3_JAVA_OPTS adds
 # JVM options.
 ublks3_jvm() {
-  local dir=$1 main=$2 kind=$3 stamp=""
+  local dir=$1 main=$2 kind=$3
   UBLKS3_JVM=("$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED)
-  [ ! -f "$dir/aot/stamp" ] || stamp=$(<"$dir/aot/stamp")
-  if [ -n "$stamp" ] && [ -f "$dir/aot/$kind.aot" ] && [ "$(ublks3_aot_stamp "$dir" 2>/dev/null)" = "$stamp" ]; then
+  if ublks3_aot_fresh "$dir" "$dir/aot/$kind.aot"; then
     UBLKS3_JVM+=("-XX:AOTCache=$dir/aot/$kind.aot" "-Xlog:aot*=off,cds*=off")
   fi
   # shellcheck disable=SC2206 # options are words
@@ -45,6 +67,7 @@ ublks3_exec() {
   local launcher=$1 dir=$2
   shift 2
   export UBLKS3_LAUNCHER=$launcher
-  ublks3_jvm "$dir" "$UBLKS3_MAIN" "$(ublks3_kind "$@")"
+  ublks3_kind "$@"
+  ublks3_jvm "$dir" "$UBLKS3_MAIN" "$UBLKS3_KIND"
   exec "${UBLKS3_JVM[@]}" "$@"
 }

@@ -38,6 +38,7 @@ class LauncherTest {
         Files.createDirectories(jdk.resolve("lib/server"));
         Files.writeString(jdk.resolve("lib/modules"), "modules");
         Files.writeString(jdk.resolve("lib/server/libjvm.so"), "libjvm");
+        Files.writeString(jdk.resolve("release"), "IMPLEMENTOR=\"test\"\nJAVA_RUNTIME_VERSION=\"25.0.1+8-LTS\"\n");
         dir = Files.createDirectories(tmp.resolve("cmd"));
         Files.createDirectories(dir.resolve("lib"));
         Files.writeString(dir.resolve("tools.jar"), "tools");
@@ -46,12 +47,16 @@ class LauncherTest {
         Files.createDirectories(dir.resolve("aot"));
         Files.writeString(dir.resolve("aot/server.aot"), "server cache");
         Files.writeString(dir.resolve("aot/client.aot"), "client cache");
-        Files.writeString(dir.resolve("aot/stamp"), run(". \"$LAUNCH\"; ublks3_aot_stamp \"$DIR\"", Map.of()));
+        // made after the jars, as tools/bin/aot-cache makes them (files written within a clock tick share their time)
+        for (String cache : List.of("aot/server.aot", "aot/client.aot")) {
+            Files.setLastModifiedTime(dir.resolve(cache), FileTime.fromMillis(System.currentTimeMillis() + 2_000));
+        }
+        Files.writeString(dir.resolve("aot/stamp"), run(". \"$LAUNCH\"; ublks3_aot_stamp \"$DIR\"; echo \"$UBLKS3_AOT_STAMP\"", Map.of()));
     }
 
     /** The java command line the launcher builds for {@code folder} and the command {@code ARGS}, one word a line. */
     private List<String> javaCommand(Path folder, Map<String, String> env, String... args) throws Exception {
-        return run(". \"$LAUNCH\"; ublks3_jvm \"$DIR\" \"$UBLKS3_MAIN\" \"$(ublks3_kind \"$@\")\"; printf '%s\\n' \"${UBLKS3_JVM[@]}\"",
+        return run(". \"$LAUNCH\"; ublks3_kind \"$@\"; ublks3_jvm \"$DIR\" \"$UBLKS3_MAIN\" \"$UBLKS3_KIND\"; printf '%s\\n' \"${UBLKS3_JVM[@]}\"",
                 Map.of("DIR", folder.toString()), env, args).lines().toList();
     }
 
@@ -124,8 +129,16 @@ class LauncherTest {
 
     @Test
     void anotherOrUpdatedJdkDisablesIt() throws Exception {
-        Files.writeString(jdk.resolve("lib/modules"), "modules of a newer update");
+        Files.writeString(jdk.resolve("release"), "JAVA_RUNTIME_VERSION=\"25.0.2+10-LTS\"\n"); // an update in place
         assertFalse(usesCache(javaCommand(dir, Map.of()), dir));
+        Files.writeString(jdk.resolve("release"), "IMPLEMENTOR=\"test\"\nJAVA_RUNTIME_VERSION=\"25.0.1+8-LTS\"\n");
+        assertTrue(usesCache(javaCommand(dir, Map.of()), dir));
+        Files.writeString(jdk.resolve("lib/modules"), "modules rebuilt"); // a class library newer than the cache
+        Files.setLastModifiedTime(jdk.resolve("lib/modules"), FileTime.fromMillis(System.currentTimeMillis() + 5_000));
+        assertFalse(usesCache(javaCommand(dir, Map.of()), dir));
+        Files.setLastModifiedTime(jdk.resolve("lib/modules"), FileTime.fromMillis(System.currentTimeMillis() - 60_000));
+        Path other = Files.createDirectories(tmp.resolve("other-jdk/lib/server"));
+        assertFalse(usesCache(javaCommand(dir, Map.of("JAVA_HOME", other.getParent().getParent().toString())), dir));
     }
 
     @Test
