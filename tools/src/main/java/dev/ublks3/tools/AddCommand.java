@@ -45,10 +45,11 @@ final class AddCommand {
         if (options.foreground()) {
             return serve(DeviceServer.start(options, run), run, out); // start makes every check itself
         }
-        // a bad --local, no driver, not root, a name or bucket/key in use: said here, before a run directory or a
-        // server process exists (the server checks again, and the device number, before it builds a store)
+        // a bad --local, no driver, not root, a device number, name or bucket/key in use: said here, before a run
+        // directory or a server process exists (the server checks again before it builds a store)
         DeviceServer.checkLocalDir(options);
         UblkControl.checkAccess();
+        UblkControl.checkNumberUnused(options.devId());
         DeviceServer.refuseTaken(options, run, false);
         List<String> command = new ArrayList<>();
         if (options.restart()) {

@@ -198,6 +198,22 @@ public final class UblkControl implements AutoCloseable {
         throw error("ADD_DEV", Errno.EEXIST, devId);
     }
 
+    /**
+     * Refuses {@code devId} (-1: the next free one, never refused) when the kernel already has a device of that
+     * number, read from sysfs: {@code /sys/class/ublk-char/ublkcN} lives from ADD_DEV to DEL_DEV. The starting
+     * command's check, without opening the control device (which costs a JVM under emulation a second and more);
+     * the server checks again with {@link #checkFree}, and ADD_DEV decides.
+     */
+    public static void checkNumberUnused(int devId) throws UblkException {
+        checkNumberUnused(Path.of("/sys/class/ublk-char"), devId);
+    }
+
+    static void checkNumberUnused(Path charClass, int devId) throws UblkException {
+        if (devId >= 0 && Files.exists(charClass.resolve("ublkc" + devId))) {
+            throw error("ADD_DEV", Errno.EEXIST, devId);
+        }
+    }
+
     /** UBLK_U_CMD_START_USER_RECOVERY (6.1+, device made with UBLK_F_USER_RECOVERY whose server died). */
     public synchronized void startUserRecovery(int devId) throws UblkException {
         send("START_USER_RECOVERY", UBLK_U_CMD_START_USER_RECOVERY, UBLK_CMD_START_USER_RECOVERY, devId, devId, 0, 0, 0);

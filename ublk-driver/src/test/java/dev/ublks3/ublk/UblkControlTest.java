@@ -25,6 +25,16 @@ class UblkControlTest {
     }
 
     @Test
+    void aNumberInSysfsIsRefusedAsAddDevWouldRefuseIt(@org.junit.jupiter.api.io.TempDir Path charClass) throws Exception {
+        Files.createDirectory(charClass.resolve("ublkc5"));
+        UblkException e = assertThrows(UblkException.class, () -> UblkControl.checkNumberUnused(charClass, 5));
+        assertEquals(UblkControl.error("ADD_DEV", Errno.EEXIST, 5).getMessage(), e.getMessage());
+        assertTrue(e.getMessage().contains("device 5 already exists): pick another -n"), e.getMessage());
+        UblkControl.checkNumberUnused(charClass, 50); // ublkc5 is not ublkc50
+        UblkControl.checkNumberUnused(charClass, -1);
+    }
+
+    @Test
     void thisHostsControlDevice() throws Exception {
         if (Files.exists(Path.of(UblkControl.CONTROL_PATH))) {
             try (UblkControl c = UblkControl.open()) {
