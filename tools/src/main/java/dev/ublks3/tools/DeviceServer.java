@@ -90,6 +90,13 @@ final class DeviceServer {
         UblkDeviceConfig config = deviceConfig(options);
         checkLocalDir(options);
         refuseTaken(options, run, recover); // cheap checks first; repeated under the add lock before the device is made
+        // the store's slowest class initialisations, on the other CPU while this thread opens the control device
+        Thread.ofPlatform().daemon().name("preload").start(() -> {
+            if (options.localDir() != null) {
+                LocalS3Server.preload();
+            }
+            S3ObjectStore.preload();
+        });
         UblkControl control = UblkControl.open(); // before any store traffic: no ublk or not root fails first
         opened.push(control);
         if (!recover && options.devId() >= 0) {

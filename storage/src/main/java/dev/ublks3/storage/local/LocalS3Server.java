@@ -34,6 +34,7 @@ public final class LocalS3Server implements AutoCloseable {
     public static final String CREDENTIAL = "local-secret";
 
     /** Above the largest object (32 MiB), so a CRT PUT's aws-chunked body is never refused. */
+    private static final String JETTY_REFERENCES_PER_CACHE_LINE = "org.gaul.shaded.org.eclipse.jetty.util.referencesPerCacheLine";
     private static final int V4_MAX_CHUNK_SIZE = 64 << 20;
 
     private static final Pattern VALID_BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
@@ -57,6 +58,19 @@ public final class LocalS3Server implements AutoCloseable {
         this.faults = faults;
         this.tcpProxy = tcpProxy;
         this.endpoint = URI.create("http://127.0.0.1:" + (tcpProxy != null ? tcpProxy.port() : proxy.getPort()));
+    }
+
+    /**
+     * Runs the slowest class initialisation of the server's start now, on the calling thread: Jetty's MIME tables
+     * list every locale the JDK knows, a second under emulation, which another CPU can spend meanwhile.
+     */
+    public static void preload() {
+        System.getProperties().putIfAbsent(JETTY_REFERENCES_PER_CACHE_LINE, "16");
+        try {
+            Class.forName("org.gaul.shaded.org.eclipse.jetty.http.MimeTypes", true, LocalS3Server.class.getClassLoader());
+        } catch (Throwable e) {
+            // start() fails with Jetty's own error
+        }
     }
 
     /** Serves the buckets under {@code dir} (each bucket a subdirectory) on an ephemeral port. */
@@ -107,6 +121,10 @@ public final class LocalS3Server implements AutoCloseable {
         }
         boolean resets = faults != null && options.faults().resets();
         RequestCountingBlobStore counter = options.countRequests() ? new RequestCountingBlobStore(served) : null;
+        // Jetty sizes its queues' padding from UseCompressedOops, which it asks the platform MBean server for unless
+        // told: registering every platform MBean (JFR's settings files parsed with them) cost a server's start 2 s
+        // under emulation. Compressed (4-byte) references: 16 to a 64-byte cache line; only padding depends on it.
+        System.getProperties().putIfAbsent(JETTY_REFERENCES_PER_CACHE_LINE, "16");
         S3Proxy proxy = S3Proxy.builder()
                 .blobStore(counter != null ? counter : served)
                 .endpoint(URI.create("http://127.0.0.1:" + (resets ? 0 : port)))

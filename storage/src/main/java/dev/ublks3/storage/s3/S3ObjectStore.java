@@ -97,6 +97,19 @@ public final class S3ObjectStore implements ObjectStore {
         deadlines.setRemoveOnCancelPolicy(true);
     }
 
+    /**
+     * Loads the CRT's native library now, on the calling thread: its class initialisation takes a server's start a
+     * second and more under emulation, which another CPU can spend while the server opens its device. A failure is
+     * left for {@link #open} to meet.
+     */
+    public static void preload() {
+        try {
+            Class.forName("software.amazon.awssdk.crt.CRT", true, S3ObjectStore.class.getClassLoader());
+        } catch (Throwable e) {
+            // open() fails with the CRT's own error
+        }
+    }
+
     /** Builds the CRT client for {@code config}. Sends no request: a wrong bucket or key shows on the first call. */
     public static S3ObjectStore open(S3Config config) {
         S3CrtAsyncClientBuilder builder = S3AsyncClient.crtBuilder()
