@@ -56,6 +56,8 @@ ublks3_jvm() {
   UBLKS3_JVM=("$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED)
   if ublks3_aot_fresh "$dir" "$dir/aot/$kind.aot"; then
     UBLKS3_JVM+=("-XX:AOTCache=$dir/aot/$kind.aot" "-Xlog:aot*=off,cds*=off")
+    # the CRT's native library, taken out of its jar with the caches: a server need not extract it into /tmp
+    [ "$kind" != server ] || [ ! -f "$dir/aot/native/libaws-crt-jni.so" ] || UBLKS3_JVM+=("-Djava.library.path=$dir/aot/native")
   fi
   # shellcheck disable=SC2206 # options are words
   UBLKS3_JVM+=(${UBLKS3_JAVA_OPTS:-} -cp "$dir/tools.jar:$dir/lib/*" "$main")

@@ -99,6 +99,18 @@ class LauncherTest {
     }
 
     @Test
+    void serversLoadTheCrtLibraryTakenOutWithTheCaches() throws Exception {
+        assertTrue(javaCommand(dir, Map.of(), "local-s3").stream().noneMatch(w -> w.startsWith("-Djava.library.path=")));
+        Files.createDirectories(dir.resolve("aot/native"));
+        Files.writeString(dir.resolve("aot/native/libaws-crt-jni.so"), "crt");
+        assertTrue(javaCommand(dir, Map.of(), "local-s3").contains("-Djava.library.path=" + dir.resolve("aot/native")));
+        assertTrue(javaCommand(dir, Map.of(), "list").stream().noneMatch(w -> w.startsWith("-Djava.library.path=")));
+        Path jar = dir.resolve("lib/aws-2.jar"); // a new CRT jar: its own library, extracted by the CRT itself
+        Files.setLastModifiedTime(jar, FileTime.fromMillis(System.currentTimeMillis() + 5_000));
+        assertTrue(javaCommand(dir, Map.of(), "local-s3").stream().noneMatch(w -> w.startsWith("-Djava.library.path=")));
+    }
+
+    @Test
     void aCurrentCacheIsGivenWithItsComplaintsSilenced() throws Exception {
         List<String> command = javaCommand(dir, Map.of());
         assertTrue(usesCache(command, dir), command.toString());
@@ -157,13 +169,14 @@ class LauncherTest {
         Process cp = new ProcessBuilder("cp", "-a", dir.toString(), copy.toString()).inheritIO().start();
         assertEquals(0, cp.waitFor());
         assertTrue(usesCache(javaCommand(copy, Map.of()), copy));
-        // a copy that does not keep the times is not trusted
+        // a copy that gives every file one time (an archive unpacked with a fixed time) is not trusted
+        FileTime one = FileTime.fromMillis(System.currentTimeMillis() + 10_000);
         Path plain = tmp.resolve("plain");
         Files.createDirectories(plain.resolve("lib"));
         Files.createDirectories(plain.resolve("aot"));
         for (String f : List.of("tools.jar", "lib/storage-1.jar", "lib/aws-2.jar", "aot/client.aot", "aot/stamp")) {
             Files.copy(dir.resolve(f), plain.resolve(f));
-            Files.setLastModifiedTime(plain.resolve(f), FileTime.fromMillis(System.currentTimeMillis() + 10_000));
+            Files.setLastModifiedTime(plain.resolve(f), one);
         }
         assertFalse(usesCache(javaCommand(plain, Map.of()), plain));
     }
