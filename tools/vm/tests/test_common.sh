@@ -76,7 +76,7 @@ _prep_java() {
 # emulation (UBLKS3_JAVA_OPTS, see _prep_ublks3).
 _java_cmd() {
   . /tmp/ublks3-cmd/launch.sh
-  ublks3_jvm /tmp/ublks3-cmd "$1"
+  ublks3_jvm /tmp/ublks3-cmd "$1" server
   JAVA_CMD=("${UBLKS3_JVM[@]}")
 }
 
@@ -157,9 +157,20 @@ _prep_ublks3() {
   fi
   if [ ! -x "$cmd/ublk-s3" ]; then
     "$UBLKS3_TOP/tools/bin/snapshot" "$cmd" || { echo "$TID: cannot copy the ublk-s3 command into $cmd"; _show_result "$TID" 1; }
-    [ -f "$cmd/ublk-s3.aot" ] || echo "$TID: the build has no AOT cache (tools/bin/aot-cache): every command starts slower"
+    [ -f "$cmd/aot/stamp" ] || echo "$TID: the build has no AOT caches (tools/bin/aot-cache): every command starts slower"
   fi
   UBLKS3=$cmd/ublk-s3
+  if [ -n "${UBLKS3_VM_TRACE:-}" ]; then # a line per command into that file: test, seconds, exit code, arguments
+    cat >"$cmd/traced" <<EOF
+#!/bin/bash
+s=\$EPOCHREALTIME; "$cmd/ublk-s3" "\$@"; rc=\$?
+echo "\${TID:-?} \$(awk -v a=\$s -v b=\$EPOCHREALTIME 'BEGIN { printf "%.2f", b - a }') \$rc \$*" >>"$UBLKS3_VM_TRACE"
+exit \$rc
+EOF
+    chmod 755 "$cmd/traced"
+    UBLKS3=$cmd/traced
+    export TID
+  fi
   export UBLKS3_JAVA_OPTS=${UBLKS3_JAVA_OPTS--XX:+UseSerialGC -XX:TieredStopAtLevel=1}
 }
 

@@ -51,7 +51,8 @@ down_gives_eio_without_hanging() { # a read and a write at once; each must fail 
   local start end rc_r rc_w
   ctl down >/dev/null || return 1
   start=$SECONDS
-  timeout 45 dd if="$DEV" of=/dev/null bs=64K count=1 skip=100 iflag=direct status=none 2>"$TEST_DIR/dd-r.err" &
+  # a block the sequential job wrote (one never written is known absent and reads as zeros with no request)
+  timeout 45 dd if="$DEV" of=/dev/null bs=64K count=1 skip=40 iflag=direct status=none 2>"$TEST_DIR/dd-r.err" &
   local pid_r=$!
   head -c 64K /dev/urandom | timeout 45 dd of="$DEV" bs=64K count=1 seek=200 oflag=direct status=none 2>"$TEST_DIR/dd-w.err" &
   local pid_w=$!
@@ -74,8 +75,11 @@ _check "local-s3 --faults $FAULTS" start_faulty_s3
 _check "add on the faulty endpoint, 2 queues x 32" add
 [ "$ERR_CODE" -eq 0 ] || _show_result "$TID" "$ERR_CODE"
 _check "list shows the retry time, 15s" bash -c "'$UBLKS3' list | tee /dev/stderr | grep -E '^$DEV .* 15s +LIVE '"
-_check "fio random 4K writes, crc32c verify, 10% faults" fio_verify rand4k randwrite 4k 1M
-_check "fio sequential 1M writes, crc32c verify, 10% faults" fio_verify seq1m write 1M 8M
+# the long variant (UBLKS3_VM_LONG=1, tools/bin/test-long) moves twice the data through the faults
+RAND_SIZE=512K SEQ_SIZE=4M
+[ -z "${UBLKS3_VM_LONG:-}" ] || RAND_SIZE=1M SEQ_SIZE=8M
+_check "fio random 4K writes, crc32c verify, 10% faults" fio_verify rand4k randwrite 4k "$RAND_SIZE"
+_check "fio sequential 1M writes, crc32c verify, 10% faults" fio_verify seq1m write 1M "$SEQ_SIZE"
 _check "faults were injected (server counters)" faults_were_injected
 echo "  server: $(ctl faults | head -n 1)"
 _check "no read/write error reached the kernel" no_eio_yet

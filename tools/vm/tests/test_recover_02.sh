@@ -45,7 +45,7 @@ touch "$TEST_DIR/trimming"
 trim_loop &
 TRIM_PID=$!
 DISCARDS0=$(dev_stat 12)
-start_fio trim --ioengine=io_uring --direct=1 --iodepth=16 --rw=randwrite --bs=16k --size=6M
+start_fio trim --ioengine=io_uring --direct=1 --iodepth=16 --rw=randwrite --bs=16k --size="$([ -n "${UBLKS3_VM_LONG:-}" ] && echo 6M || echo 3M)"
 _check "fio writing and fstrim running" wait_for "fstrim during fio" 180 trimming
 _check "kill -9 the server during a trim: device stays, fio waits" kill_server
 _check "the supervisor recovers the device by itself" wait_for "a new server" 300 restarted

@@ -20,8 +20,8 @@ id() { dev | sed 's|/dev/ublkb||'; }
 
 write_tree() {
   mkfs.ext4 -q -F "$(dev)" && mount "$(dev)" "$MNT" &&
-    mkdir "$MNT/small" && for i in $(seq 100); do head -c $((RANDOM % 9000 + 1)) /dev/urandom >"$MNT/small/f$i"; done &&
-    head -c 8M /dev/urandom >"$MNT/big1" && head -c 3M /dev/urandom >"$MNT/big2" &&
+    mkdir "$MNT/small" && for i in $(seq 50); do head -c $((RANDOM % 9000 + 1)) /dev/urandom >"$MNT/small/f$i"; done &&
+    head -c 2M /dev/urandom >"$MNT/big1" && head -c 1M /dev/urandom >"$MNT/big2" &&
     (cd "$MNT" && find . -type f -print0 | sort -z | xargs -0 sha256sum) >"$TEST_DIR/sums" &&
     sync && umount "$MNT"
 }
@@ -42,17 +42,18 @@ no_straddling() { # from the stats layer: no read or write crossed an object bou
 }
 
 corrupt_object_is_eio() { # a flipped byte in a stored object: a read of it fails EIO, the log names the key
-  local dev n obj
-  dev=$("$UBLKS3" add --local "$S3_DIR" --bucket e2e --key vm/corrupt --size 1M --object-size 64K) && [ -b "$dev" ] &&
-    n=${dev#/dev/ublkb} && head -c 64K /dev/urandom | dd of="$dev" bs=64K seek=3 oflag=direct status=none || return 1
-  obj=$S3_DIR/e2e/vm/corrupt/0000000000000003
-  python3 -c 'import sys; f = open(sys.argv[1], "r+b"); f.seek(5000); b = f.read(1)[0]; f.seek(5000); f.write(bytes([b ^ 0xff]))' "$obj" &&
-    ! dd if="$dev" of=/dev/null bs=4K skip=49 count=1 iflag=direct 2>"$TEST_DIR/dd.err" &&
+  local obj block
+  obj=$(find "$S3_DIR/e2e/vm/disk" -type f | sort | tail -n 1) && block=$((16#${obj##*/})) &&
+    python3 -c 'import sys; f = open(sys.argv[1], "r+b"); f.seek(5000); b = f.read(1)[0]; f.seek(5000); f.write(bytes([b ^ 0xff]))' "$obj" &&
+    ! dd if="$(dev)" of=/dev/null bs=4K skip=$((block * 16 + 1)) count=1 iflag=direct 2>"$TEST_DIR/dd.err" &&
     grep "Input/output error" "$TEST_DIR/dd.err" &&
-    dd if="$dev" of=/dev/null bs=4K skip=50 count=1 iflag=direct status=none && # another granule still reads
-    grep -m1 "is corrupt" "/run/ublk-s3/$n.log" | grep "e2e/vm/corrupt/0000000000000003" &&
-    "$UBLKS3" del -n "$n" &&
-    rm "/run/ublk-s3/$n.log" # its EIO was wanted: later tests look for EIO in every server log
+    dd if="$(dev)" of=/dev/null bs=4K skip=$((block * 16 + 2)) count=1 iflag=direct status=none && # another granule
+    grep -m1 "is corrupt" "/run/ublk-s3/$(id).log" | grep "e2e/vm/disk/${obj##*/}"
+}
+
+del_corrupted() { # its EIO was wanted: later tests look for EIO in every server log
+  local log="/run/ublk-s3/$(id).log"
+  del && rm "$log"
 }
 
 second_attach_refused() {
@@ -69,15 +70,15 @@ read_back() {
 _check "add --local: device live" add
 [ "$ERR_CODE" -eq 0 ] || _show_result "$TID" "$ERR_CODE" # nothing to test without the device
 _check "list shows it LIVE with its bucket/key" bash -c "'$UBLKS3' list | tee /dev/stderr | grep -E '$(dev) .*LIVE .*s3://e2e/vm/disk'"
-_check "mkfs.ext4, 100 small + 2 large files, sync, umount" write_tree
+_check "mkfs.ext4, 50 small + 2 large files, sync, umount" write_tree
 _check "no request straddles an object" no_straddling
 _check "a second server on the same bucket/key is refused" second_attach_refused
-_check "a corrupted object reads as EIO naming its key" corrupt_object_is_eio
 _check "del flushes and removes the device" del
 _check "objects follow the nbdkit layout {key}/{blockno:016x}" layout
 _check "add again on the same bucket" add
 _check "every file's sha256 identical" read_back
 _check "fsck clean" fsck.ext4 -f -n "$(dev)"
-_check "del" del
+_check "a corrupted object reads as EIO naming its key" corrupt_object_is_eio
+_check "del" del_corrupted
 _check "no device, record or socket left" bash -c '! ls /dev/ublkb* /dev/ublkc* /run/ublk-s3/*.sock /run/ublk-s3/*.properties 2>/dev/null'
 _show_result "$TID" "$ERR_CODE"

@@ -14,31 +14,31 @@ export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local-secret AWS_REGION=us-
 SOCK=$TEST_DIR/nbdkit.sock
 
 add() { # KEY
-  "$UBLKS3" add --endpoint-url "$EP" --bucket interop --key "$1" --size 8M --object-size 64K --queues 1 >"$TEST_DIR/dev" &&
+  "$UBLKS3" add --endpoint-url "$EP" --bucket interop --key "$1" --size 2M --object-size 64K --queues 1 >"$TEST_DIR/dev" &&
     DEV=$(cat "$TEST_DIR/dev") && [ -b "$DEV" ]
 }
 
 nbdkit_on() { # KEY: nbdkit's S3 plugin on the same bucket, on a Unix socket on the guest's tmpfs
   rm -f "$SOCK"
-  nbdkit --unix "$SOCK" --pidfile "$TEST_DIR/nbdkit.pid" S3 size=8M bucket=interop key="$1" object-size=64K \
+  nbdkit --unix "$SOCK" --pidfile "$TEST_DIR/nbdkit.pid" S3 size=2M bucket=interop key="$1" object-size=64K \
     endpoint-url="$EP" && local i && for i in $(seq 300); do [ -S "$SOCK" ] && return 0; sleep 0.1; done; return 1
 }
 nbdkit_off() { kill "$(cat "$TEST_DIR/nbdkit.pid")"; rm -f "$TEST_DIR/nbdkit.pid"; }
 
 ublk_writes_nbdkit_reads() {
   local img=$TEST_DIR/expected.img
-  truncate -s 8M "$img" && head -c 2M /dev/urandom >"$TEST_DIR/a" && head -c 100K /dev/urandom >"$TEST_DIR/b" &&
-    add ub && dd if="$TEST_DIR/a" of="$DEV" bs=1M seek=2 oflag=direct status=none &&
-    dd if="$TEST_DIR/b" of="$DEV" bs=4K seek=1001 oflag=direct status=none && # unaligned to the objects
-    dd if="$TEST_DIR/a" of="$img" bs=1M seek=2 conv=notrunc status=none &&
-    dd if="$TEST_DIR/b" of="$img" bs=4K seek=1001 conv=notrunc status=none &&
+  truncate -s 2M "$img" && head -c 512K /dev/urandom >"$TEST_DIR/a" && head -c 100K /dev/urandom >"$TEST_DIR/b" &&
+    add ub && dd if="$TEST_DIR/a" of="$DEV" bs=512K seek=2 oflag=direct status=none &&
+    dd if="$TEST_DIR/b" of="$DEV" bs=4K seek=301 oflag=direct status=none && # unaligned to the objects
+    dd if="$TEST_DIR/a" of="$img" bs=512K seek=2 conv=notrunc status=none &&
+    dd if="$TEST_DIR/b" of="$img" bs=4K seek=301 conv=notrunc status=none &&
     "$UBLKS3" del -n "${DEV#/dev/ublkb}" &&
     nbdkit_on ub && nbdcopy "nbd+unix:///?socket=$SOCK" "$TEST_DIR/via-nbdkit.img" && nbdkit_off &&
     cmp "$img" "$TEST_DIR/via-nbdkit.img"
 }
 
 nbdkit_writes_ublk_reads() {
-  head -c 8M /dev/urandom >"$TEST_DIR/c" && nbdkit_on nk && nbdcopy "$TEST_DIR/c" "nbd+unix:///?socket=$SOCK" &&
+  head -c 2M /dev/urandom >"$TEST_DIR/c" && nbdkit_on nk && nbdcopy "$TEST_DIR/c" "nbd+unix:///?socket=$SOCK" &&
     nbdkit_off && add nk && cmp <(dd if="$DEV" bs=1M iflag=direct status=none) "$TEST_DIR/c" &&
     "$UBLKS3" del -n "${DEV#/dev/ublkb}"
 }
