@@ -71,5 +71,10 @@ ublks3_exec() {
   export UBLKS3_LAUNCHER=$launcher
   ublks3_kind "$@"
   ublks3_jvm "$dir" "$UBLKS3_MAIN" "$UBLKS3_KIND"
+  # a command is over before a JIT compiler pays for itself (under emulation it takes a CPU from the servers):
+  # interpreted. The servers and the supervisor live on, and compile.
+  if [ "$UBLKS3_KIND" = client ] && [ "${1:-}" != supervise ]; then
+    UBLKS3_JVM=("${UBLKS3_JVM[0]}" -Xint "${UBLKS3_JVM[@]:1}")
+  fi
   exec "${UBLKS3_JVM[@]}" "$@"
 }
