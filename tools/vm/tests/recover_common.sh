@@ -16,7 +16,7 @@ DMESG0=$(dmesg | wc -l) # earlier tests' kernel messages are not this test's
 add_fs() {
   "$UBLKS3" add --local "$S3_DIR" --bucket rec --key vm/disk --size 64M --object-size 64K --queues 2 --depth 32 "$@" \
     >"$TEST_DIR/dev" && DEV=$(cat "$TEST_DIR/dev") && ID=${DEV#/dev/ublkb} && [ -b "$DEV" ] &&
-    mkfs.ext4 -q -F -E nodiscard "$DEV" && mount "$DEV" "$MNT"
+    DMESG0=$(dmesg | wc -l) && mkfs.ext4 -q -F -E nodiscard "$DEV" && mount "$DEV" "$MNT"
 }
 
 server_pid() { sed -n 's/^pid=//p' "$RUN/$ID.properties"; }
@@ -87,11 +87,13 @@ verify_from_store() { # every block the job wrote, read back through the device 
 }
 
 no_io_error() { # nothing failed towards the kernel or the file system
-  ! dmesg | tail -n +$((DMESG0 + 1)) | grep -E "I/O error|EXT4-fs error|Buffer I/O" && ! grep -h "EIO to the kernel" "$RUN/$ID.log"
+  # this device's lines only: a test beside this one may fail I/O on purpose
+  ! dmesg | tail -n +$((DMESG0 + 1)) | grep -E "I/O error|EXT4-fs error|Buffer I/O" | grep -E "ublkb$ID([^0-9]|$)" &&
+    ! grep -h "EIO to the kernel" "$RUN/$ID.log"
 }
 
 fsck_clean() { umount "$MNT" && fsck.ext4 -f -n "$DEV"; }
 
 del() { "$UBLKS3" del -n "$ID" && [ ! -e "$DEV" ]; }
 
-nothing_left() { ! ls /dev/ublkb* /dev/ublkc* "$RUN"/*.sock "$RUN"/*.properties 2>/dev/null; }
+nothing_left() { _gone "$ID"; }

@@ -2,9 +2,10 @@
 # Bad input that needs the real kernel, complementing s3_04 (store errors: missing bucket, wrong credentials,
 # endpoint not listening; del of a mounted device): a missing and a read-only --local folder, add as a non-root
 # user, a device number that does not exist (del, stats), a device number already taken, and del of a device
-# that a program holds open. Each failure is one line on stderr naming the problem and the fix, a non-zero exit,
+# that is mounted or that a program holds open. Each failure is one line on stderr naming the problem and the fix, a non-zero exit,
 # nothing on stdout, and after it no new /dev/ublk*, no new run file, no new object in the bucket.
 # (Usage errors of every option are host tests: BadInputMatrixTest, MissingDriverTest.)
+# run-tests: alone
 . "$(dirname "$0")/test_common.sh"
 _prep_test ublk
 
@@ -60,6 +61,16 @@ number_taken() { # the device stays for held_open (every add costs a server's st
     fails "device 5 already exists): pick another -n" "${ADD[@]}" --local "$S3" --key second -n 5
 }
 
+mounted() { # ext4 on it, mounted: del refuses (the device and its data stay), then works once unmounted
+  [ -b "$DEV" ] || add_ok --key mounted || return 1
+  mkfs.ext4 -q -F "$DEV" && mkdir -p "$TEST_DIR/mnt" && mount "$DEV" "$TEST_DIR/mnt" || return 1
+  local rc=0
+  ! "$UBLKS3" del -n "$N" 2>"$TEST_DIR/err" && cat "$TEST_DIR/err" && grep -q "is in use" "$TEST_DIR/err" &&
+    [ "$(wc -l <"$TEST_DIR/err")" -eq 1 ] && [ -b "$DEV" ] || rc=1
+  umount "$TEST_DIR/mnt" || rc=1
+  return $rc
+}
+
 held_open() { # a program holds /dev/ublkbN open (no mount, no O_EXCL): del refuses, naming it; then it works
   local holder rc=0
   [ -b "$DEV" ] || add_ok --key held || return 1
@@ -84,6 +95,7 @@ _check "add as a non-root user" not_root
 _check "del -n 77 (no such device)" fails "there is no ublk device 77: see 'ublk-s3 list'" del -n 77
 _check "stats -n 77 (no such device)" fails "no ublk-s3 server serves /dev/ublkb77: see 'ublk-s3 list'" stats -n 77
 _check "add -n 5 twice: the second is refused" number_taken
-_check "del of a device a program holds open: refused" held_open
+_check "del of a mounted device: refused" mounted
+_check "del of a device a program holds open: refused, then done" held_open
 _check "no device, run file or server left" nothing_left
 _show_result "$TID" "$ERR_CODE"

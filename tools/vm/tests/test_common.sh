@@ -2,6 +2,9 @@
 # a test exits 0 = PASS, 4 = SKIP (kselftest's ksft_skip), anything else = FAIL, and prints
 # "TID : [PASS]" (or SKIP, FAIL) as its last line. TID is the file's name less "test_" and ".sh".
 # The tests run as root inside the VM (tools/vm/run-tests); /tmp there is a fresh tmpfs.
+# run-tests runs two tests at once, except those with a line "# run-tests: alone" (they compare the whole
+# machine's devices, run files or servers before and after a command): a test checks its own devices (_gone), not
+# that the machine has none.
 
 UBLK_SKIP_CODE=4
 ERR_CODE=0
@@ -18,6 +21,21 @@ _prep_test() {
   fi
   TEST_DIR=$(mktemp -d "/tmp/ublks3-$TID.XXXXXX")
   trap _cleanup_test EXIT
+}
+
+# _gone N...: devices N... are gone: no /dev/ublkbN, /dev/ublkcN, run file or socket of theirs
+_gone() {
+  local n rc=0
+  for n in "$@"; do
+    ! ls "/dev/ublkb$n" "/dev/ublkc$n" "/run/ublk-s3/$n.sock" "/run/ublk-s3/$n.properties" 2>/dev/null || rc=1
+  done
+  return $rc
+}
+
+# _none_left: every RAM disk this test made (_add_ramdisk) is gone
+_none_left() {
+  # shellcheck disable=SC2046 # the ids, one word each
+  _gone $(cat "$TEST_DIR/ids" 2>/dev/null)
 }
 
 _cleanup_test() {
@@ -109,6 +127,7 @@ _add_ramdisk() {
   done
   [ -n "$UBLK_DEV" ] || { echo "no device after 60 s"; cat "$TEST_DIR/ramdisk.err"; return 1; }
   UBLK_ID=${UBLK_DEV#/dev/ublkb}
+  echo "$UBLK_ID" >>"$TEST_DIR/ids"
   cat "$TEST_DIR/ramdisk.err"
 }
 
@@ -155,10 +174,13 @@ _prep_ublks3() {
     echo "$TID: the ublk-s3 command is not built: run 'tools/bin/mvn -pl tools -am package' first"
     _show_result "$TID" 1
   fi
-  if [ ! -x "$cmd/ublk-s3" ]; then
-    "$UBLKS3_TOP/tools/bin/snapshot" "$cmd" || { echo "$TID: cannot copy the ublk-s3 command into $cmd"; _show_result "$TID" 1; }
-    [ -f "$cmd/aot/stamp" ] || echo "$TID: the build has no AOT caches (tools/bin/aot-cache): every command starts slower"
-  fi
+  ( # two tests may start at once: one makes the snapshot, the other waits for it
+    flock 9
+    if [ ! -x "$cmd/ublk-s3" ]; then
+      "$UBLKS3_TOP/tools/bin/snapshot" "$cmd" || { echo "$TID: cannot copy the ublk-s3 command into $cmd"; exit 1; }
+      [ -f "$cmd/aot/stamp" ] || echo "$TID: the build has no AOT caches (tools/bin/aot-cache): every command starts slower"
+    fi
+  ) 9>/tmp/ublks3-cmd.lock || _show_result "$TID" 1
   UBLKS3=$cmd/ublk-s3
   if [ -n "${UBLKS3_VM_TRACE:-}" ]; then # a line per command into that file: test, seconds, exit code, arguments
     cat >"$cmd/traced" <<EOF

@@ -49,5 +49,5 @@ _check "it is /dev/ublkb5" test "$UBLK_DEV" = /dev/ublkb5
 _check "limits: chunk 32M, 4K logical, physical = unit" limits_32m_4k
 _check "O_DIRECT 1 MiB writes read back equal" direct_io
 _check "SIGTERM: stopped, DEL_DEV done, nodes gone" _del_ramdisk TERM
-_check "no /dev/ublkb* or /dev/ublkc* left" bash -c '! ls /dev/ublkb* /dev/ublkc* 2>/dev/null'
+_check "no device of this test left" _none_left
 _show_result "$TID" "$ERR_CODE"

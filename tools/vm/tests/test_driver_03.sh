@@ -1,6 +1,7 @@
 #!/bin/bash
 # ublk-driver with a file system: mkfs.ext4, mount, write, sync, umount, fsck on a RAM disk; and creates that
 # fail (an id in use: ADD_DEV EEXIST; a queue that cannot map its buffers after ADD_DEV) leave no device behind.
+# run-tests: alone
 . "$(dirname "$0")/test_common.sh"
 _prep_test ublk
 _prep_java
@@ -34,5 +35,5 @@ _check "queue cannot map 4096 x 32 MiB buffers: torn down after ADD_DEV" \
   fails_cleanly "ENOMEM" --null --queues 2 --depth 4096 --max-io 32M
 _check "the first device still serves" dd if="$UBLK_DEV" of=/dev/null bs=1M count=8 iflag=direct status=none
 _check "stopped and deleted" _del_ramdisk
-_check "no /dev/ublkb* or /dev/ublkc* left" bash -c '! ls /dev/ublkb* /dev/ublkc* 2>/dev/null'
+_check "no device of this test left" _none_left
 _show_result "$TID" "$ERR_CODE"

@@ -60,5 +60,5 @@ _check "fio randrw running" fio_start
 _check "server SIGKILLed during fio" kill_server
 _check "fio ends (I/O fails, nothing hangs)" fio_ends
 _check "another process deletes the leftover device" delete_leftover
-_check "no /dev/ublkb* or /dev/ublkc* left" bash -c '! ls /dev/ublkb* /dev/ublkc* 2>/dev/null'
+_check "no device of this test left" _none_left
 _show_result "$TID" "$ERR_CODE"

@@ -38,5 +38,5 @@ _check "a read issued meanwhile waits" read_held
 _check "another process takes over (--recover)" _add_ramdisk --recover "$UBLK_ID" --async --backing "$TEST_DIR/disk.img"
 _check "the held read completes with the data" held_read_done
 _check "stopped and deleted" _del_ramdisk
-_check "no /dev/ublkb* or /dev/ublkc* left" bash -c '! ls /dev/ublkb* /dev/ublkc* 2>/dev/null'
+_check "no device of this test left" _none_left
 _show_result "$TID" "$ERR_CODE"

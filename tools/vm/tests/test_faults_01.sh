@@ -45,7 +45,7 @@ faults_were_injected() { # prints the counters; at least 10 faults, of 3 kinds o
     [ "$(echo "$json" | sed 's/.*"injected":{\([^}]*\)}.*/\1/' | tr ',' '\n' | grep -cv ':0$')" -ge 3 ]
 }
 
-no_eio_yet() { ! grep -q 'EIO to the kernel' /run/ublk-s3/*.log; }
+no_eio_yet() { ! grep -q 'EIO to the kernel' "/run/ublk-s3/${DEV#/dev/ublkb}.log"; }
 
 down_gives_eio_without_hanging() { # a read and a write at once; each must fail EIO, not hang (3 x the budget)
   local start end rc_r rc_w

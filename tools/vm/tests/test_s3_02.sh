@@ -48,10 +48,10 @@ zeroout_reads_zeros() { # 2 MiB of data at 40 MiB, zeroed but for its first and 
 
 _check "add --local, 2 queues x 32" add
 [ "$ERR_CODE" -eq 0 ] || _show_result "$TID" "$ERR_CODE"
-_check "fio random 4K writes, crc32c verify, iodepth 32" fio_verify rand4k randwrite 4k 1M
-_check "fio sequential 1M writes, crc32c verify, iodepth 32" fio_verify seq1m write 1M 8M
+_check "fio random 4K writes, crc32c verify, iodepth 32" fio_verify rand4k randwrite 4k 512K
+_check "fio sequential 1M writes, crc32c verify, iodepth 32" fio_verify seq1m write 1M 4M
 _check "blkdiscard deletes only the whole objects of its range" discard_deletes_whole_objects
 _check "write-zeroes (blkdiscard -z) reads back as zeros" zeroout_reads_zeros
-_check "no read/write error reached the kernel" bash -c "! grep -q 'EIO to the kernel' /run/ublk-s3/*.log"
+_check "no read/write error reached the kernel" bash -c "! grep -q 'EIO to the kernel' /run/ublk-s3/${DEV#/dev/ublkb}.log"
 _check "del" "$UBLKS3" del -n "${DEV#/dev/ublkb}"
 _show_result "$TID" "$ERR_CODE"
