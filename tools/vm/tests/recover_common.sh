@@ -9,10 +9,9 @@ S3_DIR=$TEST_DIR/s3
 MNT=$TEST_DIR/mnt
 RUN=/run/ublk-s3
 mkdir -p "$S3_DIR" "$MNT"
-DMESG0=$(dmesg | wc -l) # earlier tests' kernel messages are not this test's
 
 # add_fs [ADD-ARGS...]: a 64 MiB device of 64 KiB objects, ext4 on it (no discard pass), mounted on $MNT.
-# Sets DEV and ID.
+# Sets DEV, ID and DMESG0 (the kernel log's length: earlier messages are not this device's).
 add_fs() {
   "$UBLKS3" add --local "$S3_DIR" --bucket rec --key vm/disk --size 64M --object-size 64K --queues 2 --depth 32 "$@" \
     >"$TEST_DIR/dev" && DEV=$(cat "$TEST_DIR/dev") && ID=${DEV#/dev/ublkb} && [ -b "$DEV" ] &&

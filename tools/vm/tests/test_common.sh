@@ -32,6 +32,20 @@ _gone() {
   return $rc
 }
 
+# _small_files DIR COUNT MAX_BYTES FOLDERS: COUNT files of 1..MAX_BYTES random bytes, spread over folders DIR/d1..
+# DIR/dFOLDERS, written by one process (under emulation a process per file costs ~0.1 s each)
+_small_files() {
+  python3 - "$@" <<'PY'
+import os, random, sys
+top, count, most, folders = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+for i in range(count):
+    d = os.path.join(top, "d%d" % (i % folders + 1))
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, "f%d" % (i // folders + 1)), "wb") as f:
+        f.write(os.urandom(random.randint(1, most)))
+PY
+}
+
 # _none_left: every RAM disk this test made (_add_ramdisk) is gone
 _none_left() {
   # shellcheck disable=SC2046 # the ids, one word each

@@ -58,12 +58,16 @@ start() { # the unit's start: prints /dev/ublkbN last, returns once it is live; 
   # shellcheck disable=SC2086 # the unit's words
   $START >"$TEST_DIR/start.out" 2>"$TEST_DIR/start.err" || { cat "$TEST_DIR/start.out" "$TEST_DIR/start.err"; return 1; }
   cat "$TEST_DIR/start.out"
-  DEV=$(tail -n 1 "$TEST_DIR/start.out") && [ -b "$DEV" ] && N=${DEV#/dev/ublkb} && echo "$N" >"$TEST_DIR/devnum"
+  took_device "$TEST_DIR/start.out"
+}
+
+took_device() { # OUT: a start's output ends with the live device's path; sets DEV and N
+  DEV=$(tail -n 1 "$1") && [ -b "$DEV" ] && N=${DEV#/dev/ublkb} && echo "$N" >"$TEST_DIR/devnum"
 }
 
 start_race() { # the unit's start twice at once: both pass the first checks; under the add lock the second sees
   # the first's record. One device (DEV, N), the other start refused in one line.
-  local a b ra=0 rb=0 win
+  local a b ra=0 rb=0
   $START_PRE || echo "ExecStartPre failed (the unit ignores it: '-')"
   # shellcheck disable=SC2086 # the unit's words
   $START >"$TEST_DIR/a.out" 2>"$TEST_DIR/a.err" & a=$!
@@ -76,9 +80,7 @@ start_race() { # the unit's start twice at once: both pass the first checks; und
   [ $(( (ra == 0) + (rb == 0) )) -eq 1 ] && [ "$(ls /dev/ublkb* | wc -l)" -eq 1 ] &&
     [ "$(cat "$TEST_DIR/a.err" "$TEST_DIR/b.err" | wc -l)" -eq 1 ] &&
     grep -qE "a device named $NAME already exists|is already served as|device $NAME is already" "$TEST_DIR/a.err" "$TEST_DIR/b.err" || return 1
-  win=a
-  [ "$ra" -eq 0 ] || win=b
-  DEV=$(tail -n 1 "$TEST_DIR/$win.out") && [ -b "$DEV" ] && N=${DEV#/dev/ublkb} && echo "$N" >"$TEST_DIR/devnum"
+  if [ "$ra" -eq 0 ]; then took_device "$TEST_DIR/a.out"; else took_device "$TEST_DIR/b.out"; fi
 }
 
 dead() { [ ! -e "/proc/$1" ] || grep -q '^[^)]*) [ZX]' "/proc/$1/stat"; } # a zombie is dead too

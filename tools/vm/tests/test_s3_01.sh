@@ -20,9 +20,7 @@ id() { dev | sed 's|/dev/ublkb||'; }
 
 write_tree() {
   mkfs.ext4 -q -F "$(dev)" && mount "$(dev)" "$MNT" &&
-    mkdir "$MNT/small" && # 50 small files from one process (a fork costs ~0.1 s emulated)
-    python3 -c 'import os, random, sys
-for i in range(1, 51): open(os.path.join(sys.argv[1], "f%d" % i), "wb").write(os.urandom(random.randint(1, 9000)))' "$MNT/small" &&
+    _small_files "$MNT/small" 50 9000 1 &&
     head -c 2M /dev/urandom >"$MNT/big1" && head -c 1M /dev/urandom >"$MNT/big2" &&
     (cd "$MNT" && find . -type f -print0 | sort -z | xargs -0 sha256sum) >"$TEST_DIR/sums" &&
     sync && umount "$MNT"

@@ -45,18 +45,8 @@ create_pool() {
 }
 
 FILES=${UBLKS3_ZFS_FILES:-2000} # tools/bin/test-zfs passes it on, and sets the test's time limit from it
-write_tree() { # FILES small files of 1-16 KiB in 20 folders (one process: a fork costs ~0.1 s emulated), 3 large
-  # ones (8 MiB random, 8 MiB text, 2 MiB)
-  python3 - "$MNT/small" "$FILES" <<'PY' || return 1
-import os, random, sys
-top, n = sys.argv[1], int(sys.argv[2])
-for i in range(n):
-    d = os.path.join(top, "d%d" % (i % 20 + 1))
-    os.makedirs(d, exist_ok=True)
-    with open(os.path.join(d, "f%d" % (i // 20 + 1)), "wb") as f:
-        f.write(os.urandom(random.randint(1, 16384)))
-PY
-  head -c 8M /dev/urandom >"$MNT/random.bin" && head -c 2M /dev/urandom >"$MNT/small-large.bin" &&
+write_tree() { # FILES small files of 1-16 KiB in 20 folders, 3 large ones (8 MiB random, 8 MiB text, 2 MiB)
+  _small_files "$MNT/small" "$FILES" 16384 20 && head -c 8M /dev/urandom >"$MNT/random.bin" && head -c 2M /dev/urandom >"$MNT/small-large.bin" &&
     seq 1 1500000 | head -c 8M >"$MNT/text.txt" &&
     (cd "$MNT" && find . -type f -print0 | sort -z | xargs -0 sha256sum) >"$TEST_DIR/sums" &&
     zfs snapshot "$POOL@backup" && zpool sync "$POOL" && zfs list -o name,used,compressratio -r "$POOL" &&
