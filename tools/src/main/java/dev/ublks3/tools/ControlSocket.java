@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channels;
@@ -17,7 +19,7 @@ import java.util.function.Consumer;
 
 /**
  * The line protocol between {@code ublk-s3 del|stats} and the serving process, over a Unix socket in the run
- * directory. The client sends one command line; the server answers with any number of progress or data lines,
+ * directory (or, for {@code local-s3 --control tcp:PORT} on a benchmark's private network, a TCP port). The client sends one command line; the server answers with any number of progress or data lines,
  * then {@code OK} or {@code ERROR <one line>}.
  */
 final class ControlSocket {
@@ -35,18 +37,26 @@ final class ControlSocket {
 
     /** Accepts connections on a daemon thread, one at a time (commands are rare and short). */
     static final class Server implements AutoCloseable {
+        /** The socket file; null on TCP. */
         private final Path path;
         private final ServerSocketChannel channel;
         private final Thread thread;
 
         Server(Path path, Handler handler) {
-            this.path = path;
+            this(UnixDomainSocketAddress.of(path), handler);
+        }
+
+        /** On a Unix socket address, or a TCP one ({@link InetSocketAddress}). */
+        Server(SocketAddress address, Handler handler) {
+            this.path = address instanceof UnixDomainSocketAddress unix ? unix.getPath() : null;
             try {
-                Files.deleteIfExists(path); // a stale socket of a dead server
-                channel = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-                channel.bind(UnixDomainSocketAddress.of(path));
+                if (path != null) {
+                    Files.deleteIfExists(path); // a stale socket of a dead server
+                }
+                channel = ServerSocketChannel.open(path != null ? StandardProtocolFamily.UNIX : StandardProtocolFamily.INET);
+                channel.bind(address);
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot listen on " + path + ": " + e.getMessage(), e);
+                throw new UncheckedIOException("cannot listen on " + (path != null ? path : address) + ": " + e.getMessage(), e);
             }
             thread = Thread.ofPlatform().daemon().name("ublk-s3-control").start(() -> serve(handler));
         }
@@ -78,7 +88,9 @@ final class ControlSocket {
         public void close() {
             try {
                 channel.close();
-                Files.deleteIfExists(path);
+                if (path != null) {
+                    Files.deleteIfExists(path);
+                }
             } catch (IOException ignored) {
                 // best effort: the socket file is removed again by the next server or by retire()
             }
@@ -86,6 +98,15 @@ final class ControlSocket {
 
         Thread thread() {
             return thread;
+        }
+
+        /** Where it listens: the socket file's address, or the TCP address with the port taken. */
+        SocketAddress address() {
+            try {
+                return channel.getLocalAddress();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
     }
 
@@ -96,7 +117,12 @@ final class ControlSocket {
      * @throws IOException when nobody listens on the socket
      */
     static String call(Path socket, String command, Consumer<String> lines) throws IOException {
-        try (SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+        return call(UnixDomainSocketAddress.of(socket), command, lines);
+    }
+
+    /** As {@link #call(Path, String, Consumer)}, on a Unix or TCP address. */
+    static String call(SocketAddress address, String command, Consumer<String> lines) throws IOException {
+        try (SocketChannel ch = SocketChannel.open(address)) {
             PrintWriter out = new PrintWriter(Channels.newOutputStream(ch), true, StandardCharsets.UTF_8);
             out.println(command);
             BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(ch), StandardCharsets.UTF_8));

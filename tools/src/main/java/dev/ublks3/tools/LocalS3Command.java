@@ -6,6 +6,9 @@ import dev.ublks3.storage.local.ServerOptions;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
@@ -28,25 +31,29 @@ import java.util.function.Consumer;
 final class LocalS3Command {
 
     static final String HELP = """
-            Usage: ublk-s3 local-s3 --dir DIR | --memory [--port PORT] [--bucket NAME]
-                                    [--latency DURATION] [--bandwidth RATE] [--control SOCKET]
+            Usage: ublk-s3 local-s3 --dir DIR | --memory [--address ADDR] [--port PORT] [--bucket NAME]
+                                    [--latency DURATION] [--bandwidth RATE] [--control SOCKET|tcp:PORT]
                                     [--faults KIND=RATE,... | --fault-rate RATE] [--fault-seed N] [--stall DURATION]
 
             Serves the buckets under DIR (one subfolder each), or in memory, as an S3-compatible endpoint on
-            127.0.0.1:PORT (default 9000), path-style, access key 'local', secret 'local-secret'. Prints the
+            ADDR:PORT (default 127.0.0.1:9000), path-style, access key 'local', secret 'local-secret'. Prints the
             endpoint URL once it answers; runs until SIGTERM or SIGINT.
 
               --dir DIR           where the objects live (as files); must exist
               --memory            keep the objects in memory instead (gone when the server stops)
-              --port PORT         TCP port on 127.0.0.1; 0 picks a free one (default: 9000)
+              --address ADDR      the IPv4 address of this machine to listen on (default: 127.0.0.1); anyone
+                                  who reaches it may use the bucket: a benchmark's private network, such
+                                  as a network namespace's tap device, not a shared one
+              --port PORT         TCP port on ADDR; 0 picks a free one (default: 9000)
               --bucket NAME       create this bucket if missing
               --latency DURATION  wait this long before serving each request, such as 20ms, 0.5s or 500us
                                   (at most 60s; default: none)
               --bandwidth RATE    bytes per second in each direction (PUT bodies in, GET bodies out), shared
                                   by all requests; binary suffixes as for sizes: 1M = 1 MiB = 1048576 bytes/s
                                   (default: unlimited)
-              --control SOCKET    count the requests received and serve the counts on this Unix socket, one
-                                  command per connection: 'counts' answers one JSON line, then OK; 'reset'
+              --control SOCKET    count the requests received and serve the counts on this Unix socket (or
+                                  tcp:PORT: on ADDR:PORT, for a client in a VM; tools/bin/control ADDR:PORT),
+                                  one command per connection: 'counts' answers one JSON line, then OK; 'reset'
                                   zeroes the counts, then OK. The JSON line:
                                   {"requests":{"GET":n,"PUT":n,"LIST":n,"DELETE":n,"DELETE_OBJECTS":n,
                                   "HEAD":n,"OTHER":n},"keysDeleted":n,"bytesIn":n,"bytesOut":n,
@@ -72,6 +79,7 @@ final class LocalS3Command {
     private static final ArgParser PARSER = new ArgParser("local-s3", List.of(
             ArgParser.Option.value("dir"),
             ArgParser.Option.flag("memory"),
+            ArgParser.Option.value("address"),
             ArgParser.Option.value("port"),
             ArgParser.Option.value("bucket"),
             ArgParser.Option.value("latency"),
@@ -134,26 +142,41 @@ final class LocalS3Command {
         Duration latency = o.containsKey("latency") ? latency(o.get("latency")) : Duration.ZERO;
         long bandwidth = o.containsKey("bandwidth") ? bandwidth(o.get("bandwidth")) : 0;
         FaultPlan faults = faults(o);
-        Path control = o.containsKey("control") ? controlSocket(o.get("control")) : null;
+        String address = o.getOrDefault("address", LocalS3Server.LOOPBACK).trim();
+        String controlText = o.get("control");
+        Integer controlPort = controlText != null && controlText.startsWith("tcp:") ? controlPort(controlText) : null;
+        Path control = controlText != null && controlPort == null ? controlSocket(controlText) : null;
+        boolean controlled = controlText != null;
 
         // with a control socket there is always a fault layer (maybe injecting nothing): 'down' and 'up' need it
-        ServerOptions options = new ServerOptions(control != null, latency, bandwidth,
-                faults == null && control != null ? FaultPlan.NONE : faults);
-        LocalS3Server server = dir != null ? LocalS3Server.onDirectory(dir, port, options)
-                : LocalS3Server.inMemory(port, options);
+        ServerOptions options = new ServerOptions(controlled, latency, bandwidth,
+                faults == null && controlled ? FaultPlan.NONE : faults);
+        LocalS3Server server;
+        try {
+            server = dir != null ? LocalS3Server.onDirectory(dir, address, port, options)
+                    : LocalS3Server.inMemory(address, port, options);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--address " + e.getMessage());
+        } catch (IllegalStateException e) {
+            throw new UsageException(ControlSocket.oneLine(e) + ": give a free port, and an address of this machine");
+        }
         try {
             if (o.containsKey("bucket")) {
                 server.createBucket(o.get("bucket"));
             }
-            return new Serving(server, control == null ? null
-                    : new ControlSocket.Server(control, (command, lines) -> control(server, command, lines)));
+            if (!controlled) {
+                return new Serving(server, null);
+            }
+            SocketAddress at = control != null ? UnixDomainSocketAddress.of(control)
+                    : new InetSocketAddress(InetAddress.getByName(address), controlPort);
+            return new Serving(server, new ControlSocket.Server(at, (command, lines) -> control(server, command, lines)));
         } catch (IllegalArgumentException e) {
             server.close();
             throw new UsageException(e.getMessage());
-        } catch (UncheckedIOException e) {
+        } catch (IOException | UncheckedIOException e) {
             server.close();
-            throw new UsageException("--control " + control + ": " + ControlSocket.oneLine(e)
-                    + ": give a path in a writable folder");
+            throw new UsageException("--control " + controlText + ": " + ControlSocket.oneLine(e)
+                    + (control != null ? ": give a path in a writable folder" : ": give a free port"));
         }
     }
 
@@ -233,6 +256,20 @@ final class LocalS3Command {
             throw new UsageException("--bandwidth " + text + " is no rate: give bytes per second above 0 such as 1M, or leave it out for no limit");
         }
         return rate;
+    }
+
+    /** The port of {@code tcp:PORT}. */
+    static int controlPort(String text) {
+        String p = text.substring("tcp:".length()).trim();
+        try {
+            int port = Integer.parseInt(p);
+            if (port >= 1 && port <= 65535) {
+                return port;
+            }
+        } catch (NumberFormatException e) {
+            // below
+        }
+        throw new UsageException("--control " + text + ": '" + p + "' is not a TCP port: give tcp:1..65535, or a socket path");
     }
 
     /** A socket path the server may take: in an existing folder, and not a file or a live server's socket. */

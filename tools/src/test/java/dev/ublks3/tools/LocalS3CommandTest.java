@@ -8,6 +8,9 @@ import dev.ublks3.storage.s3.S3ObjectStore;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -57,6 +60,11 @@ class LocalS3CommandTest {
             "local-s3 --memory --fault-rate 0.1 --stall 5        | --stall '5' is not a duration",
             "local-s3 --memory --fault-rate 0.1 --stall 0        | --stall 0 is no stall",
             "local-s3 --memory --fault-rate 0.1 --stall 601s     | --stall 601s is longer than 10m",
+            "local-s3 --memory --address 198.18.0               | --address '198.18.0' is not an IPv4 address: give one of this machine's",
+            "local-s3 --memory --address localhost              | --address 'localhost' is not an IPv4 address",
+            "local-s3 --memory --port 0 --address 192.0.2.1     | cannot start the local S3 server on 192.0.2.1:0: ",
+            "local-s3 --memory --control tcp:x                  | --control tcp:x: 'x' is not a TCP port: give tcp:1..65535, or a socket path",
+            "local-s3 --memory --control tcp:70000              | --control tcp:70000: '70000' is not a TCP port",
     })
     void badInputIsOneLineNamingTheFix(String line, String expected) throws IOException {
         Files.writeString(tmp.resolve("file"), "keep me");
@@ -103,6 +111,32 @@ class LocalS3CommandTest {
                     ControlSocket.call(socket, "frobnicate", line -> { }));
         }
         assertTrue(!Files.exists(socket), "the socket is removed at close");
+    }
+
+    @Test
+    void anotherAddressAndATcpControlPort() throws IOException {
+        int controlPort;
+        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.2"))) {
+            controlPort = free.getLocalPort();
+        }
+        try (LocalS3Command.Serving serving = LocalS3Command.start(List.of("--memory", "--address", "127.0.0.2",
+                "--port", "0", "--bucket", "bench", "--control", "tcp:" + controlPort))) {
+            assertEquals("127.0.0.2", serving.server().endpoint().getHost());
+            try (S3ObjectStore store = S3ObjectStore.open(serving.server().clientConfig("bench"))) {
+                store.put("disk/0000000000000000", ByteBuffer.allocate(4096)).join();
+            }
+            InetSocketAddress control = new InetSocketAddress("127.0.0.2", controlPort);
+            List<String> lines = new ArrayList<>();
+            assertNull(ControlSocket.call(control, "counts", lines::add));
+            assertTrue(lines.getFirst().contains("\"PUT\":1"), lines.toString());
+            assertNull(ControlSocket.call(control, "reset", line -> { }));
+            lines.clear();
+            assertNull(ControlSocket.call(control, "counts", lines::add));
+            assertEquals(zeroCounts(), lines.getFirst());
+        }
+        try (ServerSocket again = new ServerSocket(controlPort, 1, InetAddress.getByName("127.0.0.2"))) {
+            assertEquals(controlPort, again.getLocalPort(), "the control port is closed with the server");
+        }
     }
 
     @Test

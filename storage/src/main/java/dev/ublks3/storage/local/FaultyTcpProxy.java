@@ -17,7 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A TCP proxy on 127.0.0.1 in front of the local S3 server that resets connections: what a BlobStore layer cannot
+ * A TCP proxy on the local S3 server's address, in front of it, that resets connections: what a BlobStore layer cannot
  * do, since S3Proxy's Jetty owns the sockets and only ever closes them cleanly. It forwards bytes both ways and
  *
  * <ul>
@@ -44,11 +44,12 @@ public final class FaultyTcpProxy implements AutoCloseable {
     private volatile boolean closed;
 
     /**
-     * @param port         where to listen on 127.0.0.1 (0: any free port)
+     * @param host         the IPv4 address to listen on
+     * @param port         where to listen (0: any free port)
      * @param upstreamPort the server's port on 127.0.0.1
      * @param faults       where resets are counted and whether the store is down
      */
-    public FaultyTcpProxy(int port, int upstreamPort, double resetRate, long seed, FaultInjectingBlobStore faults) {
+    public FaultyTcpProxy(String host, int port, int upstreamPort, double resetRate, long seed, FaultInjectingBlobStore faults) {
         if (!(resetRate >= 0 && resetRate <= 1)) {
             throw new IllegalArgumentException("reset rate " + resetRate + " is not a share: give 0 to 1");
         }
@@ -59,9 +60,9 @@ public final class FaultyTcpProxy implements AutoCloseable {
         try {
             listener = new ServerSocket();
             listener.setReuseAddress(true);
-            listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 512);
+            listener.bind(new InetSocketAddress(InetAddress.getByName(host), port), 512);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot listen on 127.0.0.1:" + port + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
         }
         acceptor = Thread.ofPlatform().daemon().name("faulty-proxy-" + port()).start(this::accept);
     }

@@ -15,7 +15,7 @@ import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore;
 import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
 
 /**
- * An S3-compatible endpoint on 127.0.0.1, served in-process by S3Proxy: for {@code ublk-s3 add --local DIR} and for
+ * An S3-compatible endpoint on 127.0.0.1 (or another address of this machine), served in-process by S3Proxy: for {@code ublk-s3 add --local DIR} and for
  * tests against a real S3 server (HTTP, SigV4, XML errors) instead of a mock.
  *
  * <p>Objects live in a directory (S3Proxy's filesystem backend: one file per object under {@code DIR/bucket/key})
@@ -37,6 +37,9 @@ public final class LocalS3Server implements AutoCloseable {
     private static final String JETTY_REFERENCES_PER_CACHE_LINE = "org.gaul.shaded.org.eclipse.jetty.util.referencesPerCacheLine";
     private static final int V4_MAX_CHUNK_SIZE = 64 << 20;
 
+    public static final String LOOPBACK = "127.0.0.1";
+    private static final Pattern IPV4 = Pattern.compile("(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}");
+
     private static final Pattern VALID_BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
 
     private final S3Proxy proxy;
@@ -50,14 +53,14 @@ public final class LocalS3Server implements AutoCloseable {
     private final FaultyTcpProxy tcpProxy;
     private final URI endpoint;
 
-    private LocalS3Server(S3Proxy proxy, BlobStore blobStore, RequestCountingBlobStore counter,
+    private LocalS3Server(String host, S3Proxy proxy, BlobStore blobStore, RequestCountingBlobStore counter,
                           FaultInjectingBlobStore faults, FaultyTcpProxy tcpProxy) {
         this.proxy = proxy;
         this.blobStore = blobStore;
         this.counter = counter;
         this.faults = faults;
         this.tcpProxy = tcpProxy;
-        this.endpoint = URI.create("http://127.0.0.1:" + (tcpProxy != null ? tcpProxy.port() : proxy.getPort()));
+        this.endpoint = URI.create("http://" + host + ":" + (tcpProxy != null ? tcpProxy.port() : proxy.getPort()));
     }
 
     /**
@@ -85,13 +88,18 @@ public final class LocalS3Server implements AutoCloseable {
 
     /** Serves the buckets under {@code dir} on {@code port} (0: any free port), counting or shaping as asked. */
     public static LocalS3Server onDirectory(Path dir, int port, ServerOptions options) {
+        return onDirectory(dir, LOOPBACK, port, options);
+    }
+
+    /** As {@link #onDirectory(Path, int, ServerOptions)}, listening on {@code host}, an IPv4 address of this machine. */
+    public static LocalS3Server onDirectory(Path dir, String host, int port, ServerOptions options) {
         Objects.requireNonNull(dir, "dir");
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the local S3 directory " + dir + ": " + e.getMessage(), e);
         }
-        return start(new FilesystemNio2BlobStore(dir.toAbsolutePath().toString()), port, options);
+        return start(new FilesystemNio2BlobStore(dir.toAbsolutePath().toString()), host, port, options);
     }
 
     /** Keeps objects in memory, on an ephemeral port; everything is gone at {@link #close()}. */
@@ -101,7 +109,12 @@ public final class LocalS3Server implements AutoCloseable {
 
     /** Keeps objects in memory, on {@code port} (0: any free port), counting or shaping as asked. */
     public static LocalS3Server inMemory(int port, ServerOptions options) {
-        return start(new TransientNio2BlobStore(), port, options);
+        return inMemory(LOOPBACK, port, options);
+    }
+
+    /** As {@link #inMemory(int, ServerOptions)}, listening on {@code host}, an IPv4 address of this machine. */
+    public static LocalS3Server inMemory(String host, int port, ServerOptions options) {
+        return start(new TransientNio2BlobStore(), host, port, options);
     }
 
     /**
@@ -109,8 +122,12 @@ public final class LocalS3Server implements AutoCloseable {
      * then the emulated link, then the storage. With connection resets, S3Proxy takes a free port and the TCP proxy
      * serves {@code port} in front of it.
      */
-    private static LocalS3Server start(BlobStore blobStore, int port, ServerOptions options) {
+    private static LocalS3Server start(BlobStore blobStore, String host, int port, ServerOptions options) {
         Objects.requireNonNull(options, "options");
+        if (!IPV4.matcher(host).matches()) {
+            blobStore.close();
+            throw new IllegalArgumentException("'" + host + "' is not an IPv4 address: give one of this machine's, such as 127.0.0.1");
+        }
         BlobStore served = options.emulatesLink()
                 ? new EmulatedLinkBlobStore(blobStore, options.latency(), options.bytesPerSecond())
                 : blobStore;
@@ -127,7 +144,7 @@ public final class LocalS3Server implements AutoCloseable {
         System.getProperties().putIfAbsent(JETTY_REFERENCES_PER_CACHE_LINE, "16");
         S3Proxy proxy = S3Proxy.builder()
                 .blobStore(counter != null ? counter : served)
-                .endpoint(URI.create("http://127.0.0.1:" + (resets ? 0 : port)))
+                .endpoint(URI.create("http://" + (resets ? LOOPBACK : host) + ":" + (resets ? 0 : port)))
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, IDENTITY, CREDENTIAL)
                 .v4MaxChunkSize(V4_MAX_CHUNK_SIZE)
                 .ignoreUnknownHeaders(true)
@@ -141,13 +158,13 @@ public final class LocalS3Server implements AutoCloseable {
             }
         } catch (Exception e) {
             blobStore.close();
-            throw new IllegalStateException("cannot start the local S3 server on 127.0.0.1:" + port + ": "
+            throw new IllegalStateException("cannot start the local S3 server on " + host + ":" + port + ": "
                     + e.getMessage(), e);
         }
         FaultyTcpProxy tcpProxy = null;
         if (resets) {
             try {
-                tcpProxy = new FaultyTcpProxy(port, proxy.getPort(), options.faults().rate(FaultPlan.Fault.RESET),
+                tcpProxy = new FaultyTcpProxy(host, port, proxy.getPort(), options.faults().rate(FaultPlan.Fault.RESET),
                         options.faults().seed(), faults);
             } catch (RuntimeException e) {
                 try {
@@ -156,14 +173,14 @@ public final class LocalS3Server implements AutoCloseable {
                     e.addSuppressed(stop);
                 }
                 blobStore.close();
-                throw new IllegalStateException("cannot start the local S3 server on 127.0.0.1:" + port + ": "
+                throw new IllegalStateException("cannot start the local S3 server on " + host + ":" + port + ": "
                         + e.getMessage(), e);
             }
         }
-        return new LocalS3Server(proxy, blobStore, counter, faults, tcpProxy);
+        return new LocalS3Server(host, proxy, blobStore, counter, faults, tcpProxy);
     }
 
-    /** {@code http://127.0.0.1:PORT}. */
+    /** {@code http://HOST:PORT}: 127.0.0.1 unless another address was given. */
     public URI endpoint() {
         return endpoint;
     }
