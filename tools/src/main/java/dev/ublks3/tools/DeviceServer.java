@@ -13,6 +13,7 @@ import dev.ublks3.storage.s3.S3Config;
 import dev.ublks3.storage.s3.S3Credentials;
 import dev.ublks3.storage.s3.S3ObjectStore;
 import dev.ublks3.ublk.UblkControl;
+import dev.ublks3.ublk.QueueTimes;
 import dev.ublks3.ublk.UblkDevice;
 import dev.ublks3.ublk.UblkDeviceConfig;
 import dev.ublks3.ublk.UblkException;
@@ -24,6 +25,7 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
@@ -260,8 +262,8 @@ final class DeviceServer {
     /** The control socket's commands. */
     private void control(String command, Consumer<String> out) throws Exception {
         switch (command) {
-            case "stats" -> out.accept(stack.stats().toText().stripTrailing());
-            case "stats-json" -> out.accept(stack.stats().toJson().strip());
+            case "stats" -> out.accept(stack.stats().toText().stripTrailing() + "\n" + queueTimesText(device.queueTimes()));
+            case "stats-json" -> out.accept(withQueueTimes(stack.stats().toJson().strip(), device.queueTimes()));
             case "del" -> {
                 refuseIfInUse();
                 stop(out);
@@ -269,6 +271,32 @@ final class DeviceServer {
             case "del-force" -> stop(out);
             default -> throw new IllegalArgumentException("unknown control command '" + command + "'");
         }
+    }
+
+    /**
+     * The queue threads' part of a request's time, after the storage stack's lines: "target" is the storage stack
+     * as the queue sees it, "return" the way back to the queue thread.
+     */
+    static String queueTimesText(QueueTimes.Snapshot t) {
+        return String.format(Locale.ROOT, "queue: %d requests%n  target: %s%n  return to queue thread: %s",
+                t.target().count(), hopText(t.target()), hopText(t.returnToQueue()));
+    }
+
+    private static String hopText(QueueTimes.Hop h) {
+        return String.format(Locale.ROOT, "p50 %.6f s, p90 %.6f s, p99 %.6f s, max %.6f s, mean %.6f s",
+                h.p50() / 1e9, h.p90() / 1e9, h.p99() / 1e9, h.max() / 1e9, h.mean() / 1e9);
+    }
+
+    /** The storage stack's JSON object with a "queue" member added: {"target": {...}, "return": {...}}, in ns. */
+    static String withQueueTimes(String storageJson, QueueTimes.Snapshot t) {
+        int end = storageJson.lastIndexOf('}');
+        return storageJson.substring(0, end).stripTrailing() + ",\n  \"queue\": {\"target_ns\": " + hopJson(t.target())
+                + ", \"return_ns\": " + hopJson(t.returnToQueue()) + "}\n}";
+    }
+
+    private static String hopJson(QueueTimes.Hop h) {
+        return String.format(Locale.ROOT, "{\"count\": %d, \"p50\": %d, \"p90\": %d, \"p99\": %d, \"max\": %d, \"mean\": %.0f}",
+                h.count(), h.p50(), h.p90(), h.p99(), h.max(), h.mean());
     }
 
     /**

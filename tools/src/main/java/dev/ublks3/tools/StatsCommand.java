@@ -15,7 +15,8 @@ final class StatsCommand {
 
             Requests per operation (count, bytes, size and alignment histograms, latency percentiles), store calls
             (GET, PUT, LIST, DELETE: count, bytes, latency, retries) and read-modify-write cycles of /dev/ublkbN,
-            since it was added. Text like nbdkit's stats filter, or JSON.
+            since it was added; then the queue threads' part of a request's time: in the storage stack ("target"),
+            and back to the queue thread ("return"). Text like nbdkit's stats filter, or JSON.
             """;
 
     private static final ArgParser PARSER = new ArgParser("stats", List.of(

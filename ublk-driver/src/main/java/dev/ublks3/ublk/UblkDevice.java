@@ -194,6 +194,9 @@ public final class UblkDevice implements AutoCloseable {
     /** The config it was made with. */
     public UblkDeviceConfig config() { return config; }
 
+    /** Where the requests' time went in the queues so far: in the target, and back to the queue thread. */
+    public QueueTimes.Snapshot queueTimes() { return QueueTimes.merge(List.copyOf(queues)); }
+
     /** The queues (one thread each). */
     public List<UblkQueue> queues() { return List.copyOf(queues); }
 

@@ -36,6 +36,8 @@ public final class UblkIo {
     private int length;
     private volatile int state;
     int result; // written before the tag is published to the queue thread (or on it)
+    long dispatchedNanos; // on the queue thread, before the target has it
+    long completedNanos; // as result: written before the tag is published
 
     UblkIo(UblkQueue queue, int tag, MemorySegment buffer) {
         this.queue = queue;
@@ -107,6 +109,7 @@ public final class UblkIo {
                 + (state == IDLE ? "no request in flight" : "request completed twice"));
         }
         this.result = result;
+        this.completedNanos = System.nanoTime();
         queue.completed(this);
     }
 
@@ -114,6 +117,7 @@ public final class UblkIo {
     boolean tryComplete(int result) {
         if (!STATE.compareAndSet(this, IN_FLIGHT, COMPLETED)) return false;
         this.result = result;
+        this.completedNanos = System.nanoTime();
         queue.completed(this);
         return true;
     }

@@ -61,6 +61,7 @@ public final class UblkQueue {
     private final Thread thread;
     private final TagQueue completions;
     private final AtomicBoolean wakeupArmed = new AtomicBoolean();
+    private final QueueTimes times = new QueueTimes();
     private final CountDownLatch fetched = new CountDownLatch(1);
     private final int eventFd;
     private volatile boolean exitRequested;
@@ -136,6 +137,9 @@ public final class UblkQueue {
 
     /** Requests handed to the target so far (exact once the thread ended, approximate while it serves). */
     public long requests() { return requests; }
+
+    /** Where its requests' time went: in the target, and back to this thread. */
+    QueueTimes times() { return times; }
 
     /** The failure that ended the thread, or null. */
     public Throwable failure() { return failure; }
@@ -279,6 +283,7 @@ public final class UblkQueue {
         }
         io.start(op, opFlags, ublksrv_io_desc.start_sector$at(descs, d), ublksrv_io_desc.nr_sectors$at(descs, d));
         requests++;
+        io.dispatchedNanos = System.nanoTime();
         try {
             target.handle(io);
         } catch (RuntimeException | Error e) {
@@ -315,6 +320,7 @@ public final class UblkQueue {
 
     private void commit(UblkIo io) throws ErrnoException {
         int result = io.result;
+        times.record(io.dispatchedNanos, io.completedNanos, System.nanoTime());
         io.reset();
         ioCmd(commitOp, io.tag(), result);
     }
