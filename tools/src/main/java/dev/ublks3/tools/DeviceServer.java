@@ -15,6 +15,7 @@ import dev.ublks3.storage.s3.S3ObjectStore;
 import dev.ublks3.ublk.UblkControl;
 import dev.ublks3.ublk.QueueTimes;
 import dev.ublks3.ublk.UblkDevice;
+import dev.ublks3.ublk.UblkOp;
 import dev.ublks3.ublk.UblkDeviceConfig;
 import dev.ublks3.ublk.UblkException;
 import dev.ublks3.ublk.UblkFeatures;
@@ -274,12 +275,24 @@ final class DeviceServer {
     }
 
     /**
-     * The queue threads' part of a request's time, after the storage stack's lines: "target" is the storage stack
-     * as the queue sees it, "return" the way back to the queue thread.
+     * The queue threads' part of a request's time per operation that happened, after the storage stack's lines:
+     * "target" is the storage stack as the queue sees it, "return" the way back to the queue thread.
      */
     static String queueTimesText(QueueTimes.Snapshot t) {
-        return String.format(Locale.ROOT, "queue: %d requests%n  target: %s%n  return to queue thread: %s",
-                t.target().count(), hopText(t.target()), hopText(t.returnToQueue()));
+        StringBuilder b = new StringBuilder();
+        for (UblkOp op : UblkOp.values()) {
+            QueueTimes.OpTimes o = t.of(op);
+            if (o.target().count() == 0) {
+                continue;
+            }
+            b.append(String.format(Locale.ROOT, "queue %s: %d requests%n  target: %s%n  return to queue thread: %s%n",
+                    opName(op), o.target().count(), hopText(o.target()), hopText(o.returnToQueue())));
+        }
+        return b.isEmpty() ? "queue: no requests" : b.toString().stripTrailing();
+    }
+
+    private static String opName(UblkOp op) {
+        return op.name().toLowerCase(Locale.ROOT);
     }
 
     private static String hopText(QueueTimes.Hop h) {
@@ -287,11 +300,19 @@ final class DeviceServer {
                 h.p50() / 1e9, h.p90() / 1e9, h.p99() / 1e9, h.max() / 1e9, h.mean() / 1e9);
     }
 
-    /** The storage stack's JSON object with a "queue" member added: {"target": {...}, "return": {...}}, in ns. */
+    /**
+     * The storage stack's JSON object with a "queue" member added: per operation (read, write, flush, discard,
+     * write_zeroes), {"target_ns": {...}, "return_ns": {...}}.
+     */
     static String withQueueTimes(String storageJson, QueueTimes.Snapshot t) {
+        StringBuilder b = new StringBuilder(",\n  \"queue\": {");
+        for (UblkOp op : UblkOp.values()) {
+            QueueTimes.OpTimes o = t.of(op);
+            b.append(op.ordinal() == 0 ? "" : ",").append("\n    \"").append(opName(op)).append("\": {\"target_ns\": ")
+                    .append(hopJson(o.target())).append(", \"return_ns\": ").append(hopJson(o.returnToQueue())).append('}');
+        }
         int end = storageJson.lastIndexOf('}');
-        return storageJson.substring(0, end).stripTrailing() + ",\n  \"queue\": {\"target_ns\": " + hopJson(t.target())
-                + ", \"return_ns\": " + hopJson(t.returnToQueue()) + "}\n}";
+        return storageJson.substring(0, end).stripTrailing() + b + "\n  }\n}";
     }
 
     private static String hopJson(QueueTimes.Hop h) {

@@ -195,7 +195,7 @@ public final class UblkDevice implements AutoCloseable {
     public UblkDeviceConfig config() { return config; }
 
     /** Where the requests' time went in the queues so far: in the target, and back to the queue thread. */
-    public QueueTimes.Snapshot queueTimes() { return QueueTimes.merge(List.copyOf(queues)); }
+    public QueueTimes.Snapshot queueTimes() { return QueueTimes.merge(queues.stream().map(UblkQueue::times).toList()); }
 
     /** The queues (one thread each). */
     public List<UblkQueue> queues() { return List.copyOf(queues); }

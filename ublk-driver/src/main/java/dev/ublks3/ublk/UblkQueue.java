@@ -320,7 +320,7 @@ public final class UblkQueue {
 
     private void commit(UblkIo io) throws ErrnoException {
         int result = io.result;
-        times.record(io.dispatchedNanos, io.completedNanos, System.nanoTime());
+        times.record(io.op(), io.dispatchedNanos, io.completedNanos, System.nanoTime());
         io.reset();
         ioCmd(commitOp, io.tag(), result);
     }
