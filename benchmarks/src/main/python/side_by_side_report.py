@@ -4,11 +4,21 @@ PNG charts between the lines <!-- side-by-side:begin --> and <!-- side-by-side:e
 Usage: side_by_side_report.py RESULTS_DIR [--doc FILE] [--img-dir DIR]
 Run through benchmarks/bin/side-by-side-report (Debian's python3 with python3-matplotlib).
 
-RESULTS_DIR holds machine.txt ("key: value" lines), runs/<condition>/<workload>/<stack>/{status, fio.json | fs.json,
-store.json, client-stats.json} and runs/<condition>/raw-put/crt/raw.json. Rerunning on the same data gives the same
-document and the same PNG bytes.
+RESULTS_DIR (written by benchmarks/vm/side-by-side-guest.sh) holds machine.txt ("key: value" lines),
+runs/<condition>/<workload>/<stack>/ with
+  status              "ok", "failed: ..." or "timeout ..."
+  fio.json | fs.json  fio 3.33's JSON output | {"phases": {name: seconds}, "files": N, "bytes": N}
+  store.json          the S3 server's request counts for that run alone
+  cost.json           {"cpu_seconds", "bytes", "seconds", "processes"}: CPU time of the stack's serving processes
+                      and bytes through its block devices during the run
+  client-stats.json   ublk-s3 only: `ublk-s3 stats --json` of its (first) device since the device was added, with
+                      the queue hops under "queue"; client-stats-<devid>.json per device
+and runs/<condition>/raw-put/crt/raw.json (raw CRT PUTs on the same server). Rerunning on the same data gives the
+same document and the same PNG bytes.
 """
 import argparse
+import collections
+import glob
 import json
 import os
 import re
@@ -22,13 +32,14 @@ OURS, THEIRS = "ublk-s3", "nbd"
 STACKS = (OURS, THEIRS)
 STACK_LABEL = {OURS: "ublk-s3", THEIRS: "nbdkit+nbd"}
 
-CONDITIONS = ("local", "cloud")
+CONDITIONS = ("local", "datacenter", "home")
 CONDITION_TEXT = {
-    "local": "loopback, no emulation",
-    "cloud": "20 ms per request, 1 MB/s per direction, emulated at the S3 server for both stacks",
+    "local": "no emulation",
+    "datacenter": "20 ms per request, no bandwidth cap",
+    "home": "20 ms per request and 1 MB/s per direction",
 }
-WORKLOADS = ("randwrite-4k-qd1", "randwrite-4k-qd32", "randread-4k-qd1", "randread-4k-qd32",
-             "write-128k", "read-128k", "write-512k", "read-512k", "fs-backup")
+WORKLOADS = ("randread-4k-qd1", "randread-4k-qd32", "randwrite-4k-qd1", "randwrite-4k-qd32",
+             "write-512k", "read-512k", "write-128k", "read-128k", "fs-backup", "zfs")
 WORKLOAD_TEXT = {
     "randwrite-4k-qd1": "4 KiB random writes, queue depth 1",
     "randwrite-4k-qd32": "4 KiB random writes, queue depth 32",
@@ -38,14 +49,23 @@ WORKLOAD_TEXT = {
     "read-128k": "128 KiB sequential reads",
     "write-512k": "512 KiB sequential writes",
     "read-512k": "512 KiB sequential reads",
-    "fs-backup": "file system: mkfs, copy a tree of files, sync, walk it back",
+    "fs-backup": "ext4: mkfs, copy a tree of files, sync, unmount, a cold metadata walk",
+    "zfs": "a ZFS pool on two devices per stack (64 KiB objects for data, 4 KiB for the special vdev): "
+           "create, copy a tree, sync, export, import, the cold metadata walk `find DIR -type d -exec ls -l {} +`",
 }
 SEQUENTIAL_WRITES = ("write-128k", "write-512k")
-PHASES = ("mkfs", "copy", "sync", "walk")
+# the phases of each file system workload, in the order they run; their sum is the workload's total time
+FS_PHASES = {
+    "fs-backup": ("mkfs", "copy", "sync", "umount", "walk"),
+    "zfs": ("create", "copy", "sync", "export", "import", "walk"),
+}
+QD1_READ = "randread-4k-qd1"
 REQUEST_KINDS = ("GET", "PUT", "LIST", "DELETE", "DELETE_OBJECTS", "HEAD", "OTHER")
 
 COLORS = {OURS: "#1f77b4", THEIRS: "#ff7f0e"}
-HIGHER, LOWER, NEUTRAL = "higher", "lower", "neutral"
+# which way a metric is better decides its ratio: HIGHER ours/theirs, LOWER theirs/ours (above 1: ublk-s3 better);
+# OURS_OVER_THEIRS is ours/theirs whatever the direction, as the CPU target is stated (below 1: ublk-s3 better)
+HIGHER, LOWER, NEUTRAL, OURS_OVER_THEIRS = "higher", "lower", "neutral", "ours/theirs"
 
 
 # ---------------------------------------------------------------------------------------------------------------- input
@@ -62,17 +82,29 @@ def read_json(path):
     return json.loads(text[start:])
 
 
+def read_optional_json(path):
+    """A JSON object, or None when absent or unreadable (side files must not fail a run that measured)."""
+    try:
+        doc = read_json(path)
+    except ValueError:
+        return None
+    return doc if isinstance(doc, dict) else None
+
+
+def read_text(path):
+    if not os.path.isfile(path):
+        return ""
+    with open(path, encoding="utf-8", errors="replace") as f:
+        return f.read()
+
+
 def read_machine(results):
-    path = os.path.join(results, "machine.txt")
     items = []
-    if os.path.isfile(path):
-        with open(path, encoding="utf-8", errors="replace") as f:
-            for line in f:
-                line = line.rstrip("\n")
-                if not line.strip():
-                    continue
-                key, sep, value = line.partition(":")
-                items.append((key.strip(), value.strip()) if sep else (line.strip(), ""))
+    for line in read_text(os.path.join(results, "machine.txt")).splitlines():
+        if not line.strip():
+            continue
+        key, sep, value = line.partition(":")
+        items.append((key.strip(), value.strip()) if sep else (line.strip(), ""))
     return items
 
 
@@ -89,6 +121,7 @@ def parse_status(text):
 
 
 def fio_metrics(doc, workload):
+    """The numbers of fio's JSON output the report uses, from the direction that moved the most bytes."""
     job = doc["jobs"][0]
     dirs = [d for d in ("read", "write") if job.get(d, {}).get("io_bytes", 0) > 0]
     if dirs:
@@ -96,15 +129,18 @@ def fio_metrics(doc, workload):
     else:
         direction = "write" if "write" in workload else "read"
     d = job.get(direction, {})
-    pct = d.get("clat_ns", {}).get("percentile", {}) or {}
+    clat = d.get("clat_ns", {}) or {}
+    pct = clat.get("percentile", {}) or {}
     runtime_ms = job.get("job_runtime") or d.get("runtime")
     return {
         "direction": direction,
         "iops": float(d.get("iops", 0.0)),
         "mibs": float(d.get("bw_bytes", 0)) / MIB,
         "io_bytes": int(d.get("io_bytes", 0)),
-        "p50": pct["50.000000"] / 1e6 if "50.000000" in pct else None,
+        "p50": pct["50.000000"] / 1e6 if "50.000000" in pct else None,  # ms
         "p99": pct["99.000000"] / 1e6 if "99.000000" in pct else None,
+        "mean": clat["mean"] / 1e6 if clat.get("N") else None,
+        "count": int(clat.get("N", 0)),
         "runtime": runtime_ms / 1000.0 if runtime_ms else None,
     }
 
@@ -115,10 +151,7 @@ class Run:
     def __init__(self, path, workload):
         self.workload = workload
         self.fs = is_fs(workload)
-        status = ""
-        if os.path.isfile(os.path.join(path, "status")):
-            with open(os.path.join(path, "status"), encoding="utf-8", errors="replace") as f:
-                status = f.read()
+        status = read_text(os.path.join(path, "status"))
         self.state, self.reason = parse_status(status)
         self.status_text = status.strip() or "failed: no status file"
         self.fio = self.fsdoc = None
@@ -129,21 +162,20 @@ class Run:
                 doc = read_json(os.path.join(path, "fio.json"))
                 self.fio = fio_metrics(doc, workload) if doc else None
         except (ValueError, KeyError, IndexError, TypeError) as e:
-            if self.state == "ok":
-                self.state, self.reason = "failed", f"unreadable results: {e}"
-                self.status_text = f"failed: {self.reason}"
-        if self.state == "ok" and self.fio is None and self.fsdoc is None:
-            self.state, self.reason = "failed", "no " + ("fs.json" if self.fs else "fio.json")
-            self.status_text = f"failed: {self.reason}"
-        try:
-            self.store = read_json(os.path.join(path, "store.json"))
-        except ValueError:
-            self.store = None
-        try:
-            client = read_json(os.path.join(path, "client-stats.json"))
-        except ValueError:
-            client = None
-        self.client_rmw = client.get("read_modify_write_cycles") if isinstance(client, dict) else None
+            self.fail(f"unreadable results: {e}")
+        if self.fio is None and self.fsdoc is None:
+            self.fail("no " + ("fs.json" if self.fs else "fio.json"))
+        self.store = read_optional_json(os.path.join(path, "store.json"))
+        self.cost = read_optional_json(os.path.join(path, "cost.json"))
+        self.client = read_optional_json(os.path.join(path, "client-stats.json"))
+        per_device = sorted(glob.glob(os.path.join(path, "client-stats-*.json")))
+        self.client_devices = [d for d in map(read_optional_json, per_device) if d is not None]
+
+    def fail(self, reason):
+        """Turns an 'ok' run whose results cannot be read into a failed one."""
+        if self.state == "ok":
+            self.state, self.reason = "failed", reason
+            self.status_text = f"failed: {reason}"
 
     @property
     def ok(self):
@@ -154,8 +186,8 @@ class Run:
         return phases.get(name)
 
     def total_seconds(self):
-        values = [self.phase(p) for p in PHASES]
-        return sum(values) if self.ok and all(v is not None for v in values) else None
+        values = [self.phase(p) for p in FS_PHASES.get(self.workload, ())]
+        return sum(values) if self.ok and values and all(v is not None for v in values) else None
 
     def moved_bytes(self):
         if self.fs:
@@ -174,9 +206,30 @@ class Run:
             return None
         return total / (moved / MIB)
 
+    def cpu_seconds(self):
+        return (self.cost or {}).get("cpu_seconds")
+
+    def device_mib(self):
+        """MiB read + written through the stack's block devices during the run."""
+        moved = (self.cost or {}).get("bytes")
+        return moved / MIB if moved is not None else None
+
+    def cpu_per_mib(self):
+        cpu, mib = self.cpu_seconds(), self.device_mib()
+        return cpu / mib if cpu is not None and mib else None
+
+    def client_rmw(self):
+        """ublk-s3's own read-modify-write count over all the run's devices; None for fio runs, whose device
+        served the fill and the fio runs before (its counts are cumulative since the device was added)."""
+        if not self.fs:
+            return None
+        docs = self.client_devices or ([self.client] if self.client else [])
+        counts = [d.get("read_modify_write_cycles") for d in docs]
+        return sum(counts) if counts and all(c is not None for c in counts) else None
+
 
 def is_fs(workload):
-    return workload.startswith("fs-")
+    return workload in FS_PHASES or workload.startswith("fs-")
 
 
 def ordered(names, known):
@@ -193,10 +246,7 @@ def load(results):
         cdir = os.path.join(runs_dir, cond)
         if not os.path.isdir(cdir):
             continue
-        try:
-            r = read_json(os.path.join(cdir, "raw-put", "crt", "raw.json"))
-        except ValueError:
-            r = None
+        r = read_optional_json(os.path.join(cdir, "raw-put", "crt", "raw.json"))
         if r:
             raw[cond] = r
         per = {}
@@ -234,7 +284,7 @@ def fmt(v, kind="num"):
 def ratio(ours, theirs, better):
     if better == NEUTRAL or not ours or not theirs:
         return None
-    return ours / theirs if better == HIGHER else theirs / ours
+    return theirs / ours if better == LOWER else ours / theirs
 
 
 def size_label(n):
@@ -271,49 +321,78 @@ def table(header, rows):
     return out
 
 
-# ------------------------------------------------------------------------------------------------------------- metrics
+def condition_heading(cond):
+    return f"**{cond}** ({CONDITION_TEXT.get(cond, cond)})"
+
+
+# -------------------------------------------------------------------------------------------------------------- metrics
+
+Metric = collections.namedtuple("Metric", "label better kind get valid_when_failed")
+
 
 def metric_rows(stacks):
-    """[(label, better, kind, getter(run) -> value or None, valid_when_failed)] for one workload."""
-    fs = is_fs(next(iter(stacks.values())).workload)
-    rows = []
-    if fs:
-        for p in PHASES:
-            rows.append((f"{p} (s)", LOWER, "num", lambda r, p=p: r.phase(p), True))
-        rows.append(("total (s)", LOWER, "num", lambda r: r.total_seconds(), False))
-        rows.append(("files / MiB copied", NEUTRAL, "text",
-                     lambda r: (f"{int((r.fsdoc or {}).get('files', 0)):,} / "
-                                f"{fmt((r.fsdoc or {}).get('bytes', 0) / MIB)}") if r.fsdoc else None, False))
-    else:
-        rows += [
-            ("IOPS", HIGHER, "int", lambda r: r.fio["iops"], False),
-            ("MiB/s", HIGHER, "num", lambda r: r.fio["mibs"], False),
-            ("latency p50 (ms)", LOWER, "num", lambda r: r.fio["p50"], False),
-            ("latency p99 (ms)", LOWER, "num", lambda r: r.fio["p99"], False),
-            ("MiB moved by fio", NEUTRAL, "num", lambda r: r.fio["io_bytes"] / MIB, False),
-        ]
-    rows += [
-        ("GET requests", LOWER, "int", lambda r: r.requests("GET"), False),
-        ("PUT requests", LOWER, "int", lambda r: r.requests("PUT"), False),
-        ("LIST requests", LOWER, "int", lambda r: r.requests("LIST"), False),
-        ("DELETE + DELETE_OBJECTS requests", LOWER, "int", lambda r: r.requests("DELETE", "DELETE_OBJECTS"), False),
+    """The rows of one workload's table, as Metrics (get(run) -> value or None)."""
+    wl = next(iter(stacks.values())).workload
+    rows = fs_metrics(wl) if is_fs(wl) else fio_metrics_rows()
+    rows += request_metrics(stacks, is_fs(wl))
+    if any(run.client_rmw() is not None for run in stacks.values()):
+        rows.append(Metric("read-modify-write cycles (ublk-s3's own count)", LOWER, "int",
+                           lambda r: r.client_rmw(), False))
+    rows += cost_metrics()
+    return rows
+
+
+def fs_metrics(workload):
+    # a failed run's phases that finished are still measured
+    rows = [Metric(f"{p} (s)", LOWER, "num", lambda r, p=p: r.phase(p), True) for p in FS_PHASES.get(workload, ())]
+    rows.append(Metric("total (s)", LOWER, "num", lambda r: r.total_seconds(), False))
+    rows.append(Metric("files / MiB copied", NEUTRAL, "text",
+                       lambda r: (f"{int((r.fsdoc or {}).get('files', 0)):,} / "
+                                  f"{fmt((r.fsdoc or {}).get('bytes', 0) / MIB)}") if r.fsdoc else None, False))
+    return rows
+
+
+def fio_metrics_rows():
+    return [
+        Metric("IOPS", HIGHER, "int", lambda r: r.fio["iops"], False),
+        Metric("MiB/s", HIGHER, "num", lambda r: r.fio["mibs"], False),
+        Metric("latency p50 (ms)", LOWER, "num", lambda r: r.fio["p50"], False),
+        Metric("latency p99 (ms)", LOWER, "num", lambda r: r.fio["p99"], False),
+        Metric("MiB moved by fio", NEUTRAL, "num", lambda r: r.fio["io_bytes"] / MIB, False),
+    ]
+
+
+def request_metrics(stacks, fs):
+    rows = [
+        Metric("GET requests", LOWER, "int", lambda r: r.requests("GET"), False),
+        Metric("PUT requests", LOWER, "int", lambda r: r.requests("PUT"), False),
+        Metric("LIST requests", LOWER, "int", lambda r: r.requests("LIST"), False),
+        Metric("DELETE + DELETE_OBJECTS requests", LOWER, "int",
+               lambda r: r.requests("DELETE", "DELETE_OBJECTS"), False),
     ]
     if any(run.requests("HEAD", "OTHER") for run in stacks.values() if run.ok):
-        rows.append(("HEAD + other requests", LOWER, "int", lambda r: r.requests("HEAD", "OTHER"), False))
-    rows += [
-        ("requests (total)", LOWER, "int", lambda r: r.requests(), False),
-        ("keys deleted", LOWER, "int", lambda r: (r.store or {}).get("keysDeleted"), False),
-        ("requests per MiB " + ("copied" if fs else "moved by fio"), LOWER, "num", lambda r: r.requests_per_mib(), False),
-        ("MiB into the store", LOWER, "num",
-         lambda r: r.store["bytesIn"] / MIB if r.store and "bytesIn" in r.store else None, False),
-        ("MiB out of the store", LOWER, "num",
-         lambda r: r.store["bytesOut"] / MIB if r.store and "bytesOut" in r.store else None, False),
-        ("read-modify-write cycles (server count)", LOWER, "int",
-         lambda r: (r.store or {}).get("readModifyWrite"), False),
+        rows.append(Metric("HEAD + other requests", LOWER, "int", lambda r: r.requests("HEAD", "OTHER"), False))
+    return rows + [
+        Metric("requests (total)", LOWER, "int", lambda r: r.requests(), False),
+        Metric("keys deleted", LOWER, "int", lambda r: (r.store or {}).get("keysDeleted"), False),
+        Metric("requests per MiB " + ("copied" if fs else "moved by fio"), LOWER, "num",
+               lambda r: r.requests_per_mib(), False),
+        Metric("MiB into the store", LOWER, "num",
+               lambda r: r.store["bytesIn"] / MIB if r.store and "bytesIn" in r.store else None, False),
+        Metric("MiB out of the store", LOWER, "num",
+               lambda r: r.store["bytesOut"] / MIB if r.store and "bytesOut" in r.store else None, False),
+        Metric("read-modify-write cycles (server count)", LOWER, "int",
+               lambda r: (r.store or {}).get("readModifyWrite"), False),
     ]
-    if any(run.client_rmw is not None for run in stacks.values()):
-        rows.append(("RMW (client count)", LOWER, "int", lambda r: r.client_rmw, False))
-    return rows
+
+
+def cost_metrics():
+    return [
+        Metric("CPU s of the serving processes", NEUTRAL, "num", lambda r: r.cpu_seconds(), False),
+        Metric("MiB through the devices", NEUTRAL, "num", lambda r: r.device_mib(), False),
+        Metric("CPU s per MiB (ratio: ublk-s3/nbdkit+nbd, lower is better)", OURS_OVER_THEIRS, "num",
+               lambda r: r.cpu_per_mib(), False),
+    ]
 
 
 def value(run, getter, valid_when_failed=False):
@@ -321,55 +400,264 @@ def value(run, getter, valid_when_failed=False):
         return None
     try:
         return getter(run)
-    except (KeyError, TypeError, AttributeError):
+    except (KeyError, TypeError, AttributeError, ZeroDivisionError):
         return None
+
+
+def value_cell(run, v, kind="num"):
+    """v formatted, or why there is none."""
+    if v is not None:
+        return v if kind == "text" else fmt(v, kind)
+    return cell_status(run) if run is None or not run.ok else "–"
+
+
+def both_ok(stacks):
+    return all(stacks.get(s) is not None and stacks[s].ok for s in STACKS)
 
 
 def workload_table(stacks, raw):
     rows = []
     ours, theirs = stacks.get(OURS), stacks.get(THEIRS)
-    for label, better, kind, getter, when_failed in metric_rows(stacks):
-        cells, vals = [], []
-        for run in (ours, theirs):
-            v = value(run, getter, when_failed)
-            vals.append(v)
-            if v is not None:
-                cells.append(v if kind == "text" else fmt(v, kind))
-            elif run is None or not run.ok:
-                cells.append(cell_status(run))
-            else:
-                cells.append("–")
-        ok = ours is not None and theirs is not None and (when_failed or (ours.ok and theirs.ok))
-        r = ratio(vals[0], vals[1], better) if ok and kind != "text" else None
-        rows.append([label] + cells + [fmt(r, "ratio") if r is not None else ""])
+    for m in metric_rows(stacks):
+        vals = [value(run, m.get, m.valid_when_failed) for run in (ours, theirs)]
+        cells = [value_cell(run, v, m.kind) for run, v in zip((ours, theirs), vals)]
+        comparable = ours is not None and theirs is not None and (m.valid_when_failed or both_ok(stacks))
+        r = ratio(vals[0], vals[1], m.better) if comparable and m.kind != "text" else None
+        rows.append([m.label] + cells + [fmt(r, "ratio") if r is not None else ""])
     if raw and raw.get("bytesPerSecond"):
         raw_mibs = raw["bytesPerSecond"] / MIB
         cells = []
         for run in (ours, theirs):
             v = value(run, lambda r: r.fio["mibs"])
-            cells.append(fmt(v / raw_mibs, "ratio") if v is not None else cell_status(run) if run is None or not run.ok else "–")
+            cells.append(fmt(v / raw_mibs, "ratio") if v is not None else value_cell(run, None))
         rows.append([f"MiB/s ÷ raw CRT PUTs ({fmt(raw_mibs)} MiB/s)"] + cells + [""])
     return table(["metric", STACK_LABEL[OURS], STACK_LABEL[THEIRS], "ratio"], rows)
 
 
+Headline = collections.namedtuple("Headline", "ours theirs unit speed requests cpu_ours cpu_theirs cpu_ratio")
+
+
 def headline(stacks):
-    """(ours, theirs, unit, speed ratio, requests ratio) for the summary."""
+    """One workload's line of the summary: speed (MiB/s or total seconds), ratios, CPU per MiB."""
     ours, theirs = stacks.get(OURS), stacks.get(THEIRS)
-    fs = is_fs(next(iter(stacks.values())).workload)
-    if fs:
+    if is_fs(next(iter(stacks.values())).workload):
         get, better, unit = (lambda r: r.total_seconds()), LOWER, "s"
         req = lambda r: r.requests()
     else:
         get, better, unit = (lambda r: r.fio["mibs"]), HIGHER, "MiB/s"
         req = lambda r: r.requests_per_mib()
-    vo, vt = value(ours, get), value(theirs, get)
-    both = ours is not None and theirs is not None and ours.ok and theirs.ok
-    speed = ratio(vo, vt, better) if both else None
-    reqs = ratio(value(ours, req), value(theirs, req), LOWER) if both else None
-    return vo, vt, unit, speed, reqs
+    cpu = lambda r: r.cpu_per_mib()
+    both = both_ok(stacks)
+    vo, vt, co, ct = value(ours, get), value(theirs, get), value(ours, cpu), value(theirs, cpu)
+    return Headline(vo, vt, unit,
+                    ratio(vo, vt, better) if both else None,
+                    ratio(value(ours, req), value(theirs, req), LOWER) if both else None,
+                    co, ct, ratio(co, ct, OURS_OVER_THEIRS) if both else None)
 
 
-# ---------------------------------------------------------------------------------------------------------------- charts
+# -------------------------------------------------------------------------------------------------------------- targets
+
+AT_LEAST, AT_MOST = "≥", "≤"
+Target = collections.namedtuple("Target", "text workload conditions get kind bound_kind bound")
+
+
+def targets():
+    """The targets each run is judged against; the ratio is always ublk-s3/nbdkit+nbd."""
+    return [
+        Target("4 KiB random read, QD32: IOPS at least 3x nbd's", "randread-4k-qd32", ("datacenter",),
+               lambda r: r.fio["iops"], "int", AT_LEAST, 3.0),
+        Target("4 KiB random write, QD32: IOPS at least 2x nbd's", "randwrite-4k-qd32", ("datacenter",),
+               lambda r: r.fio["iops"], "int", AT_LEAST, 2.0),
+        Target("QD1 4 KiB read: fio p50 (ms) no worse than nbd's", QD1_READ, CONDITIONS,
+               lambda r: r.fio["p50"], "num", AT_MOST, 1.0),
+        Target("fs-backup: total time (s) no slower", "fs-backup", CONDITIONS,
+               lambda r: r.total_seconds(), "num", AT_MOST, 1.0),
+        Target("zfs: cold metadata walk (s) no slower", "zfs", CONDITIONS,
+               lambda r: r.phase("walk"), "num", AT_MOST, 1.0),
+    ]
+
+
+def not_measured_reason(runs, cond, workload):
+    """Why a workload under a condition cannot be judged (a stack missing or not ok), or None."""
+    if cond not in runs:
+        return f"no {cond} run"
+    stacks = runs[cond].get(workload)
+    if not stacks:
+        return f"no {workload} run"
+    for s in STACKS:
+        run = stacks.get(s)
+        if run is None or not run.ok:
+            return f"{STACK_LABEL[s]} {cell_status(run)}"
+    return None
+
+
+def meets(r, bound_kind, bound):
+    return r >= bound if bound_kind == AT_LEAST else r <= bound
+
+
+def judge(runs, cond, workload, get):
+    """(ours, theirs, ratio ours/theirs, reason not measured or None) of one metric of one workload."""
+    reason = not_measured_reason(runs, cond, workload)
+    if reason:
+        return None, None, None, reason
+    stacks = runs[cond][workload]
+    vo, vt = value(stacks[OURS], get), value(stacks[THEIRS], get)
+    if vo is None or vt is None or not vt:
+        return vo, vt, None, "no value"
+    return vo, vt, vo / vt, None
+
+
+def target_row(runs, t, cond):
+    vo, vt, r, reason = judge(runs, cond, t.workload, t.get)
+    result = f"not measured ({reason})" if reason else "met" if meets(r, t.bound_kind, t.bound) else "not met"
+    return [t.text, cond, fmt(vo, t.kind), fmt(vt, t.kind), fmt(r, "ratio"), f"{t.bound_kind} {t.bound:g}", result]
+
+
+def cpu_target(runs, cond):
+    """CPU s per MiB of ublk-s3 no more than nbd's, over every workload of a condition:
+    (result, [(workload, ratio) not met], [(workload, reason) not measured])."""
+    met, missed, unmeasured = [], [], []
+    for wl in ordered(set(WORKLOADS) | set(runs.get(cond, {})), WORKLOADS):
+        _, _, r, reason = judge(runs, cond, wl, lambda run: run.cpu_per_mib())
+        if reason:
+            unmeasured.append((wl, reason))
+        elif meets(r, AT_MOST, 1.0):
+            met.append(wl)
+        else:
+            missed.append((wl, r))
+    n = len(met) + len(missed) + len(unmeasured)
+    if missed:
+        result = f"not met ({len(met)} of {n} met)"
+    elif unmeasured:
+        result = f"not measured ({len(met)} of {n} met, {len(unmeasured)} not measured)"
+    else:
+        result = f"met ({n} of {n})"
+    return result, missed, unmeasured
+
+
+def targets_lines(runs):
+    conds = ordered(set(CONDITIONS) | set(runs), CONDITIONS)
+    rows = [target_row(runs, t, c) for t in targets() for c in ordered(set(t.conditions), CONDITIONS)]
+    notes = []
+    for cond in conds:
+        result, missed, unmeasured = cpu_target(runs, cond)
+        rows.append(["CPU s per MiB no more than nbd's, each workload", cond, "", "", "", "≤ 1", result])
+        if missed:
+            notes.append(f"CPU per MiB above nbd's on {cond}: " +
+                         ", ".join(f"{wl} ({fmt(r, 'ratio')})" for wl, r in missed) + ".")
+        if unmeasured:
+            notes.append(f"CPU per MiB not measured on {cond}: " +
+                         ", ".join(f"{wl} ({why})" for wl, why in unmeasured) + ".")
+    out = ["### Targets", ""]
+    out += table(["target", "condition", STACK_LABEL[OURS], STACK_LABEL[THEIRS], "ublk-s3/nbdkit+nbd", "needs",
+                  "result"], rows)
+    out += ["", "The ratio here is ublk-s3's value over nbdkit+nbd's whatever the direction; \"needs\" says which "
+                "side of the bound meets the target. A target is met only when both stacks' runs finished (status "
+                "ok) and measured it; a missing, failed or timed-out run shows as not measured."]
+    if notes:
+        out += [""] + notes
+    return out + [""]
+
+
+# --------------------------------------------------------------------------------------------------- QD1 read breakdown
+
+Part = collections.namedtuple("Part", "count p50 mean")  # microseconds; count or p50 None: not known
+QD1_PARTS = (  # (key, label), in the order of the table
+    ("fio", "ublk-s3: fio completion latency (clat)"),
+    ("target", "queue: target hop"),
+    ("block", "… within it: block read through the storage stack"),
+    ("get", "… within it: S3 GET (store.get)"),
+    ("return", "queue: return hop"),
+    ("kernel", "kernel + io_uring both ways (fio mean − target mean − return mean)"),
+    ("nbd", "nbdkit+nbd: fio completion latency (clat)"),
+)
+
+
+def dig(doc, *keys):
+    for k in keys:
+        if not isinstance(doc, dict):
+            return None
+        doc = doc.get(k)
+    return doc
+
+
+def hop_part(hop):
+    """A Part from an HdrHistogram summary in ns ({count, p50, mean, ...}); None when it counted nothing."""
+    if not isinstance(hop, dict) or not hop.get("count"):
+        return None
+    return Part(hop["count"], hop.get("p50", 0) / 1e3, hop.get("mean", 0) / 1e3)
+
+
+def fio_part(run):
+    if run is None or not run.ok or run.fio is None or run.fio["mean"] is None:
+        return None
+    p50 = run.fio["p50"]
+    return Part(run.fio["count"], p50 * 1e3 if p50 is not None else None, run.fio["mean"] * 1e3)
+
+
+def qd1_breakdown(stacks):
+    """{key of QD1_PARTS: Part or None (not measured)} of one condition's QD1 4 KiB reads."""
+    ours = stacks.get(OURS)
+    client = ours.client if ours is not None and ours.ok else None
+    parts = {
+        "fio": fio_part(ours),
+        "target": hop_part(dig(client, "queue", "read", "target_ns")),
+        "block": hop_part(dig(client, "block", "read", "latency_ns")),
+        "get": hop_part(dig(client, "store", "get", "latency_ns")),
+        "return": hop_part(dig(client, "queue", "read", "return_ns")),
+        "nbd": fio_part(stacks.get(THEIRS)),
+    }
+    # means add up (fio's mean = target + return + the rest), p50s do not: the rest has a mean only
+    fio, target, back = parts["fio"], parts["target"], parts["return"]
+    parts["kernel"] = Part(None, None, fio.mean - target.mean - back.mean) if fio and target and back else None
+    return parts
+
+
+def percent(part, whole):
+    share = 100 * part / whole
+    return f"{share:.0f}%" if abs(share) >= 10 else f"{share:.1f}%"
+
+
+def qd1_table(parts):
+    fio = parts["fio"]
+    rows = []
+    for key, label in QD1_PARTS:
+        p = parts[key]
+        if p is None:
+            rows.append([label, "", "not measured", "not measured", ""])
+            continue
+        share = percent(p.mean, fio.mean) if fio and fio.mean and key != "nbd" else ""
+        rows.append([label, fmt(p.count, "int") if p.count is not None else "", fmt(p.p50), fmt(p.mean), share])
+    return table(["part of a read's time", "requests", "p50 (µs)", "mean (µs)", "share of ublk-s3's fio mean"], rows)
+
+
+def qd1_lines(runs, image):
+    conds = [c for c in runs if QD1_READ in runs[c]]
+    if not conds:
+        return []
+    out = ["### Where a QD1 4 KiB read spends its time in ublk-s3", "",
+           f"From the {QD1_READ} run: fio's completion latency, and ublk-s3's own times of the same reads "
+           "(`ublk-s3 stats --json`). The target hop runs from the queue thread's dispatch of a request to the "
+           "storage stack until the stack completes it; the block read (through the storage stack's layers) and "
+           "the S3 GET are parts of it. The return hop runs from that completion until the queue thread has the "
+           "commit ready for the kernel. Means add up: fio's mean = target + return + what the kernel and "
+           "io_uring add both ways, so that last row is the difference of the means; p50s do not add up (the "
+           "median of a sum is not the sum of the medians), so it has no p50. Where there are fewer GETs than block "
+           "reads, the storage stack answered the others without asking S3. ublk-s3's counts run since its device "
+           "was added; the fill before this run only wrote, so its reads are this run's, but they include fio's "
+           "ramp, which fio's own counts leave out: the difference is close, not exact.", ""]
+    breakdowns = {}
+    for cond in conds:
+        breakdowns[cond] = qd1_breakdown(runs[cond][QD1_READ])
+        out += [condition_heading(cond), ""]
+        out += qd1_table(breakdowns[cond])
+        out.append("")
+    out += [image("side-by-side-qd1-read.png", "where a QD1 4 KiB read spends its time",
+                  lambda plt, p: chart_qd1(plt, p, breakdowns)), ""]
+    return out
+
+
+# --------------------------------------------------------------------------------------------------------------- charts
 
 def setup_matplotlib():
     import matplotlib
@@ -384,6 +672,7 @@ def setup_matplotlib():
 
 
 def save(plt, fig, path):
+    # no Software (matplotlib's version) in the PNG: the same data gives the same bytes
     fig.savefig(path, dpi=100, metadata={"Software": None})
     plt.close(fig)
 
@@ -418,6 +707,11 @@ def stack_notes(fig, stacks):
         fig.text(0.99, 0.01, "; ".join(notes), ha="right", va="bottom", fontsize=9, color="#b00000")
 
 
+def stack_legend(plt, fig):
+    handles = [plt.Rectangle((0, 0), 1, 1, color=COLORS[s]) for s in STACKS]
+    fig.legend(handles, [STACK_LABEL[s] for s in STACKS], loc="upper right", ncol=2, frameon=False)
+
+
 def chart_workload(plt, path, cond, wl, stacks, raw=None):
     def series(getter, n, when_failed=False):
         out = {}
@@ -427,23 +721,26 @@ def chart_workload(plt, path, cond, wl, stacks, raw=None):
                 out[s] = [value(run, lambda r, i=i: getter(r)[i], when_failed) for i in range(n)]
         return out
 
-    fs = is_fs(wl)
-    fig, axes = plt.subplots(1, 2 if fs else 3, figsize=(9, 4))
-    if fs:
-        grouped(axes[0], list(PHASES) + ["total"],
-                series(lambda r: [r.phase(p) for p in PHASES] + [r.total_seconds()], 5, True),
+    cpu = series(lambda r: [r.cpu_per_mib()], 1)
+    if is_fs(wl):
+        phases = FS_PHASES.get(wl, ())
+        fig, axes = plt.subplots(1, 3, figsize=(11, 4), gridspec_kw={"width_ratios": [len(phases) + 1, 4, 1.3]})
+        grouped(axes[0], list(phases) + ["total"],
+                series(lambda r: [r.phase(p) for p in phases] + [r.total_seconds()], len(phases) + 1, True),
                 "seconds per phase (lower is better)", "s")
         grouped(axes[1], ["GET", "PUT", "LIST", "DELETE*"],
                 series(lambda r: [r.requests("GET"), r.requests("PUT"), r.requests("LIST"),
                                   r.requests("DELETE", "DELETE_OBJECTS")], 4),
                 "S3 requests (lower is better)", "requests", "int")
     else:
-        grouped(axes[0], ["MiB/s"], series(lambda r: [r.fio["mibs"]], 1), "throughput (higher is better)", "MiB/s")
+        fig, axes = plt.subplots(1, 4, figsize=(11, 4), gridspec_kw={"width_ratios": [1.3, 2, 3, 1.3]})
+        grouped(axes[0], ["MiB/s"], series(lambda r: [r.fio["mibs"]], 1), "throughput\n(higher is better)", "MiB/s")
         if raw and raw.get("bytesPerSecond"):
             raw_mibs = raw["bytesPerSecond"] / MIB
             line = axes[0].axhline(raw_mibs, color="#555555", linestyle="--", linewidth=1)
-            axes[0].legend([line], [f"raw CRT PUTs: {fmt(raw_mibs)}"], loc="upper right", fontsize=8, frameon=False)
-            axes[0].set_ylim(0, max(axes[0].get_ylim()[1], raw_mibs * 1.18) * 1.1)
+            axes[0].legend([line], [f"raw CRT PUTs: {fmt(raw_mibs)}"], loc="upper center", fontsize=7.5,
+                           frameon=False)
+            axes[0].set_ylim(0, max(axes[0].get_ylim()[1], raw_mibs * 1.18) * 1.3)  # room for the legend
         grouped(axes[1], ["p50", "p99"], series(lambda r: [r.fio["p50"], r.fio["p99"]], 2),
                 "latency (lower is better)", "ms")
         per = lambda r, *k: (r.requests(*k) / (r.fio["io_bytes"] / MIB)
@@ -452,9 +749,8 @@ def chart_workload(plt, path, cond, wl, stacks, raw=None):
                 series(lambda r: [per(r, "GET"), per(r, "PUT"),
                                   per(r, "LIST", "DELETE", "DELETE_OBJECTS", "HEAD", "OTHER")], 3),
                 "S3 requests per MiB (lower is better)", "requests / MiB")
-        axes[2].title.set_fontsize(9)
-    handles = [plt.Rectangle((0, 0), 1, 1, color=COLORS[s]) for s in STACKS]
-    fig.legend(handles, [STACK_LABEL[s] for s in STACKS], loc="upper right", ncol=2, frameon=False)
+    grouped(axes[-1], ["CPU"], cpu, "CPU s per MiB\n(lower is better)", "CPU s / MiB")
+    stack_legend(plt, fig)
     fig.suptitle(f"{wl}, {cond}", x=0.01, ha="left")
     stack_notes(fig, stacks)
     fig.tight_layout(rect=(0, 0.04, 1, 0.93))
@@ -464,65 +760,94 @@ def chart_workload(plt, path, cond, wl, stacks, raw=None):
 def chart_summary(plt, path, runs):
     import matplotlib.ticker
     import numpy as np
-    import matplotlib
     conds = list(runs)
-    n = max(len(runs[c]) for c in conds)
-    fig, axes = plt.subplots(1, len(conds), figsize=(9, max(4.0, 0.42 * n + 1.4)), squeeze=False)
+    wls = ordered({w for c in conds for w in runs[c]}, WORKLOADS)
+    fig, axes = plt.subplots(1, len(conds), figsize=(4 + 3.2 * len(conds), max(4.0, 0.42 * len(wls) + 1.4)),
+                             squeeze=False, sharey=True)
+    y = np.arange(len(wls))
+    h = 0.38
     for ax, cond in zip(axes[0], conds):
-        wls = list(runs[cond])
-        heads = [headline(runs[cond][w]) for w in wls]
-        whys = [next((f"{STACK_LABEL[s]} {cell_status(runs[cond][w].get(s))}" for s in STACKS
-                      if runs[cond][w].get(s) is None or not runs[cond][w][s].ok), "n/a") for w in wls]
-        y = np.arange(len(wls))
-        h = 0.38
-        vals = [v for hd in heads for v in hd[3:] if v]
-        lo, hi = (min(vals + [1.0]), max(vals + [1.0])) if vals else (1.0, 1.0)
+        heads = [headline(runs[cond][w]) if w in runs[cond] else None for w in wls]
+        whys = [summary_why(runs[cond].get(w)) for w in wls]
+        vals = [v for hd in heads if hd for v in (hd.speed, hd.requests) if v]
+        lo, hi = min(vals + [1.0]), max(vals + [1.0])
         for j, (label, color) in enumerate((("speed", "#2ca02c"), ("S3 requests", "#9467bd"))):
-            data = [hd[3 + j] for hd in heads]
+            data = [(hd.speed, hd.requests)[j] if hd else None for hd in heads]
             ys = y + (j - 0.5) * h
             ax.barh(ys, [d if d else 0 for d in data], h, left=0, color=color, label=label)
             for yy, d, why in zip(ys, data, whys):
                 ax.text(d if d else 1.0, yy, f" {fmt(d, 'ratio')}" if d else f" {why}", va="center", fontsize=8)
         ax.set_xscale("log")
-        ax.set_xlim(lo / 1.6, hi * 2.2)
+        ax.set_xlim(lo / 1.6, hi * 2.6)
         ticks = [t for t in (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000)
-                 if lo / 1.6 <= t <= hi * 2.2]
+                 if lo / 1.6 <= t <= hi * 2.6]
         ax.set_xticks(ticks, [f"{t:g}" for t in ticks])
         ax.xaxis.set_minor_locator(matplotlib.ticker.NullLocator())
         ax.axvline(1.0, color="black", linewidth=0.8)
-        ax.set_yticks(y, wls)
-        ax.invert_yaxis()
-        ax.set_title(f"{cond}: ratio, >1 means ublk-s3 is better")
+        ax.set_title(cond)
+    axes[0][0].set_yticks(y, wls)
+    axes[0][0].invert_yaxis()
     axes[0][0].legend(loc="lower right", fontsize=8, frameon=False)
+    fig.suptitle("ratios, above 1: ublk-s3 is better", x=0.01, ha="left")
     fig.tight_layout()
     save(plt, fig, path)
 
 
-# -------------------------------------------------------------------------------------------------------------- document
+def summary_why(stacks):
+    """What a summary chart shows instead of a missing ratio."""
+    if not stacks:
+        return "not run"
+    return next((f"{STACK_LABEL[s]} {cell_status(stacks.get(s))}" for s in STACKS
+                 if stacks.get(s) is None or not stacks[s].ok), "n/a")
 
-def render(data, doc_dir, img_dir, charts=True):
-    """(markdown section without the markers, [png paths written])."""
-    plt = setup_matplotlib() if charts else None
-    written = []
 
-    def image(name, alt, draw):
-        path = os.path.join(img_dir, name)
-        if charts:
-            draw(path)
-            written.append(path)
-        rel = os.path.relpath(path, doc_dir).replace(os.sep, "/")
-        return f"![{alt}]({rel})"
+def chart_qd1(plt, path, breakdowns):
+    """Per condition: ublk-s3's fio mean split into target, return and kernel + io_uring, beside nbd's mean."""
+    conds = list(breakdowns)
+    fig, axes = plt.subplots(1, len(conds), figsize=(3 + 2.6 * len(conds), 4), squeeze=False)
+    pieces = (("target", "target hop", "#1f77b4"), ("return", "return hop", "#aec7e8"),
+              ("kernel", "kernel + io_uring", "#9edae5"))
+    for ax, cond in zip(axes[0], conds):
+        parts = breakdowns[cond]
+        bottom = 0.0
+        for key, label, color in pieces:
+            p = parts[key]
+            height = max(p.mean / 1e3, 0.0) if p else 0.0  # the kernel's share can come out below 0 (noise)
+            ax.bar([0], [height], 0.6, bottom=[bottom], color=color, label=label)
+            bottom += height
+        nbd = parts["nbd"]
+        ax.bar([1], [nbd.mean / 1e3 if nbd else 0.0], 0.6, color=COLORS[THEIRS], label="nbdkit+nbd")
+        for x, p in ((0, parts["fio"]), (1, nbd)):
+            ax.text(x, (p.mean / 1e3 if p else 0.0), f"{fmt(p.mean / 1e3)}" if p else "not measured",
+                    ha="center", va="bottom", fontsize=8)
+        ax.set_xticks([0, 1], [STACK_LABEL[OURS], STACK_LABEL[THEIRS]])
+        ax.set_xlim(-0.7, 1.7)
+        ax.set_ylim(0, max(bottom, nbd.mean / 1e3 if nbd else 0.0, 0.001) * 1.2)
+        ax.set_title(cond)
+        ax.set_ylabel("mean completion latency (ms)")
+    handles, labels = axes[0][0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="upper right", ncol=4, frameon=False, fontsize=8)
+    fig.suptitle("QD1 4 KiB read: fio's mean", x=0.01, ha="left")
+    fig.tight_layout(rect=(0, 0, 1, 0.9))
+    save(plt, fig, path)
 
-    runs, raw = data["runs"], data["raw"]
+
+# ------------------------------------------------------------------------------------------------------------- document
+
+def intro_lines(data, runs):
     machine = dict(data["machine"])
     out = ["## Side by side: ublk-s3 vs nbdkit's S3 plugin + nbd-client (`benchmarks/bin/side-by-side`)", ""]
     out.append(
-        "The same fio and file system workloads ran on both stacks, one after the other in one VM, against the same "
-        "S3 server: ublk-s3, and the stack it replaces (Debian's nbdkit S3 plugin behind the kernel's nbd-client, "
-        "shown as nbdkit+nbd). Conditions: " +
+        "The same fio and file system workloads ran on both stacks, one after the other in one VM boot: ublk-s3, "
+        "and the stack it replaces (Debian's nbdkit S3 plugin behind the kernel's nbd-client, shown as "
+        "nbdkit+nbd). The S3 servers (ublk-s3 local-s3, objects in memory, counting every request) run natively "
+        "on the host, one per condition, in a network namespace of the run's own; the guest reaches them over a "
+        "tap device, so the guest's CPUs run only the stacks under test. Conditions, emulated at the S3 server "
+        "for both stacks alike: " +
         "; ".join(f"**{c}** ({CONDITION_TEXT.get(c, c)})" for c in runs) + ". "
-        "The VM runs under qemu TCG (software emulation), so absolute timings mean little and only ratios within one "
-        "run mean anything; the requests, sizes and bytes counted at the S3 server do not depend on speed.")
+        "The VM runs under qemu TCG (software emulation), so the stacks' absolute timings mean little and only "
+        "ratios within one run mean anything; the requests, sizes and bytes counted at the S3 server do not "
+        "depend on speed.")
     out.append("")
     out += [f"- {md_escape(k)}: {md_escape(v)}" if v else f"- {md_escape(k)}" for k, v in data["machine"]
             if k != "command"]
@@ -530,35 +855,51 @@ def render(data, doc_dir, img_dir, charts=True):
         out.append("")
     if machine.get("command"):
         out += ["Command:", "", "```", machine["command"], "```", ""]
+    return out
 
-    out += ["### Summary", ""]
+
+def summary_lines(runs, image):
     rows = []
     for cond in runs:
         for wl, stacks in runs[cond].items():
-            vo, vt, unit, speed, reqs = headline(stacks)
+            hd = headline(stacks)
+            ours, theirs = stacks.get(OURS), stacks.get(THEIRS)
 
-            def cell(run, v):
-                return f"{fmt(v)} {unit}" if v is not None else cell_status(run) if run is None or not run.ok else "–"
-            rows.append([wl, cond, cell(stacks.get(OURS), vo), cell(stacks.get(THEIRS), vt),
-                         fmt(speed, "ratio") if speed else "", fmt(reqs, "ratio") if reqs else ""])
-    out += table(["workload", "condition", "ublk-s3", "nbdkit+nbd", "speed ratio", "S3 requests ratio"], rows)
+            def speed(run, v):
+                return f"{fmt(v)} {hd.unit}" if v is not None else value_cell(run, None)
+            rows.append([wl, cond, speed(ours, hd.ours), speed(theirs, hd.theirs),
+                         fmt(hd.speed, "ratio") if hd.speed else "", fmt(hd.requests, "ratio") if hd.requests else "",
+                         value_cell(ours, hd.cpu_ours), value_cell(theirs, hd.cpu_theirs),
+                         fmt(hd.cpu_ratio, "ratio") if hd.cpu_ratio else ""])
+    out = ["### Summary", ""]
+    out += table(["workload", "condition", "ublk-s3", "nbdkit+nbd", "speed ratio", "S3 requests ratio",
+                  "CPU s per MiB, ublk-s3", "CPU s per MiB, nbdkit+nbd", "CPU ratio, ublk-s3/nbdkit+nbd"], rows)
     out += ["",
             "Ratio rule, here and below: for a higher-is-better metric (IOPS, MiB/s) the ratio is ublk-s3/nbdkit+nbd, "
             "for a lower-is-better one (latency, seconds, requests, bytes at the store, read-modify-write cycles) it "
-            "is nbdkit+nbd/ublk-s3, so a ratio above 1 always means ublk-s3 is better. It is blank when either side "
-            "is 0, missing or failed, or the row has no better direction. Speed ratio: MiB/s for fio workloads, total "
-            "seconds for the file system one; S3 requests ratio: requests per MiB moved by fio (the stacks may move "
-            "different amounts in a time-limited run), total requests for the file system workload.", ""]
+            "is nbdkit+nbd/ublk-s3, so a ratio above 1 means ublk-s3 is better; except CPU per MiB, whose ratio is "
+            "ublk-s3/nbdkit+nbd as its target is stated, so below 1 means ublk-s3 is better. A ratio is blank when "
+            "either side is 0, missing or failed, or the row has no better direction. Speed ratio: MiB/s for fio "
+            "workloads, total seconds of the phases for the file system ones; S3 requests ratio: requests per MiB "
+            "moved by fio (the stacks may move different amounts in a time-limited run), total requests for the "
+            "file system workloads. CPU s per MiB: CPU time (user + system) of the stack's serving processes "
+            "(ublk-s3's server JVMs; the nbdkit processes) during the run over the MiB read and written through "
+            "its block devices (/sys/block/*/stat); the S3 servers' CPU is not in it.", ""]
     if runs:
-        out += [image("side-by-side-summary.png", "summary of ratios", lambda p: chart_summary(plt, p, runs)), ""]
+        out += [image("side-by-side-summary.png", "summary of ratios", lambda plt, p: chart_summary(plt, p, runs)),
+                ""]
+    return out
 
+
+def workload_lines(runs, raw, image):
+    out = []
     for wl in ordered({w for c in runs for w in runs[c]}, WORKLOADS):
         out += [f"### {wl}: {WORKLOAD_TEXT.get(wl, wl)}", ""]
         for cond in runs:
             stacks = runs[cond].get(wl)
             if not stacks:
                 continue
-            out += [f"**{cond}** ({CONDITION_TEXT.get(cond, cond)})", ""]
+            out += [condition_heading(cond), ""]
             r = raw.get(cond) if wl in SEQUENTIAL_WRITES else None
             out += workload_table(stacks, r)
             out.append("")
@@ -573,34 +914,57 @@ def render(data, doc_dir, img_dir, charts=True):
                         f"{fmt(r['bytesPerSecond'] / MIB)} MiB/s on the same server and condition; the last row is "
                         "each stack's MiB/s over it (ours/raw).", ""]
             out += [image(f"side-by-side-{cond}-{wl}.png", f"{wl}, {cond}",
-                          lambda p, c=cond, w=wl, s=stacks, r=r: chart_workload(plt, p, c, w, s, r)), ""]
+                          lambda plt, p, c=cond, w=wl, s=stacks, r=r: chart_workload(plt, p, c, w, s, r)), ""]
+    return out
 
-    hist_rows_any = False
-    hist = ["### Request sizes and alignment at the S3 server (write-heavy workloads)", "",
-            "Sizes are histogram buckets: ≤N counts requests of more than N/2 and at most N bytes.", ""]
+
+def request_size_lines(runs):
+    out = []
     for cond in runs:
         rows = []
         for wl, stacks in runs[cond].items():
-            if not (is_fs(wl) or "write" in wl):
-                continue
-            for s in STACKS:
-                run = stacks.get(s)
-                if run is None:
-                    rows.append([wl, STACK_LABEL[s], "not run", "", ""])
-                elif run.store is None:
-                    rows.append([wl, STACK_LABEL[s], cell_status(run) if not run.ok else "no store.json", "", ""])
-                else:
-                    st = run.store
-                    rows.append([wl, STACK_LABEL[s] + ("" if run.ok else f" ({run.state})"),
-                                 histogram(st.get("putSizes"), True), histogram(st.get("getSizes"), True),
-                                 histogram(st.get("getAlignment"), False)])
+            if is_fs(wl) or "write" in wl:
+                rows += [request_size_row(wl, s, stacks.get(s)) for s in STACKS]
         if rows:
-            hist_rows_any = True
-            hist += [f"**{cond}**", ""]
-            hist += table(["workload", "stack", "PUT sizes", "GET sizes", "GET alignment"], rows)
-            hist.append("")
-    if hist_rows_any:
-        out += hist
+            out += [f"**{cond}**", ""] + table(["workload", "stack", "PUT sizes", "GET sizes", "GET alignment"], rows)
+            out.append("")
+    if not out:
+        return []
+    return ["### Request sizes and alignment at the S3 server (write-heavy workloads)", "",
+            "Sizes are histogram buckets: ≤N counts requests of more than N/2 and at most N bytes.", ""] + out
+
+
+def request_size_row(wl, stack, run):
+    if run is None:
+        return [wl, STACK_LABEL[stack], "not run", "", ""]
+    if run.store is None:
+        return [wl, STACK_LABEL[stack], cell_status(run) if not run.ok else "no store.json", "", ""]
+    st = run.store
+    return [wl, STACK_LABEL[stack] + ("" if run.ok else f" ({run.state})"), histogram(st.get("putSizes"), True),
+            histogram(st.get("getSizes"), True), histogram(st.get("getAlignment"), False)]
+
+
+def render(data, doc_dir, img_dir, charts=True):
+    """(markdown section without the markers, [png paths written])."""
+    plt = setup_matplotlib() if charts else None
+    written = []
+
+    def image(name, alt, draw):
+        """The Markdown link to a chart, drawing it with draw(plt, path) first."""
+        path = os.path.join(img_dir, name)
+        if charts:
+            draw(plt, path)
+            written.append(path)
+        rel = os.path.relpath(path, doc_dir).replace(os.sep, "/")
+        return f"![{alt}]({rel})"
+
+    runs, raw = data["runs"], data["raw"]
+    out = intro_lines(data, runs)
+    out += summary_lines(runs, image)
+    out += targets_lines(runs)
+    out += qd1_lines(runs, image)
+    out += workload_lines(runs, raw, image)
+    out += request_size_lines(runs)
     while out and out[-1] == "":
         out.pop()
     return "\n".join(out) + "\n", written
@@ -616,6 +980,14 @@ def rewrite_doc(text, section):
         body = text.rstrip("\n")
         return (body + "\n\n" if body else "") + BEGIN + "\n" + section + END + "\n"
     return "\n".join(lines[:b + 1]) + "\n" + section + "\n".join(lines[e:])
+
+
+def remove_stale_charts(img_dir, written):
+    """Charts of workloads no longer in the results would stay linked from nowhere."""
+    keep = {os.path.basename(p) for p in written}
+    for name in sorted(os.listdir(img_dir)):
+        if re.fullmatch(r"side-by-side-.*\.png", name) and name not in keep:
+            os.remove(os.path.join(img_dir, name))
 
 
 def repo_top():
@@ -636,12 +1008,8 @@ def main(argv=None):
     img_dir = os.path.abspath(args.img_dir)
     os.makedirs(img_dir, exist_ok=True)
     section, written = render(data, os.path.dirname(doc), img_dir)
-    # charts of workloads no longer in the results would stay linked from nowhere: remove them
-    keep = {os.path.basename(p) for p in written}
-    for name in sorted(os.listdir(img_dir)):
-        if re.fullmatch(r"side-by-side-.*\.png", name) and name not in keep:
-            os.remove(os.path.join(img_dir, name))
-    text = open(doc, encoding="utf-8").read() if os.path.isfile(doc) else ""
+    remove_stale_charts(img_dir, written)
+    text = read_text(doc)
     new = rewrite_doc(text, section)
     if new != text:
         with open(doc, "w", encoding="utf-8") as f:

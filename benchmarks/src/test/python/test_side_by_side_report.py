@@ -1,7 +1,11 @@
-"""Tests of benchmarks/src/main/python/side_by_side_report.py on a synthetic results tree built from real fio 3.33
-JSON outputs (fixtures/). Run: /usr/bin/python3 -B -m unittest discover -s benchmarks/src/test/python
-(needs python3-matplotlib; not part of the Maven build)."""
+"""Tests of benchmarks/src/main/python/side_by_side_report.py on a synthetic results directory shaped as
+benchmarks/vm/side-by-side-guest.sh writes it: three conditions, both stacks, every workload, fio.json built from
+real fio 3.33 JSON outputs (fixtures/), fs.json, store.json, cost.json, ublk-s3's client-stats, one failed run and
+one timed-out run. Run: /usr/bin/python3 -B -m unittest discover -s benchmarks/src/test/python
+(needs python3-matplotlib; not part of the Maven build). Renders only into temporary folders."""
+import contextlib
 import copy
+import io
 import json
 import os
 import shutil
@@ -15,31 +19,222 @@ sys.path.insert(0, os.path.join(HERE, "..", "..", "main", "python"))
 import side_by_side_report as report  # noqa: E402
 
 MIB = 1024 * 1024
+FIO_SECONDS = 15
+FIO_JOBS = {  # workload: (rw, block size, iodepth)
+    "randread-4k-qd1": ("randread", 4096, 1), "randread-4k-qd32": ("randread", 4096, 32),
+    "randwrite-4k-qd1": ("randwrite", 4096, 1), "randwrite-4k-qd32": ("randwrite", 4096, 32),
+    "write-512k": ("write", 524288, 16), "read-512k": ("read", 524288, 16),
+    "write-128k": ("write", 131072, 16), "read-128k": ("read", 131072, 16),
+}
 
+
+# ------------------------------------------------------------------------------------------------ the synthetic results
 
 def fixture(name):
     with open(os.path.join(HERE, "fixtures", name)) as f:
         return json.load(f)
 
 
-def fio_doc(name, direction, iops, mibs, io_mib, p50_ms, p99_ms):
-    """The fixture with its numbers replaced by round ones."""
-    doc = copy.deepcopy(fixture(name))
-    d = doc["jobs"][0][direction]
-    d["iops"] = float(iops)
-    d["bw_bytes"] = int(mibs * MIB)
-    d["io_bytes"] = int(io_mib * MIB)
-    d["clat_ns"]["percentile"]["50.000000"] = int(p50_ms * 1e6)
-    d["clat_ns"]["percentile"]["99.000000"] = int(p99_ms * 1e6)
+def fio_doc(workload, iops, p50_ms, mean_ms=None, p99_ms=None):
+    """fio 3.33's --output-format=json output of a time-based job of the workload, with these numbers."""
+    rw, bs, depth = FIO_JOBS[workload]
+    reads = "read" in rw
+    doc = copy.deepcopy(fixture("fio-read-128k.json" if reads else "fio-randwrite-4k-qd1.json"))
+    job = doc["jobs"][0]
+    job["jobname"] = job["job options"]["name"] = workload
+    job["job options"].update(rw=rw, bs=str(bs), iodepth=str(depth), runtime=str(FIO_SECONDS))
+    job["job_runtime"] = FIO_SECONDS * 1000
+    d = job["read" if reads else "write"]
+    ios = int(iops * FIO_SECONDS)
+    d.update(iops=float(iops), bw_bytes=int(iops * bs), bw=int(iops * bs / 1024), io_bytes=ios * bs,
+             io_kbytes=ios * bs // 1024, total_ios=ios, runtime=FIO_SECONDS * 1000)
+    clat = d["clat_ns"]
+    clat.update(N=ios, mean=(mean_ms if mean_ms is not None else p50_ms * 1.1) * 1e6)
+    clat["percentile"]["50.000000"] = int(p50_ms * 1e6)
+    clat["percentile"]["99.000000"] = int((p99_ms if p99_ms is not None else p50_ms * 3) * 1e6)
     return doc
 
 
 def store(get=0, put=0, lst=0, delete=0, delete_objects=0, keys=0, rmw=0):
+    """The S3 server's counts (ServerRequestCounts.toJson)."""
     return {"requests": {"GET": get, "PUT": put, "LIST": lst, "DELETE": delete, "DELETE_OBJECTS": delete_objects,
                          "HEAD": 0, "OTHER": 0},
             "keysDeleted": keys, "bytesIn": put * 65536, "bytesOut": get * 65536, "readModifyWrite": rmw,
-            "getSizes": {"65536": get}, "putSizes": {"4096": 1, "65536": put - 1} if put else {},
+            "getSizes": {"65536": get} if get else {}, "putSizes": {"4096": 1, "65536": put - 1} if put else {},
             "getAlignment": {"object start": get, "4K": 0, "512": 0, "unaligned": 0}}
+
+
+def cost(cpu_seconds, mib, processes=1, seconds=17.0):
+    return {"cpu_seconds": cpu_seconds, "bytes": int(mib * MIB), "seconds": seconds, "processes": processes}
+
+
+def latency(count=0, p50_us=0, mean_us=0):
+    """A latency summary in ns as StorageStats and the queue hops write it."""
+    ns = lambda us: int(us * 1000)
+    return {"count": count, "p50": ns(p50_us), "p90": ns(p50_us * 1.5), "p99": ns(p50_us * 3),
+            "p99_9": ns(p50_us * 4), "max": ns(p50_us * 5), "mean": ns(mean_us)}
+
+
+def client_stats(read=None, target=None, back=None, get=None, rmw=0):
+    """`ublk-s3 stats --json`: the storage stack's JSON plus "queue"; read (the block reads), target, back (the
+    queue's return hop), get: (count, p50 µs, mean µs)."""
+    def block_op(lat=None):
+        return {"ops": lat[0] if lat else 0, "errors": 0, "bytes": 0, "total_ns": 0, "straddling": 0, "partial": 0,
+                "fua": 0, "latency_ns": latency(*(lat or ())), "size_log2": {}, "alignment_log2": {}}
+
+    def store_call(lat=None):
+        return {"ops": lat[0] if lat else 0, "errors": 0, "retries": 0, "bytes": 0, "objects": 0, "total_ns": 0,
+                "latency_ns": latency(*(lat or ()))}
+
+    def hops(t=None, b=None):
+        hop = lambda h: {k: v for k, v in latency(*(h or ())).items() if k != "p99_9"}
+        return {"target_ns": hop(t), "return_ns": hop(b)}
+
+    return {"elapsed_ns": 60_000_000_000, "object_size": 65536, "read_modify_write_cycles": rmw,
+            "patched_in_memory": 0, "absent_written": 0,
+            "block": {"read": block_op(read), "write": block_op(), "trim": block_op(), "zero": block_op(),
+                      "flush": block_op()},
+            "store": {c: store_call(get if c == "get" else None)
+                      for c in ("get", "put", "list", "delete", "delete_batch")},
+            "queue": {"read": hops(target, back), "write": hops(), "flush": hops(), "discard": hops(),
+                      "write_zeroes": hops()}}
+
+
+def fs_doc(phases, files=1002, mib=40):
+    return {"phases": phases, "files": files, "bytes": int(mib * MIB)}
+
+
+def put(path, name, content):
+    os.makedirs(path, exist_ok=True)
+    with open(os.path.join(path, name), "w") as f:
+        f.write(content if isinstance(content, str) else json.dumps(content, indent=2))
+
+
+class Results:
+    """Writes runs/<cond>/<workload>/<stack>/ files; every run 'ok' unless told otherwise."""
+
+    def __init__(self, root):
+        self.root = root
+
+    def run(self, cond, workload, stack, status="ok\n", **files):
+        """files: name=content, the name spelled as a keyword (fio_json: fio.json, client_stats_0_json:
+        client-stats-0.json)."""
+        path = os.path.join(self.root, "runs", cond, workload, stack)
+        put(path, "status", status)
+        for name, content in files.items():
+            put(path, name.replace("_", "-").replace("-json", ".json"), content)
+
+
+# The numbers the tests check, per condition: (ours, theirs)
+QD32_READ_IOPS = {"local": (900, 600), "datacenter": (1400, 400), "home": (60, 50)}    # datacenter 3.5x: met
+QD32_WRITE_IOPS = {"local": (300, 250), "datacenter": (600, 400), "home": (20, 20)}    # datacenter 1.5x: not met
+QD1_P50_MS = {"local": (0.9, 1.2), "datacenter": (21.5, 21.0), "home": (26.0, 26.0)}   # met, not met, met (equal)
+FS_TOTALS = {"local": (10.0, 20.0), "datacenter": (30.0, 25.0)}                       # met, not met; home: nbd timeout
+ZFS_WALK = {"local": (2.0, 3.0), "datacenter": (5.0, 4.0)}                            # met, not met; home: ours failed
+# ublk-s3's QD1 read, per condition: fio (p50, mean) µs; target, block read, GET, return: (count, p50, mean) µs
+QD1_CLIENT = {
+    "local": dict(fio=(900, 1000), target=(16000, 650, 700), read=(16000, 600, 640), get=(9000, 550, 600),
+                  back=(16000, 40, 50)),
+    "datacenter": dict(fio=(21500, 22000), target=(700, 20800, 21000), read=(700, 20700, 20900),
+                       get=(700, 20600, 20800), back=(700, 60, 80)),
+    "home": dict(fio=(26000, 27000), target=(600, 25000, 25500), read=(600, 24900, 25400), get=(600, 24800, 25300),
+                 back=(600, 70, 90)),
+}
+
+
+def cpu_pair(cond, workload):
+    """(ours, theirs) CPU seconds over 100 MiB through the devices: ublk-s3 half of nbd's, except randwrite-4k-qd1 on
+    datacenter, where it is 1.5 times nbd's."""
+    if (cond, workload) == ("datacenter", "randwrite-4k-qd1"):
+        return 3.0, 2.0
+    return 1.0, 2.0
+
+
+def build_results(root):
+    """local: everything ok; datacenter: everything ok, some targets not met; home: zfs failed on ublk-s3 (with a
+    faster walk than nbd's, which must not count), fs-backup timed out on nbd."""
+    put(root, "machine.txt", "\n".join([
+        "date: 2026-12-01 10:00 UTC", "command: benchmarks/bin/side-by-side",
+        "host cpu: Test CPU, 2 cores", "fio: fio-3.33",
+        "S3 servers: ublk-s3 local-s3 on the host (native), objects in memory, in the run's network namespace, "
+        "reached by the guest over a tap device and virtio-net",
+        "guest memory: 3.8 GiB, 2 CPUs (qemu TCG)", "S3 server pid 123: 45.6 CPU seconds on the host", ""]))
+    res = Results(root)
+    for cond in report.CONDITIONS:
+        fill_fio(res, cond)
+        fill_fs(res, cond)
+        put(os.path.join(root, "runs", cond, "raw-put", "crt"), "raw.json",
+            {"objects": 1024, "objectSize": 65536, "concurrency": 64, "seconds": 4.0, "bytesPerSecond": 16.0 * MIB})
+        put(os.path.join(root, "runs", cond, "raw-put", "crt"), "status", "ok\n")
+
+
+def fill_fio(res, cond):
+    for wl in FIO_JOBS:
+        for i, stack in enumerate(report.STACKS):
+            if wl == "randread-4k-qd32":
+                iops, p50 = QD32_READ_IOPS[cond][i], 20.0
+            elif wl == "randwrite-4k-qd32":
+                iops, p50 = QD32_WRITE_IOPS[cond][i], 40.0
+            elif wl == "randread-4k-qd1":
+                p50 = QD1_P50_MS[cond][i]
+                iops = 1000 / p50
+            else:
+                iops, p50 = (200, 5.0) if i == 0 else (100, 10.0)
+            files = {"fio_json": fio_doc(wl, iops, p50), "store_json": store(get=40, put=40 if "write" in wl else 0),
+                     "cost_json": cost(cpu_pair(cond, wl)[i], 100)}
+            if wl == "randread-4k-qd1" and stack == report.OURS:
+                q = QD1_CLIENT[cond]
+                files["fio_json"] = fio_doc(wl, iops, q["fio"][0] / 1000, q["fio"][1] / 1000)
+                files["client_stats_json"] = client_stats(q["read"], q["target"], q["back"], q["get"])
+            elif stack == report.OURS:
+                files["client_stats_json"] = client_stats(rmw=7)  # cumulative: not shown for fio runs
+            res.run(cond, wl, stack, **files)
+
+
+def fill_fs(res, cond):
+    for i, stack in enumerate(report.STACKS):
+        total = FS_TOTALS.get(cond, (10.0, 20.0))[i]
+        phases = {"mkfs": 0.1 * total, "copy": 0.4 * total, "sync": 0.3 * total, "umount": 0.1 * total,
+                  "walk": 0.1 * total}
+        status = "timeout after 900.012 s\n" if (cond, stack) == ("home", "nbd") else "ok\n"
+        if status != "ok\n":
+            phases = {"mkfs": 1.0, "copy": 2.0}
+        extra = {"client_stats_json": client_stats(rmw=3)} if stack == report.OURS else {}
+        res.run(cond, "fs-backup", stack, status, fs_json=fs_doc(phases), store_json=store(get=10, put=500, lst=2),
+                cost_json=cost(cpu_pair(cond, "fs-backup")[i], 100), **extra)
+
+        walk = ZFS_WALK.get(cond, (0.5, 2.0))[i]
+        phases = {"create": 1.0, "copy": 4.0, "sync": 2.0, "export": 1.0, "import": 3.0, "walk": walk}
+        failed = (cond, stack) == ("home", "ublk-s3")
+        status = "failed: exit 1: cannot export 'bench': pool is busy\n" if failed else "ok\n"
+        extra = {}
+        if stack == report.OURS:  # two devices: data and special
+            extra = {"client_stats_json": client_stats(rmw=4), "client_stats_0_json": client_stats(rmw=4),
+                     "client_stats_1_json": client_stats(rmw=5)}
+        res.run(cond, "zfs", stack, status, fs_json=fs_doc(phases, files=701, mib=12),
+                store_json=store(get=20, put=300), cost_json=cost(cpu_pair(cond, "zfs")[i], 100, processes=2),
+                **extra)
+
+
+# -------------------------------------------------------------------------------------------------------------- helpers
+
+def table_after(text, heading):
+    """The rows (lists of cells, header first) of the first Markdown table after a line starting with heading."""
+    lines = text.split("\n")
+    i = next(n for n, line in enumerate(lines) if line.startswith(heading))
+    while not lines[i].startswith("|"):
+        i += 1
+    rows = []
+    while i < len(lines) and lines[i].startswith("|"):
+        if not lines[i].startswith("|---"):
+            rows.append([c.strip() for c in lines[i].strip().strip("|").split("|")])
+        i += 1
+    return rows
+
+
+def by_first_cells(rows, n=1):
+    """{first n cells joined by ' / ': the other cells}."""
+    return {" / ".join(r[:n]): r[n:] for r in rows[1:]}
 
 
 def read_bytes(path):
@@ -47,159 +242,189 @@ def read_bytes(path):
         return f.read()
 
 
-def put(path, name, content):
-    os.makedirs(path, exist_ok=True)
-    with open(os.path.join(path, name), "w") as f:
-        f.write(content if isinstance(content, str) else json.dumps(content))
-
-
-def build_tree(root):
-    """local: randwrite-4k-qd1 both ok, read-128k nbd timed out, write-128k ublk-s3 failed + raw PUTs, fs-backup ok;
-    cloud: randwrite-4k-qd1 with nbd missing."""
-    put(root, "machine.txt", "host cpu: Test CPU\ncores: 2\nfio: fio-3.33\n"
-                             "command: benchmarks/bin/side-by-side --test\n")
-    runs = os.path.join(root, "runs")
-    # ublk-s3 twice as fast, half the p99, a quarter of the requests
-    d = os.path.join(runs, "local", "randwrite-4k-qd1")
-    put(os.path.join(d, "ublk-s3"), "status", "ok\n")
-    put(os.path.join(d, "ublk-s3"), "fio.json", fio_doc("fio-randwrite-4k-qd1.json", "write", 200, 2.0, 8, 1, 2))
-    put(os.path.join(d, "ublk-s3"), "store.json", store(get=4, put=10, delete=3, delete_objects=1, keys=5, rmw=4))
-    put(os.path.join(d, "ublk-s3"), "client-stats.json", {"read_modify_write_cycles": 6})
-    put(os.path.join(d, "nbd"), "status", "ok\n")
-    put(os.path.join(d, "nbd"), "fio.json", fio_doc("fio-randwrite-4k-qd1.json", "write", 100, 1.0, 4, 2, 4))
-    put(os.path.join(d, "nbd"), "store.json", store(get=16, put=40, rmw=16))
-
-    d = os.path.join(runs, "local", "read-128k")
-    put(os.path.join(d, "ublk-s3"), "status", "ok\n")
-    put(os.path.join(d, "ublk-s3"), "fio.json", fio_doc("fio-read-128k.json", "read", 80, 10.0, 100, 3, 6))
-    put(os.path.join(d, "ublk-s3"), "store.json", store(get=1600))
-    put(os.path.join(d, "nbd"), "status", "timeout after 600 s\n")
-
-    d = os.path.join(runs, "local", "write-128k")
-    put(os.path.join(d, "ublk-s3"), "status", "failed: fio exited with 1\n")
-    put(os.path.join(d, "nbd"), "status", "ok\n")
-    put(os.path.join(d, "nbd"), "fio.json", fio_doc("fio-randwrite-4k-qd1.json", "write", 40, 5.0, 50, 20, 40))
-    put(os.path.join(d, "nbd"), "store.json", store(put=800))
-    put(os.path.join(runs, "local", "raw-put", "crt"), "raw.json",
-        {"objects": 512, "objectSize": 65536, "concurrency": 64, "seconds": 2.0, "bytesPerSecond": 20.0 * MIB})
-
-    d = os.path.join(runs, "local", "fs-backup")
-    put(os.path.join(d, "ublk-s3"), "status", "ok\n")
-    put(os.path.join(d, "ublk-s3"), "fs.json",
-        {"phases": {"mkfs": 1.0, "copy": 2.0, "sync": 3.0, "walk": 4.0}, "files": 1234, "bytes": 10 * MIB})
-    put(os.path.join(d, "ublk-s3"), "store.json", store(get=10, put=100, lst=2))
-    put(os.path.join(d, "nbd"), "status", "ok\n")
-    put(os.path.join(d, "nbd"), "fs.json",
-        {"phases": {"mkfs": 2.0, "copy": 6.0, "sync": 9.0, "walk": 13.0}, "files": 1234, "bytes": 10 * MIB})
-    put(os.path.join(d, "nbd"), "store.json", store(get=30, put=270, lst=2))
-
-    d = os.path.join(runs, "cloud", "randwrite-4k-qd1")
-    put(os.path.join(d, "ublk-s3"), "status", "ok\n")
-    put(os.path.join(d, "ublk-s3"), "fio.json", fio_doc("fio-randwrite-4k-qd1.json", "write", 20, 0.5, 1, 30, 60))
-    put(os.path.join(d, "ublk-s3"), "store.json", store(put=20))
-
-
-def rows_of(lines):
-    """{metric: [ublk-s3, nbdkit+nbd, ratio]} of a Markdown table."""
-    out = {}
-    for line in lines[2:]:
-        cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        out[cells[0]] = cells[1:]
-    return out
-
-
 class SideBySideReportTest(unittest.TestCase):
-    def setUp(self):
-        self.tmp = tempfile.mkdtemp(prefix="sbs-report-test-")
-        self.results = os.path.join(self.tmp, "results")
-        build_tree(self.results)
-        self.data = report.load(self.results)
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="sbs-report-test-")
+        cls.results = os.path.join(cls.tmp, "results")
+        build_results(cls.results)
+        cls.data = report.load(cls.results)
+        cls.section, _ = report.render(cls.data, os.path.join(cls.tmp, "docs"), os.path.join(cls.tmp, "img"),
+                                       charts=False)
 
-    def tearDown(self):
-        shutil.rmtree(self.tmp)
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp)
 
-    def table(self, cond, workload):
+    def workload_table(self, cond, workload):
         raw = self.data["raw"].get(cond) if workload in report.SEQUENTIAL_WRITES else None
-        return rows_of(report.workload_table(self.data["runs"][cond][workload], raw))
+        rows = report.workload_table(self.data["runs"][cond][workload], raw)
+        return {cells[0]: cells[1:] for cells in ([c.strip() for c in r.strip("|").split("|")] for r in rows[2:])}
 
     def run_main(self, doc, img):
-        self.assertEqual(0, report.main([self.results, "--doc", doc, "--img-dir", img]))
-        with open(doc) as f:
-            return f.read()
+        with contextlib.redirect_stderr(io.StringIO()):  # its one line of progress
+            self.assertEqual(0, report.main([self.results, "--doc", doc, "--img-dir", img]))
 
-    def test_fixture_directions(self):
-        runs = self.data["runs"]["local"]
-        self.assertEqual("write", runs["randwrite-4k-qd1"]["ublk-s3"].fio["direction"])
-        self.assertEqual("read", runs["read-128k"]["ublk-s3"].fio["direction"])
-        real = report.fio_metrics(fixture("fio-read-128k.json"), "read-128k")
-        self.assertGreater(real["io_bytes"], 0)
-        self.assertIsNotNone(real["p99"])
+    def targets(self):
+        return by_first_cells(table_after(self.section, "### Targets"), 2)
 
-    def test_ratio_is_above_one_when_ublk_s3_is_better(self):
-        t = self.table("local", "randwrite-4k-qd1")
+    # -- sections
+
+    def test_sections_and_conditions(self):
+        for heading in ("## Side by side", "### Summary", "### Targets",
+                        "### Where a QD1 4 KiB read spends its time in ublk-s3", "### zfs: ", "### fs-backup: ",
+                        "### randread-4k-qd1: ", "### Request sizes and alignment"):
+            self.assertIn("\n" + heading, "\n" + self.section)
+        for cond in ("local", "datacenter", "home"):
+            self.assertIn(f"**{cond}** ({report.CONDITION_TEXT[cond]})", self.section)
+        self.assertIn("**datacenter** (20 ms per request, no bandwidth cap)", self.section)
+        self.assertNotIn("cloud", self.section)
+        self.assertNotIn("loopback", self.section)
+        self.assertIn("natively on the host", self.section)
+        self.assertIn("tap device", self.section)
+        self.assertIn("- S3 server pid 123: 45.6 CPU seconds on the host", self.section)
+
+    def test_summary_has_cpu_per_mib_columns(self):
+        rows = table_after(self.section, "### Summary")
+        self.assertEqual(["workload", "condition", "ublk-s3", "nbdkit+nbd", "speed ratio", "S3 requests ratio",
+                          "CPU s per MiB, ublk-s3", "CPU s per MiB, nbdkit+nbd", "CPU ratio, ublk-s3/nbdkit+nbd"],
+                         rows[0])
+        s = by_first_cells(rows, 2)
+        # 1.0 and 2.0 CPU s over 100 MiB; ours/theirs
+        self.assertEqual(["0.010", "0.020", "0.50"], s["read-512k / local"][4:])
+        self.assertEqual(["0.030", "0.020", "1.50"], s["randwrite-4k-qd1 / datacenter"][4:])
+        self.assertEqual(["10.00 s", "20.00 s", "2.00", "1.00", "0.010", "0.020", "0.50"], s["fs-backup / local"])
+        # the failed zfs run: no speed, no CPU ratio
+        self.assertEqual(["failed", "13.00 s", "", "", "failed", "0.020", ""], s["zfs / home"])
+        self.assertEqual(["10.00 s", "timeout", "", ""], s["fs-backup / home"][:4])
+
+    # -- per workload
+
+    def test_workload_table_ratios(self):
+        t = self.workload_table("local", "write-128k")
         self.assertEqual(["200", "100", "2.00"], t["IOPS"])  # higher is better: ours / theirs
-        self.assertEqual(["2.00", "1.00", "2.00"], t["MiB/s"])
-        self.assertEqual(["2.00", "4.00", "2.00"], t["latency p99 (ms)"])  # lower is better: theirs / ours
-        self.assertEqual(["10", "40", "4.00"], t["PUT requests"])
-        self.assertEqual(["4", "16", "4.00"], t["read-modify-write cycles (server count)"])
-        self.assertEqual(["4", "0", ""], t["DELETE + DELETE_OBJECTS requests"])  # blank when one side is 0
-        self.assertEqual(["6", "–", ""], t["RMW (client count)"])
-        fs = self.table("local", "fs-backup")
-        self.assertEqual(["10.00", "30.00", "3.00"], fs["total (s)"])
-        self.assertEqual(["112", "302", "2.70"], fs["requests (total)"])
+        self.assertEqual(["15.00", "30.00", "2.00"], t["latency p99 (ms)"])  # lower is better: theirs / ours
+        self.assertEqual(["0.010", "0.020", "0.50"],
+                         t["CPU s per MiB (ratio: ublk-s3/nbdkit+nbd, lower is better)"])  # ours / theirs
+        self.assertEqual(["1.00", "2.00", ""], t["CPU s of the serving processes"])
+        self.assertEqual(["100.0", "100.0", ""], t["MiB through the devices"])
+        self.assertEqual(["40", "40", "1.00"], t["PUT requests"])
+        self.assertEqual(["1.56", "0.78", ""], t["MiB/s ÷ raw CRT PUTs (16.00 MiB/s)"])
+        self.assertNotIn("read-modify-write cycles (ublk-s3's own count)", t)  # cumulative on fio's device
 
-    def test_requests_per_mib(self):
-        t = self.table("local", "randwrite-4k-qd1")
-        # ours: 4 + 10 + 3 + 1 = 18 requests over 8 MiB; theirs: 56 over 4 MiB
-        self.assertEqual(["2.25", "14.00", "6.22"], t["requests per MiB moved by fio"])
-        fs = self.table("local", "fs-backup")
-        self.assertEqual(["11.20", "30.20", "2.70"], fs["requests per MiB copied"])
+    def test_fs_tables_have_their_phases(self):
+        z = self.workload_table("local", "zfs")
+        for phase in ("create", "copy", "sync", "export", "import", "walk"):
+            self.assertIn(f"{phase} (s)", z)
+        self.assertEqual(["13.00", "14.00", "1.08"], z["total (s)"])
+        self.assertEqual(["9", "–", ""], z["read-modify-write cycles (ublk-s3's own count)"])  # both devices
+        f = self.workload_table("datacenter", "fs-backup")
+        self.assertEqual(["mkfs (s)", "copy (s)", "sync (s)", "umount (s)", "walk (s)", "total (s)"], list(f)[:6])
+        self.assertEqual(["30.00", "25.00", "0.83"], f["total (s)"])
+        failed = self.workload_table("home", "zfs")
+        self.assertEqual(["0.500", "2.00", "4.00"], failed["walk (s)"])  # phases that ran are shown
+        self.assertEqual(["failed", "13.00", ""], failed["total (s)"])
+        self.assertIn("ublk-s3: failed: exit 1: cannot export 'bench': pool is busy.", self.section)
 
-    def test_failed_timeout_and_missing_cells(self):
-        t = self.table("local", "read-128k")
-        self.assertEqual(["10.00", "timeout", ""], t["MiB/s"])
-        self.assertEqual(["1,600", "timeout", ""], t["GET requests"])
-        w = self.table("local", "write-128k")
-        self.assertEqual(["failed", "5.00", ""], w["MiB/s"])
-        raw_row = [v for k, v in w.items() if k.startswith("MiB/s ÷ raw CRT PUTs")]
-        self.assertEqual([["failed", "0.25", ""]], raw_row)
-        c = self.table("cloud", "randwrite-4k-qd1")
-        self.assertEqual(["0.500", "not run", ""], c["MiB/s"])
-        self.assertNotIn("fs-backup", self.data["runs"]["cloud"])
+    # -- targets
 
-    def test_document_rewrite_is_idempotent_and_charts_exist(self):
+    def test_targets_met_and_not_met(self):
+        t = self.targets()
+        self.assertEqual(["1,400", "400", "3.50", "≥ 3", "met"],
+                         t["4 KiB random read, QD32: IOPS at least 3x nbd's / datacenter"])
+        self.assertEqual(["600", "400", "1.50", "≥ 2", "not met"],
+                         t["4 KiB random write, QD32: IOPS at least 2x nbd's / datacenter"])
+        p50 = "QD1 4 KiB read: fio p50 (ms) no worse than nbd's / "
+        self.assertEqual(["0.900", "1.20", "0.75", "≤ 1", "met"], t[p50 + "local"])
+        self.assertEqual(["21.50", "21.00", "1.02", "≤ 1", "not met"], t[p50 + "datacenter"])
+        self.assertEqual("met", t[p50 + "home"][-1])  # equal is no worse
+        fs = "fs-backup: total time (s) no slower / "
+        self.assertEqual(["met", "not met"], [t[fs + "local"][-1], t[fs + "datacenter"][-1]])
+        walk = "zfs: cold metadata walk (s) no slower / "
+        self.assertEqual(["2.00", "3.00", "0.67", "≤ 1", "met"], t[walk + "local"])
+        self.assertEqual("not met", t[walk + "datacenter"][-1])
+        cpu = "CPU s per MiB no more than nbd's, each workload / "
+        self.assertEqual("met (10 of 10)", t[cpu + "local"][-1])
+        self.assertEqual("not met (9 of 10 met)", t[cpu + "datacenter"][-1])
+        self.assertIn("CPU per MiB above nbd's on datacenter: randwrite-4k-qd1 (1.50).", self.section)
+
+    def test_failed_or_timed_out_run_is_not_measured(self):
+        t = self.targets()
+        # ublk-s3's failed zfs run walked faster than nbd (0.5 s vs 2 s): still not measured, never met
+        self.assertEqual(["–", "–", "–", "≤ 1", "not measured (ublk-s3 failed)"],
+                         t["zfs: cold metadata walk (s) no slower / home"])
+        self.assertEqual("not measured (nbdkit+nbd timeout)", t["fs-backup: total time (s) no slower / home"][-1])
+        self.assertEqual("not measured (8 of 10 met, 2 not measured)",
+                         t["CPU s per MiB no more than nbd's, each workload / home"][-1])
+        self.assertIn("CPU per MiB not measured on home: fs-backup (nbdkit+nbd timeout), zfs (ublk-s3 failed).",
+                      self.section)
+
+    def test_missing_condition_and_workload_are_not_measured(self):
+        runs = {c: w for c, w in self.data["runs"].items() if c != "datacenter"}
+        runs["local"] = {w: s for w, s in runs["local"].items() if w != "zfs"}
+        section = "\n".join(report.targets_lines(runs))
+        t = by_first_cells(table_after(section, "### Targets"), 2)
+        self.assertEqual("not measured (no datacenter run)",
+                         t["4 KiB random read, QD32: IOPS at least 3x nbd's / datacenter"][-1])
+        self.assertEqual("not measured (no zfs run)", t["zfs: cold metadata walk (s) no slower / local"][-1])
+        self.assertEqual("not measured (9 of 10 met, 1 not measured)",
+                         t["CPU s per MiB no more than nbd's, each workload / local"][-1])
+
+    # -- the QD1 read
+
+    def test_qd1_read_breakdown(self):
+        rows = by_first_cells(table_after(self.section, "**local**"), 1)
+        self.assertEqual(["16,000", "650.0", "700.0", "70%"], rows["queue: target hop"])
+        self.assertEqual(["9,000", "550.0", "600.0", "60%"], rows["… within it: S3 GET (store.get)"])
+        self.assertEqual(["16,000", "40.00", "50.00", "5.0%"], rows["queue: return hop"])
+        # 1000 − 700 − 50 µs; means only
+        self.assertEqual(["", "–", "250.0", "25%"],
+                         rows["kernel + io_uring both ways (fio mean − target mean − return mean)"])
+        self.assertEqual(["900.0", "1,000", "100%"], rows["ublk-s3: fio completion latency (clat)"][1:])
+        nbd = rows["nbdkit+nbd: fio completion latency (clat)"]
+        self.assertEqual(["1,200", "1,320", ""], nbd[1:])  # nbd's p50 1.2 ms, mean 1.1 x
+        self.assertIn("p50s do not add up", self.section)
+
+    # -- the document
+
+    def test_two_renders_give_the_same_bytes_and_stale_charts_go(self):
         doc = os.path.join(self.tmp, "docs", "benchmarks.md")
         img = os.path.join(self.tmp, "docs", "img")
-        put(os.path.dirname(doc), "benchmarks.md", "# Benchmarks\n\nBefore.\n")
-        first = self.run_main(doc, img)
-        self.assertTrue(first.startswith("# Benchmarks\n\nBefore.\n\n" + report.BEGIN + "\n"))
-        self.assertTrue(first.endswith(report.END + "\n"))
-        self.assertIn("- host cpu: Test CPU\n", first)
-        self.assertIn("benchmarks/bin/side-by-side --test", first)
-        self.assertIn("| read-128k | local | 10.00 MiB/s | timeout |  |  |", first)
-        self.assertIn("| randwrite-4k-qd1 | local | 2.00 MiB/s | 1.00 MiB/s | 2.00 | 6.22 |", first)
-        self.assertIn("| fs-backup | local | 10.00 s | 30.00 s | 3.00 | 2.70 |", first)
-        pngs = sorted(os.listdir(img))
-        self.assertEqual(["side-by-side-cloud-randwrite-4k-qd1.png", "side-by-side-local-fs-backup.png",
-                          "side-by-side-local-randwrite-4k-qd1.png", "side-by-side-local-read-128k.png",
-                          "side-by-side-local-write-128k.png", "side-by-side-summary.png"], pngs)
-        for name in pngs:
-            self.assertIn(f"](img/{name})", first)
-            with open(os.path.join(img, name), "rb") as f:
-                self.assertEqual(b"\x89PNG", f.read(4))
-        before = {n: read_bytes(os.path.join(img, n)) for n in pngs}
-        # text outside the markers is kept; a second run changes nothing, charts included
-        with open(doc, "a") as f:
-            f.write("\nAfter.\n")
-        second = self.run_main(doc, img)
-        self.assertEqual(first + "\nAfter.\n", second)
-        self.assertEqual(second, self.run_main(doc, img))
-        self.assertEqual(before, {n: read_bytes(os.path.join(img, n)) for n in sorted(os.listdir(img))})
+        put(os.path.dirname(doc), "benchmarks.md", "# Benchmarks\n\nBefore.\n" + report.BEGIN + "\nold\n" +
+            report.END + "\n\n## Reading the side-by-side run\n\nHand-written.\n")
+        put(img, "side-by-side-cloud-fs-backup.png", "stale")
+        put(img, "other.png", "kept")
+        self.run_main(doc, img)
+        first = read_bytes(doc)
+        charts = {n: read_bytes(os.path.join(img, n)) for n in sorted(os.listdir(img))}
+        text = first.decode()
+        self.assertTrue(text.startswith("# Benchmarks\n\nBefore.\n" + report.BEGIN + "\n## Side by side"))
+        self.assertTrue(text.endswith(report.END + "\n\n## Reading the side-by-side run\n\nHand-written.\n"))
+        self.assertNotIn("side-by-side-cloud-fs-backup.png", charts)
+        self.assertIn("other.png", charts)
+        expected = {f"side-by-side-{c}-{w}.png" for c in report.CONDITIONS for w in report.WORKLOADS}
+        expected |= {"side-by-side-summary.png", "side-by-side-qd1-read.png", "other.png"}
+        self.assertEqual(expected, set(charts))
+        for name in expected - {"other.png"}:
+            self.assertIn(f"](img/{name})", text)
+            self.assertEqual(b"\x89PNG", charts[name][:4])
+        self.run_main(doc, img)
+        self.assertEqual(first, read_bytes(doc))
+        self.assertEqual(charts, {n: read_bytes(os.path.join(img, n)) for n in sorted(os.listdir(img))})
 
     def test_stale_section_replaced(self):
         text = "a\n" + report.BEGIN + "\nold\n" + report.END + "\nb\n"
         self.assertEqual("a\n" + report.BEGIN + "\nnew\n" + report.END + "\nb\n", report.rewrite_doc(text, "new\n"))
         self.assertEqual(report.BEGIN + "\nnew\n" + report.END + "\n", report.rewrite_doc("", "new\n"))
+
+    def test_fixture_directions(self):
+        self.assertEqual("write", report.fio_metrics(fixture("fio-randwrite-4k-qd1.json"), "x")["direction"])
+        real = report.fio_metrics(fixture("fio-read-128k.json"), "read-128k")
+        self.assertEqual("read", real["direction"])
+        self.assertGreater(real["io_bytes"], 0)
+        self.assertIsNotNone(real["p99"])
+        self.assertAlmostEqual(real["count"] and real["mean"] * 1e6, fixture("fio-read-128k.json")
+                               ["jobs"][0]["read"]["clat_ns"]["mean"], places=3)
 
 
 if __name__ == "__main__":
