@@ -20,6 +20,10 @@ for m in $MODULES; do
     *) modprobe "$m" ;;
   esac || { echo "ublk-s3 vm error: cannot load module $m" >&2; exit 125; }
 done
+if [ -n "${GUEST_ADDR:-}" ]; then # run-in-vm --guest-addr: eth0 on the tap of the caller's network namespace
+  { modprobe virtio_net && ip addr add "$GUEST_ADDR" dev eth0 && ip link set eth0 up; } ||
+    { echo "ublk-s3 vm error: cannot bring eth0 up with $GUEST_ADDR" >&2; exit 125; }
+fi
 # One line about the guest, with bash builtins only (every program start costs in the emulated guest).
 read -r up _ </proc/uptime
 read -r _ _ release _ </proc/version
