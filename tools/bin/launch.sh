@@ -14,7 +14,7 @@ UBLKS3_MAIN=dev.ublks3.tools.UblkS3
 # Every check here is a bash builtin: under emulation each process a launcher starts costs a tenth of a second.
 
 # ublks3_aot_stamp DIR: sets UBLKS3_AOT_STAMP to what DIR's AOT caches are made from: this JDK (its folder and
-# exact version) and the names of DIR's jars
+# exact version), how (no-aot-code: tools/bin/aot-cache leaves the CPU's machine code out) and the names of DIR's jars
 ublks3_aot_stamp() {
   local line version="" jars
   if [ -f "$JAVA_HOME/release" ]; then
@@ -23,7 +23,7 @@ ublks3_aot_stamp() {
     done <"$JAVA_HOME/release"
   fi
   jars=("$1"/tools.jar "$1"/lib/*.jar)
-  UBLKS3_AOT_STAMP="java $JAVA_HOME $version ${jars[*]#"$1"/}"
+  UBLKS3_AOT_STAMP="java $JAVA_HOME $version no-aot-code ${jars[*]#"$1"/}"
 }
 
 # ublks3_aot_fresh DIR CACHE: CACHE still fits DIR: the stamp matches, and the cache is newer than every jar and than
