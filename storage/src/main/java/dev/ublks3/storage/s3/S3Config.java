@@ -24,8 +24,8 @@ import java.util.Objects;
  *                        silent, however long the transfer (the CRT's connection health monitor: at least
  *                        1 byte/s over this window; whole seconds, at least 2 s)
  * @param requestTimeout  the most one attempt may take from the moment it is handed to the CRT (which may queue it
- *                        behind {@code maxConnections}): past it the attempt is cancelled and fails TIMEOUT
- *                        (retryable). A backstop for whatever the stall monitor does not see; above the time the
+ *                        behind {@code maxConnections}): past it (checked every eighth of it, at most every
+ *                        second) the attempt is cancelled and fails TIMEOUT (retryable). A backstop for whatever the stall monitor does not see; above the time the
  *                        largest object takes to cross the link
  * @param checksumGranule every PUT stores a CRC32C per this many bytes of the object (more when the object would
  *                        otherwise need over 256) and every GET widens its range to whole granules to verify them:

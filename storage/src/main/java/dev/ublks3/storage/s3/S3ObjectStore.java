@@ -8,9 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -62,8 +59,9 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  *   <li>At most {@link S3Config#maxInFlight()} requests are handed to the CRT at once; more wait in a queue.</li>
  *   <li>No request hangs: a connection with a request pending that moves no byte for
  *       {@link S3Config#stallTimeout()} is closed by the CRT (its connection health monitor), and an attempt not
- *       done after {@link S3Config#requestTimeout()} is cancelled and fails TIMEOUT (a GET's buffer is fenced off
- *       first, so a late body never lands in it). Both failures are retryable; the retry layer bounds the rest.</li>
+ *       done after {@link S3Config#requestTimeout()} (checked every eighth of it, at most every second) is
+ *       cancelled and fails TIMEOUT (a GET's buffer is fenced off first, so a late body never lands in it). Both
+ *       failures are retryable; the retry layer bounds the rest.</li>
  *   <li>The CRT retries a failed request once itself (it reads 0 retries as its default of 3), and then reports a
  *       5xx as an error name without the status; those are translated as SERVER_ERROR / THROTTLED, retryable.</li>
  *   <li>No SDK type appears in this class's public API; every failure is a {@link StoreException}.</li>
@@ -81,20 +79,15 @@ public final class S3ObjectStore implements ObjectStore {
     private final S3AsyncClient client;
     private final InFlightLimit limit;
     private final S3ErrorTranslator errors;
-    /** Fires the per-attempt deadline ({@link S3Config#requestTimeout()}). */
-    private final ScheduledThreadPoolExecutor deadlines;
+    /** Ends attempts past their deadline ({@link S3Config#requestTimeout()}). */
+    private final AttemptDeadlines deadlines;
 
     private S3ObjectStore(S3Config config, S3AsyncClient client) {
         this.config = config;
         this.client = client;
         this.limit = new InFlightLimit(config.maxInFlight());
         this.errors = new S3ErrorTranslator(config);
-        this.deadlines = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "s3-deadlines");
-            t.setDaemon(true);
-            return t;
-        });
-        deadlines.setRemoveOnCancelPolicy(true);
+        this.deadlines = new AttemptDeadlines(config.requestTimeout(), "s3-deadlines");
     }
 
     /**
@@ -278,7 +271,7 @@ public final class S3ObjectStore implements ObjectStore {
         try {
             client.close();
         } finally {
-            deadlines.shutdownNow();
+            deadlines.close();
         }
     }
 
@@ -322,27 +315,27 @@ public final class S3ObjectStore implements ObjectStore {
     }
 
     /**
-     * Starts the SDK call and fails it TIMEOUT if it has not completed within {@link S3Config#requestTimeout()}:
-     * the CRT has no such deadline of its own. The SDK future is then cancelled, which aborts the CRT request.
+     * Starts the SDK call and fails it TIMEOUT if it has not completed within {@link S3Config#requestTimeout()}
+     * (checked every {@link AttemptDeadlines#tickNanos() tick}, so up to a tick later): the CRT has no such deadline
+     * of its own. The SDK future is then cancelled, which aborts the CRT request.
      */
     private <R> CompletableFuture<R> withDeadline(String operation, String key, Supplier<CompletableFuture<R>> sdkCall,
                                                   Consumer<Throwable> abandon) {
         CompletableFuture<R> started = sdkCall.get();
         CompletableFuture<R> bounded = new CompletableFuture<>();
-        long timeoutMillis = config.requestTimeout().toMillis();
-        ScheduledFuture<?> deadline = deadlines.schedule(() -> {
+        AttemptDeadlines.Deadline deadline = deadlines.start(() -> {
             StoreException timeout = new StoreException(Kind.TIMEOUT, operation, key, 0,
                     operation + (key == null ? "" : " " + key) + " at " + config.describeEndpoint()
-                            + " timed out: no answer within " + timeoutMillis / 1000.0 + " s",
+                            + " timed out: no answer within " + config.requestTimeout().toMillis() / 1000.0 + " s",
                     null);
             if (abandon != null) {
                 abandon.accept(timeout);
             }
             bounded.completeExceptionally(timeout);
             started.cancel(true);
-        }, timeoutMillis, TimeUnit.MILLISECONDS);
+        });
         started.whenComplete((value, error) -> {
-            deadline.cancel(false);
+            deadline.cancel();
             if (error != null) {
                 bounded.completeExceptionally(error);
             } else {
