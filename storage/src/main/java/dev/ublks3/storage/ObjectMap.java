@@ -126,7 +126,13 @@ public final class ObjectMap implements BlockDevice {
 
     /** The object key of block {@code blockNo}: {@code key/%016x}. */
     public String objectKey(long blockNo) {
-        return prefix + String.format("%016x", blockNo);
+        // by hand: String.format parses its pattern on every call, and every request names its objects
+        char[] digits = new char[HEX_DIGITS];
+        for (int i = HEX_DIGITS - 1; i >= 0; i--) {
+            digits[i] = Character.forDigit((int) (blockNo & 0xf), 16);
+            blockNo >>>= 4;
+        }
+        return prefix.concat(new String(digits));
     }
 
     public String key() {
@@ -220,17 +226,23 @@ public final class ObjectMap implements BlockDevice {
             return CompletableFuture.failedFuture(bad);
         }
         return allOf(perObject(offset, from, (block, inObject, part) -> part.remaining() == objectSize
-                ? mutate(block, () -> {
-                    recent.drop(block);
-                    ByteBuffer copy = recent.keepsWritten() ? ByteBuffer.allocate(objectSize).put(0, part, 0,
-                            objectSize) : null; // the request's buffer is reused once it completes
-                    return recorded(block, store.put(objectKey(block), part)).thenRun(() -> {
-                        if (copy != null) {
-                            recent.keepWritten(block, copy);
-                        }
-                    });
-                })
+                ? mutate(block, () -> writeWhole(block, part))
                 : mutate(block, () -> readModifyWrite(block, inObject, part, part.remaining()))));
+    }
+
+    /**
+     * PUTs {@code whole} as the object and keeps a copy of it once stored. The copy is made while the PUT is on its
+     * way, not before: the request's buffer stays untouched until the write completes (and is reused after), and
+     * the copy is then off the request's path.
+     */
+    private CompletableFuture<Void> writeWhole(long block, ByteBuffer whole) {
+        recent.drop(block);
+        CompletableFuture<Void> put = recorded(block, store.put(objectKey(block), whole));
+        if (!recent.keepsWritten()) {
+            return put;
+        }
+        ByteBuffer copy = ByteBuffer.allocate(objectSize).put(0, whole, 0, objectSize);
+        return put.thenRun(() -> recent.keepWritten(block, copy));
     }
 
     /** What to do with the part of a request that falls in one object: {@code part} is its slice of the buffer. */
