@@ -27,8 +27,9 @@ log() { printf '[%(%H:%M:%S)T] soak-guest: %s\n' -1 "$*"; }
 work=$(mktemp -d /tmp/soak.XXXXXX)
 cp -a "$UBLKS3_SNAPSHOT" "$work/cmd" || { log "cannot copy the command"; exit 2; }
 UBLKS3=$work/cmd/ublk-s3
-# JVMs start quickly under emulation (serial GC, C1 only), as in the VM tests: every kill costs a start
-export UBLKS3_JAVA_OPTS=${UBLKS3_JAVA_OPTS--XX:+UseSerialGC -XX:TieredStopAtLevel=1}
+# JVMs start quickly under emulation with the serial GC (and C1 only, as every JVM in the guest: run-in-vm), as in
+# the VM tests: every kill costs a start
+export UBLKS3_JAVA_OPTS="-XX:+UseSerialGC${UBLKS3_JAVA_OPTS:+ $UBLKS3_JAVA_OPTS}"
 export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local-secret AWS_REGION=us-east-1
 export AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null
 

@@ -9,7 +9,8 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 top=$(cd "$here/../../.." && pwd)
 . "$top/tools/bin/find-jdk.sh"
 mkdir -p "$out"
-opts="-XX:ErrorFile=$out/hs_err_%p.log -XX:ReplayDataFile=$out/replay_%p.log ${JVM_CHECK_OPTS:-}"
+# the guest's options (run-in-vm), then --java-opts: later options win
+opts="${UBLKS3_JAVA_OPTS:-} -XX:ErrorFile=$out/hs_err_%p.log -XX:ReplayDataFile=$out/replay_%p.log ${JVM_CHECK_OPTS:-}"
 export UBLKS3_JAVA_OPTS="$opts"
 work=$(mktemp -d /tmp/jvm-check.XXXXXX)
 jvms=0 failed=0 wrong=0

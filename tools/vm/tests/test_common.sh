@@ -180,8 +180,8 @@ _del_ramdisk() {
 
 # _prep_ublks3: sets UBLKS3 to the command: a snapshot of the build (tools/bin/snapshot: its jars and AOT cache)
 # made once per VM boot in the guest's /tmp, so that a build on the host meanwhile cannot swap classes under the
-# servers a test starts; its JVMs start quickly under emulation (serial GC, C1 only) unless UBLKS3_JAVA_OPTS says
-# otherwise.
+# servers a test starts; its JVMs start quickly under emulation with the serial GC (and C1 only, as every JVM in the
+# guest: run-in-vm) unless UBLKS3_JAVA_OPTS says otherwise.
 _prep_ublks3() {
   local cmd=/tmp/ublks3-cmd
   if [ ! -f "$UBLKS3_TOP/tools/target/tools.jar" ]; then # a failure, not a skip: a skipped suite hides regressions
@@ -207,7 +207,7 @@ EOF
     UBLKS3=$cmd/traced
     export TID
   fi
-  export UBLKS3_JAVA_OPTS=${UBLKS3_JAVA_OPTS--XX:+UseSerialGC -XX:TieredStopAtLevel=1}
+  export UBLKS3_JAVA_OPTS="-XX:+UseSerialGC${UBLKS3_JAVA_OPTS:+ $UBLKS3_JAVA_OPTS}"
 }
 
 # _start_local_s3 PORT BUCKET [OPTIONS...]: the embedded S3 endpoint (ublk-s3 local-s3) over $TEST_DIR/s3 on 127.0.0.1:PORT
