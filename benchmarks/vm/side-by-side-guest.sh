@@ -1,101 +1,135 @@
 #!/bin/bash
-# The guest half of benchmarks/bin/side-by-side: runs as root inside the VM (tools/vm/run-in-vm), one boot.
-# For each condition (local: plain loopback; cloud: 20 ms per request and 1 MB/s per direction, emulated by the
-# S3 server itself, so both stacks see the same link), one S3 server (ublk-s3 local-s3, objects in its memory,
-# request counting on), and for each stack in turn (ublk-s3, then nbdkit's S3 plugin + nbd-client), the
-# same workloads at the same object size. Raw results go to $RESULTS/runs/<condition>/<workload>/<stack>/:
-# status, fio.json or fs.json, store.json (the server's counts for that run alone).
+# The guest half of benchmarks/bin/side-by-side: runs as root inside the VM (tools/vm/run-in-vm), one boot. The S3
+# servers run on the host, one per condition (ublk-s3 local-s3, objects in memory, counting requests), reached over
+# the run's tap device at S3_HOST; the guest's CPUs run only the stacks under test. For each condition and each
+# stack in turn (ublk-s3, then nbdkit's S3 plugin + nbd-client), the same workloads at the same object sizes. Raw
+# results go to $RESULTS/runs/<condition>/<workload>/<stack>/: status, fio.json or fs.json, store.json (the
+# server's counts for that run alone), cost.json (CPU seconds of the stack's serving processes and bytes moved
+# through its devices during the run), client-stats.json (ublk-s3's own view: latencies per layer and per hop).
 #
 # Environment (set by benchmarks/bin/side-by-side): RESULTS, BENCH_CP (the benchmarks module's class path),
-# CONDITIONS, WORKLOADS, STACKS, OBJECT_SIZE, and the sizes below.
+# UBLKS3_SNAPSHOT, S3_HOST, S3_SERVERS ("COND=PORT:CONTROL_PORT ..."), CONDITIONS, WORKLOADS, STACKS, and the
+# sizes below.
 set -uo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 . "$top/tools/bin/find-jdk.sh"
 
 RESULTS=${RESULTS:?RESULTS must name the results folder}
-CONDITIONS=${CONDITIONS:-local cloud}
+S3_HOST=${S3_HOST:?S3_HOST must name the address of the S3 servers}
+S3_SERVERS=${S3_SERVERS:?S3_SERVERS must list COND=PORT:CONTROL_PORT}
+CONDITIONS=${CONDITIONS:-local datacenter home}
 STACKS=${STACKS:-ublk-s3 nbd}
-FIO_WORKLOADS="write-512k read-512k write-128k read-128k randwrite-4k-qd1 randwrite-4k-qd32 randread-4k-qd1 randread-4k-qd32"
-WORKLOADS=${WORKLOADS:-$FIO_WORKLOADS fs-backup}
+# randread-4k-qd1 first after the fill: ublk-s3's read latencies of that run are then its own (the fill only writes)
+FIO_WORKLOADS="randread-4k-qd1 randread-4k-qd32 randwrite-4k-qd1 randwrite-4k-qd32 write-512k read-512k write-128k read-128k"
+WORKLOADS=${WORKLOADS:-$FIO_WORKLOADS fs-backup zfs}
 OBJECT_SIZE=${OBJECT_SIZE:-64K}      # nbdkit 1.32 takes at most 64K
+SPECIAL_OBJECT_SIZE=${SPECIAL_OBJECT_SIZE:-4K} # the ZFS special vdev's device (docs/zfs.md)
 DEV_SIZE=${DEV_SIZE:-2G}
+SPECIAL_SIZE=${SPECIAL_SIZE:-1G}
 FIO_RUNTIME=${FIO_RUNTIME:-15}       # seconds per fio job, after FIO_RAMP seconds not measured
 FIO_RAMP=${FIO_RAMP:-2}
 SEQ_DEPTH=${SEQ_DEPTH:-16}           # iodepth of the sequential jobs
-# Per condition: the region fio works on, and the tree the fs workload copies (small files, large files)
+# Per condition: the region fio works on, the tree fs-backup copies (small files, large files, MiB each), and the
+# tree the ZFS pool gets
 FIO_SIZE_local=${FIO_SIZE_local:-128M}
-FIO_SIZE_cloud=${FIO_SIZE_cloud:-8M}
+FIO_SIZE_datacenter=${FIO_SIZE_datacenter:-64M}
+FIO_SIZE_home=${FIO_SIZE_home:-8M}
 TREE_local=${TREE_local:-1000:2:16}  # 1000 files of 1-16 KiB, 2 files of 16 MiB
-TREE_cloud=${TREE_cloud:-100:1:4}
+TREE_datacenter=${TREE_datacenter:-1000:1:8}
+TREE_home=${TREE_home:-100:1:4}
+ZTREE_local=${ZTREE_local:-2000:1:8}
+ZTREE_datacenter=${ZTREE_datacenter:-700:1:4} # the user's walk: 687 files
+ZTREE_home=${ZTREE_home:-700:0:0}
 PHASE_TIMEOUT=${PHASE_TIMEOUT:-900}  # seconds, per fs phase
 
 export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local-secret AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1
 export AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null
 # the command from the snapshot benchmarks/bin/side-by-side made of the build (tools/bin/snapshot): a build
-# meanwhile cannot change it; the JVM's defaults, as users run it (the VM tests tune for start-up instead), and a
-# JVM that aborts leaves its crash report in the results (two runs lost a JVM to SIGABRT in the guest)
+# meanwhile cannot change it; the guest's JVM options (run-in-vm: C1 only, which TCG runs without crashing), else
+# the JVM's defaults as users run them (the VM tests tune for start-up instead); a JVM that aborts leaves its crash
+# report in the results
 UBLKS3_SNAPSHOT=${UBLKS3_SNAPSHOT:?UBLKS3_SNAPSHOT must name a snapshot of the command (tools/bin/snapshot)}
-export UBLKS3_JAVA_OPTS="-XX:ErrorFile=$RESULTS/hs_err_%p.log"
-UBLKS3=("$UBLKS3_SNAPSHOT/ublk-s3") # it execs the JVM: $! of a command in the background is the JVM
+export UBLKS3_JAVA_OPTS="${UBLKS3_JAVA_OPTS:+$UBLKS3_JAVA_OPTS }-XX:ErrorFile=$RESULTS/hs_err_%p.log"
+UBLKS3=("$UBLKS3_SNAPSHOT/ublk-s3")
 work=$(mktemp -d /tmp/side-by-side.XXXXXX)
-PORT=19100
-EP=http://127.0.0.1:$PORT
-CTL=$work/s3.sock
 MNT=$work/mnt
+POOL=bench
 mkdir -p "$MNT" "$RESULTS/runs"
+CLK_TCK=$(getconf CLK_TCK)
 
 log() { printf '[%(%H:%M:%S)T] %s\n' -1 "$*"; }
 now() { echo "$EPOCHREALTIME"; }
 since() { awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.3f", b - a }'; }
+control() { /usr/bin/python3 "$top/tools/bin/control" "$@"; } # SOCKET|ADDR:PORT COMMAND: prints the answer lines
 
-# ---- the S3 server: ublk-s3 local-s3 with request counting behind a control socket ----
-s3_pid=""
-s3_start() { # LATENCY BANDWIDTH (empty: none)
-  local args=(--memory --port "$PORT" --bucket bench --control "$CTL") i
-  [ -n "$1" ] && args+=(--latency "$1")
-  [ -n "$2" ] && args+=(--bandwidth "$2")
-  # its stderr and any JVM crash report go to the results (the guest's /tmp is gone after the run)
-  s3_err=$RESULTS/s3-server-$(date +%H%M%S).err
-  UBLKS3_JAVA_OPTS="$UBLKS3_JAVA_OPTS -Xmx4g" "${UBLKS3[@]}" local-s3 "${args[@]}" >"$work/s3.out" 2>"$s3_err" &
-  s3_pid=$!
-  for i in $(seq 1200); do
-    grep -q "^http://" "$work/s3.out" 2>/dev/null && [ -S "$CTL" ] && return 0
-    kill -0 "$s3_pid" 2>/dev/null || break
-    sleep 0.1
+# ---- the S3 server of a condition: on the host, at S3_HOST ----
+EP="" CTL=""
+use_server() { # CONDITION: sets EP and CTL from S3_SERVERS
+  local s ports
+  EP="" CTL=""
+  for s in $S3_SERVERS; do
+    [ "${s%%=*}" = "$1" ] || continue
+    ports=${s#*=}
+    EP=http://$S3_HOST:${ports%%:*} CTL=$S3_HOST:${ports#*:}
   done
-  echo "side-by-side: the S3 server did not start:"; cat "$s3_err"; return 1
+  [ -n "$EP" ] || { echo "side-by-side: no S3 server for condition '$1' in S3_SERVERS='$S3_SERVERS'"; return 1; }
+  control "$CTL" reset >/dev/null || { echo "side-by-side: the S3 server of '$1' does not answer at $CTL"; return 1; }
 }
-s3_stop() { [ -n "$s3_pid" ] && kill "$s3_pid" && wait "$s3_pid"; s3_pid=""; }
-s3_control() { control "$CTL" "$1"; }
-control() { /usr/bin/python3 "$top/tools/bin/control" "$@"; } # SOCKET COMMAND: prints the answer lines
 
-# ---- the two stacks: start gives DEV; stop flushes and detaches ----
-DEV="" UBLK_ID="" NBD_SOCK=$work/nbdkit.sock
-stack_start() { # STACK KEY
-  local i
+# ---- the stacks: dev_add adds one device to DEVS (and its serving process to PIDS); devs_remove takes them all
+# down, flushing first ----
+DEVS=() IDS=() PIDS=() NBD_NEXT=0
+dev_add() { # STACK KEY OBJECT_SIZE SIZE
+  local i dev id sock
   case $1 in
     ublk-s3)
-      "${UBLKS3[@]}" add --endpoint-url "$EP" --bucket bench --key "$2" --size "$DEV_SIZE" --object-size "$OBJECT_SIZE" \
+      "${UBLKS3[@]}" add --endpoint-url "$EP" --bucket bench --key "$2" --size "$4" --object-size "$3" \
         >"$work/add.out" 2>"$work/add.err" || { cat "$work/add.err"; return 1; }
-      DEV=$(cat "$work/add.out"); UBLK_ID=${DEV#/dev/ublkb} ;;
+      dev=$(cat "$work/add.out"); id=${dev#/dev/ublkb}
+      PIDS+=("$(sed -n 's/^pid=//p' "/run/ublk-s3/$id.properties")") ;;
     nbd)
-      rm -f "$NBD_SOCK"
-      nbdkit --unix "$NBD_SOCK" --pidfile "$work/nbdkit.pid" S3 size="$DEV_SIZE" bucket=bench key="$2" \
-        object-size="$OBJECT_SIZE" endpoint-url="$EP" 2>"$work/nbdkit.err" || { cat "$work/nbdkit.err"; return 1; }
-      for i in $(seq 300); do [ -S "$NBD_SOCK" ] && break; sleep 0.1; done
-      nbd-client -unix "$NBD_SOCK" /dev/nbd0 -b 512 >"$work/nbd-client.out" 2>&1 || { cat "$work/nbd-client.out"; return 1; }
-      DEV=/dev/nbd0
-      for i in $(seq 300); do [ "$(cat /sys/block/nbd0/size)" -gt 0 ] && break; sleep 0.1; done ;;
+      id=$NBD_NEXT; NBD_NEXT=$((NBD_NEXT + 1)); sock=$work/nbdkit$id.sock; dev=/dev/nbd$id
+      rm -f "$sock"
+      nbdkit --unix "$sock" --pidfile "$work/nbdkit$id.pid" S3 size="$4" bucket=bench key="$2" \
+        object-size="$3" endpoint-url="$EP" 2>"$work/nbdkit$id.err" || { cat "$work/nbdkit$id.err"; return 1; }
+      for i in $(seq 300); do [ -S "$sock" ] && [ -s "$work/nbdkit$id.pid" ] && break; sleep 0.1; done
+      PIDS+=("$(cat "$work/nbdkit$id.pid")")
+      nbd-client -unix "$sock" "$dev" -b 512 >"$work/nbd-client.out" 2>&1 || { cat "$work/nbd-client.out"; return 1; }
+      for i in $(seq 300); do [ "$(cat "/sys/block/nbd$id/size")" -gt 0 ] && break; sleep 0.1; done ;;
   esac
-  [ -b "$DEV" ]
+  DEVS+=("$dev") IDS+=("$id")
+  [ -b "$dev" ]
 }
-stack_stop() { # STACK
-  case $1 in
-    ublk-s3) "${UBLKS3[@]}" del -n "$UBLK_ID" ;;
-    nbd) nbd-client -d /dev/nbd0 >/dev/null; kill "$(cat "$work/nbdkit.pid")"
-         local i; for i in $(seq 300); do [ -e "$work/nbdkit.pid" ] && kill -0 "$(cat "$work/nbdkit.pid")" 2>/dev/null || break; sleep 0.1; done ;;
-  esac
-  DEV=""
+devs_remove() { # STACK
+  local i pid
+  for i in "${!DEVS[@]}"; do
+    case $1 in
+      ublk-s3) "${UBLKS3[@]}" del -n "${IDS[$i]}" ;;
+      nbd) nbd-client -d "${DEVS[$i]}" >/dev/null; pid=${PIDS[$i]}; kill "$pid"
+           local k; for k in $(seq 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done ;;
+    esac
+  done
+  DEVS=() IDS=() PIDS=() NBD_NEXT=0
+}
+
+# ---- costs: CPU time of the serving processes (user + system, all their threads) and bytes through the devices ----
+cpu_ticks() { # PID...: the sum of utime + stime
+  local p sum=0 f
+  for p in "$@"; do
+    f=$(cat "/proc/$p/stat" 2>/dev/null) || continue
+    f=${f##*) } # after "pid (comm) "; utime and stime are fields 14 and 15 of the whole line, 12 and 13 here
+    set -- $f
+    sum=$((sum + ${12} + ${13}))
+  done
+  echo $sum
+}
+dev_sectors() { # DEV...: sectors read + written
+  local d sum=0 s
+  for d in "$@"; do
+    read -r -a s <"/sys/block/${d#/dev/}/stat"
+    sum=$((sum + s[2] + s[6]))
+  done
+  echo $sum
 }
 
 # ---- workloads ----
@@ -114,7 +148,7 @@ fio_job() { # WORKLOAD FIO_SIZE OUT_DIR
   esac
   # time-based: the job runs FIO_RUNTIME seconds over the region (wrapping around), so both stacks are measured
   # for the same time whatever their speed
-  timeout $((FIO_RUNTIME + FIO_RAMP + 120)) fio --name="$1" --filename="$DEV" --direct=1 --ioengine=libaio \
+  timeout $((FIO_RUNTIME + FIO_RAMP + 120)) fio --name="$1" --filename="${DEVS[0]}" --direct=1 --ioengine=libaio \
     --rw=$rw --bs=$bs --iodepth=$depth --size="$2" --time_based=1 --runtime="$FIO_RUNTIME" --ramp_time="$FIO_RAMP" \
     --randrepeat=1 --group_reporting --output-format=json --output="$3/fio.json"
 }
@@ -144,77 +178,126 @@ phase() { # NAME CMD...: times CMD (bounded by PHASE_TIMEOUT) into the phases of
   timeout "$PHASE_TIMEOUT" "$@" || { echo "phase $name failed or timed out"; return 1; }
   PHASES+="${PHASES:+, }\"$name\": $(since "$start")"
 }
+walk() { find "$1" -type d -exec ls -l {} + >/dev/null; } # the user's cold metadata walk
 
-fs_backup() { # TREE OUT_DIR
+fs_json() { # TREE OUT_DIR
+  printf '{"phases": {%s}, "files": %d, "bytes": %d}\n' "$PHASES" "$(find "$1" -type f | wc -l)" \
+    "$(du -sb "$1" | cut -f1)" >"$2/fs.json"
+}
+
+fs_backup() { # TREE OUT_DIR: ext4 on the stack's one device
   PHASES=""
   local rc=0
-  phase mkfs mkfs.ext4 -q -F "$DEV" &&
-    mount "$DEV" "$MNT" &&
+  phase mkfs mkfs.ext4 -q -F "${DEVS[0]}" &&
+    mount "${DEVS[0]}" "$MNT" &&
     phase copy cp -a "$1" "$MNT/tree" &&
     phase sync sync -f "$MNT" &&
     phase umount umount "$MNT" &&
     echo 3 >/proc/sys/vm/drop_caches &&
-    mount "$DEV" "$MNT" &&
-    phase walk sh -c "find '$MNT/tree' -exec ls -l {} + >/dev/null" &&
+    mount "${DEVS[0]}" "$MNT" &&
+    phase walk walk "$MNT/tree" &&
     umount "$MNT" || rc=1
   mountpoint -q "$MNT" && umount "$MNT"
-  printf '{"phases": {%s}, "files": %d, "bytes": %d}\n' "$PHASES" "$(find "$1" -type f | wc -l)" \
-    "$(du -sb "$1" | cut -f1)" >"$2/fs.json"
+  fs_json "$1" "$2"
   return $rc
 }
 
-# run_one CONDITION WORKLOAD STACK: one workload on a started stack, counts reset before and read after
-run_one() {
-  local out=$RESULTS/runs/$1/$2/$3 size_var=FIO_SIZE_$1 tree=$work/tree-$1 start rc
-  mkdir -p "$out"
-  log "$1 / $2 / $3"
-  s3_control reset >/dev/null || { echo "failed: cannot reset the server's counts" >"$out/status"; return; }
-  start=$(now)
-  if [ "$2" = fs-backup ]; then fs_backup "$tree" "$out" >"$out/log" 2>&1; rc=$?
-  else fio_job "$2" "${!size_var}" "$out" >"$out/log" 2>&1; rc=$?; fi
-  s3_control counts >"$out/store.json"
-  # the device's own view (requests as the kernel sent them, store calls, latencies): since the device was added
-  [ "$3" = ublk-s3 ] && control "/run/ublk-s3/$UBLK_ID.sock" stats >"$out/client-stats.txt" 2>&1
-  if [ $rc -eq 0 ]; then echo ok >"$out/status"
-  elif [ $rc -eq 124 ]; then echo "timeout after $(since "$start") s" >"$out/status"
-  else echo "failed: exit $rc: $(tail -n 1 "$out/log")" >"$out/status"; fi
-  log "  $(cat "$out/status") in $(since "$start") s"
+zfs_backup() { # TREE OUT_DIR: a pool as in docs/zfs.md on the stack's data device (DEVS[0]) and special (DEVS[1])
+  PHASES=""
+  local rc=0
+  echo "side-by-side-benchmark" >"$work/passphrase"
+  phase create zpool create -f -o ashift=12 -o autotrim=on -O recordsize=512k -O special_small_blocks=131072 \
+      -O compression=zstd-19 -O checksum=sha256 -O encryption=on -O keyformat=passphrase \
+      -O keylocation="file://$work/passphrase" -O mountpoint="$MNT" -O atime=off \
+      "$POOL" "${DEVS[0]}" special "${DEVS[1]}" &&
+    phase copy cp -a "$1" "$MNT/tree" &&
+    phase sync zpool sync "$POOL" &&
+    phase export zpool export "$POOL" &&
+    echo 3 >/proc/sys/vm/drop_caches &&
+    phase import sh -c "zpool import -d '${DEVS[0]}' -d '${DEVS[1]}' '$POOL' && zfs load-key '$POOL' && zfs mount -a" &&
+    phase walk walk "$MNT/tree" || rc=1
+  zpool export "$POOL" 2>/dev/null
+  fs_json "$1" "$2"
+  return $rc
 }
 
-for cond in $CONDITIONS; do
-  case $cond in
-    local) s3_start "" "" || exit 1 ;;
-    cloud) s3_start 20ms 1000000 || exit 1 ;;
-    *) echo "side-by-side: unknown condition '$cond' (local, cloud)"; exit 1 ;;
+# run_one CONDITION WORKLOAD STACK: one workload on the stack's started devices; the server's counts are reset
+# before and read after, the serving processes' CPU time and the devices' sectors read before and after
+run_one() {
+  local out=$RESULTS/runs/$1/$2/$3 size_var=FIO_SIZE_$1 start rc cpu0 cpu1 sec0 sec1 wall id
+  mkdir -p "$out"
+  log "$1 / $2 / $3"
+  control "$CTL" reset >/dev/null || { echo "failed: cannot reset the server's counts" >"$out/status"; return; }
+  cpu0=$(cpu_ticks "${PIDS[@]}") sec0=$(dev_sectors "${DEVS[@]}")
+  start=$(now)
+  case $2 in
+    fs-backup) fs_backup "$work/tree-$1" "$out" >"$out/log" 2>&1; rc=$? ;;
+    zfs) zfs_backup "$work/ztree-$1" "$out" >"$out/log" 2>&1; rc=$? ;;
+    *) fio_job "$2" "${!size_var}" "$out" >"$out/log" 2>&1; rc=$? ;;
   esac
-  log "condition $cond: S3 server $(head -n 1 "$work/s3.out")"
-  tree_var=TREE_$cond
-  case " $WORKLOADS " in *" fs-backup "*) make_tree "$work/tree-$cond" "${!tree_var}" ;; esac
-  size_var=FIO_SIZE_$cond
+  wall=$(since "$start")
+  cpu1=$(cpu_ticks "${PIDS[@]}") sec1=$(dev_sectors "${DEVS[@]}")
+  printf '{"cpu_seconds": %s, "bytes": %d, "seconds": %s, "processes": %d}\n' \
+    "$(awk -v t=$((cpu1 - cpu0)) -v hz="$CLK_TCK" 'BEGIN { printf "%.2f", t / hz }')" $(((sec1 - sec0) * 512)) \
+    "$wall" "${#PIDS[@]}" >"$out/cost.json"
+  control "$CTL" counts >"$out/store.json"
+  # ublk-s3's own view (per layer and per queue hop), since the device was added
+  if [ "$3" = ublk-s3 ]; then
+    for id in "${IDS[@]}"; do control "/run/ublk-s3/$id.sock" stats-json >"$out/client-stats-$id.json" 2>&1; done
+    cp "$out/client-stats-${IDS[0]}.json" "$out/client-stats.json"
+  fi
+  if [ $rc -eq 0 ]; then echo ok >"$out/status"
+  elif [ $rc -eq 124 ]; then echo "timeout after $wall s" >"$out/status"
+  else echo "failed: exit $rc: $(tail -n 1 "$out/log")" >"$out/status"; fi
+  log "  $(cat "$out/status") in $wall s"
+}
+
+not_started() { # CONDITION STACK WORKLOAD...
+  local c=$1 s=$2 w
+  shift 2
+  for w in "$@"; do mkdir -p "$RESULTS/runs/$c/$w/$s"; echo "failed: the device did not start" >"$RESULTS/runs/$c/$w/$s/status"; done
+}
+
+has() { case " $WORKLOADS " in *" $1 "*) return 0 ;; esac; return 1; }
+if has zfs && { [ ! -d /sys/module/zfs ] || ! command -v zpool >/dev/null; }; then
+  log "no ZFS in this guest (benchmarks/bin/side-by-side loads it with tools/vm/zfs-modules): the zfs workload is left out"
+  WORKLOADS=${WORKLOADS/zfs/}
+fi
+
+for cond in $CONDITIONS; do
+  use_server "$cond" || exit 1
+  log "condition $cond: S3 server $EP"
+  tree_var=TREE_$cond ztree_var=ZTREE_$cond size_var=FIO_SIZE_$cond
+  has fs-backup && make_tree "$work/tree-$cond" "${!tree_var}"
+  has zfs && make_tree "$work/ztree-$cond" "${!ztree_var}"
+  fio_list=""
+  for w in $WORKLOADS; do case $w in fs-backup|zfs) ;; *) fio_list+=" $w" ;; esac; done
   for stack in $STACKS; do
-    # the fio workloads share one device (reads read what the writes wrote); the fs workload gets a fresh one
-    fio_list=""
-    for w in $WORKLOADS; do [ "$w" != fs-backup ] && fio_list+=" $w"; done
+    # the fio workloads share one device (reads read what the writes wrote); fs-backup and zfs get fresh ones
     if [ -n "$fio_list" ]; then
-      if stack_start "$stack" "$stack-$cond-fio"; then
+      if dev_add "$stack" "$stack-$cond-fio" "$OBJECT_SIZE" "$DEV_SIZE"; then
         # not measured: fills the region (the read jobs read real objects) and warms both stacks' code paths
         log "$cond / $stack: filling the ${!size_var} region (warm-up, not measured)"
-        timeout 1800 fio --name=fill --filename="$DEV" --direct=1 --ioengine=libaio --rw=write --bs=1M --iodepth=8 \
+        timeout 1800 fio --name=fill --filename="${DEVS[0]}" --direct=1 --ioengine=libaio --rw=write --bs=1M --iodepth=8 \
           --size="${!size_var}" --output="$work/fill.out" || log "  the fill failed: $(tail -n 2 "$work/fill.out")"
         for w in $fio_list; do run_one "$cond" "$w" "$stack"; done
-        stack_stop "$stack"
       else
-        for w in $fio_list; do mkdir -p "$RESULTS/runs/$cond/$w/$stack"; echo "failed: the device did not start" >"$RESULTS/runs/$cond/$w/$stack/status"; done
+        not_started "$cond" "$stack" $fio_list
       fi
+      devs_remove "$stack"
     fi
-    case " $WORKLOADS " in *" fs-backup "*)
-      if stack_start "$stack" "$stack-$cond-fs"; then
-        run_one "$cond" fs-backup "$stack"
-        stack_stop "$stack"
-      else
-        mkdir -p "$RESULTS/runs/$cond/fs-backup/$stack"; echo "failed: the device did not start" >"$RESULTS/runs/$cond/fs-backup/$stack/status"
-      fi ;;
-    esac
+    if has fs-backup; then
+      if dev_add "$stack" "$stack-$cond-fs" "$OBJECT_SIZE" "$DEV_SIZE"; then run_one "$cond" fs-backup "$stack"
+      else not_started "$cond" "$stack" fs-backup; fi
+      devs_remove "$stack"
+    fi
+    if has zfs; then
+      if dev_add "$stack" "$stack-$cond-zfs-data" "$OBJECT_SIZE" "$DEV_SIZE" &&
+        dev_add "$stack" "$stack-$cond-zfs-special" "$SPECIAL_OBJECT_SIZE" "$SPECIAL_SIZE"; then
+        run_one "$cond" zfs "$stack"
+      else not_started "$cond" "$stack" zfs; fi
+      devs_remove "$stack"
+    fi
   done
   # the ceiling for sequential writes: raw CRT PUTs of as many objects as write-512k covers, same server
   if [ -n "${BENCH_CP:-}" ]; then
@@ -223,13 +306,13 @@ for cond in $CONDITIONS; do
     os_bytes=$(numfmt --from=iec "$OBJECT_SIZE")
     objects=$(( $(numfmt --from=iec "${!size_var}") / os_bytes ))
     log "$cond / raw CRT PUTs: $objects objects of $os_bytes bytes, 64 in flight"
-    s3_control reset >/dev/null
-    "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp "$BENCH_CP" dev.ublks3.bench.RawPutThroughput \
+    control "$CTL" reset >/dev/null
+    # shellcheck disable=SC2086 # options are words
+    "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED $UBLKS3_JAVA_OPTS -cp "$BENCH_CP" dev.ublks3.bench.RawPutThroughput \
       "$EP" local local-secret bench "raw-$cond" "$os_bytes" "$objects" 64 "$out/raw.json" >"$out/log" 2>&1 &&
       echo ok >"$out/status" || echo "failed: $(tail -n 1 "$out/log")" >"$out/status"
-    s3_control counts >"$out/store.json"
+    control "$CTL" counts >"$out/store.json"
   fi
-  s3_stop
 done
 echo "guest kernel: $(uname -r)" >>"$RESULTS/machine.txt"
 echo "guest memory: $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo), $(nproc) CPUs (qemu TCG)" >>"$RESULTS/machine.txt"
