@@ -567,6 +567,7 @@ QD1_PARTS = (  # (key, label), in the order of the table
     ("target", "queue: target hop"),
     ("block", "… within it: block read through the storage stack"),
     ("get", "… within it: S3 GET (store.get)"),
+    ("handle", "… within it: in the handle call, on the queue thread (which serves nothing else meanwhile)"),
     ("return", "queue: return hop"),
     ("kernel", "kernel + io_uring both ways (fio mean − target mean − return mean)"),
     ("nbd", "nbdkit+nbd: fio completion latency (clat)"),
@@ -604,6 +605,7 @@ def qd1_breakdown(stacks):
         "target": hop_part(dig(client, "queue", "read", "target_ns")),
         "block": hop_part(dig(client, "block", "read", "latency_ns")),
         "get": hop_part(dig(client, "store", "get", "latency_ns")),
+        "handle": hop_part(dig(client, "queue", "read", "handle_ns")),
         "return": hop_part(dig(client, "queue", "read", "return_ns")),
         "nbd": fio_part(stacks.get(THEIRS)),
     }

@@ -276,7 +276,8 @@ final class DeviceServer {
 
     /**
      * The queue threads' part of a request's time per operation that happened, after the storage stack's lines:
-     * "target" is the storage stack as the queue sees it, "return" the way back to the queue thread.
+     * "target" is the storage stack as the queue sees it, "handle" the part of it on the queue thread (which
+     * serves nothing else meanwhile), "return" the way back to the queue thread.
      */
     static String queueTimesText(QueueTimes.Snapshot t) {
         StringBuilder b = new StringBuilder();
@@ -285,8 +286,9 @@ final class DeviceServer {
             if (o.target().count() == 0) {
                 continue;
             }
-            b.append(String.format(Locale.ROOT, "queue %s: %d requests%n  target: %s%n  return to queue thread: %s%n",
-                    opName(op), o.target().count(), hopText(o.target()), hopText(o.returnToQueue())));
+            b.append(String.format(Locale.ROOT, "queue %s: %d requests%n  target: %s%n  in handle, on the queue thread: %s%n"
+                    + "  return to queue thread: %s%n", opName(op), o.target().count(), hopText(o.target()),
+                    hopText(o.handle()), hopText(o.returnToQueue())));
         }
         return b.isEmpty() ? "queue: no requests" : b.toString().stripTrailing();
     }
@@ -302,14 +304,15 @@ final class DeviceServer {
 
     /**
      * The storage stack's JSON object with a "queue" member added: per operation (read, write, flush, discard,
-     * write_zeroes), {"target_ns": {...}, "return_ns": {...}}.
+     * write_zeroes), {"target_ns": {...}, "handle_ns": {...}, "return_ns": {...}}.
      */
     static String withQueueTimes(String storageJson, QueueTimes.Snapshot t) {
         StringBuilder b = new StringBuilder(",\n  \"queue\": {");
         for (UblkOp op : UblkOp.values()) {
             QueueTimes.OpTimes o = t.of(op);
             b.append(op.ordinal() == 0 ? "" : ",").append("\n    \"").append(opName(op)).append("\": {\"target_ns\": ")
-                    .append(hopJson(o.target())).append(", \"return_ns\": ").append(hopJson(o.returnToQueue())).append('}');
+                    .append(hopJson(o.target())).append(", \"handle_ns\": ").append(hopJson(o.handle()))
+                    .append(", \"return_ns\": ").append(hopJson(o.returnToQueue())).append('}');
         }
         int end = storageJson.lastIndexOf('}');
         return storageJson.substring(0, end).stripTrailing() + b + "\n  }\n}";

@@ -10,6 +10,8 @@ import org.HdrHistogram.Recorder;
  * commits:
  * <ul>
  *   <li>target: from the dispatch to {@link UblkTarget#handle} until the target completes the request;</li>
+ *   <li>handle: the part of that spent in the {@code handle} call itself, on the queue thread (until the store
+ *       call is on its way): the queue thread serves nothing else meanwhile;</li>
  *   <li>return: from that completion until the queue thread has the commit ready for the kernel (the hand-off
  *       through the completion queue, and the eventfd wake-up, when another thread completed it).</li>
  * </ul>
@@ -29,8 +31,8 @@ public final class QueueTimes {
         }
     }
 
-    /** Both hops of one operation. */
-    public record OpTimes(Hop target, Hop returnToQueue) {
+    /** The hops of one operation. */
+    public record OpTimes(Hop target, Hop handle, Hop returnToQueue) {
     }
 
     /** Every operation's hops (all present, zeros when unused), of a queue or of a device's queues merged. */
@@ -47,10 +49,13 @@ public final class QueueTimes {
     /** One operation's recorders, and the totals its readers built so far. */
     private static final class Hops {
         final Recorder target = new Recorder(3);
+        final Recorder handle = new Recorder(3);
         final Recorder back = new Recorder(3);
         final Histogram targetTotal = new Histogram(3);
+        final Histogram handleTotal = new Histogram(3);
         final Histogram backTotal = new Histogram(3);
         Histogram targetInterval; // a recorder takes back only the interval histogram it gave
+        Histogram handleInterval;
         Histogram backInterval;
     }
 
@@ -60,6 +65,11 @@ public final class QueueTimes {
         for (UblkOp op : UblkOp.values()) hops.put(op, new Hops());
     }
 
+    /** On the queue thread, when {@code handle} returns. */
+    void recordHandle(UblkOp op, long dispatchedNanos, long handledNanos) {
+        hops.get(op).handle.recordValue(Math.max(0, handledNanos - dispatchedNanos));
+    }
+
     /** On the queue thread, at commit. */
     void record(UblkOp op, long dispatchedNanos, long completedNanos, long committedNanos) {
         Hops h = hops.get(op);
@@ -67,14 +77,17 @@ public final class QueueTimes {
         h.back.recordValue(Math.max(0, committedNanos - completedNanos));
     }
 
-    /** Adds this queue's totals so far of {@code op} to {@code targets} and {@code returns}. */
-    synchronized void addTo(UblkOp op, Histogram targets, Histogram returns) {
+    /** Adds this queue's totals so far of {@code op} to {@code targets}, {@code handles} and {@code returns}. */
+    synchronized void addTo(UblkOp op, Histogram targets, Histogram handles, Histogram returns) {
         Hops h = hops.get(op);
         h.targetInterval = h.target.getIntervalHistogram(h.targetInterval);
         h.targetTotal.add(h.targetInterval);
+        h.handleInterval = h.handle.getIntervalHistogram(h.handleInterval);
+        h.handleTotal.add(h.handleInterval);
         h.backInterval = h.back.getIntervalHistogram(h.backInterval);
         h.backTotal.add(h.backInterval);
         targets.add(h.targetTotal);
+        handles.add(h.handleTotal);
         returns.add(h.backTotal);
     }
 
@@ -83,9 +96,10 @@ public final class QueueTimes {
         Map<UblkOp, OpTimes> ops = new EnumMap<>(UblkOp.class);
         for (UblkOp op : UblkOp.values()) {
             Histogram targets = new Histogram(3);
+            Histogram handles = new Histogram(3);
             Histogram returns = new Histogram(3);
-            for (QueueTimes q : queues) q.addTo(op, targets, returns);
-            ops.put(op, new OpTimes(Hop.of(targets), Hop.of(returns)));
+            for (QueueTimes q : queues) q.addTo(op, targets, handles, returns);
+            ops.put(op, new OpTimes(Hop.of(targets), Hop.of(handles), Hop.of(returns)));
         }
         return new Snapshot(ops);
     }

@@ -283,13 +283,14 @@ public final class UblkQueue {
         }
         io.start(op, opFlags, ublksrv_io_desc.start_sector$at(descs, d), ublksrv_io_desc.nr_sectors$at(descs, d));
         requests++;
-        io.dispatchedNanos = System.nanoTime();
+        long dispatched = io.dispatchedNanos = System.nanoTime();
         try {
             target.handle(io);
         } catch (RuntimeException | Error e) {
             LOG.log(System.Logger.Level.ERROR, "ublk " + devId + " target failed on " + io + ": " + e, e);
             io.tryComplete(-Errno.EIO); // unless the target completed it before throwing
         }
+        times.recordHandle(op, dispatched, System.nanoTime());
     }
 
     /** From UblkIo.complete, on any thread. */

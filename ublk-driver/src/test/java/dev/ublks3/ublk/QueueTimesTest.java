@@ -12,6 +12,7 @@ class QueueTimesTest {
         QueueTimes times = new QueueTimes();
         for (int i = 1; i <= 100; i++) times.record(UblkOp.READ, 0, i * 1_000_000L, i * 1_000_000L + 50_000);
         times.record(UblkOp.WRITE, 10, 20, 30);
+        times.recordHandle(UblkOp.READ, 100, 2_100);
 
         QueueTimes.Snapshot s = QueueTimes.merge(List.of(times));
         QueueTimes.Hop target = s.of(UblkOp.READ).target();
@@ -19,6 +20,8 @@ class QueueTimesTest {
         assertEquals(50_000_000, target.p50(), 50_000_000 * 0.001);
         assertEquals(100_000_000, target.max(), 100_000_000 * 0.001);
         assertEquals(50_000, s.of(UblkOp.READ).returnToQueue().p99(), 50);
+        assertEquals(1, s.of(UblkOp.READ).handle().count());
+        assertEquals(2_000, s.of(UblkOp.READ).handle().max(), 2);
         assertEquals(1, s.of(UblkOp.WRITE).target().count());
         assertEquals(10, s.of(UblkOp.WRITE).returnToQueue().max());
         assertEquals(QueueTimes.Hop.NONE, s.of(UblkOp.FLUSH).target(), "every operation is there, unused ones as zeros");
