@@ -46,10 +46,16 @@ for i in range(count):
 PY
 }
 
-# _none_left: every RAM disk this test made (_add_ramdisk) is gone
+# _none_left: every RAM disk this test made (_add_ramdisk) is gone. A device number is reused as soon as it is
+# free, by the test running beside this one too: a device is this test's only while its char device is the one
+# _add_ramdisk saw (the same change time, to the nanosecond).
 _none_left() {
-  # shellcheck disable=SC2046 # the ids, one word each
-  _gone $(cat "$TEST_DIR/ids" 2>/dev/null)
+  local id made rc=0
+  [ -f "$TEST_DIR/ids" ] || return 0
+  while read -r id made; do
+    [ "$(stat -c %z "/dev/ublkc$id" 2>/dev/null)" != "$made" ] || { ls "/dev/ublkb$id" "/dev/ublkc$id" 2>/dev/null; rc=1; }
+  done <"$TEST_DIR/ids"
+  return $rc
 }
 
 _cleanup_test() {
@@ -141,7 +147,7 @@ _add_ramdisk() {
   done
   [ -n "$UBLK_DEV" ] || { echo "no device after 60 s"; cat "$TEST_DIR/ramdisk.err"; return 1; }
   UBLK_ID=${UBLK_DEV#/dev/ublkb}
-  echo "$UBLK_ID" >>"$TEST_DIR/ids"
+  echo "$UBLK_ID $(stat -c %z "/dev/ublkc$UBLK_ID")" >>"$TEST_DIR/ids"
   cat "$TEST_DIR/ramdisk.err"
 }
 
