@@ -15,7 +15,7 @@ import org.HdrHistogram.Histogram;
 
 /**
  * For benchmarks/bin/storage-bench: pools the per-fork samples {@link StorageLatencyBenchmark} wrote into a
- * directory and prints, per operation, p50 and p99 of each side in microseconds, the ratios ours/raw of the pooled
+ * directory (one file per fork) and prints, per operation, p50 and p99 of each side in microseconds, the ratios ours/raw of the pooled
  * samples, and the range of the per-fork ratios (how far one fork alone could be off). With a second argument, a
  * file of nbdkit's 4 KiB write latencies (nanoseconds, one a line), it adds nbdkit's percentiles and nbdkit/ours
  * on the 4 KiB write row.
@@ -47,17 +47,15 @@ public final class StorageBenchReport {
         Map<String, List<Fork>> forks = new LinkedHashMap<>();
         try (Stream<Path> files = Files.list(Path.of(args[0]))) {
             for (Path file : files.sorted().toList()) {
-                String name = file.getFileName().toString();
-                if (!name.endsWith(".samples")) {
-                    continue;
+                if (file.getFileName().toString().endsWith(".samples")) {
+                    read(file).forEach((operation, fork) ->
+                            forks.computeIfAbsent(operation, o -> new ArrayList<>()).add(fork));
                 }
-                String operation = name.substring(0, name.lastIndexOf('-'));
-                forks.computeIfAbsent(operation, o -> new ArrayList<>()).add(read(file));
             }
         }
         Histogram nbdkit = args.length == 2 ? nbdkit(Path.of(args[1])) : null;
         System.out.printf("%-34s %15s %15s %13s %13s %17s %17s%n", "operation", "ours", "raw", "ours/raw",
-                "forks x pairs", "nbdkit S3", "nbdkit/ours");
+                "forks, pairs", "nbdkit S3", "nbdkit/ours");
         for (Map.Entry<String, String> op : OPERATIONS.entrySet()) {
             List<Fork> list = forks.get(op.getKey());
             if (list == null) {
@@ -77,7 +75,7 @@ public final class StorageBenchReport {
             }
             System.out.printf("%-34s %15s %15s %13s %13s %17s %17s%n", op.getValue(), micros(ours), micros(raw),
                     "%.2f / %.2f".formatted(p(ours, 50) / p(raw, 50), p(ours, 99) / p(raw, 99)),
-                    list.size() + " x " + list.getFirst().ours().getTotalCount(), nb, nr);
+                    list.size() + ", " + ours.getTotalCount(), nb, nr);
         }
         System.out.println();
         System.out.println("per-fork ours/raw, min..max (one fork alone):");
@@ -110,27 +108,32 @@ public final class StorageBenchReport {
         return h.getValueAtPercentile(percentile);
     }
 
-    private static Fork read(Path file) throws IOException {
-        Histogram ours = null;
-        Histogram raw = null;
+    /** One fork's file: lines "operation ours|raw BASE64"; its samples per operation. */
+    private static Map<String, Fork> read(Path file) throws IOException {
+        Map<String, Histogram> ours = new LinkedHashMap<>();
+        Map<String, Histogram> raw = new LinkedHashMap<>();
         for (String line : Files.readAllLines(file)) {
-            String[] parts = line.split(" ", 2);
+            String[] parts = line.split(" ");
+            if (parts.length != 3 || !(parts[1].equals("ours") || parts[1].equals("raw"))) {
+                throw new IOException(file + ": not 'operation ours|raw samples': " + line);
+            }
             Histogram h;
             try {
-                h = Histogram.decodeFromCompressedByteBuffer(ByteBuffer.wrap(Base64.getDecoder().decode(parts[1])), 0);
+                h = Histogram.decodeFromCompressedByteBuffer(ByteBuffer.wrap(Base64.getDecoder().decode(parts[2])), 0);
             } catch (DataFormatException | RuntimeException e) {
                 throw new IOException(file + ": unreadable samples: " + e.getMessage(), e);
             }
-            if (parts[0].equals("ours")) {
-                ours = h;
-            } else if (parts[0].equals("raw")) {
-                raw = h;
+            (parts[1].equals("ours") ? ours : raw).put(parts[0], h);
+        }
+        Map<String, Fork> forks = new LinkedHashMap<>();
+        for (Map.Entry<String, Histogram> e : ours.entrySet()) {
+            Histogram r = raw.get(e.getKey());
+            if (r == null) {
+                throw new IOException(file + ": ours but no raw samples for " + e.getKey());
             }
+            forks.put(e.getKey(), new Fork(e.getValue(), r));
         }
-        if (ours == null || raw == null) {
-            throw new IOException(file + ": no ours or raw samples");
-        }
-        return new Fork(ours, raw);
+        return forks;
     }
 
     private static Histogram nbdkit(Path file) throws IOException {
