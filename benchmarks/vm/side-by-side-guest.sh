@@ -11,7 +11,7 @@
 # UBLKS3_SNAPSHOT, S3_HOST, S3_SERVERS ("COND=PORT:CONTROL_PORT ..."), CONDITIONS, WORKLOADS, STACKS, and the
 # sizes below.
 set -uo pipefail
-top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+top=${UBLKS3_TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)} # side-by-side runs a copy of this script
 . "$top/tools/bin/find-jdk.sh"
 
 RESULTS=${RESULTS:?RESULTS must name the results folder}
@@ -178,7 +178,8 @@ phase() { # NAME CMD...: times CMD (bounded by PHASE_TIMEOUT) into the phases of
   timeout "$PHASE_TIMEOUT" "$@" || { echo "phase $name failed or timed out"; return 1; }
   PHASES+="${PHASES:+, }\"$name\": $(since "$start")"
 }
-walk() { find "$1" -type d -exec ls -l {} + >/dev/null; } # the user's cold metadata walk
+# the user's cold metadata walk, as a command (timeout cannot run a shell function): WALK... DIR
+WALK=(sh -c 'find "$1" -type d -exec ls -l {} + >/dev/null' walk)
 
 fs_json() { # TREE OUT_DIR
   printf '{"phases": {%s}, "files": %d, "bytes": %d}\n' "$PHASES" "$(find "$1" -type f | wc -l)" \
@@ -195,7 +196,7 @@ fs_backup() { # TREE OUT_DIR: ext4 on the stack's one device
     phase umount umount "$MNT" &&
     echo 3 >/proc/sys/vm/drop_caches &&
     mount "${DEVS[0]}" "$MNT" &&
-    phase walk walk "$MNT/tree" &&
+    phase walk "${WALK[@]}" "$MNT/tree" &&
     umount "$MNT" || rc=1
   mountpoint -q "$MNT" && umount "$MNT"
   fs_json "$1" "$2"
@@ -215,7 +216,7 @@ zfs_backup() { # TREE OUT_DIR: a pool as in docs/zfs.md on the stack's data devi
     phase export zpool export "$POOL" &&
     echo 3 >/proc/sys/vm/drop_caches &&
     phase import sh -c "zpool import -d '${DEVS[0]}' -d '${DEVS[1]}' '$POOL' && zfs load-key '$POOL' && zfs mount -a" &&
-    phase walk walk "$MNT/tree" || rc=1
+    phase walk "${WALK[@]}" "$MNT/tree" || rc=1
   zpool export "$POOL" 2>/dev/null
   fs_json "$1" "$2"
   return $rc
