@@ -110,6 +110,10 @@ public final class S3ObjectStore implements ObjectStore {
                 .credentialsProvider(credentialsProvider(config.credentials()))
                 .forcePathStyle(config.pathStyle())
                 .maxConcurrency(config.maxConnections())
+                // complete the futures on the CRT's thread that has the response: the SDK's default hands every
+                // completion to a thread of its own (one more thread hop per request); what runs on completion
+                // here never blocks (it queues the next calls, or hands a block request back to its queue)
+                .futureCompletionExecutor(Runnable::run)
                 .thresholdInBytes(MULTIPART_THRESHOLD)
                 .minimumPartSizeInBytes(MULTIPART_THRESHOLD)
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_SUPPORTED)
