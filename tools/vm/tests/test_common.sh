@@ -58,6 +58,16 @@ _none_left() {
   return $rc
 }
 
+# _ramdisk_gone ID: the RAM disk this test added as ID is gone. Not "no device ID": tests run side by side, and
+# the kernel gives a freed number to the next device at once. The char device goes last (after the disk), so the
+# one made at add (its change time, in $TEST_DIR/ids) being gone means all of it is.
+_ramdisk_gone() {
+  local made
+  made=$(awk -v id="$1" '$1 == id { $1 = ""; sub(/^ /, ""); m = $0 } END { print m }' "$TEST_DIR/ids")
+  [ -n "$made" ] || { echo "no RAM disk $1 was added by this test"; return 1; }
+  [ "$(stat -c %z "/dev/ublkc$1" 2>/dev/null)" != "$made" ] || { ls -l "/dev/ublkb$1" "/dev/ublkc$1" 2>/dev/null; return 1; }
+}
+
 _cleanup_test() {
   local m
   for m in $(awk -v d="$TEST_DIR" 'index($2, d) == 1 { print $2 }' /proc/mounts | sort -r); do umount "$m"; done
@@ -165,7 +175,7 @@ _ramdisk_stats() {
 }
 
 # _del_ramdisk [SIGNAL]: stops the ramdisk by closing its stdin (or sending SIGNAL), waits for it; fails unless
-# it ended cleanly and its /dev/ublkbN and /dev/ublkcN are gone.
+# it ended cleanly and the device it made is gone (_ramdisk_gone).
 _del_ramdisk() {
   local rc
   if [ -n "${1:-}" ]; then kill "-$1" "$RAMDISK_PID"; fi
@@ -179,7 +189,7 @@ _del_ramdisk() {
     [ "$rc" -eq 0 ] || { echo "exit $rc"; return 1; }
   fi
   grep -q "stopped and deleted" "$TEST_DIR/ramdisk.err" || return 1
-  [ ! -e "/dev/ublkb$UBLK_ID" ] && [ ! -e "/dev/ublkc$UBLK_ID" ] && [ ! -e "/sys/block/ublkb$UBLK_ID" ]
+  _ramdisk_gone "$UBLK_ID"
 }
 
 # ---- the ublk-s3 command (tools/bin/ublk-s3, built on the host before the VM boots) ----

@@ -46,8 +46,7 @@ kill_server() { # SIGKILL: no shutdown hook, no STOP_DEV; the kernel aborts the 
 }
 
 delete_leftover() { # another process removes the dead server's device
-  _java dev.ublks3.ublk.tool.UblkRamdisk --del "$UBLK_ID" &&
-    [ ! -e "/dev/ublkb$UBLK_ID" ] && [ ! -e "/dev/ublkc$UBLK_ID" ]
+  _java dev.ublks3.ublk.tool.UblkRamdisk --del "$UBLK_ID" && _ramdisk_gone "$UBLK_ID"
 }
 
 _check "RAM disk with a bad block at 5 MiB" _add_ramdisk --size 32M --queues 2 --depth 32 --async --fail-at 5M
