@@ -53,9 +53,14 @@ _none_left() {
   local id made rc=0
   [ -f "$TEST_DIR/ids" ] || return 0
   while read -r id made; do
-    [ "$(stat -c %z "/dev/ublkc$id" 2>/dev/null)" != "$made" ] || { ls "/dev/ublkb$id" "/dev/ublkc$id" 2>/dev/null; rc=1; }
+    _made_gone "$id" "$made" || rc=1
   done <"$TEST_DIR/ids"
   return $rc
+}
+
+# _made_gone ID MADE: the device ID whose char device was made at MADE (its change time) is gone; else lists it.
+_made_gone() {
+  [ "$(stat -c %z "/dev/ublkc$1" 2>/dev/null)" != "$2" ] || { ls -l "/dev/ublkb$1" "/dev/ublkc$1" 2>/dev/null; return 1; }
 }
 
 # _ramdisk_gone ID: the RAM disk this test added as ID is gone. Not "no device ID": tests run side by side, and
@@ -65,7 +70,7 @@ _ramdisk_gone() {
   local made
   made=$(awk -v id="$1" '$1 == id { $1 = ""; sub(/^ /, ""); m = $0 } END { print m }' "$TEST_DIR/ids")
   [ -n "$made" ] || { echo "no RAM disk $1 was added by this test"; return 1; }
-  [ "$(stat -c %z "/dev/ublkc$1" 2>/dev/null)" != "$made" ] || { ls -l "/dev/ublkb$1" "/dev/ublkc$1" 2>/dev/null; return 1; }
+  _made_gone "$1" "$made"
 }
 
 _cleanup_test() {

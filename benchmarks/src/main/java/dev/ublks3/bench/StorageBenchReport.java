@@ -15,10 +15,10 @@ import org.HdrHistogram.Histogram;
 
 /**
  * For benchmarks/bin/storage-bench: pools the per-fork samples {@link StorageLatencyBenchmark} wrote into a
- * directory (one file per fork) and prints, per operation, p50 and p99 of each side in microseconds, the ratios ours/raw of the pooled
- * samples, and the range of the per-fork ratios (how far one fork alone could be off). With a second argument, a
- * file of nbdkit's 4 KiB write latencies (nanoseconds, one a line), it adds nbdkit's percentiles and nbdkit/ours
- * on the 4 KiB write row.
+ * directory (one file per fork) and prints, per operation, p50 and p99 of each side in microseconds, the ratios
+ * ours/raw of the pooled samples, and the range of the per-fork ratios (how far one fork alone could be off).
+ * With a second argument, a file of nbdkit's 4 KiB write latencies (nanoseconds, one a line), it adds nbdkit's
+ * percentiles and nbdkit/ours on the 4 KiB write row.
  */
 public final class StorageBenchReport {
 

@@ -52,9 +52,8 @@ import software.amazon.awssdk.services.s3.model.ChecksumMode;
  * and the server are one large body of code that the JIT keeps compiling for half a minute and more, so one long
  * warm-up serves every operation (a fork per operation would need that warm-up each, or measure during it).
  *
- * <p>The raw clients are built like S3ObjectStore's ({@link RawCrtClient}), one per device like ours (one raw
- * client serving every operation is used more often than either of ours, so it stays warmer, and that showed as
- * overhead of the object map), and their requests are the object map's on the wire: CRC32C on PUT, checksum mode
+ * <p>The raw clients are built like S3ObjectStore's ({@link RawCrtClient}), one per device like ours
+ * ({@link Sized}), and their requests are the object map's on the wire: CRC32C on PUT, checksum mode
  * on GET, and on PUT the same per-granule checksum metadata (read back in setup from an object the object map wrote
  * with the same bytes, so raw computes none). The ratio ours/raw is then the cost of the object map and its layers,
  * checksums included, not of different HTTP work at the server.
@@ -105,18 +104,9 @@ public class StorageLatencyBenchmark {
     private static final Operation[] OPERATIONS = Operation.values();
 
     private LocalS3Server server;
-    private StorageStack small;
-    private StorageStack large;
-    /** One raw client per device, as each device has its own: each side's client is as recently used. */
-    private S3AsyncClient rawSmall;
-    private S3AsyncClient rawLarge;
-    private final ByteBuffer smallData = ByteBuffer.allocate(SMALL);
-    private final ByteBuffer largeData = ByteBuffer.allocate(LARGE);
-    private final ByteBuffer smallInto = ByteBuffer.allocate(SMALL);
-    private final ByteBuffer largeInto = ByteBuffer.allocate(LARGE);
-    /** The metadata the object map PUTs with the small and large data, and with the patched object. */
-    private Map<String, String> smallMetadata;
-    private Map<String, String> largeMetadata;
+    private Sized small;
+    private Sized large;
+    /** The metadata the object map PUTs with the object patched by {@link Operation#rmw4kIn128k}. */
     private Map<String, String> patchedMetadata;
 
     private int nextOperation;
@@ -136,38 +126,87 @@ public class StorageLatencyBenchmark {
         return h;
     }
 
+    /**
+     * One object size, both sides: a device of the object map and a raw client of its own (one raw client serving
+     * every operation would be used more often than either device's, so it would stay warmer, and that showed as
+     * overhead of the object map), the data both PUT and the metadata the object map PUTs with it.
+     */
+    private static final class Sized {
+        final int size;
+        final StorageStack stack;
+        final S3AsyncClient raw;
+        final String rawPrefix;
+        final ByteBuffer data;
+        final ByteBuffer into;
+        /** What the object map PUTs with {@link #data}: raw PUTs it too. */
+        Map<String, String> metadata;
+
+        Sized(int size, int objects, S3Config config, LocalS3Server server, Random random) {
+            this.size = size;
+            this.stack = StorageStack.open(S3ObjectStore.open(config),
+                    new StorageStack.Options("map" + size / 1024 + "k", (long) objects * size, size));
+            this.raw = RawCrtClient.open(config, server.endpoint(), LocalS3Server.IDENTITY, LocalS3Server.CREDENTIAL);
+            this.rawPrefix = "raw" + size / 1024 + "k";
+            this.data = ByteBuffer.allocate(size);
+            this.into = ByteBuffer.allocate(size);
+            random.nextBytes(data.array());
+        }
+
+        /** Writes {@code bytes} at {@code offset} of block 0 through the object map; the stored object's metadata. */
+        Map<String, String> writeAndReadMetadata(int offset, ByteBuffer bytes) {
+            stack.device().write(offset, bytes, false).join();
+            String key = stack.objectMap().objectKey(0);
+            return Map.copyOf(raw.headObject(request -> request.bucket(BUCKET).key(key)).join().metadata());
+        }
+
+        /** Objects {@code 0..objects-1} written whole on both sides ({@link #metadata} set first). */
+        void fill(int objects) {
+            for (int n = 0; n < objects; n++) {
+                write(n, true);
+                write(n, false);
+            }
+        }
+
+        String rawKey(int n) {
+            return rawPrefix + "/" + "%016x".formatted(n);
+        }
+
+        void read(int n, boolean ours) {
+            if (ours) {
+                into.clear();
+                stack.device().read((long) n * size, into).join();
+            } else {
+                rawGet(raw, rawKey(n), size);
+            }
+        }
+
+        void write(int n, boolean ours) {
+            if (ours) {
+                stack.device().write((long) n * size, data, false).join();
+            } else {
+                rawPut(raw, rawKey(n), data, metadata);
+            }
+        }
+
+        void close() {
+            raw.close();
+            stack.close();
+        }
+    }
+
     @Setup(Level.Trial)
     public void open() {
         server = LocalS3Server.inMemory();
         server.createBucket(BUCKET);
         S3Config config = server.clientConfig(BUCKET);
-        small = StorageStack.open(S3ObjectStore.open(config),
-                new StorageStack.Options("map4k", (long) OBJECTS * SMALL, SMALL));
-        large = StorageStack.open(S3ObjectStore.open(config),
-                new StorageStack.Options("map128k", (long) (OBJECTS + RMW_OBJECTS) * LARGE, LARGE));
-        rawSmall = RawCrtClient.open(config, server.endpoint(), LocalS3Server.IDENTITY, LocalS3Server.CREDENTIAL);
-        rawLarge = RawCrtClient.open(config, server.endpoint(), LocalS3Server.IDENTITY, LocalS3Server.CREDENTIAL);
         Random random = new Random(1);
-        random.nextBytes(smallData.array());
-        random.nextBytes(largeData.array());
-        smallMetadata = writeAndReadMetadata(small, 0, smallData);
-        largeMetadata = writeAndReadMetadata(large, 0, largeData);
-        patchedMetadata = writeAndReadMetadata(large, SMALL, smallData);
-        for (int n = 0; n < OBJECTS; n++) {
-            small.device().write((long) n * SMALL, smallData, false).join();
-            rawPut(rawSmall, rawKey("raw4k", n), smallData, smallMetadata);
-        }
-        for (int n = 0; n < OBJECTS + RMW_OBJECTS; n++) {
-            large.device().write((long) n * LARGE, largeData, false).join();
-            rawPut(rawLarge, rawKey("raw128k", n), largeData, largeMetadata);
-        }
-    }
-
-    /** Writes {@code data} at {@code offset} of block 0 through the object map; the stored object's metadata. */
-    private Map<String, String> writeAndReadMetadata(StorageStack stack, int offset, ByteBuffer data) {
-        stack.device().write(offset, data, false).join();
-        String key = stack.objectMap().objectKey(0);
-        return Map.copyOf(rawSmall.headObject(request -> request.bucket(BUCKET).key(key)).join().metadata());
+        small = new Sized(SMALL, OBJECTS, config, server, random);
+        large = new Sized(LARGE, OBJECTS + RMW_OBJECTS, config, server, random);
+        small.metadata = small.writeAndReadMetadata(0, small.data);
+        large.metadata = large.writeAndReadMetadata(0, large.data);
+        patchedMetadata = large.writeAndReadMetadata(SMALL, small.data); // on the whole object just written
+        small.fill(OBJECTS);
+        large.fill(OBJECTS + RMW_OBJECTS);
     }
 
     @Setup(Level.Iteration)
@@ -183,8 +222,6 @@ public class StorageLatencyBenchmark {
                 writeSamples(Path.of(dir));
             }
         } finally {
-            rawSmall.close();
-            rawLarge.close();
             small.close();
             large.close();
             server.close();
@@ -212,10 +249,6 @@ public class StorageLatencyBenchmark {
         return Base64.getEncoder().encodeToString(Arrays.copyOf(buffer.array(), n));
     }
 
-    private static String rawKey(String prefix, int n) {
-        return prefix + "/" + "%016x".formatted(n);
-    }
-
     /** One pair of the next operation in turn. */
     @Benchmark
     public void pair() {
@@ -239,46 +272,20 @@ public class StorageLatencyBenchmark {
     /** Operation {@code op} on object {@code n}, through the object map ({@code ours}) or raw; waits for it. */
     private void call(Operation op, int n, boolean ours) {
         switch (op) {
-            case read4k -> {
-                if (ours) {
-                    smallInto.clear();
-                    small.device().read((long) n * SMALL, smallInto).join();
-                } else {
-                    rawGet(rawSmall, rawKey("raw4k", n), SMALL);
-                }
-            }
-            case write4k -> {
-                if (ours) {
-                    small.device().write((long) n * SMALL, smallData, false).join();
-                } else {
-                    rawPut(rawSmall, rawKey("raw4k", n), smallData, smallMetadata);
-                }
-            }
-            case read128k -> {
-                if (ours) {
-                    largeInto.clear();
-                    large.device().read((long) n * LARGE, largeInto).join();
-                } else {
-                    rawGet(rawLarge, rawKey("raw128k", n), LARGE);
-                }
-            }
-            case write128k -> {
-                if (ours) {
-                    large.device().write((long) n * LARGE, largeData, false).join();
-                } else {
-                    rawPut(rawLarge, rawKey("raw128k", n), largeData, largeMetadata);
-                }
-            }
+            case read4k -> small.read(n, ours);
+            case write4k -> small.write(n, ours);
+            case read128k -> large.read(n, ours);
+            case write128k -> large.write(n, ours);
             case rmw4kIn128k -> {
                 int block = OBJECTS + n;
                 if (ours) {
-                    large.device().write((long) block * LARGE + SMALL, smallData, false).join();
+                    large.stack.device().write((long) block * LARGE + SMALL, small.data, false).join();
                 } else {
                     // what the object map does for a partial write, by hand: GET the whole object, patch, PUT it
-                    String key = rawKey("raw128k", block);
-                    byte[] whole = rawGet(rawLarge, key, LARGE);
-                    System.arraycopy(smallData.array(), 0, whole, SMALL, SMALL);
-                    rawPut(rawLarge, key, ByteBuffer.wrap(whole), patchedMetadata);
+                    String key = large.rawKey(block);
+                    byte[] whole = rawGet(large.raw, key, LARGE);
+                    System.arraycopy(small.data.array(), 0, whole, SMALL, SMALL);
+                    rawPut(large.raw, key, ByteBuffer.wrap(whole), patchedMetadata);
                 }
             }
         }
