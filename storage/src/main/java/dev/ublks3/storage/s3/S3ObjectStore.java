@@ -1,5 +1,6 @@
 package dev.ublks3.storage.s3;
 
+import dev.ublks3.storage.AdmissionLimit;
 import dev.ublks3.storage.ObjectStore;
 import dev.ublks3.storage.StoreException;
 import dev.ublks3.storage.StoreException.Kind;
@@ -77,7 +78,7 @@ public final class S3ObjectStore implements ObjectStore {
 
     private final S3Config config;
     private final S3AsyncClient client;
-    private final InFlightLimit limit;
+    private final AdmissionLimit limit;
     private final S3ErrorTranslator errors;
     /** Ends attempts past their deadline ({@link S3Config#requestTimeout()}). */
     private final AttemptDeadlines deadlines;
@@ -85,7 +86,7 @@ public final class S3ObjectStore implements ObjectStore {
     private S3ObjectStore(S3Config config, S3AsyncClient client) {
         this.config = config;
         this.client = client;
-        this.limit = new InFlightLimit(config.maxInFlight());
+        this.limit = new AdmissionLimit(config.maxInFlight());
         this.errors = new S3ErrorTranslator(config);
         this.deadlines = new AttemptDeadlines(config.requestTimeout(), "s3-deadlines");
     }
@@ -295,7 +296,7 @@ public final class S3ObjectStore implements ObjectStore {
                                              Consumer<Throwable> abandon, Function<R, T> onResponse,
                                              Recovery<T> recovery) {
         CompletableFuture<T> result = new CompletableFuture<>();
-        limit.submit(() -> withDeadline(operation, key, sdkCall, abandon)).whenComplete((response, error) -> {
+        limit.submit(1, () -> withDeadline(operation, key, sdkCall, abandon)).whenComplete((response, error) -> {
             if (error == null) {
                 try {
                     result.complete(onResponse.apply(response));
