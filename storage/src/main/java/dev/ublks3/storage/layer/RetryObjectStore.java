@@ -18,9 +18,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Retries store calls that failed with a retryable {@link StoreException} (5xx, throttling, connection, timeout,
- * corrupt), with exponential backoff and full jitter, as {@link RetryPolicy} bounds it. Anything else fails at
- * once, unchanged. Like nbdkit's retry filter it logs the original error before each retry and keeps per-request
+ * Retries store calls that failed with a retryable {@link StoreException} (see {@link StoreException.Kind}), with
+ * exponential backoff and full jitter, as {@link RetryPolicy} bounds it. Anything else fails at once, unchanged.
+ * The retry time counts from the first failure, not from the first attempt's start: an attempt that ran long and
+ * then timed out has spent none of it, and a retry is started while any of it is left (its wait cut to what is
+ * left), so no request fails before its retry time is spent. Like nbdkit's retry filter it logs the original error before each retry and keeps per-request
  * state on the request (here: in one small object per call), but it does not serialize requests: each call
  * backs off on its own, on the {@link Scheduler}, without holding a thread.
  *
@@ -95,7 +97,7 @@ public final class RetryObjectStore extends ObjectStoreLayer {
     }
 
     private <T> CompletableFuture<T> retrying(StoreCall call, String key, Supplier<CompletableFuture<T>> attempt) {
-        Request<T> request = new Request<>(call, key, attempt, scheduler.nanoTime());
+        Request<T> request = new Request<>(call, key, attempt);
         request.attempt();
         return request.result;
     }
@@ -105,16 +107,16 @@ public final class RetryObjectStore extends ObjectStoreLayer {
         final StoreCall call;
         final String key;
         final Supplier<CompletableFuture<T>> attempt;
-        final long startNanos;
         final CompletableFuture<T> result = new CompletableFuture<>();
         int attempts;
         StoreException first;
+        /** When the first retryable failure came: the retry time counts from here. */
+        long firstFailureNanos;
 
-        Request(StoreCall call, String key, Supplier<CompletableFuture<T>> attempt, long startNanos) {
+        Request(StoreCall call, String key, Supplier<CompletableFuture<T>> attempt) {
             this.call = call;
             this.key = key;
             this.attempt = attempt;
-            this.startNanos = startNanos;
         }
 
         void attempt() {
@@ -122,7 +124,7 @@ public final class RetryObjectStore extends ObjectStoreLayer {
             CompletableFuture<T> future;
             try {
                 future = attempt.get();
-            } catch (RuntimeException e) {
+            } catch (Throwable e) {
                 future = CompletableFuture.failedFuture(e);
             }
             future.whenComplete((value, error) -> {
@@ -141,19 +143,20 @@ public final class RetryObjectStore extends ObjectStoreLayer {
             }
             if (first == null) {
                 first = e;
+                firstFailureNanos = scheduler.nanoTime();
             }
             if (attempts >= policy.maxAttempts()) {
                 result.completeExceptionally(giveUp(e, "gave up"));
                 return;
             }
-            long backoff = (long) (random.getAsDouble() * policy.backoffCeilingNanos(attempts));
-            long elapsed = scheduler.nanoTime() - startNanos;
-            if (elapsed + backoff > policy.maxTotal().toNanos()) {
+            long left = policy.maxTotal().toNanos() - (scheduler.nanoTime() - firstFailureNanos);
+            if (left <= 0) {
                 result.completeExceptionally(giveUp(e, "gave up (time limit " + policy.maxTotal() + ")"));
                 return;
             }
-            log.warn("{} {}: attempt {} of {} failed ({}: {}), retrying in {} ms", call, key, attempts,
-                    policy.maxAttempts(), e.kind(), e.getMessage(), backoff / 1_000_000);
+            long backoff = Math.min(left, (long) (random.getAsDouble() * policy.backoffCeilingNanos(attempts)));
+            log.warn("{} {}: attempt {} failed ({}: {}), retrying in {} ms ({} s of retry time left)", call, key,
+                    attempts, e.kind(), e.getMessage(), backoff / 1_000_000, left / 1_000_000_000);
             retries.get(call).increment();
             scheduler.schedule(backoff, this::attempt);
         }
@@ -165,9 +168,9 @@ public final class RetryObjectStore extends ObjectStoreLayer {
             }
             StoreException.Kind kind = last instanceof StoreException e ? e.kind() : StoreException.Kind.CLIENT_ERROR;
             int status = last instanceof StoreException e ? e.httpStatus() : 0;
-            double seconds = (scheduler.nanoTime() - startNanos) / 1e9;
-            String message = "%s %s: %s after %d attempts in %.3f s; first error: %s".formatted(call, key, what,
-                    attempts, seconds, first.getMessage());
+            double seconds = (scheduler.nanoTime() - firstFailureNanos) / 1e9;
+            String message = "%s %s: %s after %d attempts, %.3f s of retrying; first error: %s".formatted(call, key,
+                    what, attempts, seconds, first.getMessage());
             if (last != first) {
                 message += "; last error: " + last.getMessage();
             }

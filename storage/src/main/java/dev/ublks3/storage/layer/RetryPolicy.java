@@ -4,30 +4,23 @@ import java.time.Duration;
 
 /**
  * How {@link RetryObjectStore} retries: at most {@code maxAttempts} attempts (the first included); before retry
- * number n (1-based) it waits a random time in [0, min(maxBackoff, initialBackoff * 2^(n-1))] ("full jitter"); it
- * starts no retry whose wait would end more than {@code maxTotal} after the first attempt began.
+ * number n (1-based) it waits a random time in [0, min(maxBackoff, initialBackoff * 2^(n-1))] ("full jitter"),
+ * cut to what is left of {@code maxTotal}, the retry time, which counts from the first failure.
  */
 public record RetryPolicy(int maxAttempts, Duration initialBackoff, Duration maxBackoff, Duration maxTotal) {
 
     /**
-     * Up to 60 s of retrying: 50 ms doubling up to 5 s, with attempts enough (40) that the time limit, not the count,
-     * ends it when the store is down (8 attempts of fast failures used to end in about 3 s, far short of 60 s). A
-     * request therefore fails at most about 60 s plus one attempt's timeout ({@code S3Config.stallTimeout} for a
-     * silent store, {@code requestTimeout} at worst) after it started.
-     */
-    public static final RetryPolicy DEFAULT =
-            new RetryPolicy(40, Duration.ofMillis(50), Duration.ofSeconds(5), Duration.ofSeconds(60));
-
-    /**
-     * At most {@code maxTotal} of retrying (a device's retry time, {@code ublk-s3 add --retry-time}), with the default
-     * backoffs and attempts enough for the time to end it: one per 2 s of it, where the backoffs average 2.5 s once
-     * they reach their 5 s ceiling. {@code forTime(60 s)} is {@link #DEFAULT}.
+     * {@code maxTotal} of retrying (a device's retry time, {@code ublk-s3 add --retry-time}): 50 ms doubling up to
+     * 5 s, and no limit on attempts, so the time alone ends it. A request therefore fails at most the retry time
+     * plus two attempts' timeouts ({@code S3Config.stallTimeout} for a silent store, {@code requestTimeout} at
+     * worst: the first attempt's and the last one's) after it started.
      */
     public static RetryPolicy forTime(Duration maxTotal) {
-        long attempts = maxTotal.toSeconds() / 2 + 10;
-        return new RetryPolicy((int) Math.max(DEFAULT.maxAttempts(), Math.min(Integer.MAX_VALUE, attempts)),
-                DEFAULT.initialBackoff(), DEFAULT.maxBackoff(), maxTotal);
+        return new RetryPolicy(Integer.MAX_VALUE, Duration.ofMillis(50), Duration.ofSeconds(5), maxTotal);
     }
+
+    /** A minute of retrying: {@code forTime(60 s)}. */
+    public static final RetryPolicy DEFAULT = forTime(Duration.ofSeconds(60));
 
     /** One attempt: errors surface at once. */
     public static final RetryPolicy NONE = new RetryPolicy(1, Duration.ZERO, Duration.ZERO, Duration.ZERO);

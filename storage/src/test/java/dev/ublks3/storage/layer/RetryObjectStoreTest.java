@@ -120,8 +120,9 @@ class RetryObjectStoreTest {
     }
 
     @Test
-    void givesUpWhenTheNextWaitWouldPassMaxTotal() {
-        // backoffs of (almost) 1 s each; the 4th retry would end at ~4 s, past the 3.5 s budget
+    void retriesUntilTheRetryTimeIsSpentCuttingTheLastWait() {
+        // backoffs of (almost) 1 s each from the first failure at 0: retries at ~1, ~2, ~3 s, then one cut to
+        // the 0.5 s left of the 3.5 s retry time; the failure at 3.5 s ends it
         RetryPolicy policy = new RetryPolicy(100, Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofMillis(3500));
         RetryObjectStore store = retry(policy, 0.999_999);
         failing.failNext(1000, Kind.SERVER_ERROR);
@@ -129,9 +130,47 @@ class RetryObjectStoreTest {
         CompletableFuture<Void> delete = store.delete("k");
         scheduler.runAll();
         StoreException e = failure(delete);
-        assertEquals(4, failing.calls());
-        assertTrue(scheduler.nanoTime() - start <= Duration.ofMillis(3500).toNanos());
-        assertTrue(e.getMessage().contains("gave up (time limit PT3.5S) after 4 attempts"), e.getMessage());
+        assertEquals(5, failing.calls());
+        assertEquals(Duration.ofMillis(3500).toNanos(), scheduler.nanoTime() - start);
+        assertTrue(e.getMessage().contains("gave up (time limit PT3.5S) after 5 attempts, 3.500 s of retrying"),
+                e.getMessage());
+    }
+
+    @Test
+    void anAttemptThatRanLongerThanTheRetryTimeIsStillRetried() {
+        // the first attempt takes 2 minutes and times out: the 60 s retry time starts only then
+        ObjectStore slowFirst = new ObjectStoreLayer(memory) {
+            int calls;
+
+            @Override
+            public CompletableFuture<Void> put(String key, ByteBuffer data) {
+                if (calls++ == 0) {
+                    scheduler.advance(Duration.ofMinutes(2));
+                    return CompletableFuture.failedFuture(new StoreException(Kind.TIMEOUT, "PUT", key, "timed out"));
+                }
+                return super.put(key, data);
+            }
+        };
+        RetryObjectStore store = new RetryObjectStore(slowFirst, RetryPolicy.DEFAULT, scheduler, () -> 0.5);
+        CompletableFuture<Void> put = store.put("k", bytes("data"));
+        scheduler.runAll();
+        put.join();
+        assertEquals(1, store.retries(StoreCall.PUT));
+        assertArrayEquals("data".getBytes(StandardCharsets.US_ASCII), memory.object("k"));
+    }
+
+    @Test
+    void theDefaultRetryTimeIsEndedByTimeNotByACountOfAttempts() {
+        // failures that come at once, with the smallest jitter: hundreds of attempts in the minute
+        RetryObjectStore store = retry(RetryPolicy.DEFAULT, 0.01);
+        failing.failNext(100_000, Kind.CONNECTION);
+        long start = scheduler.nanoTime();
+        CompletableFuture<Void> put = store.put("k", bytes("x"));
+        scheduler.runAll();
+        StoreException e = failure(put);
+        assertTrue(failing.calls() > 1000, "attempts: " + failing.calls());
+        assertEquals(Duration.ofSeconds(60).toNanos(), scheduler.nanoTime() - start);
+        assertTrue(e.getMessage().contains("gave up (time limit PT1M)"), e.getMessage());
     }
 
     @Test
