@@ -13,8 +13,13 @@ import java.util.Objects;
  * @param pathStyle       {@code http://host/bucket/key} instead of {@code http://bucket.host/key}; S3-compatible
  *                        servers usually need it
  * @param credentials     where the keys come from
- * @param maxConnections  the CRT's connection pool size ({@code maxConcurrency})
- * @param maxInFlight     requests handed to the CRT at once; more wait in a queue (never blocking the caller)
+ * @param maxConnections  the CRT's connection pool size ({@code maxConcurrency}), and the most requests handed to
+ *                        it at once: more wait in a queue (never blocking the caller), so a request handed over has
+ *                        a connection and its {@code requestTimeout} counts from then
+ * @param maxBytesInFlight the most bytes of GET bodies, and apart from them of PUT bodies, in requests handed to the
+ *                        CRT at once; more wait in order (a request larger than it goes alone). On a slow link the
+ *                        requests queue here instead of sharing the link so thinly that they time out: at 1 MB/s the
+ *                        default 64 MiB crosses in about 64 s, within the default request timeout
  * @param crtRetries      retries inside the CRT, uncounted; the retry layer owns retries and counts them, so as few
  *                        as the CRT allows: it reads 0 as its default of 3, so 0 here gives it 1 (2 attempts per
  *                        attempt of the retry layer); more is taken as given
@@ -23,17 +28,17 @@ import java.util.Objects;
  *                        request fails (TIMEOUT/CONNECTION, retryable): catches a server or network that goes
  *                        silent, however long the transfer (the CRT's connection health monitor: at least
  *                        1 byte/s over this window; whole seconds, at least 2 s)
- * @param requestTimeout  the most one attempt may take from the moment it is handed to the CRT (which may queue it
- *                        behind {@code maxConnections}): past it (checked every eighth of it, at most every
- *                        second) the attempt is cancelled and fails TIMEOUT (retryable). A backstop for whatever the stall monitor does not see; above the time the
- *                        largest object takes to cross the link
+ * @param requestTimeout  the most one attempt may take from the moment it is handed to the CRT with a connection
+ *                        free: past it (checked every eighth of it, at most every second) the attempt is cancelled
+ *                        and fails TIMEOUT (retryable). A backstop for whatever the stall monitor does not see;
+ *                        above the time {@code maxBytesInFlight} takes to cross the link
  * @param checksumGranule every PUT stores a CRC32C per this many bytes of the object (more when the object would
  *                        otherwise need over 256) and every GET widens its range to whole granules to verify them:
  *                        a power of two, at least 4 KiB. Set it from the objects' size with
  *                        {@link #withChecksumGranuleFor(int)}; the default (4 KiB) suits objects up to 1 MiB
  */
 public record S3Config(String bucket, URI endpoint, String region, boolean pathStyle, S3Credentials credentials,
-                       int maxConnections, int maxInFlight, int crtRetries, Duration connectTimeout,
+                       int maxConnections, long maxBytesInFlight, int crtRetries, Duration connectTimeout,
                        Duration stallTimeout, Duration requestTimeout, int checksumGranule) {
 
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
@@ -41,7 +46,7 @@ public record S3Config(String bucket, URI endpoint, String region, boolean pathS
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(120);
 
     public static final int DEFAULT_MAX_CONNECTIONS = 64;
-    public static final int DEFAULT_MAX_IN_FLIGHT = 256;
+    public static final long DEFAULT_MAX_BYTES_IN_FLIGHT = 64L << 20;
     public static final int DEFAULT_CHECKSUM_GRANULE = GranuleChecksums.MIN_GRANULE;
 
     public S3Config {
@@ -60,9 +65,9 @@ public record S3Config(String bucket, URI endpoint, String region, boolean pathS
         if (region == null) {
             region = "us-east-1";
         }
-        if (maxConnections < 1 || maxInFlight < 1 || crtRetries < 0) {
-            throw new IllegalArgumentException("maxConnections and maxInFlight must be >= 1 and crtRetries >= 0, got "
-                    + maxConnections + ", " + maxInFlight + ", " + crtRetries);
+        if (maxConnections < 1 || maxBytesInFlight < 1 || crtRetries < 0) {
+            throw new IllegalArgumentException("maxConnections and maxBytesInFlight must be >= 1 and crtRetries >= 0, "
+                    + "got " + maxConnections + ", " + maxBytesInFlight + ", " + crtRetries);
         }
         if (checksumGranule < GranuleChecksums.MIN_GRANULE || Integer.bitCount(checksumGranule) != 1) {
             throw new IllegalArgumentException("checksumGranule must be a power of two of at least "
@@ -73,55 +78,56 @@ public record S3Config(String bucket, URI endpoint, String region, boolean pathS
     /** AWS S3 in {@code region}, credentials from the default chain, virtual-host addressing. */
     public static S3Config aws(String bucket, String region) {
         return new S3Config(bucket, null, region, false, S3Credentials.defaultChain(),
-                DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_IN_FLIGHT, 0, DEFAULT_CONNECT_TIMEOUT,
+                DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_BYTES_IN_FLIGHT, 0, DEFAULT_CONNECT_TIMEOUT,
                 DEFAULT_STALL_TIMEOUT, DEFAULT_REQUEST_TIMEOUT, DEFAULT_CHECKSUM_GRANULE);
     }
 
     /** An S3-compatible server at {@code endpoint}, path-style, region us-east-1, explicit keys. */
     public static S3Config compatible(String bucket, URI endpoint, String accessKeyId, String secretAccessKey) {
         return new S3Config(bucket, endpoint, "us-east-1", true, S3Credentials.keys(accessKeyId, secretAccessKey),
-                DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_IN_FLIGHT, 0, DEFAULT_CONNECT_TIMEOUT,
+                DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_BYTES_IN_FLIGHT, 0, DEFAULT_CONNECT_TIMEOUT,
                 DEFAULT_STALL_TIMEOUT, DEFAULT_REQUEST_TIMEOUT, DEFAULT_CHECKSUM_GRANULE);
     }
 
     public S3Config withBucket(String newBucket) {
-        return new S3Config(newBucket, endpoint, region, pathStyle, credentials, maxConnections, maxInFlight,
+        return new S3Config(newBucket, endpoint, region, pathStyle, credentials, maxConnections, maxBytesInFlight,
                 crtRetries, connectTimeout, stallTimeout, requestTimeout, checksumGranule);
     }
 
     public S3Config withEndpoint(URI newEndpoint, boolean newPathStyle) {
-        return new S3Config(bucket, newEndpoint, region, newPathStyle, credentials, maxConnections, maxInFlight,
+        return new S3Config(bucket, newEndpoint, region, newPathStyle, credentials, maxConnections, maxBytesInFlight,
                 crtRetries, connectTimeout, stallTimeout, requestTimeout, checksumGranule);
     }
 
     public S3Config withRegion(String newRegion) {
-        return new S3Config(bucket, endpoint, newRegion, pathStyle, credentials, maxConnections, maxInFlight,
+        return new S3Config(bucket, endpoint, newRegion, pathStyle, credentials, maxConnections, maxBytesInFlight,
                 crtRetries, connectTimeout, stallTimeout, requestTimeout, checksumGranule);
     }
 
     public S3Config withCredentials(S3Credentials newCredentials) {
-        return new S3Config(bucket, endpoint, region, pathStyle, newCredentials, maxConnections, maxInFlight,
+        return new S3Config(bucket, endpoint, region, pathStyle, newCredentials, maxConnections, maxBytesInFlight,
                 crtRetries, connectTimeout, stallTimeout, requestTimeout, checksumGranule);
     }
 
-    public S3Config withConcurrency(int newMaxConnections, int newMaxInFlight) {
-        return new S3Config(bucket, endpoint, region, pathStyle, credentials, newMaxConnections, newMaxInFlight,
+    /** Connections (and requests handed to the CRT at once), and bytes in flight each way; see the parameters. */
+    public S3Config withConcurrency(int newMaxConnections, long newMaxBytesInFlight) {
+        return new S3Config(bucket, endpoint, region, pathStyle, credentials, newMaxConnections, newMaxBytesInFlight,
                 crtRetries, connectTimeout, stallTimeout, requestTimeout, checksumGranule);
     }
 
     public S3Config withCrtRetries(int newCrtRetries) {
-        return new S3Config(bucket, endpoint, region, pathStyle, credentials, maxConnections, maxInFlight,
+        return new S3Config(bucket, endpoint, region, pathStyle, credentials, maxConnections, maxBytesInFlight,
                 newCrtRetries, connectTimeout, stallTimeout, requestTimeout, checksumGranule);
     }
 
     public S3Config withConnectTimeout(Duration newConnectTimeout) {
-        return new S3Config(bucket, endpoint, region, pathStyle, credentials, maxConnections, maxInFlight,
+        return new S3Config(bucket, endpoint, region, pathStyle, credentials, maxConnections, maxBytesInFlight,
                 crtRetries, newConnectTimeout, stallTimeout, requestTimeout, checksumGranule);
     }
 
     /** Timeouts of a stalled connection and of one attempt; see the record's parameters. */
     public S3Config withTimeouts(Duration newStallTimeout, Duration newRequestTimeout) {
-        return new S3Config(bucket, endpoint, region, pathStyle, credentials, maxConnections, maxInFlight,
+        return new S3Config(bucket, endpoint, region, pathStyle, credentials, maxConnections, maxBytesInFlight,
                 crtRetries, connectTimeout, newStallTimeout, newRequestTimeout, checksumGranule);
     }
 
@@ -131,7 +137,7 @@ public record S3Config(String bucket, URI endpoint, String region, boolean pathS
      * that its GETs widen their range to the granules its objects were checksummed in.
      */
     public S3Config withChecksumGranuleFor(int objectSize) {
-        return new S3Config(bucket, endpoint, region, pathStyle, credentials, maxConnections, maxInFlight,
+        return new S3Config(bucket, endpoint, region, pathStyle, credentials, maxConnections, maxBytesInFlight,
                 crtRetries, connectTimeout, stallTimeout, requestTimeout, GranuleChecksums.granuleFor(objectSize));
     }
 

@@ -57,10 +57,14 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  *       S3's own checksum: GETs ask for it (checksum mode enabled) and a response that covers the whole object and
  *       carries its CRC32C is verified (S3 returns none for a part of an object, S3Proxy none at all). Objects
  *       checksummed in a larger granule than configured verify only the granules a read covers whole.</li>
- *   <li>At most {@link S3Config#maxInFlight()} requests are handed to the CRT at once; more wait in a queue.</li>
+ *   <li>At most {@link S3Config#maxConnections()} requests are handed to the CRT at once, so each one handed over
+ *       has a connection; and at most {@link S3Config#maxBytesInFlight()} bytes of GET bodies, and apart from them
+ *       of PUT bodies, are in those requests. More wait in a queue, in order: a slow link makes requests wait their
+ *       turn, not share it so thinly that they all time out.</li>
  *   <li>No request hangs: a connection with a request pending that moves no byte for
  *       {@link S3Config#stallTimeout()} is closed by the CRT (its connection health monitor), and an attempt not
- *       done after {@link S3Config#requestTimeout()} (checked every eighth of it, at most every second) is
+ *       done {@link S3Config#requestTimeout()} after it was handed over (checked every eighth of it, at most every
+ *       second; time spent waiting in the queues above does not count) is
  *       cancelled and fails TIMEOUT (a GET's buffer is fenced off first, so a late body never lands in it). Both
  *       failures are retryable; the retry layer bounds the rest.</li>
  *   <li>The CRT retries a failed request once itself (it reads 0 retries as its default of 3), and then reports a
@@ -78,7 +82,11 @@ public final class S3ObjectStore implements ObjectStore {
 
     private final S3Config config;
     private final S3AsyncClient client;
-    private final AdmissionLimit limit;
+    /** Requests handed to the CRT: at most one per connection. */
+    private final AdmissionLimit requests;
+    /** Bytes of the GET bodies and of the PUT bodies of requests handed to the CRT. */
+    private final AdmissionLimit downloads;
+    private final AdmissionLimit uploads;
     private final S3ErrorTranslator errors;
     /** Ends attempts past their deadline ({@link S3Config#requestTimeout()}). */
     private final AttemptDeadlines deadlines;
@@ -86,7 +94,9 @@ public final class S3ObjectStore implements ObjectStore {
     private S3ObjectStore(S3Config config, S3AsyncClient client) {
         this.config = config;
         this.client = client;
-        this.limit = new AdmissionLimit(config.maxInFlight());
+        this.requests = new AdmissionLimit(config.maxConnections());
+        this.downloads = new AdmissionLimit(config.maxBytesInFlight());
+        this.uploads = new AdmissionLimit(config.maxBytesInFlight());
         this.errors = new S3ErrorTranslator(config);
         this.deadlines = new AttemptDeadlines(config.requestTimeout(), "s3-deadlines");
     }
@@ -147,7 +157,7 @@ public final class S3ObjectStore implements ObjectStore {
         }
         IntoBufferTransformer transformer = new IntoBufferTransformer(config.bucket(), key, offset, into,
                 config.checksumGranule());
-        return call("GET", key, () -> client.getObject(request -> request.bucket(config.bucket()).key(key)
+        return call("GET", key, downloads, length, () -> client.getObject(request -> request.bucket(config.bucket()).key(key)
                         .range(transformer.range()).checksumMode(ChecksumMode.ENABLED), transformer),
                 transformer::abandon,
                 read -> {
@@ -158,7 +168,7 @@ public final class S3ObjectStore implements ObjectStore {
     }
 
     private CompletableFuture<ReadOutcome> head(String key) {
-        return call("HEAD", key, () -> client.headObject(request -> request.bucket(config.bucket()).key(key)), null,
+        return call("HEAD", key, null, 0, () -> client.headObject(request -> request.bucket(config.bucket()).key(key)), null,
                 response -> ReadOutcome.FOUND, this::absentOnNotFound);
     }
 
@@ -184,14 +194,14 @@ public final class S3ObjectStore implements ObjectStore {
         int granule = Math.max(config.checksumGranule(), GranuleChecksums.granuleFor(length));
         Map<String, String> checksums = Map.of(GranuleChecksums.METADATA_KEY,
                 GranuleChecksums.of(body, granule).format());
-        return call("PUT", key, () -> client.putObject(request -> request.bucket(config.bucket()).key(key)
+        return call("PUT", key, uploads, length, () -> client.putObject(request -> request.bucket(config.bucket()).key(key)
                         .contentLength(length).checksumAlgorithm(ChecksumAlgorithm.CRC32_C).metadata(checksums),
                 AsyncRequestBody.fromRemainingByteBufferUnsafe(body)), null, response -> null, null);
     }
 
     @Override
     public CompletableFuture<Void> delete(String key) {
-        return call("DELETE", key, () -> client.deleteObject(request -> request.bucket(config.bucket()).key(key)),
+        return call("DELETE", key, null, 0, () -> client.deleteObject(request -> request.bucket(config.bucket()).key(key)),
                 null, response -> null, null);
     }
 
@@ -207,7 +217,7 @@ public final class S3ObjectStore implements ObjectStore {
         List<ObjectIdentifier> ids = keys.stream().map(k -> ObjectIdentifier.builder().key(k).build()).toList();
         Delete delete = Delete.builder().objects(ids).quiet(true).build();
         String first = keys.getFirst();
-        return call("DELETE", first, () -> client.deleteObjects(request -> request.bucket(config.bucket())
+        return call("DELETE", first, null, 0, () -> client.deleteObjects(request -> request.bucket(config.bucket())
                         .delete(delete).checksumAlgorithm(ChecksumAlgorithm.CRC32_C)), null,
                 response -> {
                     List<S3Error> failed = response.errors().stream()
@@ -258,7 +268,7 @@ public final class S3ObjectStore implements ObjectStore {
             request.continuationToken(continuationToken);
         }
         ListObjectsV2Request built = request.build();
-        return call("LIST", prefix, () -> client.listObjectsV2(built), null, response -> {
+        return call("LIST", prefix, null, 0, () -> client.listObjectsV2(built), null, response -> {
             List<String> keys = response.contents().stream().map(S3Object::key).toList();
             boolean truncated = Boolean.TRUE.equals(response.isTruncated());
             String next = truncated ? response.nextContinuationToken() : null;
@@ -286,17 +296,23 @@ public final class S3ObjectStore implements ObjectStore {
     }
 
     /**
-     * Runs one SDK call under the in-flight limit and its deadline, maps its response, and translates its failure.
-     * The mapping may throw a StoreException to fail the call.
+     * Runs one SDK call once it is admitted (its body's bytes, then a connection) and under its deadline, maps its
+     * response, and translates its failure. The mapping may throw a StoreException to fail the call.
      *
+     * @param bytes   the limit of the call's body's direction ({@link #downloads}, {@link #uploads}), or null for a
+     *                call without a body
+     * @param length  the body's bytes
      * @param abandon run when the deadline passes, before the call fails (a GET fences off the caller's buffer);
      *                may be null
      */
-    private <R, T> CompletableFuture<T> call(String operation, String key, Supplier<CompletableFuture<R>> sdkCall,
-                                             Consumer<Throwable> abandon, Function<R, T> onResponse,
-                                             Recovery<T> recovery) {
+    private <R, T> CompletableFuture<T> call(String operation, String key, AdmissionLimit bytes, long length,
+                                             Supplier<CompletableFuture<R>> sdkCall, Consumer<Throwable> abandon,
+                                             Function<R, T> onResponse, Recovery<T> recovery) {
         CompletableFuture<T> result = new CompletableFuture<>();
-        limit.submit(1, () -> withDeadline(operation, key, sdkCall, abandon)).whenComplete((response, error) -> {
+        Supplier<CompletableFuture<R>> onConnection =
+                () -> requests.submit(1, () -> withDeadline(operation, key, sdkCall, abandon));
+        CompletableFuture<R> admitted = bytes == null ? onConnection.get() : bytes.submit(length, onConnection);
+        admitted.whenComplete((response, error) -> {
             if (error == null) {
                 try {
                     result.complete(onResponse.apply(response));
