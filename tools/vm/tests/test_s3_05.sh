@@ -1,0 +1,53 @@
+#!/bin/bash
+# ublk-s3 on a slow link: the embedded S3 endpoint (ublk-s3 local-s3 --bandwidth) carries 8 MB/s each way, and
+# fio writes 72 MiB in 4 MiB requests at depth 32 into 1 MiB objects: all of it in the device's queue at once, more
+# than the S3 client's 64 MiB of PUT bodies in flight. The client queues the rest for the link instead of sharing
+# the link so thinly that requests time out: fio sees no error, the data reads back (crc32c verify), the server's
+# log has no retry and no EIO, and the server received each object once (72 PUTs, 72 MiB in). (That requests
+# which outrun their timeout are not failed early is a host test, S3SlowLinkTest: with the 120 s attempt timeout
+# it would take minutes here.)
+. "$(dirname "$0")/test_common.sh"
+_prep_test ublk
+command -v fio >/dev/null || _skip "no fio: apt-get install fio on the host (tools/bin/test does it)"
+
+_prep_ublks3
+PORT=19500
+EP=http://127.0.0.1:$PORT
+CTL=$TEST_DIR/local-s3.sock
+export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local-secret AWS_REGION=us-east-1
+MIB=72
+
+ctl() { /usr/bin/python3 "$UBLKS3_TOP/tools/bin/control" "$CTL" "$1"; } # COMMAND: the answer lines; fails unless OK
+
+add() {
+  "$UBLKS3" add --endpoint-url "$EP" --bucket slow --key disk --size 128M --object-size 1M --queues 1 \
+    >"$TEST_DIR/dev" 2>"$TEST_DIR/add.err" && DEV=$(cat "$TEST_DIR/dev") && [ -b "$DEV" ] ||
+    { cat "$TEST_DIR/add.err"; return 1; }
+}
+
+write_and_verify() {
+  fio --name=slow --filename="$DEV" --ioengine=io_uring --direct=1 --rw=write --bs=4M --iodepth=32 \
+    --size="${MIB}M" --verify=crc32c --do_verify=1 --verify_fatal=1 --verify_state_save=0 \
+    --output="$TEST_DIR/slow.fio" && grep -q "err= 0" "$TEST_DIR/slow.fio" && grep -E "^ +(write|read):" "$TEST_DIR/slow.fio"
+}
+
+no_retry_or_eio() { # the server's log (a 'stats' would cost a JVM's start)
+  ! grep -E "retrying in|EIO to the kernel" "/run/ublk-s3/${DEV#/dev/ublkb}.log"
+}
+
+each_object_sent_once() {
+  local json
+  json=$(ctl counts | head -n 1) && echo "$json" | cut -c1-200 &&
+    echo "$json" | grep -q "\"PUT\":$MIB," && echo "$json" | grep -q "\"bytesIn\":$((MIB << 20)),"
+}
+
+_check "local-s3 --bandwidth 8M" _start_local_s3 "$PORT" slow --bandwidth 8M --control "$CTL"
+_check "add: 1M objects, 1 queue of the default depth (128)" add
+[ "$ERR_CODE" -eq 0 ] || _show_result "$TID" "$ERR_CODE"
+_check "fio: ${MIB} MiB of 4M writes at depth 32, crc32c verify" write_and_verify
+_check "no store call was retried, no EIO (server log)" no_retry_or_eio
+_check "the server got each object once (counts)" each_object_sent_once
+_check "del" "$UBLKS3" del -n "${DEV#/dev/ublkb}"
+_check "the device is gone" _gone "${DEV#/dev/ublkb}"
+_stop_local_s3
+_show_result "$TID" "$ERR_CODE"
