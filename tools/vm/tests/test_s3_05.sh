@@ -5,7 +5,9 @@
 # the link so thinly that requests time out: fio sees no error, the data reads back (crc32c verify), the server's
 # log has no retry and no EIO, and the server received each object once (72 PUTs, 72 MiB in). (That requests
 # which outrun their timeout are not failed early is a host test, S3SlowLinkTest: with the 120 s attempt timeout
-# it would take minutes here.)
+# it would take minutes here.) Then the largest objects with the defaults: add --local --object-size 32M on this
+# 2 GiB guest (the default depth of 128 mapped 4 GiB of buffers per queue and failed ENOMEM), a whole object and a
+# 4 KiB write into another read back.
 . "$(dirname "$0")/test_common.sh"
 _prep_test ublk
 command -v fio >/dev/null || _skip "no fio: apt-get install fio on the host (tools/bin/test does it)"
@@ -50,4 +52,26 @@ _check "the server got each object once (counts)" each_object_sent_once
 _check "del" "$UBLKS3" del -n "${DEV#/dev/ublkb}"
 _check "the device is gone" _gone "${DEV#/dev/ublkb}"
 _stop_local_s3
+
+add_32m() {
+  mkdir -p "$TEST_DIR/s3-32m" &&
+    "$UBLKS3" add --local "$TEST_DIR/s3-32m" --bucket big --size 96M --object-size 32M >"$TEST_DIR/dev" \
+      2>"$TEST_DIR/add.err" && DEV=$(cat "$TEST_DIR/dev") && [ -b "$DEV" ] ||
+    { cat "$TEST_DIR/add.err"; return 1; }
+  grep -o "queues, depth [0-9]*" "/run/ublk-s3/${DEV#/dev/ublkb}.log"
+}
+
+whole_and_partial_read_back() { # object 0 whole, 4 KiB at 4 KiB into object 1
+  head -c 32M /dev/urandom >"$TEST_DIR/whole" && head -c 4K /dev/urandom >"$TEST_DIR/part" &&
+    dd if="$TEST_DIR/whole" of="$DEV" bs=32M oflag=direct status=none &&
+    dd if="$TEST_DIR/part" of="$DEV" bs=4K seek=$(((32 << 20) / 4096 + 1)) oflag=direct status=none &&
+    cmp "$TEST_DIR/whole" <(dd if="$DEV" bs=32M count=1 iflag=direct status=none) &&
+    cmp "$TEST_DIR/part" <(dd if="$DEV" bs=4K skip=$(((32 << 20) / 4096 + 1)) count=1 iflag=direct status=none) &&
+    cmp <(head -c 4K /dev/zero) <(dd if="$DEV" bs=4K skip=$(((32 << 20) / 4096)) count=1 iflag=direct status=none)
+}
+
+_check "add --local --object-size 32M with the default depth" add_32m
+[ "$ERR_CODE" -eq 0 ] || _show_result "$TID" "$ERR_CODE"
+_check "a whole 32M object and 4K into another read back" whole_and_partial_read_back
+_check "del of the 32M device" "$UBLKS3" del -n "${DEV#/dev/ublkb}"
 _show_result "$TID" "$ERR_CODE"

@@ -46,6 +46,13 @@ public record AddOptions(long size, long objectSize, String bucket, String key, 
     public static final String DEFAULT_KEY = "disk";
     public static final long DEFAULT_OBJECT_SIZE = 128 * 1024;
     public static final int DEFAULT_DEPTH = 128;
+    /**
+     * Each tag of each queue has a buffer of the largest request, one object: the default depth keeps them within
+     * this (128 up to 1 MiB objects on 4 queues; 8 for 32 MiB objects on 2 queues, where 128 mapped 4 GiB a queue
+     * and failed ENOMEM on a small machine). More in flight would not go faster: the S3 client has at most 64 MiB
+     * of bodies in flight each way.
+     */
+    static final long DEFAULT_BUFFER_BYTES = 512L << 20;
     /** The storage stack's default retry time (RetryPolicy.DEFAULT): a minute of a store down or throttling. */
     public static final Duration DEFAULT_RETRY_TIME = Duration.ofSeconds(60);
     /** Longer would hang the kernel's I/O (and a file system's sync) for more than a day. */
@@ -102,7 +109,8 @@ public record AddOptions(long size, long objectSize, String bucket, String key, 
                                        explicit credentials (visible in ps: prefer the environment or a profile)
               --local DIR              serve BUCKET from an embedded S3 endpoint on 127.0.0.1 backed by DIR
               --queues N               hardware queues, one serving thread each (default: min(CPUs, 4))
-              --depth N                requests in flight per queue, 1..4096 (default: 128)
+              --depth N                requests in flight per queue, 1..4096 (default: 128, fewer for objects
+                                       over 1M: queues x depth x object size within 512M)
               --logical-block-size N   512 or 4096 (default: 512)
               -n, --number N           device number N (default: the next free one)
               --foreground             serve in this process until SIGTERM/SIGINT, then flush and remove
@@ -197,7 +205,7 @@ public record AddOptions(long size, long objectSize, String bucket, String key, 
         URI endpoint = o.containsKey("endpoint-url") ? checkEndpoint(o.get("endpoint-url")) : null;
         Path local = o.containsKey("local") ? Path.of(o.get("local")) : null;
         int queues = o.containsKey("queues") ? queues(o.get("queues")) : Math.min(Runtime.getRuntime().availableProcessors(), 4);
-        int depth = o.containsKey("depth") ? depth(o.get("depth")) : DEFAULT_DEPTH;
+        int depth = o.containsKey("depth") ? depth(o.get("depth")) : defaultDepth(queues, objectSize);
         int lbs = o.containsKey("logical-block-size") ? logicalBlockSize(o.get("logical-block-size")) : 512;
         int devId = o.containsKey("number") ? nonNegativeInt("number", o.get("number")) : -1;
         ArgParser.requireOnlyOneOf(o, COMMAND, Set.of("no-recovery", "restart"));
@@ -241,6 +249,11 @@ public record AddOptions(long size, long objectSize, String bucket, String key, 
 
     private static int queues(String text) {
         return atMost("queues", text, ublk_cmd_h.UBLK_MAX_NR_QUEUES, " (the kernel caps it at the CPU count)");
+    }
+
+    /** {@link #DEFAULT_DEPTH}, or fewer so that the queues' buffers fit {@link #DEFAULT_BUFFER_BYTES}. */
+    static int defaultDepth(int queues, long objectSize) {
+        return (int) Math.clamp(DEFAULT_BUFFER_BYTES / ((long) queues * objectSize), 1, DEFAULT_DEPTH);
     }
 
     private static int depth(String text) {

@@ -40,6 +40,21 @@ class AddOptionsTest {
     }
 
     @Test
+    void theDefaultDepthKeepsTheQueuesBuffersWithin512MiB() {
+        assertEquals(128, AddOptions.defaultDepth(4, 1 << 20));
+        assertEquals(128, AddOptions.defaultDepth(1, 4096));
+        assertEquals(8, AddOptions.defaultDepth(2, 32 << 20));
+        assertEquals(4, AddOptions.defaultDepth(4, 32 << 20));
+        assertEquals(32, AddOptions.defaultDepth(4, 4 << 20));
+        assertEquals(1, AddOptions.defaultDepth(4096, 32 << 20), "at least one");
+        AddOptions big = parse("--size 64M --bucket bkt --object-size 32M --queues 2");
+        assertEquals(8, big.depth());
+        assertEquals(512L << 20, (long) big.queues() * big.depth() * big.objectSize());
+        assertEquals(100, parse("--size 64M --bucket bkt --object-size 32M --queues 2 --depth 100").depth(),
+                "a depth given is kept");
+    }
+
+    @Test
     void retryTimeSpellings() {
         assertEquals(Duration.ofSeconds(15), parse("--size 1G --bucket bkt --retry-time 15s").retryTime());
         assertEquals(Duration.ofMinutes(2), parse("--size 1G --bucket bkt --retry-time 2m").retryTime());
