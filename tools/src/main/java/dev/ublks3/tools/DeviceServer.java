@@ -21,8 +21,11 @@ import dev.ublks3.ublk.UblkException;
 import dev.ublks3.ublk.UblkFeatures;
 import dev.ublks3.ublk.UblkParams;
 import dev.ublks3.linux.ublk_cmd_h;
+import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -117,16 +120,15 @@ final class DeviceServer {
                 .withRetry(RetryPolicy.forTime(options.retryTime())));
         opened.pop(); // the stack owns and closes the store now
         opened.push(stack);
+        if (recover) {
+            awaitDeadServersUploads(s3);
+        }
 
         try (RunDirectory.AddLock ignored = run.lockAdds()) {
             // again, now alone: an add started at the same time may have published its record since the first check
             refuseTaken(options, run, recover);
             if (recover) {
                 checkSameGeometry(control);
-                // Known limit: a PUT the dead server sent may still be applied by a remote S3 after this server
-                // wrote the same object (a re-issued or newer write), and would then undo it. Loopback endpoints
-                // cannot do that: --local died with the server, and local-s3 drops a request whose connection
-                // closed early.
                 device = UblkDevice.recover(options.devId(), new BlockDeviceTarget(stack.device()));
             } else {
                 device = UblkDevice.create(control, config.withUserRecovery(options.recovery()), new BlockDeviceTarget(stack.device()));
@@ -249,6 +251,37 @@ final class DeviceServer {
     }
 
     /** One LIST of at most one key: the bucket exists, the credentials work, the endpoint answers. O(1). */
+    /**
+     * Before the kernel re-issues the dead server's requests here: a PUT that server had started may still be on
+     * its way to the store (its connections outlive it, orphaned, until what they queued is sent), and arriving
+     * after this server's write of the same object it would undo it. Waits until they have delivered, at most the
+     * device's retry time (how long its I/O may wait on the store), at least 5 s. --local's endpoint died with the
+     * server: nothing to wait for.
+     */
+    private void awaitDeadServersUploads(S3Config s3) throws IOException, InterruptedException {
+        if (options.localDir() != null) {
+            return;
+        }
+        URI endpoint = s3.endpoint();
+        boolean http = endpoint != null && "http".equalsIgnoreCase(endpoint.getScheme());
+        int port = endpoint != null && endpoint.getPort() > 0 ? endpoint.getPort() : http ? 80 : 443;
+        Duration max = options.retryTime().compareTo(Duration.ofSeconds(5)) > 0 ? options.retryTime() : Duration.ofSeconds(5);
+        long start = System.nanoTime();
+        int before = OrphanedSockets.undelivered(port);
+        if (before == 0) {
+            return;
+        }
+        int left = OrphanedSockets.awaitDrained(port, max);
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        if (left == 0) {
+            LOG.info("waited {} ms for {} connection(s) of a dead process to port {} to deliver what they had queued",
+                    millis, before, port);
+        } else {
+            LOG.warn("{} connection(s) of a dead process to port {} still had data queued after {} ms; going on: a "
+                    + "PUT of the dead server that arrives later may undo a newer write", left, port, millis);
+        }
+    }
+
     private void probe(ObjectStore store) {
         try {
             store.list(options.key() + "/", null, null, 1).join();
