@@ -119,7 +119,8 @@ public final class LocalS3Server implements AutoCloseable {
 
     /**
      * The counter sees what clients send, so it is outermost; then the faults (an injected error answers at once),
-     * then the emulated link, then the storage. With connection resets, S3Proxy takes a free port and the TCP proxy
+     * then the emulated link, then the check of conditional writes, then the storage. With connection resets,
+     * S3Proxy takes a free port and the TCP proxy
      * serves {@code port} in front of it.
      */
     private static LocalS3Server start(BlobStore blobStore, String host, int port, ServerOptions options) {
@@ -128,9 +129,10 @@ public final class LocalS3Server implements AutoCloseable {
             blobStore.close();
             throw new IllegalArgumentException("'" + host + "' is not an IPv4 address: give one of this machine's, such as 127.0.0.1");
         }
+        BlobStore conditional = new ConditionalWritesBlobStore(blobStore);
         BlobStore served = options.emulatesLink()
-                ? new EmulatedLinkBlobStore(blobStore, options.latency(), options.bytesPerSecond())
-                : blobStore;
+                ? new EmulatedLinkBlobStore(conditional, options.latency(), options.bytesPerSecond())
+                : conditional;
         FaultInjectingBlobStore faults = options.faults() != null
                 ? new FaultInjectingBlobStore(served, options.faults()) : null;
         if (faults != null) {
