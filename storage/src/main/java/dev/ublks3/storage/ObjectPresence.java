@@ -107,7 +107,7 @@ final class ObjectPresence {
         CompletableFuture<BitSet> present;
         try {
             present = lister.apply(chunk);
-        } catch (RuntimeException e) {
+        } catch (Throwable e) { // even an Error: the listing must complete, or every write of the chunk waits
             present = CompletableFuture.failedFuture(e);
         }
         present.whenComplete((bits, error) -> {
@@ -124,6 +124,11 @@ final class ObjectPresence {
             listing.done.complete(null);
         });
         return listing.done;
+    }
+
+    /** {@code put} of {@code block}'s object, its outcome recorded before it completes: stored, or unknown. */
+    CompletableFuture<Void> recording(long block, CompletableFuture<Void> put) {
+        return put.whenComplete((ignored, error) -> record(block, error == null ? State.PRESENT : State.UNKNOWN));
     }
 
     /** The outcome of a completed mutation of {@code block}'s object. */

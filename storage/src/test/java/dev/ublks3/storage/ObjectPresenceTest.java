@@ -138,6 +138,17 @@ class ObjectPresenceTest {
     }
 
     @Test
+    void aListerThatThrowsAnErrorCountsAsAFailedListingToo() {
+        ObjectPresence presence = new ObjectPresence(4);
+        CompletableFuture<Void> listed = presence.listed(0, chunk -> {
+            throw new Error("injected, like an OutOfMemoryError"); // a real one escaping would end the test JVM
+        });
+        assertTrue(listed.isDone() && !listed.isCompletedExceptionally(), "no write of the chunk waits for ever");
+        assertEquals(UNKNOWN, presence.state(0));
+        assertTrue(presence.listed(1, new Lister()).isDone());
+    }
+
+    @Test
     void aRangeOutcomeCoversOnlyItsBlocksAcrossChunks() {
         ObjectPresence presence = new ObjectPresence(4);
         Lister lister = new Lister();

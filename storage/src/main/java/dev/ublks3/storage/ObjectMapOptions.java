@@ -1,0 +1,46 @@
+package dev.ublks3.storage;
+
+/**
+ * What an {@link ObjectMap} may spend on partial writes (writes of part of an object, which PUT the whole object).
+ *
+ * @param recentBytes       memory for copies of objects just patched by partial writes, and a quarter more for
+ *                          objects just written whole (see {@link RecentObjects}); below the object size: none, every
+ *                          partial write of an object that may exist GETs it
+ * @param partialWriteBytes memory for the whole objects that partial writes in flight hold (each holds one from its
+ *                          GET, or its copy, until its PUT is done); a partial write past it waits its turn. At least
+ *                          one object is always let through.
+ */
+public record ObjectMapOptions(long recentBytes, long partialWriteBytes) {
+
+    /**
+     * Copies of 128 patched objects of 128 KiB (4096 of 4 KiB), and a quarter more for copies of objects written
+     * whole.
+     */
+    public static final long DEFAULT_RECENT_BYTES = 16L << 20;
+
+    /**
+     * 64 MiB: with the default queues (4 x 128 requests) and object size (128 KiB), every request can have a partial
+     * object in flight, so small objects never wait; and two of the largest objects (32 MiB), where a 4 KiB request
+     * would otherwise pin a whole object each (16 GiB for 512 requests). At a store's usual 50-100 ms per request,
+     * 64 MiB in flight already moves more GET + PUT bytes per second than a host's link gives one device.
+     */
+    public static final long DEFAULT_PARTIAL_WRITE_BYTES = 64L << 20;
+
+    public static final ObjectMapOptions DEFAULT = new ObjectMapOptions(DEFAULT_RECENT_BYTES,
+            DEFAULT_PARTIAL_WRITE_BYTES);
+
+    public ObjectMapOptions {
+        if (recentBytes < 0 || partialWriteBytes < 0) {
+            throw new IllegalArgumentException("object map memory must not be negative: recentBytes " + recentBytes
+                    + ", partialWriteBytes " + partialWriteBytes);
+        }
+    }
+
+    public ObjectMapOptions withRecentBytes(long bytes) {
+        return new ObjectMapOptions(bytes, partialWriteBytes);
+    }
+
+    public ObjectMapOptions withPartialWriteBytes(long bytes) {
+        return new ObjectMapOptions(recentBytes, bytes);
+    }
+}
