@@ -20,16 +20,18 @@ import java.util.function.Supplier;
  *   <li>A request is split at object boundaries and the parts run concurrently: one ranged GET per object read,
  *       one PUT per whole object written, GET + patch + PUT (read-modify-write) per partial object; an object
  *       written a moment ago is patched from the copy held in memory ({@link RecentObjects}), with no GET, and an
- *       object known to be absent ({@link ObjectPresence}: one LIST per 1000 objects, the first time a partial
- *       write needs to know) is written as the data padded with zeros, with no GET. A read of an object known to
- *       be absent reads zeros without a GET. Partial writes in flight hold whole objects: at most
- *       {@link ObjectMapOptions#partialWriteBytes()} of them, the next ones wait their turn ({@link ObjectPatcher}).</li>
+ *       object known to be absent ({@link ObjectPresence}: this map deleted it, or one LIST per 1000 objects, the
+ *       first time a partial write needs to know, unless {@link ObjectMapOptions#listPresence()} is off) is written
+ *       as the data padded with zeros, with no GET. A read GETs, unless this map deleted the object itself: a LIST
+ *       that does not show an object is never taken for its absence by a read. Partial writes in flight hold whole
+ *       objects: at most {@link ObjectMapOptions#partialWriteBytes()} of them, the next ones wait their turn
+ *       ({@link ObjectPatcher}).</li>
  *   <li>Mutations of one object (write, read-modify-write, delete) run one after another in the order they were
  *       issued, chained on a per-object tail future that is dropped when the object goes idle; different objects
  *       proceed concurrently. A read waits for the mutations issued before it on its object (read-your-writes).</li>
  *   <li>Trim deletes only whole objects inside the range, found by a scoped LIST (prefix {@code key/}, start-after
  *       the key before the first block) that stops past the last block, and deleted with DeleteObjects in batches
- *       of at most 1000. Only keys of exactly 16 lower-case hex digits are touched. The deletion is ordered with
+ *       of at most 1000; a LIST page out of S3's order fails the trim ({@link ListingOrder}). Only keys of exactly 16 lower-case hex digits are touched. The deletion is ordered with
  *       the objects' other mutations through a range barrier: it waits for the mutations queued on objects of the
  *       range before it, and mutations or reads of the range issued after it wait for it.</li>
  *   <li>Zero writes zeros into the partial objects at the ends (a missing one stays missing: it already reads as
@@ -66,7 +68,7 @@ public final class ObjectMap implements BlockDevice {
     /** Copies of objects just written, so the next partial write of one needs no GET. */
     private final RecentObjects recent;
     /** Which objects exist, for the chunks of objects used lately, so a partial write of an absent one needs no GET. */
-    private final ObjectPresence presence = new ObjectPresence(ObjectPresence.DEFAULT_MAX_CHUNKS);
+    private final ObjectPresence presence;
     private final ObjectPatcher patcher;
 
     /**
@@ -95,6 +97,7 @@ public final class ObjectMap implements BlockDevice {
         this.shift = Integer.numberOfTrailingZeros(objectSize);
         this.mask = objectSize - 1L;
         this.recent = new RecentObjects(options.recentBytes(), objectSize);
+        this.presence = new ObjectPresence(ObjectPresence.DEFAULT_MAX_CHUNKS, options.listPresence());
         this.patcher = new ObjectPatcher(store, this::objectKey, objectSize, recent, presence, this::listChunk,
                 options.partialWriteBytes());
     }
@@ -190,8 +193,8 @@ public final class ObjectMap implements BlockDevice {
 
     private CompletableFuture<Void> readPart(long block, int inObject, ByteBuffer slice) {
         Supplier<CompletableFuture<Void>> get = () -> {
-            if (presence.state(block) == ObjectPresence.State.ABSENT) {
-                Zeros.fill(slice); // its chunk was listed for a partial write: no request needed to know
+            if (presence.ownState(block) == ObjectPresence.State.ABSENT) {
+                Zeros.fill(slice); // this map deleted it, and nothing wrote it since: no request needed to know
                 return DONE;
             }
             return store.get(objectKey(block), inObject, slice.duplicate()).thenAccept(outcome -> {
@@ -383,12 +386,18 @@ public final class ObjectMap implements BlockDevice {
      * {@code onPage}'s work have.
      */
     private CompletableFuture<Void> listBlockKeys(long first, long last, PageOfKeys onPage) {
-        return listPage(first == 0 ? null : objectKey(first - 1), null, first, last, objectKey(last), onPage);
+        String startAfter = first == 0 ? null : objectKey(first - 1);
+        return listPage(startAfter, null, new ListingOrder(prefix, startAfter), first, last, objectKey(last), onPage);
     }
 
-    private CompletableFuture<Void> listPage(String startAfter, String token, long first, long last, String lastKey,
-                                             PageOfKeys onPage) {
+    /** Fails when a page breaks S3's order ({@link ListingOrder}): then keys in the range may be missing from it. */
+    private CompletableFuture<Void> listPage(String startAfter, String token, ListingOrder order, long first,
+                                             long last, String lastKey, PageOfKeys onPage) {
         return store.list(prefix, startAfter, token, LIST_PAGE).thenCompose(page -> {
+            StoreException misordered = order.check(page.keys());
+            if (misordered != null) {
+                return CompletableFuture.failedFuture(misordered);
+            }
             List<String> keys = new ArrayList<>();
             boolean past = false;
             for (String objectKey : page.keys()) {
@@ -406,8 +415,8 @@ public final class ObjectMap implements BlockDevice {
                 return work;
             }
             // the next page is listed while this one's work runs: the token does not depend on that work
-            CompletableFuture<Void> rest = listPage(startAfter, page.nextContinuationToken(), first, last, lastKey,
-                    onPage);
+            CompletableFuture<Void> rest = listPage(startAfter, page.nextContinuationToken(), order, first, last,
+                    lastKey, onPage);
             return allOf(List.of(work, rest));
         });
     }

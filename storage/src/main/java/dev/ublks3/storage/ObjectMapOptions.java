@@ -9,8 +9,12 @@ package dev.ublks3.storage;
  * @param partialWriteBytes memory for the whole objects that partial writes in flight hold (each holds one from its
  *                          GET, or its copy, until its PUT is done); a partial write past it waits its turn. At least
  *                          one object is always let through.
+ * @param listPresence      whether a partial write may trust a LIST to learn that its object is absent (one LIST
+ *                          per 1000 objects, instead of a GET per object): off for stores whose listings lag behind
+ *                          their writes or break S3's order, where an object missing from a LIST may still exist.
+ *                          Reads never trust a LIST; objects this map wrote or deleted itself are known either way.
  */
-public record ObjectMapOptions(long recentBytes, long partialWriteBytes) {
+public record ObjectMapOptions(long recentBytes, long partialWriteBytes, boolean listPresence) {
 
     /**
      * Copies of 128 patched objects of 128 KiB (4096 of 4 KiB), and a quarter more for copies of objects written
@@ -27,7 +31,7 @@ public record ObjectMapOptions(long recentBytes, long partialWriteBytes) {
     public static final long DEFAULT_PARTIAL_WRITE_BYTES = 64L << 20;
 
     public static final ObjectMapOptions DEFAULT = new ObjectMapOptions(DEFAULT_RECENT_BYTES,
-            DEFAULT_PARTIAL_WRITE_BYTES);
+            DEFAULT_PARTIAL_WRITE_BYTES, true);
 
     public ObjectMapOptions {
         if (recentBytes < 0 || partialWriteBytes < 0) {
@@ -37,10 +41,14 @@ public record ObjectMapOptions(long recentBytes, long partialWriteBytes) {
     }
 
     public ObjectMapOptions withRecentBytes(long bytes) {
-        return new ObjectMapOptions(bytes, partialWriteBytes);
+        return new ObjectMapOptions(bytes, partialWriteBytes, listPresence);
     }
 
     public ObjectMapOptions withPartialWriteBytes(long bytes) {
-        return new ObjectMapOptions(recentBytes, bytes);
+        return new ObjectMapOptions(recentBytes, bytes, listPresence);
+    }
+
+    public ObjectMapOptions withPresenceListing(boolean list) {
+        return new ObjectMapOptions(recentBytes, partialWriteBytes, list);
     }
 }
