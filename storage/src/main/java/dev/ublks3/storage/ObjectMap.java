@@ -31,9 +31,10 @@ import java.util.function.Supplier;
  *       proceed concurrently. A read waits for the mutations issued before it on its object (read-your-writes).</li>
  *   <li>Trim deletes only whole objects inside the range, found by a scoped LIST (prefix {@code key/}, start-after
  *       the key before the first block) that stops past the last block, and deleted with DeleteObjects in batches
- *       of at most 1000; a LIST page out of S3's order fails the trim ({@link ListingOrder}). Only keys of exactly 16 lower-case hex digits are touched. The deletion is ordered with
- *       the objects' other mutations through a range barrier: it waits for the mutations queued on objects of the
- *       range before it, and mutations or reads of the range issued after it wait for it.</li>
+ *       of at most 1000; a LIST page out of S3's order fails the trim ({@link ListingOrder}). Only keys of exactly
+ *       16 lower-case hex digits are touched. The deletion is ordered with the objects' other mutations through a
+ *       range barrier: it waits for the mutations queued on objects of the range before it, and mutations or reads
+ *       of the range issued after it wait for it.</li>
  *   <li>Zero writes zeros into the partial objects at the ends (a missing one stays missing: it already reads as
  *       zeros) and deletes the whole objects like trim.</li>
  *   <li>All-zero objects written by {@link #write} are stored as written, like nbdkit (no zero detection).</li>

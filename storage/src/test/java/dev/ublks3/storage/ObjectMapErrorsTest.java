@@ -2,11 +2,12 @@ package dev.ublks3.storage;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -100,7 +101,7 @@ class ObjectMapErrorsTest {
 
     @Test
     void anErrorFromAWholeObjectWriteFailsItAndLaterIoToTheObjectRuns() throws Exception {
-        List<Throwable> thrown = new java.util.ArrayList<>();
+        List<Throwable> thrown = new ArrayList<>();
         store.throwNext.set(true);
         assertFailsWithTheError(issue(() -> map.write(OS, filled(1), false), thrown));
         assertTheObjectStillWorks(1, 2);
@@ -109,7 +110,7 @@ class ObjectMapErrorsTest {
 
     @Test
     void anErrorFromAPartialWriteFailsItAndLaterIoToTheObjectRuns() throws Exception {
-        List<Throwable> thrown = new java.util.ArrayList<>();
+        List<Throwable> thrown = new ArrayList<>();
         store.throwNext.set(true);
         assertFailsWithTheError(issue(() -> map.write(2L * OS + 5, ByteBuffer.allocate(10), false), thrown));
         assertTheObjectStillWorks(2, 3);
@@ -119,7 +120,7 @@ class ObjectMapErrorsTest {
     @Test
     void anErrorFromATrimFailsItAndLaterIoToItsObjectsRuns() throws Exception {
         map.write(0, ByteBuffer.allocate(4 * OS), false).get(WAIT_SECONDS, TimeUnit.SECONDS);
-        List<Throwable> thrown = new java.util.ArrayList<>();
+        List<Throwable> thrown = new ArrayList<>();
         store.throwNext.set(true);
         assertFailsWithTheError(issue(() -> map.trim(0, OS), thrown)); // one object: one DELETE
         assertTheObjectStillWorks(0, 4);
@@ -127,6 +128,6 @@ class ObjectMapErrorsTest {
         assertFailsWithTheError(issue(() -> map.trim(0, 3L * OS), thrown)); // a batch: one DeleteObjects
         assertTheObjectStillWorks(1, 5);
         assertEquals(List.of(), thrown);
-        assertNull(store.throwNext.get() ? "armed" : null, "every injected Error was thrown");
+        assertFalse(store.throwNext.get(), "every injected Error was thrown");
     }
 }
