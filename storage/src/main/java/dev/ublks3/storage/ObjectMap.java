@@ -10,7 +10,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 /**
@@ -21,17 +20,21 @@ import java.util.function.Supplier;
  *   <li>A request is split at object boundaries and the parts run concurrently: one ranged GET per object read,
  *       one PUT per whole object written, GET + patch + PUT (read-modify-write) per partial object; an object
  *       written a moment ago is patched from the copy held in memory ({@link RecentObjects}), with no GET, and an
- *       object known to be absent ({@link ObjectPresence}: one LIST per 1000 objects, the first time a partial
- *       write needs to know) is written as the data padded with zeros, with no GET. A read of an object known to
- *       be absent reads zeros without a GET.</li>
+ *       object known to be absent ({@link ObjectPresence}: this map deleted it, or one LIST per 1000 objects, the
+ *       first time a partial write needs to know, unless {@link ObjectMapOptions#listPresence()} is off) is written
+ *       as the data padded with zeros, with no GET. A read GETs, unless this map deleted the object itself: a LIST
+ *       that does not show an object is never taken for its absence by a read. Partial writes in flight hold whole
+ *       objects: at most {@link ObjectMapOptions#partialWriteBytes()} of them, the next ones wait their turn
+ *       ({@link ObjectPatcher}).</li>
  *   <li>Mutations of one object (write, read-modify-write, delete) run one after another in the order they were
  *       issued, chained on a per-object tail future that is dropped when the object goes idle; different objects
  *       proceed concurrently. A read waits for the mutations issued before it on its object (read-your-writes).</li>
  *   <li>Trim deletes only whole objects inside the range, found by a scoped LIST (prefix {@code key/}, start-after
  *       the key before the first block) that stops past the last block, and deleted with DeleteObjects in batches
- *       of at most 1000. Only keys of exactly 16 lower-case hex digits are touched. The deletion is ordered with
- *       the objects' other mutations through a range barrier: it waits for the mutations queued on objects of the
- *       range before it, and mutations or reads of the range issued after it wait for it.</li>
+ *       of at most 1000; a LIST page out of S3's order fails the trim ({@link ListingOrder}). Only keys of exactly
+ *       16 lower-case hex digits are touched. The deletion is ordered with the objects' other mutations through a
+ *       range barrier: it waits for the mutations queued on objects of the range before it, and mutations or reads
+ *       of the range issued after it wait for it.</li>
  *   <li>Zero writes zeros into the partial objects at the ends (a missing one stays missing: it already reads as
  *       zeros) and deletes the whole objects like trim.</li>
  *   <li>All-zero objects written by {@link #write} are stored as written, like nbdkit (no zero detection).</li>
@@ -63,19 +66,11 @@ public final class ObjectMap implements BlockDevice {
      * wait points at something registered earlier: the waits form no cycle.
      */
     private final Object registration = new Object();
-    private final LongAdder readModifyWrites = new LongAdder();
-    private final LongAdder patchedInMemory = new LongAdder();
-    private final LongAdder writtenAbsent = new LongAdder();
     /** Copies of objects just written, so the next partial write of one needs no GET. */
     private final RecentObjects recent;
     /** Which objects exist, for the chunks of objects used lately, so a partial write of an absent one needs no GET. */
-    private final ObjectPresence presence = new ObjectPresence(ObjectPresence.DEFAULT_MAX_CHUNKS);
-
-    /**
-     * The memory for {@link RecentObjects} by default: copies of 128 patched objects of 128 KiB (4096 of 4 KiB),
-     * and a quarter more for copies of objects written whole.
-     */
-    public static final long DEFAULT_RECENT_BYTES = 16L << 20;
+    private final ObjectPresence presence;
+    private final ObjectPatcher patcher;
 
     /**
      * @param store      the bucket
@@ -85,15 +80,15 @@ public final class ObjectMap implements BlockDevice {
      * @throws IllegalArgumentException with a one-line message naming the bad value
      */
     public ObjectMap(ObjectStore store, String key, long size, int objectSize) {
-        this(store, key, size, objectSize, DEFAULT_RECENT_BYTES);
+        this(store, key, size, objectSize, ObjectMapOptions.DEFAULT);
     }
 
-    /**
-     * @param recentBytes memory for copies of objects just patched by partial writes, and a quarter more for objects
-     *                    just written whole (see {@link RecentObjects}); below {@code objectSize}: none, every
-     *                    partial write of an object that may exist GETs it
-     */
+    /** With {@code recentBytes} for copies of objects just written ({@link ObjectMapOptions#recentBytes()}). */
     public ObjectMap(ObjectStore store, String key, long size, int objectSize, long recentBytes) {
+        this(store, key, size, objectSize, ObjectMapOptions.DEFAULT.withRecentBytes(recentBytes));
+    }
+
+    public ObjectMap(ObjectStore store, String key, long size, int objectSize, ObjectMapOptions options) {
         validate(key, size, objectSize);
         this.store = Objects.requireNonNull(store, "store");
         this.key = key;
@@ -102,7 +97,10 @@ public final class ObjectMap implements BlockDevice {
         this.objectSize = objectSize;
         this.shift = Integer.numberOfTrailingZeros(objectSize);
         this.mask = objectSize - 1L;
-        this.recent = new RecentObjects(recentBytes, objectSize);
+        this.recent = new RecentObjects(options.recentBytes(), objectSize);
+        this.presence = new ObjectPresence(ObjectPresence.DEFAULT_MAX_CHUNKS, options.listPresence());
+        this.patcher = new ObjectPatcher(store, this::objectKey, objectSize, recent, presence, this::listChunk,
+                options.partialWriteBytes());
     }
 
     /** Checks a device geometry without opening anything; throws IllegalArgumentException naming the problem. */
@@ -155,12 +153,12 @@ public final class ObjectMap implements BlockDevice {
 
     /** Partial-object writes and zeroes so far that GET the whole object before their PUT. */
     public long readModifyWriteCycles() {
-        return readModifyWrites.sum();
+        return patcher.readModifyWrites();
     }
 
     /** Partial-object writes and zeroes so far that patched a copy held in memory instead: a PUT and no GET. */
     public long partialWritesPatchedInMemory() {
-        return patchedInMemory.sum();
+        return patcher.patchedInMemory();
     }
 
     /**
@@ -168,7 +166,7 @@ public final class ObjectMap implements BlockDevice {
      * (nothing at all for a zero), no GET.
      */
     public long partialWritesOfAbsentObjects() {
-        return writtenAbsent.sum();
+        return patcher.writtenAbsent();
     }
 
     /** Objects held in memory for the next partial write of them. */
@@ -196,13 +194,13 @@ public final class ObjectMap implements BlockDevice {
 
     private CompletableFuture<Void> readPart(long block, int inObject, ByteBuffer slice) {
         Supplier<CompletableFuture<Void>> get = () -> {
-            if (presence.state(block) == ObjectPresence.State.ABSENT) {
-                fillZeros(slice); // its chunk was listed for a partial write: no request needed to know
+            if (presence.ownState(block) == ObjectPresence.State.ABSENT) {
+                Zeros.fill(slice); // this map deleted it, and nothing wrote it since: no request needed to know
                 return DONE;
             }
             return store.get(objectKey(block), inObject, slice.duplicate()).thenAccept(outcome -> {
                 if (outcome == ObjectStore.ReadOutcome.ABSENT) {
-                    fillZeros(slice);
+                    Zeros.fill(slice);
                 }
             });
         };
@@ -227,7 +225,7 @@ public final class ObjectMap implements BlockDevice {
         }
         return allOf(perObject(offset, from, (block, inObject, part) -> part.remaining() == objectSize
                 ? mutate(block, () -> writeWhole(block, part))
-                : mutate(block, () -> readModifyWrite(block, inObject, part, part.remaining()))));
+                : mutate(block, () -> patcher.patch(block, inObject, part, part.remaining()))));
     }
 
     /**
@@ -237,7 +235,7 @@ public final class ObjectMap implements BlockDevice {
      */
     private CompletableFuture<Void> writeWhole(long block, ByteBuffer whole) {
         recent.drop(block);
-        CompletableFuture<Void> put = recorded(block, store.put(objectKey(block), whole));
+        CompletableFuture<Void> put = presence.recording(block, store.put(objectKey(block), whole));
         if (!recent.keepsWritten()) {
             return put;
         }
@@ -264,49 +262,6 @@ public final class ObjectMap implements BlockDevice {
             done += n;
         }
         return parts;
-    }
-
-    /**
-     * Patches {@code n} bytes at {@code inObject} with {@code data} (null: zeros) into the whole object and PUTs it:
-     * the copy from {@link #recent} when one is held, else zeros when the object is known to be absent (its chunk
-     * listed first if need be), else the object GOT from the store. The patched object is held again once its PUT
-     * succeeded.
-     */
-    private CompletableFuture<Void> readModifyWrite(long block, int inObject, ByteBuffer data, int n) {
-        ByteBuffer held = recent.take(block);
-        if (held != null) {
-            patchedInMemory.increment();
-            return patchAndPut(block, held, ObjectStore.ReadOutcome.FOUND, inObject, data, n);
-        }
-        return presence.listed(block, this::listChunk).thenCompose(ignored -> {
-            ByteBuffer bytes = ByteBuffer.allocate(objectSize);
-            if (presence.state(block) == ObjectPresence.State.ABSENT) {
-                writtenAbsent.increment();
-                return patchAndPut(block, bytes, ObjectStore.ReadOutcome.ABSENT, inObject, data, n);
-            }
-            readModifyWrites.increment();
-            return store.get(objectKey(block), 0, bytes.duplicate())
-                    .thenCompose(outcome -> patchAndPut(block, bytes, outcome, inObject, data, n));
-        });
-    }
-
-    private CompletableFuture<Void> patchAndPut(long block, ByteBuffer bytes, ObjectStore.ReadOutcome outcome,
-                                                int inObject, ByteBuffer data, int n) {
-        if (data == null) {
-            if (outcome == ObjectStore.ReadOutcome.ABSENT) {
-                return DONE; // a missing object already reads as zeros
-            }
-            fillZeros(bytes.slice(inObject, n));
-        } else {
-            bytes.put(inObject, data.duplicate(), 0, n);
-        }
-        return recorded(block, store.put(objectKey(block), bytes)).thenRun(() -> recent.keep(block, bytes));
-    }
-
-    /** {@code put} with its outcome told to {@link #presence} before it completes: stored, or unknown on failure. */
-    private CompletableFuture<Void> recorded(long block, CompletableFuture<Void> put) {
-        return put.whenComplete((ignored, error) -> presence.record(block,
-                error == null ? ObjectPresence.State.PRESENT : ObjectPresence.State.UNKNOWN));
     }
 
     /** The present blocks of chunk {@code chunk}, as indexes in it. */
@@ -368,7 +323,7 @@ public final class ObjectMap implements BlockDevice {
     }
 
     private CompletableFuture<Void> zeroPart(long block, int inObject, int n) {
-        return mutate(block, () -> readModifyWrite(block, inObject, null, n));
+        return mutate(block, () -> patcher.patch(block, inObject, null, n));
     }
 
     /**
@@ -432,12 +387,18 @@ public final class ObjectMap implements BlockDevice {
      * {@code onPage}'s work have.
      */
     private CompletableFuture<Void> listBlockKeys(long first, long last, PageOfKeys onPage) {
-        return listPage(first == 0 ? null : objectKey(first - 1), null, first, last, objectKey(last), onPage);
+        String startAfter = first == 0 ? null : objectKey(first - 1);
+        return listPage(startAfter, null, new ListingOrder(prefix, startAfter), first, last, objectKey(last), onPage);
     }
 
-    private CompletableFuture<Void> listPage(String startAfter, String token, long first, long last, String lastKey,
-                                             PageOfKeys onPage) {
+    /** Fails when a page breaks S3's order ({@link ListingOrder}): then keys in the range may be missing from it. */
+    private CompletableFuture<Void> listPage(String startAfter, String token, ListingOrder order, long first,
+                                             long last, String lastKey, PageOfKeys onPage) {
         return store.list(prefix, startAfter, token, LIST_PAGE).thenCompose(page -> {
+            StoreException misordered = order.check(page.keys());
+            if (misordered != null) {
+                return CompletableFuture.failedFuture(misordered);
+            }
             List<String> keys = new ArrayList<>();
             boolean past = false;
             for (String objectKey : page.keys()) {
@@ -455,8 +416,8 @@ public final class ObjectMap implements BlockDevice {
                 return work;
             }
             // the next page is listed while this one's work runs: the token does not depend on that work
-            CompletableFuture<Void> rest = listPage(startAfter, page.nextContinuationToken(), first, last, lastKey,
-                    onPage);
+            CompletableFuture<Void> rest = listPage(startAfter, page.nextContinuationToken(), order, first, last,
+                    lastKey, onPage);
             return allOf(List.of(work, rest));
         });
     }
@@ -494,7 +455,8 @@ public final class ObjectMap implements BlockDevice {
 
     /**
      * Runs {@code mutation} after every mutation queued before it on {@code block}. The tail always completes
-     * normally (a failed mutation reports to its own caller and does not stop the ones after it).
+     * normally, whatever the mutation throws, even an Error (a failed mutation reports to its own caller and does
+     * not stop the ones after it).
      */
     private CompletableFuture<Void> mutate(long block, Supplier<CompletableFuture<Void>> mutation) {
         CompletableFuture<Void> tail = new CompletableFuture<>();
@@ -540,7 +502,7 @@ public final class ObjectMap implements BlockDevice {
     private static CompletableFuture<Void> call(Supplier<CompletableFuture<Void>> supplier) {
         try {
             return supplier.get();
-        } catch (RuntimeException e) {
+        } catch (Throwable e) { // even an Error: a mutation that never completes would hang its object for good
             return CompletableFuture.failedFuture(e);
         }
     }
@@ -590,14 +552,5 @@ public final class ObjectMap implements BlockDevice {
                     + " is outside the device (size " + size + ")");
         }
         return null;
-    }
-
-    private static final byte[] ZEROS = new byte[64 << 10];
-
-    private static void fillZeros(ByteBuffer buffer) {
-        ByteBuffer target = buffer.duplicate();
-        while (target.hasRemaining()) {
-            target.put(ZEROS, 0, Math.min(ZEROS.length, target.remaining()));
-        }
     }
 }

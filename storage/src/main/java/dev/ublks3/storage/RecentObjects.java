@@ -40,6 +40,11 @@ final class RecentObjects {
         return copy != null ? copy : written.copies.remove(block);
     }
 
+    /** Whether a copy of {@code block}'s object is held now. */
+    synchronized boolean holds(long block) {
+        return patched.copies.containsKey(block) || written.copies.containsKey(block);
+    }
+
     /** Holds {@code whole} (the object's entire bytes after a partial write, no longer changed by anyone). */
     synchronized void keep(long block, ByteBuffer whole) {
         patched.put(block, whole);

@@ -64,33 +64,39 @@ public final class StorageStack implements AutoCloseable {
 
     /**
      * What to build: the device geometry (checked here, with the object map's messages), how to retry, what link
-     * to simulate, and the scheduler the retry/delay/rate layers wait on (tests pass a manual one; its clock also
-     * times the stats).
+     * to simulate, the scheduler the retry/delay/rate layers wait on (tests pass a manual one; its clock also
+     * times the stats), and what the object map may spend on partial writes.
      */
-    public record Options(String key, long size, int objectSize, RetryPolicy retry, Link link, Scheduler scheduler) {
+    public record Options(String key, long size, int objectSize, RetryPolicy retry, Link link, Scheduler scheduler,
+                          ObjectMapOptions objectMap) {
 
         public Options {
             ObjectMap.validate(key, size, objectSize);
             Objects.requireNonNull(retry, "retry");
             Objects.requireNonNull(link, "link");
             Objects.requireNonNull(scheduler, "scheduler");
+            Objects.requireNonNull(objectMap, "objectMap");
         }
 
-        /** Default retries ({@link RetryPolicy#DEFAULT}, 60 s), no simulated link, real time. */
+        /** Default retries ({@link RetryPolicy#DEFAULT}, 60 s), no simulated link, real time, default object map. */
         public Options(String key, long size, int objectSize) {
-            this(key, size, objectSize, RetryPolicy.DEFAULT, Link.NONE, Scheduler.system());
+            this(key, size, objectSize, RetryPolicy.DEFAULT, Link.NONE, Scheduler.system(), ObjectMapOptions.DEFAULT);
         }
 
         public Options withRetry(RetryPolicy retry) {
-            return new Options(key, size, objectSize, retry, link, scheduler);
+            return new Options(key, size, objectSize, retry, link, scheduler, objectMap);
         }
 
         public Options withLink(Link link) {
-            return new Options(key, size, objectSize, retry, link, scheduler);
+            return new Options(key, size, objectSize, retry, link, scheduler, objectMap);
         }
 
         public Options withScheduler(Scheduler scheduler) {
-            return new Options(key, size, objectSize, retry, link, scheduler);
+            return new Options(key, size, objectSize, retry, link, scheduler, objectMap);
+        }
+
+        public Options withObjectMap(ObjectMapOptions objectMap) {
+            return new Options(key, size, objectSize, retry, link, scheduler, objectMap);
         }
     }
 
@@ -112,7 +118,8 @@ public final class StorageStack implements AutoCloseable {
             store = new RateObjectStore(store, link.readBytesPerSecond(), link.writeBytesPerSecond(), 0, scheduler);
         }
         storeStats = new StatsObjectStore(store, retry::retries, scheduler::nanoTime);
-        objectMap = new ObjectMap(new DeleteBatchingObjectStore(storeStats), options.key(), options.size(), options.objectSize());
+        objectMap = new ObjectMap(new DeleteBatchingObjectStore(storeStats), options.key(), options.size(),
+                options.objectSize(), options.objectMap());
         device = new StatsBlockDevice(objectMap, scheduler::nanoTime);
     }
 

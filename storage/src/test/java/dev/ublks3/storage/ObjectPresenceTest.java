@@ -42,12 +42,54 @@ class ObjectPresenceTest {
     }
 
     @Test
-    void nothingIsKnownBeforeAListing() {
+    void onlyWhatTheMapDidItselfIsKnownBeforeAListing() {
         ObjectPresence presence = new ObjectPresence(4);
         assertEquals(UNKNOWN, presence.state(0));
-        presence.record(5, PRESENT); // no chunk held: nothing to remember it in
-        assertEquals(UNKNOWN, presence.state(5));
         assertEquals(0, presence.chunks());
+        presence.record(5, PRESENT);
+        presence.record(6, ABSENT);
+        assertEquals(PRESENT, presence.state(5));
+        assertEquals(ABSENT, presence.ownState(6));
+        assertEquals(UNKNOWN, presence.state(7));
+        assertEquals(1, presence.chunks());
+    }
+
+    @Test
+    void readsTrustOnlyWhatTheMapDidItselfNeverAListing() {
+        ObjectPresence presence = new ObjectPresence(4);
+        Lister lister = new Lister();
+        presence.listed(0, lister);
+        lister.answer(1);
+        assertEquals(ABSENT, presence.state(0), "for a partial write: pad with zeros");
+        assertEquals(UNKNOWN, presence.ownState(0), "for a read: GET, the listing may lag");
+        assertEquals(UNKNOWN, presence.ownState(1));
+        presence.recordRange(0, 1, ABSENT);
+        assertEquals(ABSENT, presence.ownState(0), "deleted by the map itself: no GET needed");
+        assertEquals(ABSENT, presence.ownState(1));
+    }
+
+    @Test
+    void outcomesRecordedBeforeAListingWinOverItAndSpareIt() {
+        ObjectPresence presence = new ObjectPresence(4);
+        Lister lister = new Lister();
+        presence.record(3, PRESENT); // stored by this map; a lagging LIST does not show it yet
+        assertTrue(presence.listed(3, lister).isDone(), "known already: no LIST");
+        assertEquals(List.of(), lister.chunks);
+        presence.listed(4, lister);
+        lister.answer();
+        assertEquals(PRESENT, presence.state(3), "the map's own outcome, not the listing's");
+        assertEquals(ABSENT, presence.state(4));
+    }
+
+    @Test
+    void withListingOffNothingIsListedAndOwnOutcomesAreKept() {
+        ObjectPresence presence = new ObjectPresence(4, false);
+        Lister lister = new Lister();
+        assertTrue(presence.listed(0, lister).isDone());
+        assertEquals(List.of(), lister.chunks);
+        assertEquals(UNKNOWN, presence.state(0), "a partial write GETs it");
+        presence.record(0, ABSENT);
+        assertEquals(ABSENT, presence.state(0));
     }
 
     @Test
@@ -135,6 +177,17 @@ class ObjectPresenceTest {
         });
         assertTrue(listed.isDone() && !listed.isCompletedExceptionally());
         assertEquals(UNKNOWN, presence.state(0));
+    }
+
+    @Test
+    void aListerThatThrowsAnErrorCountsAsAFailedListingToo() {
+        ObjectPresence presence = new ObjectPresence(4);
+        CompletableFuture<Void> listed = presence.listed(0, chunk -> {
+            throw new Error("injected, like an OutOfMemoryError"); // a real one escaping would end the test JVM
+        });
+        assertTrue(listed.isDone() && !listed.isCompletedExceptionally(), "no write of the chunk waits for ever");
+        assertEquals(UNKNOWN, presence.state(0));
+        assertTrue(presence.listed(1, new Lister()).isDone());
     }
 
     @Test

@@ -68,6 +68,18 @@ class StorageStackTest {
     }
 
     @Test
+    void withoutPresenceListingAPartialWriteGetsItsObjectInsteadOfListing() {
+        StorageStack.Options noListing = options.withObjectMap(ObjectMapOptions.DEFAULT.withPresenceListing(false));
+        try (StorageStack stack = StorageStack.open(memory, noListing)) {
+            stack.device().write(100, pattern(10, 3), false).join();
+            StorageStats stats = stack.stats();
+            assertEquals(0, stats.store(StoreCall.LIST).ops());
+            assertEquals(1, stats.store(StoreCall.GET).ops(), "it may exist: GET (it does not: ABSENT)");
+            assertEquals(new StorageStats.PartialWrites(1, 0, 0), stats.partialWrites());
+        }
+    }
+
+    @Test
     void alignedWholeObjectWritesNeedNoReadModifyWrite() {
         try (StorageStack stack = StorageStack.open(memory, options)) {
             CompletableFuture<Void> write = stack.device().write(OBJECT, pattern(OBJECT, 1), false);

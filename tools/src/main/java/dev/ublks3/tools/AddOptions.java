@@ -37,11 +37,13 @@ import java.util.Set;
  * @param restart          a supervisor process recovers the device by itself when its server dies
  * @param retryTime        how long a failing store request is retried before the kernel gets an I/O error
  * @param name             --name: the device's name, whose config file gave options; or null
+ * @param presence         a partial write of an object may trust a LIST to learn that it is absent (off with
+ *                         --no-presence, for stores whose listings lag behind writes or break S3's order)
  */
 public record AddOptions(long size, long objectSize, String bucket, String key, URI endpointUrl, String region,
                          String profile, String accessKey, String secretKey, String sessionToken, Path localDir,
                          int queues, int depth, int logicalBlockSize, int devId, boolean foreground,
-                         boolean recovery, boolean restart, Duration retryTime, String name) {
+                         boolean recovery, boolean restart, Duration retryTime, String name, boolean presence) {
 
     public static final String DEFAULT_KEY = "disk";
     public static final long DEFAULT_OBJECT_SIZE = 128 * 1024;
@@ -86,6 +88,7 @@ public record AddOptions(long size, long objectSize, String bucket, String key, 
             ArgParser.Option.flag("no-recovery"),
             ArgParser.Option.flag("restart"),
             ArgParser.Option.value("retry-time"),
+            ArgParser.Option.flag("no-presence"),
             ArgParser.Option.value("name"),
             ArgParser.Option.value("config-dir")), NBDKIT_WORDS);
 
@@ -121,6 +124,10 @@ public record AddOptions(long size, long objectSize, String bucket, String key, 
               --retry-time DURATION    how long a failing S3 request (errors, throttling, the store down) is
                                        retried before the kernel gets an I/O error (EIO): 500ms, 15s, 2m, 1h;
                                        1ms to 24h (default: 1m)
+              --no-presence            never take an object missing from a LIST for absent: a write of part of
+                                       an object the server did not write itself GETs it (by default one LIST
+                                       per 1000 objects tells which are absent). For stores whose listings lag
+                                       behind writes (Swift's S3 layer, multi-site Ceph) or break S3's order
               --name NAME              take the options from the device's config file /etc/ublk-s3/NAME.conf
                                        (add's options without dashes, one per line: 'size 50G'; # comments),
                                        and name the device: list shows it, del/stats/recover --name find it.
@@ -212,13 +219,14 @@ public record AddOptions(long size, long objectSize, String bucket, String key, 
         Duration retryTime = o.containsKey("retry-time") ? retryTime(o.get("retry-time")) : DEFAULT_RETRY_TIME;
         return new AddOptions(size, objectSize, bucket, key, endpoint, o.get("region"), o.get("profile"),
                 o.get("access-key"), o.get("secret-key"), o.get("session-token"), local, queues, depth, lbs, devId,
-                o.containsKey("foreground"), !o.containsKey("no-recovery"), o.containsKey("restart"), retryTime, o.get("name"));
+                o.containsKey("foreground"), !o.containsKey("no-recovery"), o.containsKey("restart"), retryTime, o.get("name"),
+                !o.containsKey("no-presence"));
     }
 
     /** The same device under {@code name} (recover keeps the name its record has). */
     AddOptions withName(String name) {
         return new AddOptions(size, objectSize, bucket, key, endpointUrl, region, profile, accessKey, secretKey, sessionToken,
-                localDir, queues, depth, logicalBlockSize, devId, foreground, recovery, restart, retryTime, name);
+                localDir, queues, depth, logicalBlockSize, devId, foreground, recovery, restart, retryTime, name, presence);
     }
 
     private static long size(String text) {

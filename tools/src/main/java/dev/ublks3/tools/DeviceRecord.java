@@ -28,11 +28,12 @@ import java.util.Properties;
  * @param restart          a supervisor recovers it by itself when the server dies
  * @param retryTime        --retry-time: how long a failing store request is retried before an I/O error
  * @param name             --name: the device's name (its config file's), or null
+ * @param presence         partial writes may trust a LIST for absent objects (false: --no-presence)
  */
 public record DeviceRecord(int devId, long pid, String bucket, String key, String endpoint, long size,
                            long objectSize, int queues, int depth, int logicalBlockSize, String endpointUrl,
                            String region, String credentials, String localDir, boolean recovery, boolean restart,
-                           Duration retryTime, String name) {
+                           Duration retryTime, String name, boolean presence) {
 
     static final String CREDENTIALS_DEFAULT = "default chain";
     static final String CREDENTIALS_KEYS = "keys";
@@ -46,7 +47,8 @@ public record DeviceRecord(int devId, long pid, String bucket, String key, Strin
                 : o.profile() != null ? PROFILE + o.profile() : CREDENTIALS_DEFAULT;
         return new DeviceRecord(devId, pid, o.bucket(), o.key(), endpoint, o.size(), o.objectSize(), queues, depth,
                 o.logicalBlockSize(), o.endpointUrl() != null ? o.endpointUrl().toString() : null, o.region(), credentials,
-                o.localDir() != null ? o.localDir().toString() : null, o.recovery(), o.restart(), o.retryTime(), o.name());
+                o.localDir() != null ? o.localDir().toString() : null, o.recovery(), o.restart(), o.retryTime(), o.name(),
+                o.presence());
     }
 
     /** True when recover needs --access-key/--secret-key again (they are never written to disk). */
@@ -82,6 +84,9 @@ public record DeviceRecord(int devId, long pid, String bucket, String key, Strin
         if (restart) {
             a.add("--restart");
         }
+        if (!presence) {
+            a.add("--no-presence");
+        }
         return a;
     }
 
@@ -110,6 +115,7 @@ public record DeviceRecord(int devId, long pid, String bucket, String key, Strin
         p.setProperty("recovery", Boolean.toString(recovery));
         p.setProperty("restart", Boolean.toString(restart));
         p.setProperty("retry-time", Durations.format(retryTime));
+        p.setProperty("presence", Boolean.toString(presence));
         if (name != null) {
             p.setProperty("name", name);
         }
@@ -128,7 +134,7 @@ public record DeviceRecord(int devId, long pid, String bucket, String key, Strin
                     p.getProperty("region"), p.getProperty("credentials", CREDENTIALS_DEFAULT), p.getProperty("local"),
                     Boolean.parseBoolean(p.getProperty("recovery", "false")), Boolean.parseBoolean(p.getProperty("restart", "false")),
                     p.containsKey("retry-time") ? AddOptions.retryTime(p.getProperty("retry-time")) : AddOptions.DEFAULT_RETRY_TIME,
-                    p.getProperty("name"));
+                    p.getProperty("name"), Boolean.parseBoolean(p.getProperty("presence", "true")));
         } catch (RuntimeException e) {
             throw new IOException("damaged device record: " + e.getMessage(), e);
         }

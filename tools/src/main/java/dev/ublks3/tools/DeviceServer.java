@@ -4,6 +4,7 @@ import dev.ublks3.linux.ErrnoException;
 import dev.ublks3.linux.Errno;
 import dev.ublks3.linux.Libc;
 import dev.ublks3.storage.ObjectMap;
+import dev.ublks3.storage.ObjectMapOptions;
 import dev.ublks3.storage.ObjectStore;
 import dev.ublks3.storage.StorageStack;
 import dev.ublks3.storage.StoreException;
@@ -117,7 +118,8 @@ final class DeviceServer {
         probe(store);
 
         stack = StorageStack.open(store, new StorageStack.Options(options.key(), options.size(), (int) options.objectSize())
-                .withRetry(RetryPolicy.forTime(options.retryTime())));
+                .withRetry(RetryPolicy.forTime(options.retryTime()))
+                .withObjectMap(ObjectMapOptions.DEFAULT.withPresenceListing(options.presence())));
         opened.pop(); // the stack owns and closes the store now
         opened.push(stack);
         if (recover) {

@@ -37,6 +37,14 @@ class AddOptionsTest {
         assertTrue(o.recovery(), "devices are recoverable by default");
         assertFalse(o.restart());
         assertEquals(Duration.ofSeconds(60), o.retryTime());
+        assertTrue(o.presence(), "partial writes trust a LIST for absent objects by default");
+    }
+
+    @Test
+    void noPresenceTurnsTheListingOff() {
+        assertFalse(parse("--size 1G --bucket bkt --no-presence").presence());
+        UsageException e = assertThrows(UsageException.class, () -> parse("--size 1G --bucket bkt --no-presence=yes"));
+        assertTrue(e.getMessage().contains("--no-presence"), e.getMessage());
     }
 
     @Test

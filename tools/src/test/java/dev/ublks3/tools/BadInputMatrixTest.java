@@ -225,6 +225,7 @@ class BadInputMatrixTest {
                 {"bucket bkt\nsize", ":2: 'size' needs a value"},
                 {"bucket bkt\nsize 1G\nno-recovery yes", ":3: 'no-recovery' takes no value"},
                 {"bucket bkt\nsize 1G\nno-recovery=", ":3: 'no-recovery' takes no value"},
+                {"bucket bkt\nsize 1G\nno-presence on", ":3: 'no-presence' takes no value"},
                 {"bucket bkt\nsize abc", ":2: size 'abc' is not a size"},
                 {"bucket bkt\nsize 0", ":2: size 0 is no size"},
                 {"bucket bkt\nsize=", ":2: size is empty"},

@@ -57,17 +57,19 @@ class ConfigFileTest {
                 retry-time 5m
                 endpoint_url http://10.0.0.1:9000
                 no-recovery
+                no-presence
                 """);
         AddOptions fromFile = add("--name backup");
         AddOptions fromCommandLine = AddOptions.parse(List.of("--bucket", "my-backups", "--key", "hosts/db1", "--size", "2G",
                 "--object-size", "1M", "--region", "eu-west-1", "--profile", "backup", "--queues", "2", "--depth", "64",
                 "--logical-block-size", "4096", "-n", "7", "--retry-time", "5m", "--endpoint-url", "http://10.0.0.1:9000",
-                "--no-recovery"));
+                "--no-recovery", "--no-presence"));
         assertEquals(fromCommandLine.withName("backup"), fromFile);
         assertEquals("backup", fromFile.name());
         assertEquals(URI.create("http://10.0.0.1:9000"), fromFile.endpointUrl());
         assertEquals(Duration.ofMinutes(5), fromFile.retryTime());
         assertFalse(fromFile.recovery());
+        assertFalse(fromFile.presence());
         assertNull(AddOptions.parse(List.of("--size", "1G", "--bucket", "bkt")).name(), "no name without --name");
     }
 

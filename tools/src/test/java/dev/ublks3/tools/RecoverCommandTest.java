@@ -87,6 +87,19 @@ class RecoverCommandTest {
     }
 
     @Test
+    void noPresenceRoundTripsAndAnOlderRecordListsAsBefore() throws Exception {
+        DeviceRecord r = record("--size 1G --bucket bkt --no-presence", 0, 42);
+        DeviceRecord back = DeviceRecord.read(new StringReader(r.toString()));
+        assertFalse(back.presence());
+        assertTrue(back.addArguments().contains("--no-presence"), back.addArguments().toString());
+        assertFalse(AddOptions.parse(back.addArguments()).presence(), "recover keeps it");
+
+        String older = record("--size 1G --bucket bkt", 1, 42).toString().replaceAll("(?m)^presence=.*\\R", "");
+        assertTrue(DeviceRecord.read(new StringReader(older)).presence());
+        assertFalse(record("--size 1G --bucket bkt", 1, 42).addArguments().contains("--no-presence"));
+    }
+
+    @Test
     void zombieOrMissingProcessIsDead() {
         assertTrue(DeviceRecord.alive(ProcessHandle.current().pid()));
         assertFalse(DeviceRecord.alive(DEAD_PID));
