@@ -51,7 +51,7 @@ down_gives_eio_without_hanging() { # a read and a write at once; each must fail 
   local start end rc_r rc_w
   ctl down >/dev/null || return 1
   start=$SECONDS
-  # a block the sequential job wrote (one never written is known absent and reads as zeros with no request)
+  # a block the sequential job wrote
   timeout 45 dd if="$DEV" of=/dev/null bs=64K count=1 skip=40 iflag=direct status=none 2>"$TEST_DIR/dd-r.err" &
   local pid_r=$!
   head -c 64K /dev/urandom | timeout 45 dd of="$DEV" bs=64K count=1 seek=200 oflag=direct status=none 2>"$TEST_DIR/dd-w.err" &
