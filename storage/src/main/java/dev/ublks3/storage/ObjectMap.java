@@ -373,7 +373,7 @@ public final class ObjectMap implements BlockDevice {
 
     /**
      * Deletes the stored objects of blocks {@code first..last}: by name when they fit one DeleteObjects batch, else
-     * scoped LIST pages with one DeleteObjects per page (nothing proportional to the range is held). It
+     * scoped LIST pages with one DeleteObjects per page (at most two pages of keys held, whatever the range). It
      * first waits for the mutations already queued on those blocks; mutations and reads issued after it wait for
      * it (a range barrier, so nothing per object of the range is kept).
      */
@@ -428,16 +428,18 @@ public final class ObjectMap implements BlockDevice {
     /**
      * Lists the stored keys of blocks {@code first..last} with scoped LIST pages (prefix {@code key/}, start-after
      * the key before {@code first}) until past {@code last}'s key, handing each page's keys of blocks in the range
-     * to {@code onPage} as it arrives; only a page is held at a time. Completes when every page and all of
-     * {@code onPage}'s work have.
+     * to {@code onPage} as it arrives. A page is listed while the page before runs its work, but not before the
+     * work of the page before that has ended: at most two pages of keys are held, whatever the range. Completes
+     * when every page and all of {@code onPage}'s work have; after a failed page's work, lists no further.
      */
     private CompletableFuture<Void> listBlockKeys(long first, long last, PageOfKeys onPage) {
-        return listPage(first == 0 ? null : objectKey(first - 1), null, first, last, objectKey(last), onPage);
+        return listPage(first == 0 ? null : objectKey(first - 1), null, first, last, objectKey(last), onPage, DONE);
     }
 
+    /** {@code previous}: the work of the page before. */
     private CompletableFuture<Void> listPage(String startAfter, String token, long first, long last, String lastKey,
-                                             PageOfKeys onPage) {
-        return store.list(prefix, startAfter, token, LIST_PAGE).thenCompose(page -> {
+                                             PageOfKeys onPage, CompletableFuture<Void> previous) {
+        CompletableFuture<Void> pages = store.list(prefix, startAfter, token, LIST_PAGE).thenCompose(page -> {
             List<String> keys = new ArrayList<>();
             boolean past = false;
             for (String objectKey : page.keys()) {
@@ -454,11 +456,12 @@ public final class ObjectMap implements BlockDevice {
             if (past || page.isLast()) {
                 return work;
             }
-            // the next page is listed while this one's work runs: the token does not depend on that work
-            CompletableFuture<Void> rest = listPage(startAfter, page.nextContinuationToken(), first, last, lastKey,
-                    onPage);
-            return allOf(List.of(work, rest));
+            String next = page.nextContinuationToken();
+            return previous.handle((ignored, error) -> error == null).thenCompose(ok -> ok
+                    ? listPage(startAfter, next, first, last, lastKey, onPage, work)
+                    : work);
         });
+        return allOf(List.of(previous, pages)); // a failed LIST still waits for the work before it
     }
 
     /** The block number of a key {@code key/} + 16 lower-case hex digits, or -1 for any other key. */
