@@ -39,7 +39,7 @@ public interface BlockDevice extends AutoCloseable {
     /** Completes once every write that completed before this call is in the store. */
     CompletableFuture<Void> flush();
 
-    /** Waits for nothing: callers flush first. Closes the store underneath. */
+    /** Waits for nothing: callers wait for their calls to complete first. Closes the store underneath. */
     @Override
     void close();
 }

@@ -328,7 +328,7 @@ public final class ObjectMap implements BlockDevice {
 
     /**
      * Deletes the stored objects of blocks {@code first..last}: by name when they fit one DeleteObjects batch, else
-     * scoped LIST pages with one DeleteObjects per page (nothing proportional to the range is held). It
+     * scoped LIST pages with one DeleteObjects per page (at most two pages of keys held, whatever the range). It
      * first waits for the mutations already queued on those blocks; mutations and reads issued after it wait for
      * it (a range barrier, so nothing per object of the range is kept).
      */
@@ -383,18 +383,24 @@ public final class ObjectMap implements BlockDevice {
     /**
      * Lists the stored keys of blocks {@code first..last} with scoped LIST pages (prefix {@code key/}, start-after
      * the key before {@code first}) until past {@code last}'s key, handing each page's keys of blocks in the range
-     * to {@code onPage} as it arrives; only a page is held at a time. Completes when every page and all of
-     * {@code onPage}'s work have.
+     * to {@code onPage} as it arrives. A page is listed while the page before runs its work, but not before the
+     * work of the page before that has ended: at most two pages of keys are held, whatever the range. Completes
+     * when every page and all of {@code onPage}'s work have; after a failed page's work, lists no further.
      */
     private CompletableFuture<Void> listBlockKeys(long first, long last, PageOfKeys onPage) {
         String startAfter = first == 0 ? null : objectKey(first - 1);
-        return listPage(startAfter, null, new ListingOrder(prefix, startAfter), first, last, objectKey(last), onPage);
+        return listPage(startAfter, null, new ListingOrder(prefix, startAfter), first, last, objectKey(last), onPage,
+                DONE);
     }
 
-    /** Fails when a page breaks S3's order ({@link ListingOrder}): then keys in the range may be missing from it. */
+    /**
+     * {@code previous}: the work of the page before. Fails when a page breaks S3's order ({@link ListingOrder}):
+     * then keys in the range may be missing from it.
+     */
     private CompletableFuture<Void> listPage(String startAfter, String token, ListingOrder order, long first,
-                                             long last, String lastKey, PageOfKeys onPage) {
-        return store.list(prefix, startAfter, token, LIST_PAGE).thenCompose(page -> {
+                                             long last, String lastKey, PageOfKeys onPage,
+                                             CompletableFuture<Void> previous) {
+        CompletableFuture<Void> pages = store.list(prefix, startAfter, token, LIST_PAGE).thenCompose(page -> {
             StoreException misordered = order.check(page.keys());
             if (misordered != null) {
                 return CompletableFuture.failedFuture(misordered);
@@ -415,11 +421,12 @@ public final class ObjectMap implements BlockDevice {
             if (past || page.isLast()) {
                 return work;
             }
-            // the next page is listed while this one's work runs: the token does not depend on that work
-            CompletableFuture<Void> rest = listPage(startAfter, page.nextContinuationToken(), order, first, last,
-                    lastKey, onPage);
-            return allOf(List.of(work, rest));
+            String next = page.nextContinuationToken();
+            return previous.handle((ignored, error) -> error == null).thenCompose(ok -> ok
+                    ? listPage(startAfter, next, order, first, last, lastKey, onPage, work)
+                    : work);
         });
+        return allOf(List.of(previous, pages)); // a failed LIST still waits for the work before it
     }
 
     /** The block number of a key {@code key/} + 16 lower-case hex digits, or -1 for any other key. */
@@ -438,12 +445,13 @@ public final class ObjectMap implements BlockDevice {
 
     // ---- flush ----
 
-    /** Every write is a PUT, so a completed write is stored; this also waits for mutations already running. */
+    /**
+     * Nothing to wait for: a write, zero or trim completes only once stored (nothing is cached), and a flush covers
+     * only what completed before it; waiting for what still runs would hold it behind deletes that may retry.
+     */
     @Override
     public CompletableFuture<Void> flush() {
-        List<CompletableFuture<Void>> inFlight = new ArrayList<>(tails.values());
-        ranges.forEach(range -> inFlight.add(range.done()));
-        return CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new));
+        return DONE;
     }
 
     @Override

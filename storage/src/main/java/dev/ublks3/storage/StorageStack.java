@@ -145,7 +145,7 @@ public final class StorageStack implements AutoCloseable {
                 objectMap.partialWritesOfAbsentObjects()));
     }
 
-    /** Closes every layer down to the base store, once. Callers flush first. */
+    /** Closes every layer down to the base store, once. Callers wait for their calls to complete first. */
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {

@@ -3,6 +3,7 @@ package dev.ublks3.storage;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -115,6 +116,45 @@ class StorageStackTest {
             StorageStats stats = stack.stats();
             assertEquals(1, stats.block(BlockOp.WRITE).errors());
             assertEquals(1, stats.store(StoreCall.PUT).errors());
+        }
+    }
+
+    @Test
+    void aTrimWhoseDeleteRetriesHoldsBackOnlyWhatTouchesItsObjects() {
+        String failingKey = "disk/0000000000000000";
+        ObjectStore failingOneKey = new ObjectStoreLayer(memory) {
+            @Override
+            public CompletableFuture<Void> delete(String key) {
+                return key.equals(failingKey) ? unavailable() : next.delete(key);
+            }
+
+            @Override
+            public CompletableFuture<Void> deleteObjects(List<String> keys) {
+                return keys.contains(failingKey) ? unavailable() : next.deleteObjects(keys);
+            }
+
+            private CompletableFuture<Void> unavailable() {
+                return CompletableFuture.failedFuture(new StoreException(StoreException.Kind.SERVER_ERROR, "DELETE",
+                        failingKey, 503, "SlowDown", null));
+            }
+        };
+        try (StorageStack stack = StorageStack.open(failingOneKey, options)) {
+            BlockDevice device = stack.device();
+            device.write(0, pattern(4 * OBJECT, 5), false).join();
+            CompletableFuture<Void> retrying = device.trim(0, OBJECT);
+            assertFalse(retrying.isDone(), "its DELETE retries, on the scheduler");
+            assertTrue(device.trim(2L * OBJECT, OBJECT).isDone(), "another trim goes on meanwhile");
+            assertTrue(device.write(2L * OBJECT, pattern(OBJECT, 6), false).isDone(), "and a write behind it");
+            assertTrue(device.flush().isDone(), "and a flush");
+            CompletableFuture<Void> read = device.read(0, ByteBuffer.allocate(OBJECT));
+            assertFalse(read.isDone(), "a read of the object being deleted waits for the delete");
+
+            scheduler.runAll(); // the retry time runs out
+            CompletionException e = assertThrows(CompletionException.class, retrying::join);
+            assertInstanceOf(StoreException.class, e.getCause());
+            read.join();
+            assertEquals(List.of("disk/0000000000000000", "disk/0000000000000001", "disk/0000000000000002",
+                    "disk/0000000000000003"), memory.keys());
         }
     }
 

@@ -10,25 +10,46 @@ import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Deletes that arrive while a delete request is in flight wait for it and then go together as one DeleteObjects
- * (up to {@link ObjectStore#MAX_DELETE_KEYS} keys): group commit for deletes.
+ * Group commit for deletes: while fewer than {@code maxBatches} delete requests are in flight a delete goes at once;
+ * past that, deletes queue and go together as one DeleteObjects (up to {@link ObjectStore#MAX_DELETE_KEYS} keys)
+ * when a request ends.
  *
- * <p>Why: the kernel splits write-zeroes at chunk_sectors (one object), so zeroing 64 MiB of a 64 KiB-object
- * device arrives as 1024 one-object requests; mkfs.ext4's journal alone cost 1024 DELETEs without this layer.
- * No timer: the first delete goes at once, the ones that queue behind it share the next request. Each caller's
- * future completes when its own keys are deleted. If a batch fails, its keys are retried one caller at a time, so
- * a failure reaches only the callers whose keys fail.
+ * <p>Why batch: the kernel splits write-zeroes at chunk_sectors (one object), so zeroing 64 MiB of a 64 KiB-object
+ * device arrives as 1024 one-object requests; mkfs.ext4's journal alone cost 1024 DELETEs without this layer. No
+ * timer: the first deletes go at once, the ones that queue behind them share the next requests. Why several in
+ * flight: a request that retries (for up to the retry time) must not hold back every other trim of the device, and
+ * with them the reads and writes waiting for those trims; it holds one of the slots, the others go on.
+ *
+ * <p>Each caller's future completes when its own keys are deleted. If a batch fails, its keys are retried one
+ * request per caller, so a failure reaches only the callers whose keys fail; the batch's slot is held until every
+ * one of its callers has its answer.
  */
 public final class DeleteBatchingObjectStore extends ObjectStoreLayer {
+
+    /**
+     * Requests in flight by default. Four: a burst of one-object deletes costs three requests more than with one
+     * (1024 of them: four DELETEs and two DeleteObjects), and one request that retries leaves three to the rest.
+     */
+    public static final int DEFAULT_MAX_BATCHES = 4;
 
     private record Pending(List<String> keys, CompletableFuture<Void> done) {
     }
 
+    private final int maxBatches;
     private final Queue<Pending> queue = new ArrayDeque<>();
-    private boolean sending; // guarded by queue
+    private int inFlight; // batches sent whose callers are not all answered; guarded by queue
 
     public DeleteBatchingObjectStore(ObjectStore next) {
+        this(next, DEFAULT_MAX_BATCHES);
+    }
+
+    /** @param maxBatches delete requests in flight at most (at least 1) */
+    public DeleteBatchingObjectStore(ObjectStore next, int maxBatches) {
         super(next);
+        if (maxBatches < 1) {
+            throw new IllegalArgumentException("maxBatches " + maxBatches + " must be at least 1");
+        }
+        this.maxBatches = maxBatches;
     }
 
     @Override
@@ -43,21 +64,24 @@ public final class DeleteBatchingObjectStore extends ObjectStoreLayer {
 
     private CompletableFuture<Void> enqueue(List<String> keys) {
         if (keys.size() > MAX_DELETE_KEYS) {
-            return next.deleteObjects(keys); // the store refuses it with its own message
+            return request(keys); // the store refuses it with its own message
         }
         Pending pending = new Pending(keys, new CompletableFuture<>());
         synchronized (queue) {
             queue.add(pending);
-            if (sending) {
-                return pending.done();
+            if (inFlight >= maxBatches) {
+                return pending.done(); // a batch in flight sends it when it ends
             }
-            sending = true;
+            inFlight++;
         }
         sendNext();
         return pending.done();
     }
 
-    /** Sends what is queued (up to one request's worth); runs again when that request ends, until the queue is empty. */
+    /**
+     * Holding a slot, sends what is queued (up to one request's worth), and again when every caller of that batch
+     * has its answer, until the queue is empty; then gives the slot back.
+     */
     private void sendNext() {
         List<Pending> batch = new ArrayList<>();
         LinkedHashSet<String> keys = new LinkedHashSet<>();
@@ -68,39 +92,44 @@ public final class DeleteBatchingObjectStore extends ObjectStoreLayer {
                 keys.addAll(p.keys());
             }
             if (batch.isEmpty()) {
-                sending = false;
+                inFlight--;
                 return;
             }
         }
-        CompletableFuture<Void> request;
-        try {
-            request = keys.size() == 1 ? next.delete(keys.getFirst()) : next.deleteObjects(List.copyOf(keys));
-        } catch (RuntimeException e) {
-            request = CompletableFuture.failedFuture(e);
+        request(List.copyOf(keys))
+                .handle((ignored, error) -> answer(batch, error))
+                .thenCompose(answered -> answered)
+                .whenComplete((ignored, error) -> sendNext());
+    }
+
+    /** Completes the batch's callers; when it failed and had several, after asking the store for each one's keys. */
+    private CompletableFuture<Void> answer(List<Pending> batch, Throwable error) {
+        if (error == null || batch.size() == 1) {
+            batch.forEach(p -> settle(p, error));
+            return CompletableFuture.completedFuture(null);
         }
-        request.whenComplete((ignored, error) -> {
-            if (error == null || batch.size() == 1) {
-                for (Pending p : batch) {
-                    if (error == null) {
-                        p.done().complete(null);
-                    } else {
-                        p.done().completeExceptionally(error);
-                    }
-                }
-            } else {
-                for (Pending p : batch) { // someone's key failed: find whose, without failing the others
-                    CompletableFuture<Void> alone = p.keys().size() == 1 ? next.delete(p.keys().getFirst())
-                            : next.deleteObjects(p.keys());
-                    alone.whenComplete((v, e) -> {
-                        if (e == null) {
-                            p.done().complete(null);
-                        } else {
-                            p.done().completeExceptionally(e);
-                        }
-                    });
-                }
-            }
-            sendNext();
-        });
+        List<CompletableFuture<Void>> alone = new ArrayList<>(batch.size());
+        for (Pending p : batch) { // someone's key failed: find whose, without failing the others
+            alone.add(request(p.keys()).handle((ignored, e) -> settle(p, e)));
+        }
+        return CompletableFuture.allOf(alone.toArray(CompletableFuture[]::new));
+    }
+
+    private static Void settle(Pending p, Throwable error) {
+        if (error == null) {
+            p.done().complete(null);
+        } else {
+            p.done().completeExceptionally(error);
+        }
+        return null;
+    }
+
+    /** One request to the store; a store that throws instead of failing its future fails only this request. */
+    private CompletableFuture<Void> request(List<String> keys) {
+        try {
+            return keys.size() == 1 ? next.delete(keys.getFirst()) : next.deleteObjects(keys);
+        } catch (Throwable t) {
+            return CompletableFuture.failedFuture(t);
+        }
     }
 }
