@@ -26,7 +26,11 @@ public interface ObjectStore extends AutoCloseable {
      * (fewer bytes than asked) is a {@link StoreException.Kind#CORRUPT} error, never partial data, and so is a
      * stored checksum that does not match the bytes read, where the store keeps one (S3: the CRC32C of every
      * granule the range touches, from the object's metadata, whatever the range; objects written without it, e.g.
-     * by nbdkit, read unverified). The message names the key and both lengths (or both checksums).
+     * by nbdkit, read unverified). The message names the key and both lengths (or both checksums). A store that
+     * knows the device's object size (S3: {@code S3ObjectStore.open(config, objectSize)}) also fails CORRUPT a read
+     * (of any range, or of zero bytes) of an object of any other size, naming both sizes and the fix: it was written
+     * by a device of another object size, and a read-modify-write would cut it short or pad it. The directory and
+     * memory stores, which no device is served from, take objects of any size.
      * On FOUND, {@code into}'s position has advanced by the bytes read (like a channel read); on ABSENT or a
      * failure it is unchanged (the bytes after it are unspecified on failure).
      * The caller must not touch {@code into} until the future completes.

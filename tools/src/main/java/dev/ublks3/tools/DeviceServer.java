@@ -106,9 +106,9 @@ final class DeviceServer {
             control.checkFree(options.devId()); // ADD_DEV decides, but only after the store is built
         }
 
-        // a GET must know the granule of the objects' checksums before it asks (S3ObjectStore's integrity check)
-        S3Config s3 = s3Config().withChecksumGranuleFor(Math.toIntExact(options.objectSize()));
-        ObjectStore store = S3ObjectStore.open(s3);
+        // a GET must know the objects' size: the granule of their checksums, and an object of another size is refused
+        S3Config s3 = s3Config();
+        ObjectStore store = S3ObjectStore.open(s3, Math.toIntExact(options.objectSize()));
         opened.push(store);
         where = "s3://" + options.bucket() + "/" + options.key() + " at " + s3.describeEndpoint();
         probe(store);
