@@ -51,7 +51,8 @@ public interface ObjectStore extends AutoCloseable {
     CompletableFuture<Void> deleteObjects(List<String> keys);
 
     /**
-     * One page of a listing, keys in ascending (UTF-8 binary) order: keys that start with {@code prefix} and sort
+     * One page of a listing, objects (keys and sizes) in ascending (UTF-8 binary) key order: keys that start with
+     * {@code prefix} and sort
      * after {@code startAfter} (null: from the start), continuing from {@code continuationToken} (null: first
      * page), at most {@code maxKeys} (S3 caps it at 1000).
      */
@@ -60,15 +61,24 @@ public interface ObjectStore extends AutoCloseable {
     /** Whether a GET found the object. */
     enum ReadOutcome { FOUND, ABSENT }
 
-    /** One page of keys; {@code nextContinuationToken} is null on the last page. */
-    record ListPage(List<String> keys, String nextContinuationToken) {
+    /** One page of objects, with their sizes; {@code nextContinuationToken} is null on the last page. */
+    record ListPage(List<ListedObject> objects, String nextContinuationToken) {
         public ListPage {
-            keys = List.copyOf(keys);
+            objects = List.copyOf(objects);
+        }
+
+        /** The objects' keys, in order. */
+        public List<String> keys() {
+            return objects.stream().map(ListedObject::key).toList();
         }
 
         public boolean isLast() {
             return nextContinuationToken == null;
         }
+    }
+
+    /** An object a LIST found: its key and its size in bytes (-1 when the server did not say). */
+    record ListedObject(String key, long size) {
     }
 
     /** Releases connections and threads. Pending futures may fail. */

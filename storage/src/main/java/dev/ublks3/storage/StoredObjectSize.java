@@ -1,5 +1,8 @@
 package dev.ublks3.storage;
 
+import dev.ublks3.storage.ObjectStore.ListedObject;
+import java.util.concurrent.CompletableFuture;
+
 /**
  * A device's objects all have its object size: an object of another size was written by a device of another object
  * size, and read as this device's it would be misplaced, and cut short or padded by its next partial write. Says so
@@ -7,7 +10,36 @@ package dev.ublks3.storage;
  */
 public final class StoredObjectSize {
 
+    /** The keys the check's one LIST asks for: S3's most, so keys under the prefix that are not blocks rarely hide one. */
+    static final int LIST_KEYS = 1000;
+
     private StoredObjectSize() {
+    }
+
+    /**
+     * Checks, before a device is served, that its objects were written with its object size: one LIST (prefix
+     * {@code key/}, up to {@value #LIST_KEYS} keys), and the size of the first block key it finds (keys that are not
+     * {@code key/} and 16 lower-case hex digits are skipped). Fails with a {@link StoreException.Kind#CORRUPT}
+     * naming that object, both sizes and the fix when the size differs; completes when it matches or no block was
+     * found (a new device). Not a scan: a bucket with objects of mixed sizes is caught by the reads, one object at
+     * a time ({@link ObjectStore#get}).
+     *
+     * @param bucket the bucket's name, for the message
+     */
+    public static CompletableFuture<Void> check(ObjectStore store, String bucket, String key, long objectSize) {
+        String prefix = key + "/";
+        return store.list(prefix, null, null, LIST_KEYS).thenAccept(page -> {
+            for (ListedObject listed : page.objects()) {
+                if (BlockKeys.blockOf(prefix, listed.key()) >= 0) {
+                    String error = listed.size() < 0 ? null
+                            : mismatch(bucket + "/" + listed.key(), listed.size(), objectSize);
+                    if (error != null) {
+                        throw new StoreException(StoreException.Kind.CORRUPT, "LIST", listed.key(), error);
+                    }
+                    return;
+                }
+            }
+        });
     }
 
     /**

@@ -33,7 +33,6 @@ import software.amazon.awssdk.services.s3.model.Delete;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.S3Error;
-import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * The {@link ObjectStore} on S3 (or an S3-compatible server) through aws-sdk-java-v2's CRT-based async client.
@@ -293,7 +292,8 @@ public final class S3ObjectStore implements ObjectStore {
         }
         ListObjectsV2Request built = request.build();
         return call("LIST", prefix, () -> client.listObjectsV2(built), null, response -> {
-            List<String> keys = response.contents().stream().map(S3Object::key).toList();
+            List<ListedObject> objects = response.contents().stream()
+                    .map(o -> new ListedObject(o.key(), o.size() == null ? -1 : o.size())).toList();
             boolean truncated = Boolean.TRUE.equals(response.isTruncated());
             String next = truncated ? response.nextContinuationToken() : null;
             if (truncated && next == null) {
@@ -301,7 +301,7 @@ public final class S3ObjectStore implements ObjectStore {
                         "LIST " + prefix + " at " + config.describeEndpoint()
                                 + " was truncated but gave no continuation token", null);
             }
-            return new ListPage(keys, next);
+            return new ListPage(objects, next);
         }, null);
     }
 
