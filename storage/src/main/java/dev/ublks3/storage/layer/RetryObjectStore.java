@@ -18,8 +18,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Retries store calls that failed with a retryable {@link StoreException} (5xx, throttling, connection, timeout,
- * corrupt), with exponential backoff and full jitter, as {@link RetryPolicy} bounds it. Anything else fails at
+ * Retries store calls that failed with a {@link StoreException} whose {@link StoreException.Kind#retryable() kind
+ * is retryable} (5xx, throttling, connection, timeout, stale credentials, a body damaged in transit; not a corrupt
+ * object: the same bytes would come back), with exponential backoff and full jitter, as {@link RetryPolicy} bounds it. Anything else fails at
  * once, unchanged. Like nbdkit's retry filter it logs the original error before each retry and keeps per-request
  * state on the request (here: in one small object per call), but it does not serialize requests: each call
  * backs off on its own, on the {@link Scheduler}, without holding a thread.

@@ -4,6 +4,8 @@ import dev.ublks3.storage.local.FaultPlan.Fault;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
@@ -31,7 +33,8 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 /**
  * Makes the local server fail the way S3 does, at the rates of a {@link FaultPlan}: each request draws once and may
  * get an HTTP 500 InternalError, a 503 SlowDown or a 503 ServiceUnavailable (S3Proxy turns the thrown
- * {@link S3Exception} into that status and S3 XML error code), a stall (the request waits {@link FaultPlan#stall()},
+ * {@link S3Exception} into that status and S3 XML error code), a 400 ExpiredToken or TokenRefreshRequired, a 403
+ * RequestTimeTooSkewed, a 400 BadDigest for a PUT (after its body was read), a stall (the request waits {@link FaultPlan#stall()},
  * so the client times out first, and then fails with 500 without taking effect), or, for a GET with a body, a truncated body: the stream ends half way, S3Proxy has
  * promised the whole Content-Length, and the connection closes short. Connection resets need a TCP-level
  * {@link FaultyTcpProxy} and are not drawn here.
@@ -104,7 +107,16 @@ public final class FaultInjectingBlobStore extends PerRequestBlobStore {
 
     @Override
     public PutObjectResponse putBlob(PutObjectRequest request, InputStream body) {
-        before(false);
+        if (before(false) == Fault.BAD_DIGEST) {
+            injected.get(Fault.BAD_DIGEST).increment();
+            try {
+                body.transferTo(OutputStream.nullOutputStream()); // S3 reads the body before it compares
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            throw error(400, "BadDigest", "injected fault: the CRC32C you specified did not match the calculated "
+                    + "checksum");
+        }
         return delegate().putBlob(request, body);
     }
 
@@ -156,7 +168,8 @@ public final class FaultInjectingBlobStore extends PerRequestBlobStore {
     }
 
     /**
-     * Fails or stalls the request as drawn; returns TRUNCATE for a GET to cut (counted once it is cut), else null.
+     * Fails or stalls the request as drawn; returns TRUNCATE for a GET to cut (counted once it is cut), or
+     * BAD_DIGEST (counted by the PUT that refuses its body), else null.
      */
     private Fault before(boolean get) {
         if (down) {
@@ -187,8 +200,24 @@ public final class FaultInjectingBlobStore extends PerRequestBlobStore {
                 // newer data) would model a server that reorders writes, which no retry can make safe
                 throw error(500, "InternalError", "injected fault: stalled for " + plan.stall());
             }
+            case EXPIRED_TOKEN -> {
+                injected.get(fault).increment();
+                throw error(400, "ExpiredToken", "injected fault: the provided token has expired");
+            }
+            case TOKEN_REFRESH -> {
+                injected.get(fault).increment();
+                throw error(400, "TokenRefreshRequired", "injected fault: the provided token must be refreshed");
+            }
+            case CLOCK_SKEW -> {
+                injected.get(fault).increment();
+                throw error(403, "RequestTimeTooSkewed", "injected fault: the difference between the request time "
+                        + "and the current time is too large");
+            }
             case TRUNCATE -> {
                 return get ? Fault.TRUNCATE : null;
+            }
+            case BAD_DIGEST -> {
+                return Fault.BAD_DIGEST; // only a PUT acts on it
             }
             default -> {
                 return null; // RESET is the proxy's
