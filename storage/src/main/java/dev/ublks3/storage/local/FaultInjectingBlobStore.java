@@ -180,38 +180,18 @@ public final class FaultInjectingBlobStore extends PerRequestBlobStore {
         if (fault == null) {
             return null;
         }
+        S3Exception refusal = refusal(fault);
+        if (refusal != null) {
+            injected.get(fault).increment();
+            throw refusal;
+        }
         switch (fault) {
-            case INTERNAL_ERROR -> {
-                injected.get(fault).increment();
-                throw error(500, "InternalError", "injected fault: internal error");
-            }
-            case SLOW_DOWN -> {
-                injected.get(fault).increment();
-                throw error(503, "SlowDown", "injected fault: please reduce your request rate");
-            }
-            case SERVICE_UNAVAILABLE -> {
-                injected.get(fault).increment();
-                throw error(503, "ServiceUnavailable", "injected fault: service unavailable");
-            }
             case STALL -> {
                 injected.get(fault).increment();
                 stall(plan.stall());
                 // a hung request never takes effect: a stalled PUT landing after the client gave up (and wrote
                 // newer data) would model a server that reorders writes, which no retry can make safe
                 throw error(500, "InternalError", "injected fault: stalled for " + plan.stall());
-            }
-            case EXPIRED_TOKEN -> {
-                injected.get(fault).increment();
-                throw error(400, "ExpiredToken", "injected fault: the provided token has expired");
-            }
-            case TOKEN_REFRESH -> {
-                injected.get(fault).increment();
-                throw error(400, "TokenRefreshRequired", "injected fault: the provided token must be refreshed");
-            }
-            case CLOCK_SKEW -> {
-                injected.get(fault).increment();
-                throw error(403, "RequestTimeTooSkewed", "injected fault: the difference between the request time "
-                        + "and the current time is too large");
             }
             case TRUNCATE -> {
                 return get ? Fault.TRUNCATE : null;
@@ -223,6 +203,21 @@ public final class FaultInjectingBlobStore extends PerRequestBlobStore {
                 return null; // RESET is the proxy's
             }
         }
+    }
+
+    /** The S3 error a fault answers any request with at once, or null for the faults that act otherwise. */
+    private static S3Exception refusal(Fault fault) {
+        return switch (fault) {
+            case INTERNAL_ERROR -> error(500, "InternalError", "injected fault: internal error");
+            case SLOW_DOWN -> error(503, "SlowDown", "injected fault: please reduce your request rate");
+            case SERVICE_UNAVAILABLE -> error(503, "ServiceUnavailable", "injected fault: service unavailable");
+            case EXPIRED_TOKEN -> error(400, "ExpiredToken", "injected fault: the provided token has expired");
+            case TOKEN_REFRESH -> error(400, "TokenRefreshRequired", "injected fault: the provided token must be "
+                    + "refreshed");
+            case CLOCK_SKEW -> error(403, "RequestTimeTooSkewed", "injected fault: the difference between the "
+                    + "request time and the current time is too large");
+            default -> null;
+        };
     }
 
     /** The fault this request draws, or null; RESET draws count as none here. */

@@ -2,19 +2,15 @@ package dev.ublks3.storage.s3;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.ublks3.storage.ObjectMap;
 import dev.ublks3.storage.ObjectStore.ReadOutcome;
 import dev.ublks3.storage.StoreException;
 import dev.ublks3.storage.StoreException.Kind;
 import dev.ublks3.storage.testing.LocalS3Fixture;
+import dev.ublks3.storage.testing.StoreFailures;
 import java.nio.ByteBuffer;
 import java.util.Random;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,13 +23,6 @@ class S3ObjectSizeTest {
     private static final int WRITTEN = 128 << 10;
     private static final int DEVICE = 64 << 10;
     private static final String KEY = "disk/0000000000000000";
-
-    private static StoreException failure(CompletableFuture<?> call) {
-        CompletionException e = assertThrows(CompletionException.class, call::join);
-        StoreException store = assertInstanceOf(StoreException.class, e.getCause(), () -> "cause of " + e);
-        assertFalse(store.getMessage().contains("\n"), "one line: " + store.getMessage());
-        return store;
-    }
 
     private static byte[] written(S3Config config) {
         byte[] object = new byte[WRITTEN];
@@ -50,7 +39,7 @@ class S3ObjectSizeTest {
         try (S3ObjectStore raw = S3ObjectStore.open(config)) {
             ByteBuffer whole = ByteBuffer.allocate(WRITTEN);
             assertEquals(ReadOutcome.FOUND, raw.get(KEY, 0, whole).join());
-            StoreException past = failure(raw.get(KEY, WRITTEN, ByteBuffer.allocate(1)));
+            StoreException past = StoreFailures.oneLine(raw.get(KEY, WRITTEN, ByteBuffer.allocate(1)));
             assertEquals(Kind.CORRUPT, past.kind(), "no byte past " + WRITTEN + ": " + past.getMessage());
             return whole.array();
         }
@@ -65,11 +54,11 @@ class S3ObjectSizeTest {
                 DEVICE)) {
             ByteBuffer data = ByteBuffer.allocate(4096);
             new Random(1).nextBytes(data.array());
-            StoreException e = failure(map.write(0, data, false));
+            StoreException e = StoreFailures.oneLine(map.write(0, data, false));
             assertEquals(Kind.CORRUPT, e.kind());
             assertEquals("object " + bucket + "/" + KEY + " has 131072 bytes, not the object size 65536: it was "
                     + "written with object-size 128K; use --object-size 128K to add this device", e.getMessage());
-            assertEquals(e.getMessage(), failure(map.zero(4096, 4096)).getMessage(), "a zero is a write too");
+            assertEquals(e.getMessage(), StoreFailures.oneLine(map.zero(4096, 4096)).getMessage(), "a zero is a write too");
         }
         assertArrayEquals(object, stored(config), "the object is as it was written");
     }
@@ -86,20 +75,20 @@ class S3ObjectSizeTest {
         try (S3ObjectStore store = S3ObjectStore.open(config, DEVICE)) {
             String larger = "object " + bucket + "/" + KEY + " has 131072 bytes, not the object size 65536: it was "
                     + "written with object-size 128K; use --object-size 128K to add this device";
-            assertEquals(larger, failure(store.get(KEY, 0, ByteBuffer.allocate(4096))).getMessage(), "aligned");
-            assertEquals(larger, failure(store.get(KEY, 100, ByteBuffer.allocate(10))).getMessage(), "unaligned");
-            assertEquals(larger, failure(store.get(KEY, 0, ByteBuffer.allocate(DEVICE))).getMessage(), "whole");
-            StoreException head = failure(store.get(KEY, 0, ByteBuffer.allocate(0)));
+            assertEquals(larger, StoreFailures.oneLine(store.get(KEY, 0, ByteBuffer.allocate(4096))).getMessage(), "aligned");
+            assertEquals(larger, StoreFailures.oneLine(store.get(KEY, 100, ByteBuffer.allocate(10))).getMessage(), "unaligned");
+            assertEquals(larger, StoreFailures.oneLine(store.get(KEY, 0, ByteBuffer.allocate(DEVICE))).getMessage(), "whole");
+            StoreException head = StoreFailures.oneLine(store.get(KEY, 0, ByteBuffer.allocate(0)));
             assertEquals(Kind.CORRUPT, head.kind());
             assertEquals(larger, head.getMessage(), "a HEAD (zero bytes) too");
-            StoreException smaller = failure(store.get("disk/0000000000000001", 0, ByteBuffer.allocate(4096)));
+            StoreException smaller = StoreFailures.oneLine(store.get("disk/0000000000000001", 0, ByteBuffer.allocate(4096)));
             assertEquals(Kind.CORRUPT, smaller.kind());
             assertEquals("object " + bucket + "/disk/0000000000000001 has 32768 bytes, not the object size 65536: it "
                     + "was written with object-size 32K; use --object-size 32K to add this device", smaller.getMessage());
             assertEquals("object " + bucket + "/disk/0000000000000002 has 1000 bytes, not the object size 65536: no "
                     + "object size makes objects of 1000 bytes (cut short, or not written as a device's object); "
                     + "remove it, or use another --key",
-                    failure(store.get("disk/0000000000000002", 0, ByteBuffer.allocate(512))).getMessage());
+                    StoreFailures.oneLine(store.get("disk/0000000000000002", 0, ByteBuffer.allocate(512))).getMessage());
             store.put("disk/0000000000000003", ByteBuffer.allocate(DEVICE)).join();
             assertEquals(ReadOutcome.FOUND, store.get("disk/0000000000000003", 4096, ByteBuffer.allocate(4096)).join(),
                     "an object of the device's size reads");

@@ -2,9 +2,6 @@ package dev.ublks3.storage.s3;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ublks3.storage.ObjectStore.ReadOutcome;
@@ -17,6 +14,7 @@ import dev.ublks3.storage.local.FaultPlan;
 import dev.ublks3.storage.local.FaultPlan.Fault;
 import dev.ublks3.storage.local.LocalS3Server;
 import dev.ublks3.storage.local.ServerOptions;
+import dev.ublks3.storage.testing.StoreFailures;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
@@ -54,19 +52,12 @@ class S3TransientRefusalTest {
         return server;
     }
 
-    private static StoreException failure(CompletableFuture<?> call) {
-        CompletionException e = assertThrows(CompletionException.class, call::join);
-        StoreException store = assertInstanceOf(StoreException.class, e.getCause(), () -> "cause of " + e);
-        assertFalse(store.getMessage().contains("\n"), "one line: " + store.getMessage());
-        return store;
-    }
-
     @ParameterizedTest
     @EnumSource(value = Fault.class, names = {"EXPIRED_TOKEN", "TOKEN_REFRESH", "CLOCK_SKEW", "BAD_DIGEST"})
     void anAttemptRefusedIsRetryable(Fault fault) {
         try (LocalS3Server server = server(fault, 1.0);
              S3ObjectStore store = S3ObjectStore.open(server.clientConfig(BUCKET))) {
-            StoreException put = failure(store.put(KEY, ByteBuffer.allocate(4096)));
+            StoreException put = StoreFailures.oneLine(store.put(KEY, ByteBuffer.allocate(4096)));
             assertTrue(put.retryable(), put.kind() + ": " + put.getMessage());
             if (fault == Fault.BAD_DIGEST) {
                 // S3Proxy closes the connection after a BadDigest and sends its body without a length, which the
@@ -87,7 +78,7 @@ class S3TransientRefusalTest {
                     + "credentials fetched anew (keep them refreshed, and the clock set)", put.getMessage());
             for (CompletableFuture<?> call : List.of(store.get(KEY, 0, ByteBuffer.allocate(4096)),
                     store.list("disk/", null, null, 10), store.delete(KEY))) {
-                StoreException e = failure(call);
+                StoreException e = StoreFailures.oneLine(call);
                 assertEquals(Kind.STALE_CREDENTIALS, e.kind(), e.getMessage());
             }
         }
