@@ -1,7 +1,7 @@
 #!/bin/bash
 # Bad input that needs the real kernel, complementing s3_04 (store errors: missing bucket, wrong credentials,
 # endpoint not listening; del of a mounted device): a missing and a read-only --local folder, add as a non-root
-# user, a device number that does not exist (del, stats), a device number already taken, and del of a device
+# user, add over objects written with another object size, a device number that does not exist (del, stats), a device number already taken, and del of a device
 # that is mounted or that a program holds open. Each failure is one line on stderr naming the problem and the fix, a non-zero exit,
 # nothing on stdout, and after it no new /dev/ublk*, no new run file, no new object in the bucket.
 # (Usage errors of every option are host tests: BadInputMatrixTest, MissingDriverTest.)
@@ -51,6 +51,15 @@ not_root() { # as nobody: add says to run as root
   return $rc
 }
 
+other_object_size() { # an object of 128K under the key: add with --object-size 64K is refused, the object kept whole
+  mkdir -p "$S3/bad/sized" && head -c 131072 /dev/urandom >"$S3/bad/sized/0000000000000000" || return 1
+  local sum
+  sum=$(md5sum <"$S3/bad/sized/0000000000000000")
+  fails "has 131072 bytes, not the object size 65536: it was written with object-size 128K; use --object-size 128K" \
+    "${ADD[@]}" --local "$S3" --key sized &&
+    [ "$(md5sum <"$S3/bad/sized/0000000000000000")" = "$sum" ]
+}
+
 DEV=""
 add_ok() { # ARGS...: a device on the --local bucket; sets DEV and N
   DEV=$("$UBLKS3" "${ADD[@]}" --local "$S3" "$@") && [ -b "$DEV" ] && N=${DEV#/dev/ublkb}
@@ -95,6 +104,7 @@ _check "--local folder on a read-only mount" readonly_local
 _check "add as a non-root user" not_root
 _check "del -n 77 (no such device)" fails "there is no ublk device 77: see 'ublk-s3 list'" del -n 77
 _check "stats -n 77 (no such device)" fails "no ublk-s3 server serves /dev/ublkb77: see 'ublk-s3 list'" stats -n 77
+_check "add over objects of another object size: refused" other_object_size
 _check "add -n 5 twice: the second is refused" number_taken
 _check "del of a mounted device: refused" mounted
 _check "del of a device a program holds open: refused, then done" held_open

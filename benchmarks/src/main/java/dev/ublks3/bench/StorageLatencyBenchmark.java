@@ -143,7 +143,7 @@ public class StorageLatencyBenchmark {
 
         Sized(int size, int objects, S3Config config, LocalS3Server server, Random random) {
             this.size = size;
-            this.stack = StorageStack.open(S3ObjectStore.open(config),
+            this.stack = StorageStack.open(S3ObjectStore.open(config, size),
                     new StorageStack.Options("map" + size / 1024 + "k", (long) objects * size, size));
             this.raw = RawCrtClient.open(config, server.endpoint(), LocalS3Server.IDENTITY, LocalS3Server.CREDENTIAL);
             this.rawPrefix = "raw" + size / 1024 + "k";

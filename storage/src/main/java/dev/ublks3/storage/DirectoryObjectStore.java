@@ -215,25 +215,25 @@ public final class DirectoryObjectStore implements ObjectStore {
             int limit = Math.min(maxKeys, 1000);
             // start in the deepest directory the prefix names completely
             String dirKey = from.substring(0, from.lastIndexOf('/') + 1);
-            List<String> keys = new ArrayList<>(limit + 1);
+            List<ListedObject> found = new ArrayList<>(limit + 1);
             Path start = dirKey.isEmpty() ? bucketDir : directoryOf(dirKey);
             if (start != null && Files.isDirectory(start)) {
-                walk(start, dirKey, from, after, keys, limit + 1);
+                walk(start, dirKey, from, after, found, limit + 1);
             }
             String next = null;
-            if (keys.size() > limit) {
-                keys.removeLast();
-                next = Base64.getUrlEncoder().encodeToString(keys.getLast().getBytes(StandardCharsets.UTF_8));
+            if (found.size() > limit) {
+                found.removeLast();
+                next = Base64.getUrlEncoder().encodeToString(found.getLast().key().getBytes(StandardCharsets.UTF_8));
             }
-            return new ListPage(keys, next);
+            return new ListPage(found, next);
         });
     }
 
     private record Entry(String name, boolean directory, String sortKey) {
     }
 
-    /** Appends keys under {@code dir} (whose keys start with {@code dirKey}) in key order until {@code want}. */
-    private void walk(Path dir, String dirKey, String prefix, String after, List<String> out, int want)
+    /** Appends objects under {@code dir} (whose keys start with {@code dirKey}) in key order until {@code want}. */
+    private void walk(Path dir, String dirKey, String prefix, String after, List<ListedObject> out, int want)
             throws IOException {
         List<Entry> entries = new ArrayList<>();
         try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
@@ -264,7 +264,11 @@ public final class DirectoryObjectStore implements ObjectStore {
                     walk(dir.resolve(entry.name()), key, prefix, after, out, want);
                 }
             } else if (key.startsWith(prefix) && (after == null || KeyOrder.compare(key, after) > 0)) {
-                out.add(key);
+                try {
+                    out.add(new ListedObject(key, Files.size(dir.resolve(entry.name()))));
+                } catch (NoSuchFileException e) {
+                    // deleted while listing
+                }
             }
         }
     }

@@ -112,22 +112,23 @@ public final class MemoryObjectStore implements ObjectStore {
             from = after;
         }
         NavigableMap<String, byte[]> tail = objects.tailMap(from, !from.equals(after));
-        List<String> keys = new ArrayList<>(limit);
+        List<ListedObject> found = new ArrayList<>(limit);
         boolean more = false;
-        for (String key : tail.keySet()) {
+        for (var entry : tail.entrySet()) {
+            String key = entry.getKey();
             if (prefix != null && !key.startsWith(prefix)) {
                 break; // keys with a prefix are contiguous in sorted order: past them, nothing more can match
             }
-            if (keys.size() == limit) {
+            if (found.size() == limit) {
                 more = true;
                 break;
             }
-            keys.add(key);
+            found.add(new ListedObject(key, entry.getValue().length));
         }
         String next = more
-                ? Base64.getUrlEncoder().encodeToString(keys.getLast().getBytes(StandardCharsets.UTF_8))
+                ? Base64.getUrlEncoder().encodeToString(found.getLast().key().getBytes(StandardCharsets.UTF_8))
                 : null;
-        return CompletableFuture.completedFuture(new ListPage(keys, next));
+        return CompletableFuture.completedFuture(new ListPage(found, next));
     }
 
     /** The keys stored, in listing order (for assertions in tests). */

@@ -47,7 +47,6 @@ public final class ObjectMap implements BlockDevice {
     public static final int MIN_OBJECT_SIZE = 4096;
     public static final int MAX_OBJECT_SIZE = 32 << 20;
     private static final int LIST_PAGE = 1000;
-    private static final int HEX_DIGITS = 16;
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
     private final ObjectStore store;
@@ -125,8 +124,8 @@ public final class ObjectMap implements BlockDevice {
     /** The object key of block {@code blockNo}: {@code key/%016x}. */
     public String objectKey(long blockNo) {
         // by hand: String.format parses its pattern on every call, and every request names its objects
-        char[] digits = new char[HEX_DIGITS];
-        for (int i = HEX_DIGITS - 1; i >= 0; i--) {
+        char[] digits = new char[BlockKeys.HEX_DIGITS];
+        for (int i = BlockKeys.HEX_DIGITS - 1; i >= 0; i--) {
             digits[i] = Character.forDigit((int) (blockNo & 0xf), 16);
             blockNo >>>= 4;
         }
@@ -270,7 +269,7 @@ public final class ObjectMap implements BlockDevice {
         long last = Math.min(first + ObjectPresence.CHUNK_BLOCKS, size >>> shift) - 1;
         BitSet present = new BitSet(ObjectPresence.CHUNK_BLOCKS);
         return listBlockKeys(first, last, keys -> {
-            keys.forEach(objectKey -> present.set((int) (blockOf(objectKey) - first)));
+            keys.forEach(objectKey -> present.set((int) (BlockKeys.blockOf(prefix, objectKey) - first)));
             return DONE;
         }).thenApply(ignored -> present);
     }
@@ -412,7 +411,7 @@ public final class ObjectMap implements BlockDevice {
                     past = true;
                     break;
                 }
-                long block = blockOf(objectKey);
+                long block = BlockKeys.blockOf(prefix, objectKey);
                 if (block >= first && block <= last) {
                     keys.add(objectKey);
                 }
@@ -427,20 +426,6 @@ public final class ObjectMap implements BlockDevice {
                     : work);
         });
         return allOf(List.of(previous, pages)); // a failed LIST still waits for the work before it
-    }
-
-    /** The block number of a key {@code key/} + 16 lower-case hex digits, or -1 for any other key. */
-    private long blockOf(String objectKey) {
-        if (objectKey.length() != prefix.length() + HEX_DIGITS || !objectKey.startsWith(prefix)) {
-            return -1;
-        }
-        for (int i = prefix.length(); i < objectKey.length(); i++) {
-            char c = objectKey.charAt(i);
-            if (!(c >= '0' && c <= '9') && !(c >= 'a' && c <= 'f')) {
-                return -1;
-            }
-        }
-        return Long.parseUnsignedLong(objectKey, prefix.length(), objectKey.length(), 16);
     }
 
     // ---- flush ----

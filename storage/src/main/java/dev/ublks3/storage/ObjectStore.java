@@ -26,7 +26,11 @@ public interface ObjectStore extends AutoCloseable {
      * (fewer bytes than asked) is a {@link StoreException.Kind#CORRUPT} error, never partial data, and so is a
      * stored checksum that does not match the bytes read, where the store keeps one (S3: the CRC32C of every
      * granule the range touches, from the object's metadata, whatever the range; objects written without it, e.g.
-     * by nbdkit, read unverified). The message names the key and both lengths (or both checksums).
+     * by nbdkit, read unverified). The message names the key and both lengths (or both checksums). A store that
+     * knows the device's object size (S3: {@code S3ObjectStore.open(config, objectSize)}) also fails CORRUPT a read
+     * (of any range, or of zero bytes) of an object of any other size, naming both sizes and the fix: it was written
+     * by a device of another object size, and a read-modify-write would cut it short or pad it. The directory and
+     * memory stores, which no device is served from, take objects of any size.
      * On FOUND, {@code into}'s position has advanced by the bytes read (like a channel read); on ABSENT or a
      * failure it is unchanged (the bytes after it are unspecified on failure).
      * The caller must not touch {@code into} until the future completes.
@@ -47,7 +51,8 @@ public interface ObjectStore extends AutoCloseable {
     CompletableFuture<Void> deleteObjects(List<String> keys);
 
     /**
-     * One page of a listing, keys in ascending (UTF-8 binary) order: keys that start with {@code prefix} and sort
+     * One page of a listing, objects (keys and sizes) in ascending (UTF-8 binary) key order: keys that start with
+     * {@code prefix} and sort
      * after {@code startAfter} (null: from the start), continuing from {@code continuationToken} (null: first
      * page), at most {@code maxKeys} (S3 caps it at 1000).
      */
@@ -56,15 +61,24 @@ public interface ObjectStore extends AutoCloseable {
     /** Whether a GET found the object. */
     enum ReadOutcome { FOUND, ABSENT }
 
-    /** One page of keys; {@code nextContinuationToken} is null on the last page. */
-    record ListPage(List<String> keys, String nextContinuationToken) {
+    /** One page of objects, with their sizes; {@code nextContinuationToken} is null on the last page. */
+    record ListPage(List<ListedObject> objects, String nextContinuationToken) {
         public ListPage {
-            keys = List.copyOf(keys);
+            objects = List.copyOf(objects);
+        }
+
+        /** The objects' keys, in order. */
+        public List<String> keys() {
+            return objects.stream().map(ListedObject::key).toList();
         }
 
         public boolean isLast() {
             return nextContinuationToken == null;
         }
+    }
+
+    /** An object a LIST found: its key and its size in bytes (-1 when the server did not say). */
+    record ListedObject(String key, long size) {
     }
 
     /** Releases connections and threads. Pending futures may fail. */

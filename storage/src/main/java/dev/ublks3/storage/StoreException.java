@@ -12,6 +12,13 @@ public final class StoreException extends RuntimeException {
         NO_SUCH_BUCKET(false),
         /** Credentials missing, wrong, or not allowed (HTTP 401/403). Not retryable. */
         ACCESS_DENIED(false),
+        /** The credentials expired (ExpiredToken, TokenRefreshRequired) or the request's time is too far from the
+         *  server's clock (RequestTimeTooSkewed): usually transient. Retryable: every attempt is signed anew, with
+         *  the credentials the provider gives then (refreshed once they expire) and the clock then. */
+        STALE_CREDENTIALS(true),
+        /** The server got other bytes than were sent (BadDigest: the body's checksum did not match): damaged in
+         *  transit. Retryable: the next attempt sends the same bytes again. */
+        DAMAGED_IN_TRANSIT(true),
         /** The server asked us to slow down (HTTP 503 SlowDown, 429). Retryable. */
         THROTTLED(true),
         /** HTTP 5xx. Retryable. */
@@ -20,8 +27,9 @@ public final class StoreException extends RuntimeException {
         CONNECTION(true),
         /** No answer within the timeout. Retryable. */
         TIMEOUT(true),
-        /** The stored object is not what was asked for: shorter than the range, a response for other bytes, or a
-         *  checksum mismatch. Not retryable: the same bytes would come back (a cut transfer is CONNECTION). */
+        /** The stored object is not what was asked for: shorter than the range, of another size than the device's
+         *  objects, a response for other bytes, or a checksum mismatch. Not retryable: the same bytes would come
+         *  back (a cut transfer is CONNECTION). */
         CORRUPT(false),
         /** Any other 4xx or a bad request. Not retryable. */
         CLIENT_ERROR(false);

@@ -61,7 +61,7 @@ class ObjectMapListingTrustTest {
             lists.incrementAndGet();
             return next.list(prefix, startAfter, token, maxKeys).thenApply(page -> {
                 synchronized (this) {
-                    return new ListPage(page.keys().stream().filter(k -> !notYetListed.contains(k)).toList(),
+                    return new ListPage(page.objects().stream().filter(o -> !notYetListed.contains(o.key())).toList(),
                             page.nextContinuationToken());
                 }
             });
@@ -77,7 +77,7 @@ class ObjectMapListingTrustTest {
         @Override
         public CompletableFuture<ListPage> list(String prefix, String startAfter, String token, int maxKeys) {
             return next.list(prefix, startAfter, token, maxKeys)
-                    .thenApply(page -> new ListPage(page.keys().reversed(), page.nextContinuationToken()));
+                    .thenApply(page -> new ListPage(page.objects().reversed(), page.nextContinuationToken()));
         }
     }
 

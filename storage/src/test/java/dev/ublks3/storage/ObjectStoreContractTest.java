@@ -207,6 +207,15 @@ public abstract class ObjectStoreContractTest {
     }
 
     @Test
+    void aListingGivesEachObjectsSize() {
+        store.put(key(0), ByteBuffer.allocate(4096)).join();
+        store.put(key(1), ascii("seven b")).join();
+        store.put(key(2), ByteBuffer.allocate(0)).join();
+        assertEquals(List.of(new ObjectStore.ListedObject(key(0), 4096), new ObjectStore.ListedObject(key(1), 7),
+                new ObjectStore.ListedObject(key(2), 0)), store.list("disk/", null, null, 10).join().objects());
+    }
+
+    @Test
     void lastPageHasNoContinuationToken() {
         putAll(List.of(key(0), key(1)));
         ListPage page = store.list("disk/", null, null, 2).join();

@@ -8,6 +8,7 @@ import dev.ublks3.storage.ObjectMapOptions;
 import dev.ublks3.storage.ObjectStore;
 import dev.ublks3.storage.StorageStack;
 import dev.ublks3.storage.StoreException;
+import dev.ublks3.storage.StoredObjectSize;
 import dev.ublks3.storage.layer.RetryPolicy;
 import dev.ublks3.storage.local.LocalS3Server;
 import dev.ublks3.storage.s3.S3Config;
@@ -110,12 +111,12 @@ final class DeviceServer {
             control.checkFree(options.devId()); // ADD_DEV decides, but only after the store is built
         }
 
-        // a GET must know the granule of the objects' checksums before it asks (S3ObjectStore's integrity check)
-        S3Config s3 = s3Config().withChecksumGranuleFor(Math.toIntExact(options.objectSize()));
-        ObjectStore store = S3ObjectStore.open(s3);
+        // a GET must know the objects' size: the granule of their checksums, and an object of another size is refused
+        S3Config s3 = s3Config();
+        ObjectStore store = S3ObjectStore.open(s3, Math.toIntExact(options.objectSize()));
         opened.push(store);
         where = "s3://" + options.bucket() + "/" + options.key() + " at " + s3.describeEndpoint();
-        probe(store);
+        probe(store, options);
 
         stack = StorageStack.open(store, new StorageStack.Options(options.key(), options.size(), (int) options.objectSize())
                 .withRetry(RetryPolicy.forTime(options.retryTime()))
@@ -252,7 +253,6 @@ final class DeviceServer {
         return options.endpointUrl() != null ? config.withEndpoint(options.endpointUrl(), true) : config;
     }
 
-    /** One LIST of at most one key: the bucket exists, the credentials work, the endpoint answers. O(1). */
     /**
      * Before the kernel re-issues the dead server's requests here: a PUT that server had started may still be on
      * its way to the store (its connections outlive it, orphaned, until what they queued is sent), and arriving
@@ -284,9 +284,15 @@ final class DeviceServer {
         }
     }
 
-    private void probe(ObjectStore store) {
+
+    /**
+     * One LIST: the bucket exists, the credentials work, the endpoint answers, and the first object of the key it
+     * finds has the device's object size ({@link StoredObjectSize#check}): objects written with another object size
+     * refuse the device (add and recover alike) before it exists. O(1).
+     */
+    static void probe(ObjectStore store, AddOptions options) {
         try {
-            store.list(options.key() + "/", null, null, 1).join();
+            StoredObjectSize.check(store, options.bucket(), options.key(), options.objectSize()).join();
         } catch (CompletionException e) {
             if (e.getCause() instanceof StoreException s) {
                 throw new ServeException(s.getMessage());

@@ -61,13 +61,16 @@ final class LocalS3Command {
                                   "getAlignment":{"object start":n,"4K":n,"512":n,"unaligned":n}}
                                   'faults' answers the faults injected as one JSON line, then OK:
                                   {"down":false,"injected":{"500":n,"slowdown":n,"503":n,"stall":n,
-                                  "truncate":n,"reset":n},"total":n,"whileDown":n}; 'reset' zeroes these too;
+                                  "truncate":n,"reset":n,"expired":n,"refresh":n,"skew":n,"baddigest":n},
+                                  "total":n,"whileDown":n}; 'reset' zeroes these too;
                                   'down' fails every request from now on (503 ServiceUnavailable; with reset
                                   faults on, every connection is reset), 'up' serves again
               --faults KIND=RATE,...  inject faults into this share of requests (0 to 1 each, at most 1 in all),
                                   KIND one of: 500 (InternalError), slowdown (503 SlowDown), 503
                                   (ServiceUnavailable), stall (wait --stall, then fail), truncate (a GET body
                                   cut short), reset (TCP reset mid-response, through a proxy on PORT),
+                                  expired (400 ExpiredToken), refresh (400 TokenRefreshRequired), skew
+                                  (403 RequestTimeTooSkewed), baddigest (a PUT's body refused: 400 BadDigest),
                                   such as 500=0.03,503=0.03,stall=0.01,truncate=0.02,reset=0.01
               --fault-rate RATE   inject faults into this share of requests, as a mix of all kinds (mostly
                                   errors, 5% of them stalls), such as 0.1

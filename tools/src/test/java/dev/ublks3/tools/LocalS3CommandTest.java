@@ -46,7 +46,7 @@ class LocalS3CommandTest {
             "local-s3 --memory --control TMP/nope/ctl.sock       | folder TMP/nope does not exist: create it",
             "local-s3 --memory --control TMP/file                | --control TMP/file exists and is not a socket",
             "local-s3 --memory --bucket B                        | bucket name 'B' is not valid for S3",
-            "local-s3 --memory --faults 404=0.1                  | --faults: fault '404=0.1' is not KIND=RATE with KIND one of 500, slowdown, 503, stall, truncate, reset",
+            "local-s3 --memory --faults 404=0.1                  | --faults: fault '404=0.1' is not KIND=RATE with KIND one of 500, slowdown, 503, stall, truncate, reset, expired, refresh, skew, baddigest",
             "local-s3 --memory --faults 500=2                    | --faults: fault rate 500=2.0 is not a share: give 0 to 1",
             "local-s3 --memory --faults 500=0.7,503=0.7          | --faults: fault rates add up to 1.4, more than 1: lower them",
             "local-s3 --memory --faults 500=x                    | --faults: fault rate '500=x' is not a number",
@@ -158,7 +158,8 @@ class LocalS3CommandTest {
             assertNull(ControlSocket.call(socket, "up", line -> { }));
             assertNull(ControlSocket.call(socket, "reset", line -> { }));
             assertEquals("{\"down\":false,\"injected\":{\"500\":0,\"slowdown\":0,\"503\":0,\"stall\":0,"
-                    + "\"truncate\":0,\"reset\":0},\"total\":0,\"whileDown\":0}", call(socket, "faults"));
+                    + "\"truncate\":0,\"reset\":0,\"expired\":0,\"refresh\":0,\"skew\":0,\"baddigest\":0},"
+                    + "\"total\":0,\"whileDown\":0}", call(socket, "faults"));
         }
     }
 

@@ -18,11 +18,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Retries store calls that failed with a retryable {@link StoreException} (see {@link StoreException.Kind}), with
- * exponential backoff and full jitter, as {@link RetryPolicy} bounds it. Anything else fails at once, unchanged.
- * The retry time counts from the first failure, not from the first attempt's start: an attempt that ran long and
- * then timed out has spent none of it, and a retry is started while any of it is left (its wait cut to what is
- * left), so no request fails before its retry time is spent. Like nbdkit's retry filter it logs the original error before each retry and keeps per-request
+ * Retries store calls that failed with a {@link StoreException} whose {@link StoreException.Kind#retryable() kind
+ * is retryable} (5xx, throttling, connection, timeout, stale credentials, a body damaged in transit; not a corrupt
+ * object: the same bytes would come back), with exponential backoff and full jitter, as {@link RetryPolicy} bounds
+ * it. Anything else fails at once, unchanged. The retry time counts from the first failure, not from the first
+ * attempt's start: an attempt that ran long and then timed out has spent none of it, and a retry is started while
+ * any of it is left (its wait cut to what is left), so no request fails before its retry time is spent. Like
+ * nbdkit's retry filter it logs the original error before each retry and keeps per-request
  * state on the request (here: in one small object per call), but it does not serialize requests: each call
  * backs off on its own, on the {@link Scheduler}, without holding a thread.
  *

@@ -28,7 +28,8 @@ public record FaultCounts(Map<Fault, Long> injected, long whileDown, boolean dow
 
     /**
      * One JSON line, e.g. {@code {"down":false,"injected":{"500":3,"slowdown":1,"503":2,"stall":0,"truncate":1,
-     * "reset":0},"total":7,"whileDown":0}}: every kind always present.
+     * "reset":0,"expired":0,"refresh":0,"skew":0,"baddigest":0},"total":7,"whileDown":0}}: every kind always
+     * present.
      */
     public String toJson() {
         StringBuilder json = new StringBuilder("{\"down\":").append(down).append(",\"injected\":{");

@@ -4,6 +4,8 @@ import dev.ublks3.storage.local.FaultPlan.Fault;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
@@ -31,7 +33,8 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 /**
  * Makes the local server fail the way S3 does, at the rates of a {@link FaultPlan}: each request draws once and may
  * get an HTTP 500 InternalError, a 503 SlowDown or a 503 ServiceUnavailable (S3Proxy turns the thrown
- * {@link S3Exception} into that status and S3 XML error code), a stall (the request waits {@link FaultPlan#stall()},
+ * {@link S3Exception} into that status and S3 XML error code), a 400 ExpiredToken or TokenRefreshRequired, a 403
+ * RequestTimeTooSkewed, a 400 BadDigest for a PUT (after its body was read), a stall (the request waits {@link FaultPlan#stall()},
  * so the client times out first, and then fails with 500 without taking effect), or, for a GET with a body, a truncated body: the stream ends half way, S3Proxy has
  * promised the whole Content-Length, and the connection closes short. Connection resets need a TCP-level
  * {@link FaultyTcpProxy} and are not drawn here.
@@ -104,7 +107,16 @@ public final class FaultInjectingBlobStore extends PerRequestBlobStore {
 
     @Override
     public PutObjectResponse putBlob(PutObjectRequest request, InputStream body) {
-        before(false);
+        if (before(false) == Fault.BAD_DIGEST) {
+            injected.get(Fault.BAD_DIGEST).increment();
+            try {
+                body.transferTo(OutputStream.nullOutputStream()); // S3 reads the body before it compares
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            throw error(400, "BadDigest", "injected fault: the CRC32C you specified did not match the calculated "
+                    + "checksum");
+        }
         return delegate().putBlob(request, body);
     }
 
@@ -156,7 +168,8 @@ public final class FaultInjectingBlobStore extends PerRequestBlobStore {
     }
 
     /**
-     * Fails or stalls the request as drawn; returns TRUNCATE for a GET to cut (counted once it is cut), else null.
+     * Fails or stalls the request as drawn; returns TRUNCATE for a GET to cut (counted once it is cut), or
+     * BAD_DIGEST (counted by the PUT that refuses its body), else null.
      */
     private Fault before(boolean get) {
         if (down) {
@@ -167,19 +180,12 @@ public final class FaultInjectingBlobStore extends PerRequestBlobStore {
         if (fault == null) {
             return null;
         }
+        S3Exception refusal = refusal(fault);
+        if (refusal != null) {
+            injected.get(fault).increment();
+            throw refusal;
+        }
         switch (fault) {
-            case INTERNAL_ERROR -> {
-                injected.get(fault).increment();
-                throw error(500, "InternalError", "injected fault: internal error");
-            }
-            case SLOW_DOWN -> {
-                injected.get(fault).increment();
-                throw error(503, "SlowDown", "injected fault: please reduce your request rate");
-            }
-            case SERVICE_UNAVAILABLE -> {
-                injected.get(fault).increment();
-                throw error(503, "ServiceUnavailable", "injected fault: service unavailable");
-            }
             case STALL -> {
                 injected.get(fault).increment();
                 stall(plan.stall());
@@ -190,10 +196,28 @@ public final class FaultInjectingBlobStore extends PerRequestBlobStore {
             case TRUNCATE -> {
                 return get ? Fault.TRUNCATE : null;
             }
+            case BAD_DIGEST -> {
+                return Fault.BAD_DIGEST; // only a PUT acts on it
+            }
             default -> {
                 return null; // RESET is the proxy's
             }
         }
+    }
+
+    /** The S3 error a fault answers any request with at once, or null for the faults that act otherwise. */
+    private static S3Exception refusal(Fault fault) {
+        return switch (fault) {
+            case INTERNAL_ERROR -> error(500, "InternalError", "injected fault: internal error");
+            case SLOW_DOWN -> error(503, "SlowDown", "injected fault: please reduce your request rate");
+            case SERVICE_UNAVAILABLE -> error(503, "ServiceUnavailable", "injected fault: service unavailable");
+            case EXPIRED_TOKEN -> error(400, "ExpiredToken", "injected fault: the provided token has expired");
+            case TOKEN_REFRESH -> error(400, "TokenRefreshRequired", "injected fault: the provided token must be "
+                    + "refreshed");
+            case CLOCK_SKEW -> error(403, "RequestTimeTooSkewed", "injected fault: the difference between the "
+                    + "request time and the current time is too large");
+            default -> null;
+        };
     }
 
     /** The fault this request draws, or null; RESET draws count as none here. */

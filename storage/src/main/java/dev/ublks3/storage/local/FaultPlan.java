@@ -35,7 +35,15 @@ public record FaultPlan(Map<Fault, Double> rates, long seed, Duration stall) {
         /** A GET body ends (the connection closes) before its Content-Length; other requests pass. */
         TRUNCATE("truncate"),
         /** The connection is reset (RST) in the middle of a response; needs the {@link FaultyTcpProxy}. */
-        RESET("reset");
+        RESET("reset"),
+        /** HTTP 400 ExpiredToken: the session credentials expired. */
+        EXPIRED_TOKEN("expired"),
+        /** HTTP 400 TokenRefreshRequired. */
+        TOKEN_REFRESH("refresh"),
+        /** HTTP 403 RequestTimeTooSkewed: the request's time is too far from the server's clock. */
+        CLOCK_SKEW("skew"),
+        /** A PUT's body is read and refused with HTTP 400 BadDigest (damaged in transit); other requests pass. */
+        BAD_DIGEST("baddigest");
 
         private final String label;
 
@@ -57,7 +65,10 @@ public record FaultPlan(Map<Fault, Double> rates, long seed, Duration stall) {
         }
     }
 
-    /** How a {@code --fault-rate} total is split: errors mostly, a few stalls (each costs a client timeout). */
+    /**
+     * How a {@code --fault-rate} total is split: errors mostly, a few stalls (each costs a client timeout). The
+     * credential, clock and digest errors are asked for by name only.
+     */
     private static final Map<Fault, Double> MIX = Map.of(Fault.INTERNAL_ERROR, 0.25, Fault.SLOW_DOWN, 0.2,
             Fault.SERVICE_UNAVAILABLE, 0.15, Fault.TRUNCATE, 0.2, Fault.RESET, 0.15, Fault.STALL, 0.05);
 

@@ -2,6 +2,7 @@ package dev.ublks3.storage.s3;
 
 import dev.ublks3.storage.StoreException;
 import dev.ublks3.storage.StoreException.Kind;
+import dev.ublks3.storage.StoredObjectSize;
 import java.nio.ByteBuffer;
 import java.util.Base64;
 import java.util.concurrent.CompletableFuture;
@@ -28,7 +29,9 @@ import software.amazon.awssdk.services.s3.model.GetObjectResponse;
  * and only the caller's bytes are copied over once every granule checked out. Completes with the number of bytes
  * of the caller's range, or fails:
  * <ul>
- *   <li>{@link Kind#CORRUPT} (not retryable) when the object is shorter than the caller's range, the response
+ *   <li>{@link Kind#CORRUPT} (not retryable) when the object is not the device's object size (when it has one:
+ *       the total of Content-Range, or the length of a whole-object response; the message names both sizes and
+ *       the fix), when it is shorter than the caller's range, the response
  *       covers other bytes than asked (Content-Length, Content-Range), a granule's CRC32C is not the stored one
  *       (the message names the object, the granule's bytes and both CRC32Cs), the checksum metadata is unreadable
  *       or lists another number of granules than the object has (it is not the object that was written), or a
@@ -55,6 +58,8 @@ final class IntoBufferTransformer implements AsyncResponseTransformer<GetObjectR
     /** "bucket/key", for messages. */
     private final String object;
     private final int configuredGranule;
+    /** The size every object of the device has, or 0 when objects of any size are read. */
+    private final long deviceObjectSize;
     /** The caller's range: {@code expected} bytes at {@code offset}, into {@code into}. */
     private final long offset;
     private final ByteBuffer into;
@@ -82,11 +87,16 @@ final class IntoBufferTransformer implements AsyncResponseTransformer<GetObjectR
     private final Object fence = new Object();
     private boolean abandoned;
 
-    /** @param granule the configured checksum granule ({@link S3Config#checksumGranule()}), a power of two */
-    IntoBufferTransformer(String bucket, String key, long offset, ByteBuffer into, int granule) {
+    /**
+     * @param granule    the configured checksum granule ({@link S3Config#checksumGranule()}), a power of two
+     * @param objectSize the size every object of the device has (an object of another size fails the read), or 0
+     *                   for objects of any size
+     */
+    IntoBufferTransformer(String bucket, String key, long offset, ByteBuffer into, int granule, long objectSize) {
         this.key = key;
         this.object = bucket + "/" + key;
         this.configuredGranule = granule;
+        this.deviceObjectSize = objectSize;
         this.offset = offset;
         this.into = into;
         this.expected = into.remaining();
@@ -124,29 +134,33 @@ final class IntoBufferTransformer implements AsyncResponseTransformer<GetObjectR
     private StoreException check(GetObjectResponse response) {
         Long length = response.contentLength();
         String range = response.contentRange();
+        Matcher m = range == null ? null : CONTENT_RANGE.matcher(range);
         long size;
-        if (range != null) {
-            Matcher m = CONTENT_RANGE.matcher(range);
+        if (m != null) {
             if (!m.matches()) {
                 return corrupt("GET " + object + " got an unreadable Content-Range '" + range + "'");
             }
             size = m.group(3).equals("*") ? -1 : Long.parseLong(m.group(3));
-            if (size >= 0 && size < offset + expected) {
-                return shorter(size);
-            }
-            // the last granule may reach past the object's end: the server sends what there is
-            long last = (size >= 0 ? Math.min(end, size) : end) - 1;
-            if (Long.parseLong(m.group(1)) != first || Long.parseLong(m.group(2)) != last) {
-                return corrupt("GET " + object + " asked for bytes " + first + "-" + (end - 1) + " ("
-                        + (end - first) + " bytes) but the server sent " + range);
-            }
         } else if (first != 0) {
             return corrupt("GET " + object + " asked for " + (end - first) + " bytes at " + first
                     + " but the server ignored the range");
         } else {
             size = length == null ? -1 : length; // no range: the whole object
-            if (size >= 0 && size < offset + expected) {
-                return shorter(size);
+        }
+        String otherSize = deviceObjectSize > 0 && size >= 0
+                ? StoredObjectSize.mismatch(object, size, deviceObjectSize) : null;
+        if (otherSize != null) {
+            return corrupt(otherSize);
+        }
+        if (size >= 0 && size < offset + expected) {
+            return shorter(size);
+        }
+        if (m != null) {
+            // the last granule may reach past the object's end: the server sends what there is
+            long last = (size >= 0 ? Math.min(end, size) : end) - 1;
+            if (Long.parseLong(m.group(1)) != first || Long.parseLong(m.group(2)) != last) {
+                return corrupt("GET " + object + " asked for bytes " + first + "-" + (end - 1) + " ("
+                        + (end - first) + " bytes) but the server sent " + range);
             }
         }
         long body = (size >= 0 ? Math.min(end, size) : end) - first;

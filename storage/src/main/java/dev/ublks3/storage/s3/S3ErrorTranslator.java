@@ -13,7 +13,12 @@ import software.amazon.awssdk.crt.CrtRuntimeException;
 final class S3ErrorTranslator {
 
     private static final Set<String> CREDENTIAL_CODES = Set.of("AccessDenied", "InvalidAccessKeyId",
-            "SignatureDoesNotMatch", "ExpiredToken", "InvalidToken", "TokenRefreshRequired", "AllAccessDisabled");
+            "SignatureDoesNotMatch", "InvalidToken", "AllAccessDisabled");
+    /** Refusals that fresh credentials or a corrected clock end: the next attempt signs anew. */
+    private static final Set<String> STALE_CODES = Set.of("ExpiredToken", "TokenRefreshRequired",
+            "RequestTimeTooSkewed");
+    /** The body the server got is not the one sent (its checksum, or the payload hash signed). */
+    private static final Set<String> DAMAGED_CODES = Set.of("BadDigest", "XAmzContentSHA256Mismatch");
 
     private final S3Config config;
 
@@ -62,6 +67,18 @@ final class S3ErrorTranslator {
         if ("NoSuchBucket".equals(code)) {
             return noSuchBucket(operation, key, status, e);
         }
+        if (code != null && STALE_CODES.contains(code)) {
+            return stale(operation, key, status, detail, e);
+        }
+        if ((code != null && DAMAGED_CODES.contains(code)) || (code == null && status == 400 && "PUT".equals(operation))) {
+            // S3 closes the connection after refusing a PUT's body, and the CRT may then not read the error's body
+            // (S3Proxy sends it without a length, which the CRT reads as none): a 400 to a PUT without a code is
+            // taken as the BadDigest it most likely is. Retrying a PUT is safe; a permanent refusal still fails
+            // once the retry time is up.
+            return new StoreException(Kind.DAMAGED_IN_TRANSIT, operation, key, status, what + " was refused ("
+                    + (code == null ? "HTTP 400 without an error code, taken as BadDigest" : detail)
+                    + "): the body arrived damaged; sending it again", e);
+        }
         if (status == 401 || status == 403 || (code != null && CREDENTIAL_CODES.contains(code))) {
             return new StoreException(Kind.ACCESS_DENIED, operation, key, status,
                     what + " was refused (" + detail + ") with credentials from " + config.credentials().describe()
@@ -85,6 +102,14 @@ final class S3ErrorTranslator {
         }
         return new StoreException(Kind.CLIENT_ERROR, operation, key, status,
                 what + " failed (" + detail + "): " + oneLine(e.getMessage()), e);
+    }
+
+    private StoreException stale(String operation, String key, int status, String detail, Throwable e) {
+        return new StoreException(Kind.STALE_CREDENTIALS, operation, key, status, operation
+                + (key == null ? "" : " " + key) + " at " + config.describeEndpoint() + " was refused (" + detail
+                + ") with credentials from " + config.credentials().describe() + ": expired credentials or a clock "
+                + "off by minutes; retrying with the credentials fetched anew (keep them refreshed, and the clock set)",
+                e);
     }
 
     private StoreException fromClient(Throwable e, String operation, String key) {
@@ -117,6 +142,10 @@ final class S3ErrorTranslator {
         if (names.contains("CHECKSUM")) {
             return new StoreException(Kind.CORRUPT, operation, key, 0, "object " + config.bucket() + "/" + key
                     + " at " + where + " failed its checksum check: " + oneLine(e.getMessage()), e);
+        }
+        // the CRT retries a RequestTimeTooSkewed itself and then reports it by name, without the status
+        if (names.contains("REQUESTTIMETOOSKEWED") || names.contains("REQUEST_TIME_TOO_SKEWED")) {
+            return stale(operation, key, 403, "RequestTimeTooSkewed", e);
         }
         if (names.contains("CREDENTIAL")) {
             return new StoreException(Kind.ACCESS_DENIED, operation, key, 0,

@@ -4,6 +4,7 @@ import dev.ublks3.storage.AdmissionLimit;
 import dev.ublks3.storage.ObjectStore;
 import dev.ublks3.storage.StoreException;
 import dev.ublks3.storage.StoreException.Kind;
+import dev.ublks3.storage.StoredObjectSize;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,7 +34,6 @@ import software.amazon.awssdk.services.s3.model.Delete;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.S3Error;
-import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * The {@link ObjectStore} on S3 (or an S3-compatible server) through aws-sdk-java-v2's CRT-based async client.
@@ -53,6 +53,9 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  *       is read straight into the caller's buffer; another goes through a scratch buffer. The body must be exactly
  *       the range asked for: an object shorter than the caller's range or a response covering other bytes fails
  *       CORRUPT, a body cut before its Content-Length fails CONNECTION (retryable).</li>
+ *   <li>A store opened for a device's object size ({@link #open(S3Config, int)}) fails CORRUPT a GET or HEAD of an
+ *       object of any other size, from the object's size in Content-Range: a device added with another object
+ *       size than its objects were written with reads nothing misplaced and writes nothing over them.</li>
  *   <li>Objects without the metadata (nbdkit's, or written by ublk-s3 before it stored one) read unverified but for
  *       S3's own checksum: GETs ask for it (checksum mode enabled) and a response that covers the whole object and
  *       carries its CRC32C is verified (S3 returns none for a part of an object, S3Proxy none at all). Objects
@@ -81,6 +84,8 @@ public final class S3ObjectStore implements ObjectStore {
     private static final long MULTIPART_THRESHOLD = 2 * MAX_SINGLE_PUT;
 
     private final S3Config config;
+    /** The size of every object of the device, or 0 when objects of any size are read. */
+    private final int objectSize;
     private final S3AsyncClient client;
     /** Requests handed to the CRT: at most one per connection. */
     private final AdmissionLimit requests;
@@ -91,8 +96,9 @@ public final class S3ObjectStore implements ObjectStore {
     /** Ends attempts past their deadline ({@link S3Config#requestTimeout()}). */
     private final AttemptDeadlines deadlines;
 
-    private S3ObjectStore(S3Config config, S3AsyncClient client) {
+    private S3ObjectStore(S3Config config, int objectSize, S3AsyncClient client) {
         this.config = config;
+        this.objectSize = objectSize;
         this.client = client;
         this.requests = new AdmissionLimit(config.maxConnections());
         this.downloads = new AdmissionLimit(config.maxBytesInFlight());
@@ -114,8 +120,28 @@ public final class S3ObjectStore implements ObjectStore {
         }
     }
 
-    /** Builds the CRT client for {@code config}. Sends no request: a wrong bucket or key shows on the first call. */
+    /**
+     * The store of a device whose objects are {@code objectSize} bytes: checksummed in the granule for that size
+     * ({@link S3Config#withChecksumGranuleFor}), and a GET (or HEAD) of an object of any other size fails CORRUPT,
+     * naming both sizes and the fix, so that no read returns a misplaced part of it and no partial write cuts it
+     * short or pads it. Sends no request.
+     */
+    public static S3ObjectStore open(S3Config config, int objectSize) {
+        if (objectSize < 1) {
+            throw new IllegalArgumentException("objectSize must be at least 1, got " + objectSize);
+        }
+        return build(config.withChecksumGranuleFor(objectSize), objectSize);
+    }
+
+    /**
+     * Builds the CRT client for {@code config}, for objects of any size. Sends no request: a wrong bucket or key
+     * shows on the first call.
+     */
     public static S3ObjectStore open(S3Config config) {
+        return build(config, 0);
+    }
+
+    private static S3ObjectStore build(S3Config config, int objectSize) {
         S3CrtAsyncClientBuilder builder = S3AsyncClient.crtBuilder()
                 .region(Region.of(config.region()))
                 .credentialsProvider(credentialsProvider(config.credentials()))
@@ -138,7 +164,7 @@ public final class S3ObjectStore implements ObjectStore {
         if (config.endpoint() != null) {
             builder.endpointOverride(config.endpoint());
         }
-        return new S3ObjectStore(config, builder.build());
+        return new S3ObjectStore(config, objectSize, builder.build());
     }
 
     public S3Config config() {
@@ -156,9 +182,9 @@ public final class S3ObjectStore implements ObjectStore {
             return head(key);
         }
         IntoBufferTransformer transformer = new IntoBufferTransformer(config.bucket(), key, offset, into,
-                config.checksumGranule());
-        return call("GET", key, downloads, length, () -> client.getObject(request -> request.bucket(config.bucket()).key(key)
-                        .range(transformer.range()).checksumMode(ChecksumMode.ENABLED), transformer),
+                config.checksumGranule(), objectSize);
+        return call("GET", key, downloads, length, () -> client.getObject(request -> request.bucket(config.bucket())
+                        .key(key).range(transformer.range()).checksumMode(ChecksumMode.ENABLED), transformer),
                 transformer::abandon,
                 read -> {
                     into.position(into.position() + read);
@@ -169,7 +195,15 @@ public final class S3ObjectStore implements ObjectStore {
 
     private CompletableFuture<ReadOutcome> head(String key) {
         return call("HEAD", key, null, 0, () -> client.headObject(request -> request.bucket(config.bucket()).key(key)), null,
-                response -> ReadOutcome.FOUND, this::absentOnNotFound);
+                response -> {
+                    Long size = response.contentLength();
+                    String otherSize = objectSize > 0 && size != null
+                            ? StoredObjectSize.mismatch(config.bucket() + "/" + key, size, objectSize) : null;
+                    if (otherSize != null) {
+                        throw new StoreException(Kind.CORRUPT, "HEAD", key, otherSize);
+                    }
+                    return ReadOutcome.FOUND;
+                }, this::absentOnNotFound);
     }
 
     /** A 404 without NoSuchBucket means the key is missing; anything else stays an error. */
@@ -269,7 +303,8 @@ public final class S3ObjectStore implements ObjectStore {
         }
         ListObjectsV2Request built = request.build();
         return call("LIST", prefix, null, 0, () -> client.listObjectsV2(built), null, response -> {
-            List<String> keys = response.contents().stream().map(S3Object::key).toList();
+            List<ListedObject> objects = response.contents().stream()
+                    .map(o -> new ListedObject(o.key(), o.size() == null ? -1 : o.size())).toList();
             boolean truncated = Boolean.TRUE.equals(response.isTruncated());
             String next = truncated ? response.nextContinuationToken() : null;
             if (truncated && next == null) {
@@ -277,7 +312,7 @@ public final class S3ObjectStore implements ObjectStore {
                         "LIST " + prefix + " at " + config.describeEndpoint()
                                 + " was truncated but gave no continuation token", null);
             }
-            return new ListPage(keys, next);
+            return new ListPage(objects, next);
         }, null);
     }
 

@@ -227,7 +227,8 @@ class FaultInjectionTest {
             assertTrue(!e.getMessage().contains("\n") && e.getMessage().contains(": "), e.getMessage());
         }
         assertEquals("{\"down\":true,\"injected\":{\"500\":2,\"slowdown\":0,\"503\":0,\"stall\":0,\"truncate\":1,"
-                        + "\"reset\":0},\"total\":3,\"whileDown\":4}",
+                        + "\"reset\":0,\"expired\":0,\"refresh\":0,\"skew\":0,\"baddigest\":0},\"total\":3,"
+                        + "\"whileDown\":4}",
                 new FaultCounts(Map.of(Fault.INTERNAL_ERROR, 2L, Fault.TRUNCATE, 1L), 4, true).toJson());
     }
 

@@ -46,7 +46,7 @@ class IntoBufferTransformerTest {
 
     private static CompletableFuture<Integer> run(int granule, long offset, ByteBuffer into,
                                                   GetObjectResponse response, byte[] body) {
-        IntoBufferTransformer transformer = new IntoBufferTransformer("my-bucket", KEY, offset, into, granule);
+        IntoBufferTransformer transformer = new IntoBufferTransformer("my-bucket", KEY, offset, into, granule, 0);
         CompletableFuture<Integer> result = transformer.prepare();
         transformer.onResponse(response);
         transformer.onStream(AsyncRequestBody.fromBytes(body));
@@ -177,7 +177,7 @@ class IntoBufferTransformerTest {
 
     @Test
     void anAlignedReadAsksForExactlyItsOwnRange() {
-        IntoBufferTransformer transformer = new IntoBufferTransformer("b", KEY, 4096, ByteBuffer.allocate(8192), 4096);
+        IntoBufferTransformer transformer = new IntoBufferTransformer("b", KEY, 4096, ByteBuffer.allocate(8192), 4096, 0);
         assertEquals("bytes=4096-12287", transformer.range());
     }
 
@@ -185,7 +185,7 @@ class IntoBufferTransformerTest {
     void anUnalignedReadIsWidenedToWholeGranulesVerifiedAndOnlyTheCallersBytesCopied() {
         ByteBuffer buffer = ByteBuffer.allocate(200);
         ByteBuffer into = buffer.position(50).slice(50, 100);
-        IntoBufferTransformer transformer = new IntoBufferTransformer("my-bucket", KEY, 5000, into, 4096);
+        IntoBufferTransformer transformer = new IntoBufferTransformer("my-bucket", KEY, 5000, into, 4096, 0);
         assertEquals("bytes=4096-8191", transformer.range());
 
         String metadata = checksums(STORED, 4096);
@@ -200,7 +200,7 @@ class IntoBufferTransformerTest {
     void theLastGranuleMayReachPastTheObjectsEndAndIsVerifiedToIt() {
         String metadata = checksums(STORED, 4096);
         ByteBuffer tail = ByteBuffer.allocate(1000);
-        assertEquals("bytes=8192-12287", new IntoBufferTransformer("b", KEY, 9000, tail, 4096).range());
+        assertEquals("bytes=8192-12287", new IntoBufferTransformer("b", KEY, 9000, tail, 4096, 0).range());
         assertEquals(1000, run(4096, 9000, tail, stored(8192, 12287, metadata), body(STORED, 8192, 12287)).join());
         assertArrayEquals(Arrays.copyOfRange(STORED, 9000, 10000), tail.array());
 
@@ -284,7 +284,7 @@ class IntoBufferTransformerTest {
     @Test
     void anAbandonedWidenedReadNeverWritesTheCallersBuffer() {
         ByteBuffer into = ByteBuffer.allocate(100);
-        IntoBufferTransformer transformer = new IntoBufferTransformer("my-bucket", KEY, 5000, into, 4096);
+        IntoBufferTransformer transformer = new IntoBufferTransformer("my-bucket", KEY, 5000, into, 4096, 0);
         CompletableFuture<Integer> result = transformer.prepare();
         transformer.onResponse(stored(4096, 8191, checksums(STORED, 4096)));
         StoreException timeout = new StoreException(Kind.TIMEOUT, "GET", KEY, "timed out");

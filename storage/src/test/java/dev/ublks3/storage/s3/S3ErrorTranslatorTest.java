@@ -42,6 +42,23 @@ class S3ErrorTranslatorTest {
         assertTrue(translator.translate(service(500, "InternalError"), "PUT", "k").retryable());
     }
 
+    /** The local server sends these too (S3TransientRefusalTest); here the forms it cannot send. */
+    @Test
+    void staleCredentialsAndDamagedBodiesAreRetryableButDeniedAccessIsNot() {
+        assertEquals(Kind.STALE_CREDENTIALS, kindOf(service(403, "RequestTimeTooSkewed")));
+        assertEquals(Kind.STALE_CREDENTIALS, kindOf(service(400, "ExpiredToken")));
+        assertEquals(Kind.STALE_CREDENTIALS, kindOf(SdkClientException.create("x",
+                new software.amazon.awssdk.crt.CrtRuntimeException("AWS_ERROR_S3_REQUEST_TIME_TOO_SKEWED"))));
+        assertEquals(Kind.DAMAGED_IN_TRANSIT, translator.translate(service(400, "BadDigest"), "PUT", "k").kind());
+        assertEquals(Kind.DAMAGED_IN_TRANSIT,
+                translator.translate(service(400, "XAmzContentSHA256Mismatch"), "PUT", "k").kind());
+        assertEquals(Kind.CLIENT_ERROR, kindOf(service(400, null)), "only a PUT's 400 without a code is BadDigest");
+        assertEquals(Kind.ACCESS_DENIED, kindOf(service(403, "AccessDenied")));
+        assertEquals(Kind.ACCESS_DENIED, kindOf(service(403, "InvalidAccessKeyId")));
+        assertTrue(kindOf(service(403, "RequestTimeTooSkewed")).retryable());
+        assertTrue(Kind.DAMAGED_IN_TRANSIT.retryable());
+    }
+
     @Test
     void clientSideFailuresAreClassifiedByTheirCrtErrorName() {
         assertEquals(Kind.TIMEOUT, kindOf(SdkClientException.create("Failed to send the request: AWS_IO_SOCKET_TIMEOUT")));
