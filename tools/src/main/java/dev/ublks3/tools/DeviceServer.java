@@ -113,10 +113,11 @@ final class DeviceServer {
 
         // a GET must know the objects' size: the granule of their checksums, and an object of another size is refused
         S3Config s3 = s3Config();
-        ObjectStore store = S3ObjectStore.open(s3, Math.toIntExact(options.objectSize()));
+        S3ObjectStore store = S3ObjectStore.open(s3, Math.toIntExact(options.objectSize()));
         opened.push(store);
         where = "s3://" + options.bucket() + "/" + options.key() + " at " + s3.describeEndpoint();
         probe(store, options);
+        checkConditionalWrites(store, s3);
 
         stack = StorageStack.open(store, new StorageStack.Options(options.key(), options.size(), (int) options.objectSize())
                 .withRetry(RetryPolicy.forTime(options.retryTime()))
@@ -298,6 +299,28 @@ final class DeviceServer {
                 throw new ServeException(s.getMessage());
             }
             throw e;
+        }
+    }
+
+    /**
+     * Whether the endpoint honours conditional PUTs, which keep a dead server's late PUT from undoing a newer write:
+     * three requests on a probe key beside the device's objects (not a block key: nbdkit and this map ignore it).
+     * Where it does not, PUTs are unconditional, said in one log line.
+     */
+    private void checkConditionalWrites(S3ObjectStore store, S3Config s3) {
+        boolean honoured;
+        try {
+            honoured = store.checkConditionalWrites(options.key() + "/ublk-s3-conditional-write-probe").join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof StoreException s) {
+                throw new ServeException(s.getMessage());
+            }
+            throw e;
+        }
+        store.conditionalWrites(honoured);
+        if (!honoured) {
+            LOG.warn("{} does not honour conditional writes (If-Match): PUTs are unconditional, so after a crash a "
+                    + "PUT the dead server had sent may still undo a newer write", s3.describeEndpoint());
         }
     }
 

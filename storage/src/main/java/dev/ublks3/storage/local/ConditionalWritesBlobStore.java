@@ -18,8 +18,9 @@ import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Error;
 
 /**
- * S3's conditional writes, which S3Proxy's stores do not check (a PUT's {@code If-Match} is ignored, a conditional
- * DELETE refused as not implemented): a PUT with {@code If-None-Match: *} succeeds only if the object is absent, a
+ * S3's conditional writes, checked as one step with the write: S3Proxy's front end checks a PUT's conditions
+ * against the object's metadata before it stores it, but not atomically with the store (two PUTs conditional on
+ * the same ETag can both pass), and its stores refuse a conditional DELETE as not implemented. A PUT with {@code If-None-Match: *} succeeds only if the object is absent, a
  * PUT or DELETE with {@code If-Match: ETAG} (and a DeleteObjects key with its ETag) only if the object exists with
  * that ETag; otherwise 412 PreconditionFailed and nothing changes, as AWS S3, MinIO, R2 and GCS do. Writes of one
  * key are serialized here, so the check and the write are one step.

@@ -71,6 +71,7 @@ final class IntoBufferTransformer implements AsyncResponseTransformer<GetObjectR
     private final boolean direct;
 
     private volatile CompletableFuture<Integer> result;
+    private volatile String eTag;
     /** Where the body goes: the caller's buffer (a duplicate) or a scratch buffer holding the widened range. */
     private volatile ByteBuffer target;
     /** The body length the response's ranges call for. */
@@ -122,8 +123,14 @@ final class IntoBufferTransformer implements AsyncResponseTransformer<GetObjectR
         return result;
     }
 
+    /** The ETag of the object the response came from, once it has come (null if the store gave none). */
+    String eTag() {
+        return eTag;
+    }
+
     @Override
     public void onResponse(GetObjectResponse response) {
+        eTag = response.eTag();
         StoreException wrong = check(response);
         if (wrong != null) {
             result.completeExceptionally(wrong);

@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -31,6 +33,8 @@ import software.amazon.awssdk.services.s3.S3CrtAsyncClientBuilder;
 import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
 import software.amazon.awssdk.services.s3.model.ChecksumMode;
 import software.amazon.awssdk.services.s3.model.Delete;
+import software.amazon.awssdk.services.s3.model.DeleteObjectResponse;
+import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.S3Error;
@@ -72,6 +76,15 @@ import software.amazon.awssdk.services.s3.model.S3Error;
  *       failures are retryable; the retry layer bounds the rest.</li>
  *   <li>The CRT retries a failed request once itself (it reads 0 retries as its default of 3), and then reports a
  *       5xx as an error name without the status; those are translated as SERVER_ERROR / THROTTLED, retryable.</li>
+ *   <li>A PUT is conditional on the version of the object this store saw last ({@link ObjectVersions}: from its
+ *       own PUT, a GET, HEAD or LIST): {@code If-Match: ETAG}, or {@code If-None-Match: *} when it found the object
+ *       absent; unconditional when it knows nothing of it. So a PUT a dead server had sent, arriving late, cannot
+ *       replace a newer write of the server that took its device over (S3, MinIO, R2 and GCS check the condition;
+ *       {@link #checkConditionalWrites} tells whether an endpoint does, and {@link #conditionalWrites(boolean)}
+ *       turns them off where it does not). When the condition fails, the object was written behind this store's
+ *       back: it reads the object's version (HEAD), logs it, and PUTs again conditional on that version, at most
+ *       {@value #MAX_CONFLICTS} times. The device's own write is the newest its kernel issued, and the object map
+ *       orders the writes of one object, so what it replaces is older: a dead server's late PUT.</li>
  *   <li>No SDK type appears in this class's public API; every failure is a {@link StoreException}.</li>
  * </ul>
  */
@@ -82,6 +95,8 @@ public final class S3ObjectStore implements ObjectStore {
     /** The largest object this store PUTs as one request; the multipart threshold sits above it. */
     public static final long MAX_SINGLE_PUT = 32L << 20;
     private static final long MULTIPART_THRESHOLD = 2 * MAX_SINGLE_PUT;
+    /** PUTs of one write whose condition failed, before it fails: another writer keeps writing the object. */
+    static final int MAX_CONFLICTS = 3;
 
     private final S3Config config;
     /** The size of every object of the device, or 0 when objects of any size are read. */
@@ -93,6 +108,11 @@ public final class S3ObjectStore implements ObjectStore {
     private final AdmissionLimit downloads;
     private final AdmissionLimit uploads;
     private final S3ErrorTranslator errors;
+    /** What this store saw last of the objects used lately: what its PUTs are conditional on. */
+    private final ObjectVersions versions = new ObjectVersions(ObjectVersions.DEFAULT_MAX_KEYS);
+    private volatile boolean conditionalWrites = true;
+    /** PUTs whose condition failed: objects written behind this store's back. */
+    private final LongAdder conflicts = new LongAdder();
     /** Ends attempts past their deadline ({@link S3Config#requestTimeout()}). */
     private final AttemptDeadlines deadlines;
 
@@ -183,36 +203,45 @@ public final class S3ObjectStore implements ObjectStore {
         }
         IntoBufferTransformer transformer = new IntoBufferTransformer(config.bucket(), key, offset, into,
                 config.checksumGranule(), objectSize);
+        long stamp = versions.stamp();
         return call("GET", key, downloads, length, () -> client.getObject(request -> request.bucket(config.bucket())
                         .key(key).range(transformer.range()).checksumMode(ChecksumMode.ENABLED), transformer),
                 transformer::abandon,
                 read -> {
                     into.position(into.position() + read);
+                    versions.read(key, ObjectVersions.version(transformer.eTag()), stamp);
                     return ReadOutcome.FOUND;
                 },
-                this::absentOnNotFound);
+                (error, k) -> absentOnNotFound(error, k, stamp));
     }
 
     private CompletableFuture<ReadOutcome> head(String key) {
-        return call("HEAD", key, null, 0, () -> client.headObject(request -> request.bucket(config.bucket()).key(key)), null,
-                response -> {
+        long stamp = versions.stamp();
+        return call("HEAD", key, null, 0, () -> client.headObject(request -> request.bucket(config.bucket()).key(key)),
+                null, response -> {
                     Long size = response.contentLength();
                     String otherSize = objectSize > 0 && size != null
                             ? StoredObjectSize.mismatch(config.bucket() + "/" + key, size, objectSize) : null;
                     if (otherSize != null) {
                         throw new StoreException(Kind.CORRUPT, "HEAD", key, otherSize);
                     }
+                    versions.read(key, ObjectVersions.version(response.eTag()), stamp);
                     return ReadOutcome.FOUND;
-                }, this::absentOnNotFound);
+                }, (error, k) -> absentOnNotFound(error, k, stamp));
     }
 
     /** A 404 without NoSuchBucket means the key is missing; anything else stays an error. */
-    private ReadOutcome absentOnNotFound(Throwable error, String key) {
-        if (S3ErrorTranslator.unwrap(error) instanceof AwsServiceException service && service.statusCode() == 404
-                && !"NoSuchBucket".equals(S3ErrorTranslator.errorCode(service))) {
+    private ReadOutcome absentOnNotFound(Throwable error, String key, long stamp) {
+        if (isNotFound(error)) {
+            versions.read(key, ObjectVersions.ABSENT, stamp);
             return ReadOutcome.ABSENT;
         }
         return null;
+    }
+
+    private static boolean isNotFound(Throwable error) {
+        return S3ErrorTranslator.unwrap(error) instanceof AwsServiceException service && service.statusCode() == 404
+                && !"NoSuchBucket".equals(S3ErrorTranslator.errorCode(service));
     }
 
     @Override
@@ -228,15 +257,143 @@ public final class S3ObjectStore implements ObjectStore {
         int granule = Math.max(config.checksumGranule(), GranuleChecksums.granuleFor(length));
         Map<String, String> checksums = Map.of(GranuleChecksums.METADATA_KEY,
                 GranuleChecksums.of(body, granule).format());
-        return call("PUT", key, uploads, length, () -> client.putObject(request -> request.bucket(config.bucket()).key(key)
-                        .contentLength(length).checksumAlgorithm(ChecksumAlgorithm.CRC32_C).metadata(checksums),
-                AsyncRequestBody.fromRemainingByteBufferUnsafe(body)), null, response -> null, null);
+        if (!conditionalWrites) {
+            return putIf(key, body, checksums, null).thenApply(outcome -> null);
+        }
+        ObjectVersions.Seen seen = versions.get(key);
+        versions.writeStarts(key);
+        return putResolvingConflicts(key, body, checksums, seen, 1);
+    }
+
+    /** A PUT's outcome: stored (with the version the store gave it, null if none), or refused by its condition. */
+    private record PutOutcome(boolean stored, ObjectVersions.Seen version) {
+        static final PutOutcome REFUSED = new PutOutcome(false, null);
+    }
+
+    /** PUTs on condition {@code seen}; when it fails, reads the version there now and PUTs on that. */
+    private CompletableFuture<Void> putResolvingConflicts(String key, ByteBuffer body, Map<String, String> checksums,
+                                                          ObjectVersions.Seen seen, int attempt) {
+        return putIf(key, body, checksums, seen).handle((outcome, error) -> {
+            if (error != null) {
+                versions.written(key, null); // stored or not: unknown
+                return CompletableFuture.<Void>failedFuture(S3ErrorTranslator.unwrap(error));
+            }
+            if (outcome.stored()) {
+                versions.written(key, outcome.version());
+                return CompletableFuture.<Void>completedFuture(null);
+            }
+            conflicts.increment();
+            if (attempt >= MAX_CONFLICTS) {
+                versions.written(key, null);
+                return CompletableFuture.<Void>failedFuture(new StoreException(Kind.CLIENT_ERROR, "PUT", key, 412,
+                        "PUT " + key + " at " + config.describeEndpoint() + ": the object changed " + attempt
+                                + " times while this server wrote it: another writer is writing it; give each device"
+                                + " its own bucket and key", null));
+            }
+            return versionNow(key).thenCompose(now -> {
+                LOG.warn("PUT {}: the object changed behind this server's back (it saw {}, the store has {}): a write "
+                        + "of another writer, such as a dead server's late PUT; this server's newer write replaces "
+                        + "it", key, describe(seen), describe(now));
+                return putResolvingConflicts(key, body, checksums, now, attempt + 1);
+            });
+        }).thenCompose(next -> next);
+    }
+
+    /**
+     * One PUT on condition {@code seen} (null: none). A failed condition (412; 409, a conflicting write at the same
+     * moment; or 404, {@code If-Match} of an object that is gone) is an outcome, not an error.
+     */
+    private CompletableFuture<PutOutcome> putIf(String key, ByteBuffer body, Map<String, String> checksums,
+                                                ObjectVersions.Seen seen) {
+        String ifMatch = seen instanceof ObjectVersions.Seen.Version v ? v.eTag() : null;
+        String ifNoneMatch = seen instanceof ObjectVersions.Seen.Absent ? "*" : null;
+        long length = body.remaining();
+        return call("PUT", key, uploads, length, () -> client.putObject(request -> request.bucket(config.bucket())
+                        .key(key).contentLength(length).checksumAlgorithm(ChecksumAlgorithm.CRC32_C)
+                        .metadata(checksums).ifMatch(ifMatch).ifNoneMatch(ifNoneMatch),
+                        AsyncRequestBody.fromRemainingByteBufferUnsafe(body.duplicate())),
+                null, response -> new PutOutcome(true, ObjectVersions.version(response.eTag())),
+                (error, k) -> seen != null && isConditionFailure(error) ? PutOutcome.REFUSED : null);
+    }
+
+    /** 412 PreconditionFailed, 409 ConditionalRequestConflict, or a 404 (the object an If-Match named is gone). */
+    private static boolean isConditionFailure(Throwable error) {
+        return S3ErrorTranslator.unwrap(error) instanceof AwsServiceException service
+                && (service.statusCode() == 412 || service.statusCode() == 409 || isNotFound(error));
+    }
+
+    /** The object's version in the store now (HEAD): its ETag, or absent. */
+    private CompletableFuture<ObjectVersions.Seen> versionNow(String key) {
+        return call("HEAD", key, null, 0, () -> client.headObject(request -> request.bucket(config.bucket()).key(key)),
+                null, response -> ObjectVersions.version(response.eTag()),
+                (error, k) -> isNotFound(error) ? ObjectVersions.ABSENT : null);
+    }
+
+    private static String describe(ObjectVersions.Seen seen) {
+        return switch (seen) {
+            case null -> "nothing";
+            case ObjectVersions.Seen.Version v -> "ETag " + v.eTag();
+            case ObjectVersions.Seen.Absent a -> "no object";
+        };
+    }
+
+    /** PUTs whose condition failed so far: objects this store found written behind its back. */
+    public long conflicts() {
+        return conflicts.sum();
+    }
+
+    /**
+     * Makes PUTs conditional on what this store saw of the object (the default), or not: for an endpoint that does
+     * not honour the conditions ({@link #checkConditionalWrites}).
+     */
+    public void conditionalWrites(boolean on) {
+        conditionalWrites = on;
+    }
+
+    /**
+     * Whether the endpoint honours conditional writes: PUTs an empty object at {@code probeKey}, PUTs it again with
+     * an {@code If-Match} it cannot have, and deletes it. Refused (412): honoured. Stored: ignored. Refused otherwise
+     * (400, 501): not supported. Three requests; {@code probeKey} must be a key of nothing else.
+     */
+    public CompletableFuture<Boolean> checkConditionalWrites(String probeKey) {
+        return probePut(probeKey, null)
+                .thenCompose(stored -> probePut(probeKey, "\"ublk-s3-no-object-has-this-etag\""))
+                .handle((stored, error) -> {
+                    if (error == null) {
+                        return CompletableFuture.completedFuture(!stored);
+                    }
+                    if (S3ErrorTranslator.unwrap(error) instanceof StoreException e && !e.retryable()
+                            && e.kind() != Kind.ACCESS_DENIED && e.kind() != Kind.NO_SUCH_BUCKET) {
+                        return CompletableFuture.completedFuture(false);
+                    }
+                    return CompletableFuture.<Boolean>failedFuture(error);
+                })
+                .thenCompose(answer -> answer)
+                .handle((honoured, error) -> delete(probeKey).handle((deleted, deleteError) -> {
+                    Throwable failure = error != null ? error : deleteError;
+                    if (failure != null) {
+                        throw new CompletionException(S3ErrorTranslator.unwrap(failure));
+                    }
+                    return honoured;
+                }))
+                .thenCompose(answer -> answer);
+    }
+
+    /** An empty PUT; completes true when stored, false when its {@code ifMatch} failed. */
+    private CompletableFuture<Boolean> probePut(String key, String ifMatch) {
+        return call("PUT", key, null, 0, () -> client.putObject(request -> request.bucket(config.bucket()).key(key)
+                        .contentLength(0L).ifMatch(ifMatch), AsyncRequestBody.fromBytes(new byte[0])),
+                null, response -> Boolean.TRUE,
+                (error, k) -> ifMatch != null && isConditionFailure(error) ? Boolean.FALSE : null);
     }
 
     @Override
     public CompletableFuture<Void> delete(String key) {
-        return call("DELETE", key, null, 0, () -> client.deleteObject(request -> request.bucket(config.bucket()).key(key)),
-                null, response -> null, null);
+        versions.writeStarts(key);
+        return this.<DeleteObjectResponse, Void>call("DELETE", key, null, 0,
+                        () -> client.deleteObject(request -> request.bucket(config.bucket()).key(key)),
+                        null, response -> null, null)
+                .whenComplete((ignored, error) -> versions.written(key, error == null ? ObjectVersions.ABSENT : null));
     }
 
     @Override
@@ -251,7 +408,8 @@ public final class S3ObjectStore implements ObjectStore {
         List<ObjectIdentifier> ids = keys.stream().map(k -> ObjectIdentifier.builder().key(k).build()).toList();
         Delete delete = Delete.builder().objects(ids).quiet(true).build();
         String first = keys.getFirst();
-        return call("DELETE", first, null, 0, () -> client.deleteObjects(request -> request.bucket(config.bucket())
+        keys.forEach(versions::writeStarts);
+        return this.<DeleteObjectsResponse, Void>call("DELETE", first, null, 0, () -> client.deleteObjects(request -> request.bucket(config.bucket())
                         .delete(delete).checksumAlgorithm(ChecksumAlgorithm.CRC32_C)), null,
                 response -> {
                     List<S3Error> failed = response.errors().stream()
@@ -260,7 +418,8 @@ public final class S3ObjectStore implements ObjectStore {
                         throw perKeyFailure(failed, keys.size());
                     }
                     return null;
-                }, null);
+                }, null).whenComplete((ignored, error) -> keys.forEach(k -> versions.written(k,
+                error == null ? ObjectVersions.ABSENT : null)));
     }
 
     private StoreException perKeyFailure(List<S3Error> failed, int asked) {
@@ -302,9 +461,11 @@ public final class S3ObjectStore implements ObjectStore {
             request.continuationToken(continuationToken);
         }
         ListObjectsV2Request built = request.build();
+        long stamp = versions.stamp();
         return call("LIST", prefix, null, 0, () -> client.listObjectsV2(built), null, response -> {
             List<ListedObject> objects = response.contents().stream()
                     .map(o -> new ListedObject(o.key(), o.size() == null ? -1 : o.size())).toList();
+            response.contents().forEach(o -> versions.read(o.key(), ObjectVersions.version(o.eTag()), stamp));
             boolean truncated = Boolean.TRUE.equals(response.isTruncated());
             String next = truncated ? response.nextContinuationToken() : null;
             if (truncated && next == null) {
