@@ -46,6 +46,7 @@ each_object_sent_once() {
 _check "local-s3 --bandwidth 8M" _start_local_s3 "$PORT" slow --bandwidth 8M --control "$CTL"
 _check "add: 1M objects, 1 queue of the default depth (128)" add
 [ "$ERR_CODE" -eq 0 ] || _show_result "$TID" "$ERR_CODE"
+_check "reset the server's counts (add's probes are not the write's)" ctl reset
 _check "fio: ${MIB} MiB of 4M writes at depth 32, crc32c verify" write_and_verify
 _check "no store call was retried, no EIO (server log)" no_retry_or_eio
 _check "the server got each object once (counts)" each_object_sent_once

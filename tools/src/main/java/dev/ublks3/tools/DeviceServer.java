@@ -304,18 +304,24 @@ final class DeviceServer {
 
     /**
      * Whether the endpoint honours conditional PUTs, which keep a dead server's late PUT from undoing a newer write:
-     * three requests on a probe key beside the device's objects (not a block key: nbdkit and this map ignore it).
-     * Where it does not, PUTs are unconditional, said in one log line.
+     * three requests on a probe key beside the device's objects (not a block key: nbdkit and this map ignore it),
+     * tried up to 3 times when one fails transiently. Where it does not, PUTs are unconditional, said in one log
+     * line.
      */
     private void checkConditionalWrites(S3ObjectStore store, S3Config s3) {
-        boolean honoured;
-        try {
-            honoured = store.checkConditionalWrites(options.key() + "/ublk-s3-conditional-write-probe").join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof StoreException s) {
-                throw new ServeException(s.getMessage());
+        boolean honoured = false;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                honoured = store.checkConditionalWrites(options.key() + "/ublk-s3-conditional-write-probe").join();
+                break;
+            } catch (CompletionException e) {
+                if (!(e.getCause() instanceof StoreException s)) {
+                    throw e;
+                }
+                if (!s.retryable() || attempt == 3) { // the LIST before answered: a passing fault, most likely
+                    throw new ServeException(s.getMessage());
+                }
             }
-            throw e;
         }
         store.conditionalWrites(honoured);
         if (!honoured) {
