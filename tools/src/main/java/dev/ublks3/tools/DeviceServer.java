@@ -318,6 +318,11 @@ final class DeviceServer {
                 if (!(e.getCause() instanceof StoreException s)) {
                     throw e;
                 }
+                if (s.kind() == StoreException.Kind.ACCESS_DENIED) { // read-only keys: no write to make conditional
+                    LOG.info("{}: these credentials may not write ({}); conditional writes not checked",
+                            s3.describeEndpoint(), s.getMessage());
+                    return;
+                }
                 if (!s.retryable() || attempt == 3) { // the LIST before answered: a passing fault, most likely
                     throw new ServeException(s.getMessage());
                 }
