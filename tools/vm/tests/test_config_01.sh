@@ -8,7 +8,8 @@
 # device are exported (a fake zpool that lists one pool on it and one elsewhere), then every write is flushed and
 # the device removed: nothing left, the objects in the bucket. add --name --restart of the same file reads the data
 # back, stats/del --name find it. add --name of a missing file, or of a file the user cannot read: one line, nothing left.
-# run-tests: alone
+# It runs beside another test: "one device", "nothing left" are of this test's name and devices (run records with
+# name=NAME, the char devices it made), not of the machine.
 . "$(dirname "$0")/test_common.sh"
 _prep_test ublk
 
@@ -62,8 +63,14 @@ start() { # the unit's start: prints /dev/ublkbN last, returns once it is live; 
 }
 
 took_device() { # OUT: a start's output ends with the live device's path; sets DEV and N
-  DEV=$(tail -n 1 "$1") && [ -b "$DEV" ] && N=${DEV#/dev/ublkb} && echo "$N" >"$TEST_DIR/devnum"
+  DEV=$(tail -n 1 "$1") && [ -b "$DEV" ] && N=${DEV#/dev/ublkb} && echo "$N" >"$TEST_DIR/devnum" && made
 }
+
+made() { # the char device this test made (_none_left), and its server's pid
+  echo "$N $(stat -c %z "/dev/ublkc$N")" >>"$TEST_DIR/ids" && server_pid >>"$TEST_DIR/pids"
+}
+
+named_records() { grep -lxF "name=$NAME" /run/ublk-s3/*.properties 2>/dev/null; } # the run records of NAME
 
 start_race() { # the unit's start twice at once: both pass the first checks; under the add lock the second sees
   # the first's record. One device (DEV, N), the other start refused in one line.
@@ -77,7 +84,7 @@ start_race() { # the unit's start twice at once: both pass the first checks; und
   wait "$b" || rb=$?
   echo "exit codes $ra $rb"
   cat "$TEST_DIR/a.out" "$TEST_DIR/b.out" "$TEST_DIR/a.err" "$TEST_DIR/b.err"
-  [ $(( (ra == 0) + (rb == 0) )) -eq 1 ] && [ "$(ls /dev/ublkb* | wc -l)" -eq 1 ] &&
+  [ $(( (ra == 0) + (rb == 0) )) -eq 1 ] && [ "$(named_records | wc -l)" -eq 1 ] &&
     [ "$(cat "$TEST_DIR/a.err" "$TEST_DIR/b.err" | wc -l)" -eq 1 ] &&
     grep -qE "a device named $NAME already exists|is already served as|device $NAME is already" "$TEST_DIR/a.err" "$TEST_DIR/b.err" || return 1
   if [ "$ra" -eq 0 ]; then took_device "$TEST_DIR/a.out"; else took_device "$TEST_DIR/b.out"; fi
@@ -113,7 +120,7 @@ second_start_refused() {
   refused "device $NAME is already $DEV, served by pid $(server_pid) outside this unit: remove it with" $START &&
     refused "a device named $NAME already exists: $DEV, served by pid $(server_pid): use it, or remove it first" \
       "$UBLKS3" add --name "$NAME" --config-dir "$ETC" &&
-    [ "$(ls /dev/ublkb*)" = "$DEV" ]
+    [ "$(named_records)" = "/run/ublk-s3/$N.properties" ]
 }
 
 crash_then_restart() { # kill -9; ExecStop leaves the device; ExecStart takes it over
@@ -123,7 +130,7 @@ crash_then_restart() { # kill -9; ExecStop leaves the device; ExecStart takes it
   for i in $(seq 100); do dead "$old" && break; sleep 0.1; done
   $STOP | tee "$TEST_DIR/stop.out" && grep -q "died: the device is left for recovery" "$TEST_DIR/stop.out" && [ -b "$DEV" ] || return 1
   local before=$DEV
-  start && grep -q "the server of $DEV died: taking the device over (recover)" "$TEST_DIR/start.out" &&
+  start && server_pid >>"$TEST_DIR/pids" && grep -q "the server of $DEV died: taking the device over (recover)" "$TEST_DIR/start.out" &&
     [ "$DEV" = "$before" ] && [ "$(server_pid)" != "$old" ] && pid_file_is_the_server && data_intact
 }
 
@@ -135,10 +142,11 @@ stop_exports_then_deletes() {
     grep -q "every acknowledged write is in the store" "$TEST_DIR/stop.out"
 }
 
+servers() { local p; for p in $(sort -u "$TEST_DIR/pids"); do dead "$p" || echo "$p"; done; } # ours still alive
+
 nothing_left() { # a server's JVM may still be ending a moment after its del returned
-  for _ in $(seq 300); do pgrep -f 'UblkS3 (add|recover|supervise)' >/dev/null || break; sleep 0.1; done
-  ! ls /dev/ublkb* /dev/ublkc* /run/ublk-s3/*.sock /run/ublk-s3/*.properties "$PIDFILE" 2>/dev/null &&
-    ! pgrep -f 'UblkS3 (add|recover|supervise)'
+  for _ in $(seq 300); do [ -n "$(servers)" ] || break; sleep 0.1; done
+  _none_left && ! named_records && ! ls "$PIDFILE" 2>/dev/null && [ -z "$(servers)" ]
 }
 
 objects_in_the_bucket() { # 4 MiB at 8 MiB: objects 128..191 of 64 KiB
@@ -149,16 +157,14 @@ objects_in_the_bucket() { # 4 MiB at 8 MiB: objects 128..191 of 64 KiB
 }
 
 add_by_name_reads_it_back() { # with --restart from the command line: the supervisor's server reads the file too
-  DEV=$("$UBLKS3" add --name "$NAME" --config-dir "$ETC" --restart) && pgrep -f "UblkS3 supervise --name $NAME" && [ -b "$DEV" ] && N=${DEV#/dev/ublkb} && listed && data_intact &&
+  DEV=$("$UBLKS3" add --name "$NAME" --config-dir "$ETC" --restart) && pgrep -f "UblkS3 supervise --name $NAME" >>"$TEST_DIR/pids" && [ -b "$DEV" ] && N=${DEV#/dev/ublkb} && made && listed && data_intact &&
     "$UBLKS3" stats --name "$NAME" >"$TEST_DIR/stats" && head -n 4 "$TEST_DIR/stats" && [ -s "$TEST_DIR/stats" ]
 }
 
-missing_name() {
-  local before
-  before=$(ls /dev/ublk* /run/ublk-s3/ 2>/dev/null)
+missing_name() { # refused before any device: no record or server of the name
   refused "no config file $ETC/nope.conf for --name nope: create it" "$UBLKS3" add --name nope --config-dir "$ETC" &&
     refused "no config file $ETC/nope.conf for --name nope: create it" "$UBLKS3" unit-start --name nope --config-dir "$ETC" &&
-    [ "$(ls /dev/ublk* /run/ublk-s3/ 2>/dev/null)" = "$before" ]
+    ! grep -lxF "name=nope" /run/ublk-s3/*.properties 2>/dev/null && ! pgrep -f "UblkS3 .*--name nope( |$)"
 }
 
 unreadable_as_nobody() { # root's mode-600 file, read by another user: one line, nothing made
