@@ -7,9 +7,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
@@ -188,7 +186,7 @@ public final class ObjectMap implements BlockDevice {
             return CompletableFuture.failedFuture(bad);
         }
         int base = into.position();
-        return allOf(perObject(offset, into, this::readPart)).thenRun(() -> into.position(base + length));
+        return Futures.allOf(perObject(offset, into, this::readPart)).thenRun(() -> into.position(base + length));
     }
 
     private CompletableFuture<Void> readPart(long block, int inObject, ByteBuffer slice) {
@@ -222,7 +220,7 @@ public final class ObjectMap implements BlockDevice {
         if (bad != null) {
             return CompletableFuture.failedFuture(bad);
         }
-        return allOf(perObject(offset, from, (block, inObject, part) -> part.remaining() == objectSize
+        return Futures.allOf(perObject(offset, from, (block, inObject, part) -> part.remaining() == objectSize
                 ? mutate(block, () -> writeWhole(block, part))
                 : mutate(block, () -> patcher.patch(block, inObject, part, part.remaining()))));
     }
@@ -318,7 +316,7 @@ public final class ObjectMap implements BlockDevice {
             }
             parts.add(deleteWholeObjects(firstWhole, endWhole - 1));
         }
-        return allOf(parts);
+        return Futures.allOf(parts);
     }
 
     private CompletableFuture<Void> zeroPart(long block, int inObject, int n) {
@@ -416,7 +414,7 @@ public final class ObjectMap implements BlockDevice {
                     keys.add(objectKey);
                 }
             }
-            CompletableFuture<Void> work = call(() -> onPage.accept(keys));
+            CompletableFuture<Void> work = Futures.call(() -> onPage.accept(keys));
             if (past || page.isLast()) {
                 return work;
             }
@@ -425,7 +423,7 @@ public final class ObjectMap implements BlockDevice {
                     ? listPage(startAfter, next, order, first, last, lastKey, onPage, work)
                     : work);
         });
-        return allOf(List.of(previous, pages)); // a failed LIST still waits for the work before it
+        return Futures.allOf(List.of(previous, pages)); // a failed LIST still waits for the work before it
     }
 
     // ---- flush ----
@@ -485,58 +483,11 @@ public final class ObjectMap implements BlockDevice {
     private static CompletableFuture<Void> after(List<CompletableFuture<Void>> before,
                                                  Supplier<CompletableFuture<Void>> next) {
         return switch (before.size()) {
-            case 0 -> call(next);
-            case 1 -> before.getFirst().thenCompose(ignored -> call(next));
+            case 0 -> Futures.call(next);
+            case 1 -> before.getFirst().thenCompose(ignored -> Futures.call(next));
             default -> CompletableFuture.allOf(before.toArray(CompletableFuture[]::new))
-                    .thenCompose(ignored -> call(next));
+                    .thenCompose(ignored -> Futures.call(next));
         };
-    }
-
-    private static CompletableFuture<Void> call(Supplier<CompletableFuture<Void>> supplier) {
-        try {
-            return supplier.get();
-        } catch (Throwable e) { // even an Error: a mutation that never completes would hang its object for good
-            return CompletableFuture.failedFuture(e);
-        }
-    }
-
-    /**
-     * Completes when every part has completed (so no part still writes into a caller's buffer), failing with the
-     * first part's error, unwrapped.
-     */
-    private static CompletableFuture<Void> allOf(List<CompletableFuture<Void>> parts) {
-        if (parts.size() == 1) {
-            return parts.getFirst();
-        }
-        CompletableFuture<Void> result = new CompletableFuture<>();
-        AtomicReference<Throwable> firstError = new AtomicReference<>();
-        for (CompletableFuture<Void> part : parts) {
-            part.whenComplete((ignored, error) -> {
-                if (error != null) {
-                    firstError.compareAndSet(null, unwrap(error));
-                }
-            });
-        }
-        CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).whenComplete((ignored, error) -> {
-            Throwable first = firstError.get();
-            if (first == null && error != null) {
-                first = unwrap(error);
-            }
-            if (first != null) {
-                result.completeExceptionally(first);
-            } else {
-                result.complete(null);
-            }
-        });
-        return result;
-    }
-
-    private static Throwable unwrap(Throwable error) {
-        Throwable e = error;
-        while (e instanceof CompletionException && e.getCause() != null) {
-            e = e.getCause();
-        }
-        return e;
     }
 
     private IllegalArgumentException checkRange(String operation, long offset, long length) {
