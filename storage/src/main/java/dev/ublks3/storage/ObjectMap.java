@@ -5,9 +5,7 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -25,8 +23,8 @@ import java.util.function.Supplier;
  *       objects: at most {@link ObjectMapOptions#partialWriteBytes()} of them, the next ones wait their turn
  *       ({@link ObjectPatcher}).</li>
  *   <li>Mutations of one object (write, read-modify-write, delete) run one after another in the order they were
- *       issued, chained on a per-object tail future that is dropped when the object goes idle; different objects
- *       proceed concurrently. A read waits for the mutations issued before it on its object (read-your-writes).</li>
+ *       issued; different objects proceed concurrently. A read waits for the mutations issued before it on its
+ *       object (read-your-writes). {@link MutationOrder} keeps that order.</li>
  *   <li>Trim deletes only whole objects inside the range, found by a scoped LIST (prefix {@code key/}, start-after
  *       the key before the first block) that stops past the last block, and deleted with DeleteObjects in batches
  *       of at most 1000; a LIST page out of S3's order fails the trim ({@link ListingOrder}). Only keys of exactly
@@ -54,20 +52,13 @@ public final class ObjectMap implements BlockDevice {
     private final int objectSize;
     private final int shift;
     private final long mask;
-    /** The last queued mutation per object, present only while the object has mutations queued or running. */
-    private final ConcurrentHashMap<Long, CompletableFuture<Void>> tails = new ConcurrentHashMap<>();
-    /** Trims and zeroes of whole objects in progress: a mutation or read in their range waits for them. */
-    private final Set<RangeBarrier> ranges = ConcurrentHashMap.newKeySet();
-    /**
-     * Taken to register a mutation (its tail, or a range barrier) and collect what it must wait for, so that every
-     * wait points at something registered earlier: the waits form no cycle.
-     */
-    private final Object registration = new Object();
     /** Copies of objects just written, so the next partial write of one needs no GET. */
     private final RecentObjects recent;
     /** Which objects exist, for the chunks of objects used lately, so a partial write of an absent one needs no GET. */
     private final ObjectPresence presence;
     private final ObjectPatcher patcher;
+    /** Mutations of one object in issue order, reads after them, trims and zeroes as range barriers. */
+    private final MutationOrder order = new MutationOrder();
 
     /**
      * @param store      the bucket
@@ -173,7 +164,7 @@ public final class ObjectMap implements BlockDevice {
 
     /** Objects with mutations queued or running, plus trims/zeroes running (0 when idle: nothing kept per object). */
     int queuedMutations() {
-        return tails.size() + ranges.size();
+        return order.queued();
     }
 
     // ---- read ----
@@ -201,13 +192,7 @@ public final class ObjectMap implements BlockDevice {
                 }
             });
         };
-        List<CompletableFuture<Void>> before = new ArrayList<>(1);
-        CompletableFuture<Void> tail = tails.get(block);
-        if (tail != null) {
-            before.add(tail);
-        }
-        addRangesCovering(block, block, before);
-        return after(before, get);
+        return order.read(block, get);
     }
 
     // ---- write ----
@@ -221,8 +206,8 @@ public final class ObjectMap implements BlockDevice {
             return CompletableFuture.failedFuture(bad);
         }
         return Futures.allOf(perObject(offset, from, (block, inObject, part) -> part.remaining() == objectSize
-                ? mutate(block, () -> writeWhole(block, part))
-                : mutate(block, () -> patcher.patch(block, inObject, part, part.remaining()))));
+                ? order.mutate(block, () -> writeWhole(block, part))
+                : order.mutate(block, () -> patcher.patch(block, inObject, part, part.remaining()))));
     }
 
     /**
@@ -320,7 +305,7 @@ public final class ObjectMap implements BlockDevice {
     }
 
     private CompletableFuture<Void> zeroPart(long block, int inObject, int n) {
-        return mutate(block, () -> patcher.patch(block, inObject, null, n));
+        return order.mutate(block, () -> patcher.patch(block, inObject, null, n));
     }
 
     /**
@@ -330,30 +315,13 @@ public final class ObjectMap implements BlockDevice {
      * it (a range barrier, so nothing per object of the range is kept).
      */
     private CompletableFuture<Void> deleteWholeObjects(long first, long last) {
-        RangeBarrier barrier = new RangeBarrier(first, last, new CompletableFuture<>());
-        List<CompletableFuture<Void>> before = new ArrayList<>();
-        synchronized (registration) {
-            // tails holds only objects with mutations in flight: this loop is bounded by the work in flight
-            tails.forEach((block, tail) -> {
-                if (block >= first && block <= last) {
-                    before.add(tail);
-                }
-            });
-            addRangesCovering(first, last, before);
-            ranges.add(barrier);
-        }
-        CompletableFuture<Void> result = after(before, () -> {
+        return order.range(first, last, () -> Futures.call(() -> {
             recent.drop(first, last); // after the mutations it waited for, which may have kept copies
             return last - first < ObjectStore.MAX_DELETE_KEYS
                     ? deleteByName(first, last)
                     : listBlockKeys(first, last, keys -> keys.isEmpty() ? DONE : store.deleteObjects(keys));
         }).whenComplete((ignored, error) -> presence.recordRange(first, last,
-                error == null ? ObjectPresence.State.ABSENT : ObjectPresence.State.UNKNOWN));
-        result.whenComplete((ignored, error) -> {
-            ranges.remove(barrier);
-            barrier.done().complete(null);
-        });
-        return result;
+                error == null ? ObjectPresence.State.ABSENT : ObjectPresence.State.UNKNOWN)));
     }
 
     /**
@@ -440,54 +408,6 @@ public final class ObjectMap implements BlockDevice {
     @Override
     public void close() {
         store.close();
-    }
-
-    // ---- ordering ----
-
-    /**
-     * Runs {@code mutation} after every mutation queued before it on {@code block}. The tail always completes
-     * normally, whatever the mutation throws, even an Error (a failed mutation reports to its own caller and does
-     * not stop the ones after it).
-     */
-    private CompletableFuture<Void> mutate(long block, Supplier<CompletableFuture<Void>> mutation) {
-        CompletableFuture<Void> tail = new CompletableFuture<>();
-        List<CompletableFuture<Void>> before = new ArrayList<>(1);
-        synchronized (registration) {
-            CompletableFuture<Void> previous = tails.put(block, tail);
-            if (previous != null) {
-                before.add(previous);
-            }
-            addRangesCovering(block, block, before);
-        }
-        CompletableFuture<Void> result = after(before, mutation);
-        result.whenComplete((ignored, error) -> {
-            tails.remove(block, tail);
-            tail.complete(null);
-        });
-        return result;
-    }
-
-    /** A trim or zero of whole objects {@code first..last}; {@code done} always completes normally. */
-    private record RangeBarrier(long first, long last, CompletableFuture<Void> done) {
-    }
-
-    private void addRangesCovering(long first, long last, List<CompletableFuture<Void>> into) {
-        for (RangeBarrier range : ranges) {
-            if (range.first() <= last && range.last() >= first) {
-                into.add(range.done());
-            }
-        }
-    }
-
-    /** Runs {@code next} once everything in {@code before} has completed (they all complete normally). */
-    private static CompletableFuture<Void> after(List<CompletableFuture<Void>> before,
-                                                 Supplier<CompletableFuture<Void>> next) {
-        return switch (before.size()) {
-            case 0 -> Futures.call(next);
-            case 1 -> before.getFirst().thenCompose(ignored -> Futures.call(next));
-            default -> CompletableFuture.allOf(before.toArray(CompletableFuture[]::new))
-                    .thenCompose(ignored -> Futures.call(next));
-        };
     }
 
     private IllegalArgumentException checkRange(String operation, long offset, long length) {
