@@ -42,7 +42,6 @@ public final class ObjectMap implements BlockDevice {
 
     public static final int MIN_OBJECT_SIZE = 4096;
     public static final int MAX_OBJECT_SIZE = 32 << 20;
-    private static final int LIST_PAGE = 1000;
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
     private final ObjectStore store;
@@ -57,6 +56,8 @@ public final class ObjectMap implements BlockDevice {
     /** Which objects exist, for the chunks of objects used lately, so a partial write of an absent one needs no GET. */
     private final ObjectPresence presence;
     private final ObjectPatcher patcher;
+    /** The stored keys of a range of blocks, by scoped LIST pages, for trim and the presence listing. */
+    private final BlockKeyWalk keyWalk;
     /** Mutations of one object in issue order, reads after them, trims and zeroes as range barriers. */
     private final MutationOrder order = new MutationOrder();
 
@@ -85,6 +86,7 @@ public final class ObjectMap implements BlockDevice {
         this.objectSize = objectSize;
         this.shift = Integer.numberOfTrailingZeros(objectSize);
         this.mask = objectSize - 1L;
+        this.keyWalk = new BlockKeyWalk(store, prefix, this::objectKey);
         this.recent = new RecentObjects(options.recentBytes(), objectSize);
         this.presence = new ObjectPresence(ObjectPresence.DEFAULT_MAX_CHUNKS, options.listPresence());
         this.patcher = new ObjectPatcher(store, this::objectKey, objectSize, recent, presence, this::listChunk,
@@ -249,12 +251,7 @@ public final class ObjectMap implements BlockDevice {
     /** The present blocks of chunk {@code chunk}, as indexes in it. */
     private CompletableFuture<BitSet> listChunk(long chunk) {
         long first = chunk * ObjectPresence.CHUNK_BLOCKS;
-        long last = Math.min(first + ObjectPresence.CHUNK_BLOCKS, size >>> shift) - 1;
-        BitSet present = new BitSet(ObjectPresence.CHUNK_BLOCKS);
-        return listBlockKeys(first, last, keys -> {
-            keys.forEach(objectKey -> present.set((int) (BlockKeys.blockOf(prefix, objectKey) - first)));
-            return DONE;
-        }).thenApply(ignored -> present);
+        return keyWalk.present(first, Math.min(first + ObjectPresence.CHUNK_BLOCKS, size >>> shift) - 1);
     }
 
     // ---- trim and zero ----
@@ -319,7 +316,7 @@ public final class ObjectMap implements BlockDevice {
             recent.drop(first, last); // after the mutations it waited for, which may have kept copies
             return last - first < ObjectStore.MAX_DELETE_KEYS
                     ? deleteByName(first, last)
-                    : listBlockKeys(first, last, keys -> keys.isEmpty() ? DONE : store.deleteObjects(keys));
+                    : keyWalk.walk(first, last, page -> page.isEmpty() ? DONE : store.deleteObjects(page));
         }).whenComplete((ignored, error) -> presence.recordRange(first, last,
                 error == null ? ObjectPresence.State.ABSENT : ObjectPresence.State.UNKNOWN)));
     }
@@ -337,61 +334,6 @@ public final class ObjectMap implements BlockDevice {
             keys.add(objectKey(block));
         }
         return store.deleteObjects(keys);
-    }
-
-    /** What to do with one page of {@link #listBlockKeys}: the stored keys of blocks in the range, in order. */
-    @FunctionalInterface
-    private interface PageOfKeys {
-        CompletableFuture<Void> accept(List<String> keys);
-    }
-
-    /**
-     * Lists the stored keys of blocks {@code first..last} with scoped LIST pages (prefix {@code key/}, start-after
-     * the key before {@code first}) until past {@code last}'s key, handing each page's keys of blocks in the range
-     * to {@code onPage} as it arrives. A page is listed while the page before runs its work, but not before the
-     * work of the page before that has ended: at most two pages of keys are held, whatever the range. Completes
-     * when every page and all of {@code onPage}'s work have; after a failed page's work, lists no further.
-     */
-    private CompletableFuture<Void> listBlockKeys(long first, long last, PageOfKeys onPage) {
-        String startAfter = first == 0 ? null : objectKey(first - 1);
-        return listPage(startAfter, null, new ListingOrder(prefix, startAfter), first, last, objectKey(last), onPage,
-                DONE);
-    }
-
-    /**
-     * {@code previous}: the work of the page before. Fails when a page breaks S3's order ({@link ListingOrder}):
-     * then keys in the range may be missing from it.
-     */
-    private CompletableFuture<Void> listPage(String startAfter, String token, ListingOrder order, long first,
-                                             long last, String lastKey, PageOfKeys onPage,
-                                             CompletableFuture<Void> previous) {
-        CompletableFuture<Void> pages = store.list(prefix, startAfter, token, LIST_PAGE).thenCompose(page -> {
-            StoreException misordered = order.check(page.keys());
-            if (misordered != null) {
-                return CompletableFuture.failedFuture(misordered);
-            }
-            List<String> keys = new ArrayList<>();
-            boolean past = false;
-            for (String objectKey : page.keys()) {
-                if (KeyOrder.compare(objectKey, lastKey) > 0) {
-                    past = true;
-                    break;
-                }
-                long block = BlockKeys.blockOf(prefix, objectKey);
-                if (block >= first && block <= last) {
-                    keys.add(objectKey);
-                }
-            }
-            CompletableFuture<Void> work = Futures.call(() -> onPage.accept(keys));
-            if (past || page.isLast()) {
-                return work;
-            }
-            String next = page.nextContinuationToken();
-            return previous.handle((ignored, error) -> error == null).thenCompose(ok -> ok
-                    ? listPage(startAfter, next, order, first, last, lastKey, onPage, work)
-                    : work);
-        });
-        return Futures.allOf(List.of(previous, pages)); // a failed LIST still waits for the work before it
     }
 
     // ---- flush ----
