@@ -58,6 +58,7 @@ public final class ObjectMap implements BlockDevice {
     private final ObjectPatcher patcher;
     /** The stored keys of a range of blocks, by scoped LIST pages, for trim and the presence listing. */
     private final BlockKeyWalk keyWalk;
+    private final BlockDeletion deletion;
     /** Mutations of one object in issue order, reads after them, trims and zeroes as range barriers. */
     private final MutationOrder order = new MutationOrder();
 
@@ -87,6 +88,7 @@ public final class ObjectMap implements BlockDevice {
         this.shift = Integer.numberOfTrailingZeros(objectSize);
         this.mask = objectSize - 1L;
         this.keyWalk = new BlockKeyWalk(store, prefix, this::objectKey);
+        this.deletion = new BlockDeletion(store, this::objectKey, keyWalk);
         this.recent = new RecentObjects(options.recentBytes(), objectSize);
         this.presence = new ObjectPresence(ObjectPresence.DEFAULT_MAX_CHUNKS, options.listPresence());
         this.patcher = new ObjectPatcher(store, this::objectKey, objectSize, recent, presence, this::listChunk,
@@ -114,13 +116,7 @@ public final class ObjectMap implements BlockDevice {
 
     /** The object key of block {@code blockNo}: {@code key/%016x}. */
     public String objectKey(long blockNo) {
-        // by hand: String.format parses its pattern on every call, and every request names its objects
-        char[] digits = new char[BlockKeys.HEX_DIGITS];
-        for (int i = BlockKeys.HEX_DIGITS - 1; i >= 0; i--) {
-            digits[i] = Character.forDigit((int) (blockNo & 0xf), 16);
-            blockNo >>>= 4;
-        }
-        return prefix.concat(new String(digits));
+        return BlockKeys.keyOf(prefix, blockNo);
     }
 
     public String key() {
@@ -314,26 +310,9 @@ public final class ObjectMap implements BlockDevice {
     private CompletableFuture<Void> deleteWholeObjects(long first, long last) {
         return order.range(first, last, () -> Futures.call(() -> {
             recent.drop(first, last); // after the mutations it waited for, which may have kept copies
-            return last - first < ObjectStore.MAX_DELETE_KEYS
-                    ? deleteByName(first, last)
-                    : keyWalk.walk(first, last, page -> page.isEmpty() ? DONE : store.deleteObjects(page));
+            return deletion.delete(first, last);
         }).whenComplete((ignored, error) -> presence.recordRange(first, last,
                 error == null ? ObjectPresence.State.ABSENT : ObjectPresence.State.UNKNOWN)));
-    }
-
-    /**
-     * A range that fits one DeleteObjects batch is deleted by name: one request, where a LIST would cost one too
-     * and still need the delete (a missing key counts as deleted). Only keys of this device's blocks are named.
-     */
-    private CompletableFuture<Void> deleteByName(long first, long last) {
-        if (first == last) {
-            return store.delete(objectKey(first));
-        }
-        List<String> keys = new ArrayList<>((int) (last - first + 1));
-        for (long block = first; block <= last; block++) {
-            keys.add(objectKey(block));
-        }
-        return store.deleteObjects(keys);
     }
 
     // ---- flush ----
