@@ -87,13 +87,7 @@ public final class AdmissionLimit {
     }
 
     private <T> void start(long weight, Supplier<CompletableFuture<T>> call, CompletableFuture<T> result) {
-        CompletableFuture<T> started;
-        try {
-            started = call.get();
-        } catch (Throwable e) {
-            started = CompletableFuture.failedFuture(e);
-        }
-        started.whenComplete((value, error) -> {
+        Futures.call(call).whenComplete((value, error) -> {
             synchronized (this) {
                 inUse -= weight;
             }

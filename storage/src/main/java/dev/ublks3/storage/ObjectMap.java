@@ -5,11 +5,7 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
@@ -27,8 +23,8 @@ import java.util.function.Supplier;
  *       objects: at most {@link ObjectMapOptions#partialWriteBytes()} of them, the next ones wait their turn
  *       ({@link ObjectPatcher}).</li>
  *   <li>Mutations of one object (write, read-modify-write, delete) run one after another in the order they were
- *       issued, chained on a per-object tail future that is dropped when the object goes idle; different objects
- *       proceed concurrently. A read waits for the mutations issued before it on its object (read-your-writes).</li>
+ *       issued; different objects proceed concurrently. A read waits for the mutations issued before it on its
+ *       object (read-your-writes). {@link MutationOrder} keeps that order.</li>
  *   <li>Trim deletes only whole objects inside the range, found by a scoped LIST (prefix {@code key/}, start-after
  *       the key before the first block) that stops past the last block, and deleted with DeleteObjects in batches
  *       of at most 1000; a LIST page out of S3's order fails the trim ({@link ListingOrder}). Only keys of exactly
@@ -46,7 +42,6 @@ public final class ObjectMap implements BlockDevice {
 
     public static final int MIN_OBJECT_SIZE = 4096;
     public static final int MAX_OBJECT_SIZE = 32 << 20;
-    private static final int LIST_PAGE = 1000;
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
     private final ObjectStore store;
@@ -56,20 +51,16 @@ public final class ObjectMap implements BlockDevice {
     private final int objectSize;
     private final int shift;
     private final long mask;
-    /** The last queued mutation per object, present only while the object has mutations queued or running. */
-    private final ConcurrentHashMap<Long, CompletableFuture<Void>> tails = new ConcurrentHashMap<>();
-    /** Trims and zeroes of whole objects in progress: a mutation or read in their range waits for them. */
-    private final Set<RangeBarrier> ranges = ConcurrentHashMap.newKeySet();
-    /**
-     * Taken to register a mutation (its tail, or a range barrier) and collect what it must wait for, so that every
-     * wait points at something registered earlier: the waits form no cycle.
-     */
-    private final Object registration = new Object();
     /** Copies of objects just written, so the next partial write of one needs no GET. */
     private final RecentObjects recent;
     /** Which objects exist, for the chunks of objects used lately, so a partial write of an absent one needs no GET. */
     private final ObjectPresence presence;
     private final ObjectPatcher patcher;
+    /** The stored keys of a range of blocks, by scoped LIST pages, for trim and the presence listing. */
+    private final BlockKeyWalk keyWalk;
+    private final BlockDeletion deletion;
+    /** Mutations of one object in issue order, reads after them, trims and zeroes as range barriers. */
+    private final MutationOrder order = new MutationOrder();
 
     /**
      * @param store      the bucket
@@ -96,6 +87,8 @@ public final class ObjectMap implements BlockDevice {
         this.objectSize = objectSize;
         this.shift = Integer.numberOfTrailingZeros(objectSize);
         this.mask = objectSize - 1L;
+        this.keyWalk = new BlockKeyWalk(store, prefix, this::objectKey);
+        this.deletion = new BlockDeletion(store, this::objectKey, keyWalk);
         this.recent = new RecentObjects(options.recentBytes(), objectSize);
         this.presence = new ObjectPresence(ObjectPresence.DEFAULT_MAX_CHUNKS, options.listPresence());
         this.patcher = new ObjectPatcher(store, this::objectKey, objectSize, recent, presence, this::listChunk,
@@ -123,13 +116,7 @@ public final class ObjectMap implements BlockDevice {
 
     /** The object key of block {@code blockNo}: {@code key/%016x}. */
     public String objectKey(long blockNo) {
-        // by hand: String.format parses its pattern on every call, and every request names its objects
-        char[] digits = new char[BlockKeys.HEX_DIGITS];
-        for (int i = BlockKeys.HEX_DIGITS - 1; i >= 0; i--) {
-            digits[i] = Character.forDigit((int) (blockNo & 0xf), 16);
-            blockNo >>>= 4;
-        }
-        return prefix.concat(new String(digits));
+        return BlockKeys.keyOf(prefix, blockNo);
     }
 
     public String key() {
@@ -175,7 +162,7 @@ public final class ObjectMap implements BlockDevice {
 
     /** Objects with mutations queued or running, plus trims/zeroes running (0 when idle: nothing kept per object). */
     int queuedMutations() {
-        return tails.size() + ranges.size();
+        return order.queued();
     }
 
     // ---- read ----
@@ -188,7 +175,7 @@ public final class ObjectMap implements BlockDevice {
             return CompletableFuture.failedFuture(bad);
         }
         int base = into.position();
-        return allOf(perObject(offset, into, this::readPart)).thenRun(() -> into.position(base + length));
+        return Futures.allOf(perObject(offset, into, this::readPart)).thenRun(() -> into.position(base + length));
     }
 
     private CompletableFuture<Void> readPart(long block, int inObject, ByteBuffer slice) {
@@ -203,13 +190,7 @@ public final class ObjectMap implements BlockDevice {
                 }
             });
         };
-        List<CompletableFuture<Void>> before = new ArrayList<>(1);
-        CompletableFuture<Void> tail = tails.get(block);
-        if (tail != null) {
-            before.add(tail);
-        }
-        addRangesCovering(block, block, before);
-        return after(before, get);
+        return order.read(block, get);
     }
 
     // ---- write ----
@@ -222,9 +203,9 @@ public final class ObjectMap implements BlockDevice {
         if (bad != null) {
             return CompletableFuture.failedFuture(bad);
         }
-        return allOf(perObject(offset, from, (block, inObject, part) -> part.remaining() == objectSize
-                ? mutate(block, () -> writeWhole(block, part))
-                : mutate(block, () -> patcher.patch(block, inObject, part, part.remaining()))));
+        return Futures.allOf(perObject(offset, from, (block, inObject, part) -> part.remaining() == objectSize
+                ? order.mutate(block, () -> writeWhole(block, part))
+                : order.mutate(block, () -> patcher.patch(block, inObject, part, part.remaining()))));
     }
 
     /**
@@ -266,12 +247,7 @@ public final class ObjectMap implements BlockDevice {
     /** The present blocks of chunk {@code chunk}, as indexes in it. */
     private CompletableFuture<BitSet> listChunk(long chunk) {
         long first = chunk * ObjectPresence.CHUNK_BLOCKS;
-        long last = Math.min(first + ObjectPresence.CHUNK_BLOCKS, size >>> shift) - 1;
-        BitSet present = new BitSet(ObjectPresence.CHUNK_BLOCKS);
-        return listBlockKeys(first, last, keys -> {
-            keys.forEach(objectKey -> present.set((int) (BlockKeys.blockOf(prefix, objectKey) - first)));
-            return DONE;
-        }).thenApply(ignored -> present);
+        return keyWalk.present(first, Math.min(first + ObjectPresence.CHUNK_BLOCKS, size >>> shift) - 1);
     }
 
     // ---- trim and zero ----
@@ -318,11 +294,11 @@ public final class ObjectMap implements BlockDevice {
             }
             parts.add(deleteWholeObjects(firstWhole, endWhole - 1));
         }
-        return allOf(parts);
+        return Futures.allOf(parts);
     }
 
     private CompletableFuture<Void> zeroPart(long block, int inObject, int n) {
-        return mutate(block, () -> patcher.patch(block, inObject, null, n));
+        return order.mutate(block, () -> patcher.patch(block, inObject, null, n));
     }
 
     /**
@@ -332,100 +308,11 @@ public final class ObjectMap implements BlockDevice {
      * it (a range barrier, so nothing per object of the range is kept).
      */
     private CompletableFuture<Void> deleteWholeObjects(long first, long last) {
-        RangeBarrier barrier = new RangeBarrier(first, last, new CompletableFuture<>());
-        List<CompletableFuture<Void>> before = new ArrayList<>();
-        synchronized (registration) {
-            // tails holds only objects with mutations in flight: this loop is bounded by the work in flight
-            tails.forEach((block, tail) -> {
-                if (block >= first && block <= last) {
-                    before.add(tail);
-                }
-            });
-            addRangesCovering(first, last, before);
-            ranges.add(barrier);
-        }
-        CompletableFuture<Void> result = after(before, () -> {
+        return order.range(first, last, () -> Futures.call(() -> {
             recent.drop(first, last); // after the mutations it waited for, which may have kept copies
-            return last - first < ObjectStore.MAX_DELETE_KEYS
-                    ? deleteByName(first, last)
-                    : listBlockKeys(first, last, keys -> keys.isEmpty() ? DONE : store.deleteObjects(keys));
+            return deletion.delete(first, last);
         }).whenComplete((ignored, error) -> presence.recordRange(first, last,
-                error == null ? ObjectPresence.State.ABSENT : ObjectPresence.State.UNKNOWN));
-        result.whenComplete((ignored, error) -> {
-            ranges.remove(barrier);
-            barrier.done().complete(null);
-        });
-        return result;
-    }
-
-    /**
-     * A range that fits one DeleteObjects batch is deleted by name: one request, where a LIST would cost one too
-     * and still need the delete (a missing key counts as deleted). Only keys of this device's blocks are named.
-     */
-    private CompletableFuture<Void> deleteByName(long first, long last) {
-        if (first == last) {
-            return store.delete(objectKey(first));
-        }
-        List<String> keys = new ArrayList<>((int) (last - first + 1));
-        for (long block = first; block <= last; block++) {
-            keys.add(objectKey(block));
-        }
-        return store.deleteObjects(keys);
-    }
-
-    /** What to do with one page of {@link #listBlockKeys}: the stored keys of blocks in the range, in order. */
-    @FunctionalInterface
-    private interface PageOfKeys {
-        CompletableFuture<Void> accept(List<String> keys);
-    }
-
-    /**
-     * Lists the stored keys of blocks {@code first..last} with scoped LIST pages (prefix {@code key/}, start-after
-     * the key before {@code first}) until past {@code last}'s key, handing each page's keys of blocks in the range
-     * to {@code onPage} as it arrives. A page is listed while the page before runs its work, but not before the
-     * work of the page before that has ended: at most two pages of keys are held, whatever the range. Completes
-     * when every page and all of {@code onPage}'s work have; after a failed page's work, lists no further.
-     */
-    private CompletableFuture<Void> listBlockKeys(long first, long last, PageOfKeys onPage) {
-        String startAfter = first == 0 ? null : objectKey(first - 1);
-        return listPage(startAfter, null, new ListingOrder(prefix, startAfter), first, last, objectKey(last), onPage,
-                DONE);
-    }
-
-    /**
-     * {@code previous}: the work of the page before. Fails when a page breaks S3's order ({@link ListingOrder}):
-     * then keys in the range may be missing from it.
-     */
-    private CompletableFuture<Void> listPage(String startAfter, String token, ListingOrder order, long first,
-                                             long last, String lastKey, PageOfKeys onPage,
-                                             CompletableFuture<Void> previous) {
-        CompletableFuture<Void> pages = store.list(prefix, startAfter, token, LIST_PAGE).thenCompose(page -> {
-            StoreException misordered = order.check(page.keys());
-            if (misordered != null) {
-                return CompletableFuture.failedFuture(misordered);
-            }
-            List<String> keys = new ArrayList<>();
-            boolean past = false;
-            for (String objectKey : page.keys()) {
-                if (KeyOrder.compare(objectKey, lastKey) > 0) {
-                    past = true;
-                    break;
-                }
-                long block = BlockKeys.blockOf(prefix, objectKey);
-                if (block >= first && block <= last) {
-                    keys.add(objectKey);
-                }
-            }
-            CompletableFuture<Void> work = call(() -> onPage.accept(keys));
-            if (past || page.isLast()) {
-                return work;
-            }
-            String next = page.nextContinuationToken();
-            return previous.handle((ignored, error) -> error == null).thenCompose(ok -> ok
-                    ? listPage(startAfter, next, order, first, last, lastKey, onPage, work)
-                    : work);
-        });
-        return allOf(List.of(previous, pages)); // a failed LIST still waits for the work before it
+                error == null ? ObjectPresence.State.ABSENT : ObjectPresence.State.UNKNOWN)));
     }
 
     // ---- flush ----
@@ -442,101 +329,6 @@ public final class ObjectMap implements BlockDevice {
     @Override
     public void close() {
         store.close();
-    }
-
-    // ---- ordering ----
-
-    /**
-     * Runs {@code mutation} after every mutation queued before it on {@code block}. The tail always completes
-     * normally, whatever the mutation throws, even an Error (a failed mutation reports to its own caller and does
-     * not stop the ones after it).
-     */
-    private CompletableFuture<Void> mutate(long block, Supplier<CompletableFuture<Void>> mutation) {
-        CompletableFuture<Void> tail = new CompletableFuture<>();
-        List<CompletableFuture<Void>> before = new ArrayList<>(1);
-        synchronized (registration) {
-            CompletableFuture<Void> previous = tails.put(block, tail);
-            if (previous != null) {
-                before.add(previous);
-            }
-            addRangesCovering(block, block, before);
-        }
-        CompletableFuture<Void> result = after(before, mutation);
-        result.whenComplete((ignored, error) -> {
-            tails.remove(block, tail);
-            tail.complete(null);
-        });
-        return result;
-    }
-
-    /** A trim or zero of whole objects {@code first..last}; {@code done} always completes normally. */
-    private record RangeBarrier(long first, long last, CompletableFuture<Void> done) {
-    }
-
-    private void addRangesCovering(long first, long last, List<CompletableFuture<Void>> into) {
-        for (RangeBarrier range : ranges) {
-            if (range.first() <= last && range.last() >= first) {
-                into.add(range.done());
-            }
-        }
-    }
-
-    /** Runs {@code next} once everything in {@code before} has completed (they all complete normally). */
-    private static CompletableFuture<Void> after(List<CompletableFuture<Void>> before,
-                                                 Supplier<CompletableFuture<Void>> next) {
-        return switch (before.size()) {
-            case 0 -> call(next);
-            case 1 -> before.getFirst().thenCompose(ignored -> call(next));
-            default -> CompletableFuture.allOf(before.toArray(CompletableFuture[]::new))
-                    .thenCompose(ignored -> call(next));
-        };
-    }
-
-    private static CompletableFuture<Void> call(Supplier<CompletableFuture<Void>> supplier) {
-        try {
-            return supplier.get();
-        } catch (Throwable e) { // even an Error: a mutation that never completes would hang its object for good
-            return CompletableFuture.failedFuture(e);
-        }
-    }
-
-    /**
-     * Completes when every part has completed (so no part still writes into a caller's buffer), failing with the
-     * first part's error, unwrapped.
-     */
-    private static CompletableFuture<Void> allOf(List<CompletableFuture<Void>> parts) {
-        if (parts.size() == 1) {
-            return parts.getFirst();
-        }
-        CompletableFuture<Void> result = new CompletableFuture<>();
-        AtomicReference<Throwable> firstError = new AtomicReference<>();
-        for (CompletableFuture<Void> part : parts) {
-            part.whenComplete((ignored, error) -> {
-                if (error != null) {
-                    firstError.compareAndSet(null, unwrap(error));
-                }
-            });
-        }
-        CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).whenComplete((ignored, error) -> {
-            Throwable first = firstError.get();
-            if (first == null && error != null) {
-                first = unwrap(error);
-            }
-            if (first != null) {
-                result.completeExceptionally(first);
-            } else {
-                result.complete(null);
-            }
-        });
-        return result;
-    }
-
-    private static Throwable unwrap(Throwable error) {
-        Throwable e = error;
-        while (e instanceof CompletionException && e.getCause() != null) {
-            e = e.getCause();
-        }
-        return e;
     }
 
     private IllegalArgumentException checkRange(String operation, long offset, long length) {

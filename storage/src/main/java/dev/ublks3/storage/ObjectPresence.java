@@ -132,13 +132,8 @@ final class ObjectPresence {
             }
             chunk.listing = done;
         }
-        CompletableFuture<BitSet> present;
-        try {
-            present = lister.apply(chunkNo);
-        } catch (Throwable e) { // even an Error: the listing must complete, or every write of the chunk waits
-            present = CompletableFuture.failedFuture(e);
-        }
-        present.whenComplete((bits, error) -> {
+        // even an Error becomes a failed listing: it must complete, or every write of the chunk waits
+        Futures.call(() -> lister.apply(chunkNo)).whenComplete((bits, error) -> {
             synchronized (this) {
                 // a failed LIST leaves its chunk unknown, not unlisted: no LIST again per write while it fails
                 chunk.listedPresent = error == null ? (BitSet) bits.clone() : new BitSet(CHUNK_BLOCKS);

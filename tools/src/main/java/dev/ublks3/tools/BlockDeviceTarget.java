@@ -1,6 +1,7 @@
 package dev.ublks3.tools;
 
 import dev.ublks3.storage.BlockDevice;
+import dev.ublks3.storage.Futures;
 import dev.ublks3.ublk.UblkIo;
 import dev.ublks3.ublk.UblkTarget;
 import java.util.concurrent.CompletableFuture;
@@ -47,7 +48,7 @@ final class BlockDeviceTarget implements UblkTarget {
         long n = failures.incrementAndGet();
         // every failure is an I/O error the file system sees; log the first ones and then every 1000th
         if (n <= 100 || n % 1000 == 0) {
-            Throwable cause = error.getCause() != null && error instanceof java.util.concurrent.CompletionException ? error.getCause() : error;
+            Throwable cause = Futures.unwrap(error);
             LOG.error("{} of {} bytes at {} failed (EIO to the kernel, failure #{}): {}", io.op(), io.length(),
                     io.offset(), n, ControlSocket.oneLine(cause));
         }

@@ -1,5 +1,6 @@
 package dev.ublks3.storage.layer;
 
+import dev.ublks3.storage.Futures;
 import dev.ublks3.storage.ObjectStore;
 import dev.ublks3.storage.ObjectStoreLayer;
 import java.util.ArrayDeque;
@@ -126,10 +127,6 @@ public final class DeleteBatchingObjectStore extends ObjectStoreLayer {
 
     /** One request to the store; a store that throws instead of failing its future fails only this request. */
     private CompletableFuture<Void> request(List<String> keys) {
-        try {
-            return keys.size() == 1 ? next.delete(keys.getFirst()) : next.deleteObjects(keys);
-        } catch (Throwable t) {
-            return CompletableFuture.failedFuture(t);
-        }
+        return Futures.call(() -> keys.size() == 1 ? next.delete(keys.getFirst()) : next.deleteObjects(keys));
     }
 }

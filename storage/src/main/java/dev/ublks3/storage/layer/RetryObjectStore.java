@@ -1,5 +1,6 @@
 package dev.ublks3.storage.layer;
 
+import dev.ublks3.storage.Futures;
 import dev.ublks3.storage.ObjectStore;
 import dev.ublks3.storage.ObjectStoreLayer;
 import dev.ublks3.storage.StoreException;
@@ -8,8 +9,6 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.DoubleSupplier;
@@ -123,17 +122,11 @@ public final class RetryObjectStore extends ObjectStoreLayer {
 
         void attempt() {
             attempts++;
-            CompletableFuture<T> future;
-            try {
-                future = attempt.get();
-            } catch (Throwable e) {
-                future = CompletableFuture.failedFuture(e);
-            }
-            future.whenComplete((value, error) -> {
+            Futures.call(attempt).whenComplete((value, error) -> {
                 if (error == null) {
                     result.complete(value);
                 } else {
-                    failed(unwrap(error));
+                    failed(Futures.unwrap(error));
                 }
             });
         }
@@ -182,13 +175,5 @@ public final class RetryObjectStore extends ObjectStoreLayer {
             }
             return error;
         }
-    }
-
-    private static Throwable unwrap(Throwable error) {
-        while ((error instanceof CompletionException || error instanceof ExecutionException)
-                && error.getCause() != null) {
-            error = error.getCause();
-        }
-        return error;
     }
 }

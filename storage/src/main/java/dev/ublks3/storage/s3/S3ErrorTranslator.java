@@ -1,11 +1,10 @@
 package dev.ublks3.storage.s3;
 
+import dev.ublks3.storage.Futures;
 import dev.ublks3.storage.StoreException;
 import dev.ublks3.storage.StoreException.Kind;
 import java.util.Locale;
 import java.util.Set;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.crt.CrtRuntimeException;
 
@@ -41,11 +40,7 @@ final class S3ErrorTranslator {
     }
 
     static Throwable unwrap(Throwable error) {
-        Throwable e = error;
-        while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) {
-            e = e.getCause();
-        }
-        return e;
+        return Futures.unwrap(error);
     }
 
     /** The S3 error code of a service error, or null (e.g. a bare 404 from a HEAD). */
