@@ -4,7 +4,6 @@ import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
 import static java.lang.foreign.ValueLayout.*;
 
 import java.lang.foreign.*;
-import java.util.Objects;
 
 /**
  * {@code struct __kernel_timespec} from {@code <linux/time_types.h>}, in jextract's shape: {@link #layout()}, byte offsets

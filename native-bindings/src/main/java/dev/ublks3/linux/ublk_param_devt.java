@@ -4,7 +4,6 @@ import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
 import static java.lang.foreign.ValueLayout.*;
 
 import java.lang.foreign.*;
-import java.util.Objects;
 
 /**
  * {@code struct ublk_param_devt} from {@code <linux/ublk_cmd.h>}, in jextract's shape: {@link #layout()}, byte offsets

@@ -4,7 +4,6 @@ import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
 import static java.lang.foreign.ValueLayout.*;
 
 import java.lang.foreign.*;
-import java.util.Objects;
 
 /**
  * {@code struct ublk_param_discard} from {@code <linux/ublk_cmd.h>}, in jextract's shape: {@link #layout()}, byte offsets
@@ -67,12 +66,5 @@ public final class ublk_param_discard {
     public static void max_discard_segments(MemorySegment s, short v) { s.set(max_discard_segments$LAYOUT, max_discard_segments$OFFSET, v); }
     public static short max_discard_segments$at(MemorySegment s, long base) { return s.get(max_discard_segments$LAYOUT, base + max_discard_segments$OFFSET); }
     public static void max_discard_segments$at(MemorySegment s, long base, short v) { s.set(max_discard_segments$LAYOUT, base + max_discard_segments$OFFSET, v); }
-
-    private static final ValueLayout.OfShort reserved0$LAYOUT = (ValueLayout.OfShort) $LAYOUT.select(groupElement("reserved0"));
-    public static final long reserved0$OFFSET = $LAYOUT.byteOffset(groupElement("reserved0"));
-    public static short reserved0(MemorySegment s) { return s.get(reserved0$LAYOUT, reserved0$OFFSET); }
-    public static void reserved0(MemorySegment s, short v) { s.set(reserved0$LAYOUT, reserved0$OFFSET, v); }
-    public static short reserved0$at(MemorySegment s, long base) { return s.get(reserved0$LAYOUT, base + reserved0$OFFSET); }
-    public static void reserved0$at(MemorySegment s, long base, short v) { s.set(reserved0$LAYOUT, base + reserved0$OFFSET, v); }
 
 }

@@ -4,7 +4,6 @@ import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
 import static java.lang.foreign.ValueLayout.*;
 
 import java.lang.foreign.*;
-import java.util.Objects;
 
 /**
  * {@code struct ublk_params} from {@code <linux/ublk_cmd.h>}, in jextract's shape: {@link #layout()}, byte offsets
@@ -64,10 +63,5 @@ public final class ublk_params {
     /** The nested {@code ublk_param_devt} as a slice (read and write through {@link ublk_param_devt}). */
     public static MemorySegment devt(MemorySegment s) { return s.asSlice(devt$OFFSET, ublk_param_devt.layout()); }
     public static void devt(MemorySegment s, MemorySegment v) { MemorySegment.copy(v, 0, s, devt$OFFSET, ublk_param_devt.sizeof()); }
-
-    public static final long zoned$OFFSET = $LAYOUT.byteOffset(groupElement("zoned"));
-    /** The nested {@code ublk_param_zoned} as a slice (read and write through {@link ublk_param_zoned}). */
-    public static MemorySegment zoned(MemorySegment s) { return s.asSlice(zoned$OFFSET, ublk_param_zoned.layout()); }
-    public static void zoned(MemorySegment s, MemorySegment v) { MemorySegment.copy(v, 0, s, zoned$OFFSET, ublk_param_zoned.sizeof()); }
 
 }

@@ -86,13 +86,6 @@ public final class ublksrv_ctrl_cmd {
     public static short dev_path_len$at(MemorySegment s, long base) { return s.get(dev_path_len$LAYOUT, base + dev_path_len$OFFSET); }
     public static void dev_path_len$at(MemorySegment s, long base, short v) { s.set(dev_path_len$LAYOUT, base + dev_path_len$OFFSET, v); }
 
-    private static final ValueLayout.OfShort pad$LAYOUT = (ValueLayout.OfShort) $LAYOUT.select(groupElement("pad"));
-    public static final long pad$OFFSET = $LAYOUT.byteOffset(groupElement("pad"));
-    public static short pad(MemorySegment s) { return s.get(pad$LAYOUT, pad$OFFSET); }
-    public static void pad(MemorySegment s, short v) { s.set(pad$LAYOUT, pad$OFFSET, v); }
-    public static short pad$at(MemorySegment s, long base) { return s.get(pad$LAYOUT, base + pad$OFFSET); }
-    public static void pad$at(MemorySegment s, long base, short v) { s.set(pad$LAYOUT, base + pad$OFFSET, v); }
-
     private static final ValueLayout.OfInt reserved$LAYOUT = (ValueLayout.OfInt) $LAYOUT.select(groupElement("reserved"));
     public static final long reserved$OFFSET = $LAYOUT.byteOffset(groupElement("reserved"));
     public static int reserved(MemorySegment s) { return s.get(reserved$LAYOUT, reserved$OFFSET); }

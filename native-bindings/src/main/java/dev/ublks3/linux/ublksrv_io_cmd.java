@@ -4,7 +4,6 @@ import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
 import static java.lang.foreign.ValueLayout.*;
 
 import java.lang.foreign.*;
-import java.util.Objects;
 
 /**
  * {@code struct ublksrv_io_cmd} from {@code <linux/ublk_cmd.h>}, in jextract's shape: {@link #layout()}, byte offsets
@@ -60,12 +59,5 @@ public final class ublksrv_io_cmd {
     public static void addr(MemorySegment s, long v) { s.set(addr$LAYOUT, addr$OFFSET, v); }
     public static long addr$at(MemorySegment s, long base) { return s.get(addr$LAYOUT, base + addr$OFFSET); }
     public static void addr$at(MemorySegment s, long base, long v) { s.set(addr$LAYOUT, base + addr$OFFSET, v); }
-
-    private static final ValueLayout.OfLong zone_append_lba$LAYOUT = (ValueLayout.OfLong) $LAYOUT.select(groupElement(3), groupElement("zone_append_lba"));
-    public static final long zone_append_lba$OFFSET = $LAYOUT.byteOffset(groupElement(3), groupElement("zone_append_lba"));
-    public static long zone_append_lba(MemorySegment s) { return s.get(zone_append_lba$LAYOUT, zone_append_lba$OFFSET); }
-    public static void zone_append_lba(MemorySegment s, long v) { s.set(zone_append_lba$LAYOUT, zone_append_lba$OFFSET, v); }
-    public static long zone_append_lba$at(MemorySegment s, long base) { return s.get(zone_append_lba$LAYOUT, base + zone_append_lba$OFFSET); }
-    public static void zone_append_lba$at(MemorySegment s, long base, long v) { s.set(zone_append_lba$LAYOUT, base + zone_append_lba$OFFSET, v); }
 
 }
