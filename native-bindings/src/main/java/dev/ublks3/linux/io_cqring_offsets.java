@@ -6,10 +6,7 @@ import static java.lang.foreign.ValueLayout.*;
 import java.lang.foreign.*;
 
 /**
- * {@code struct io_cqring_offsets} from {@code <linux/io_uring.h>}, in jextract's shape: {@link #layout()}, byte offsets
- * ({@code field$OFFSET}) and static accessors {@code field(segment)} / {@code field(segment, value)}.
- * The {@code field$at(segment, base, ...)} variants address a struct at byte offset {@code base} of a
- * larger segment (an array, or the command area of an SQE) without slicing.
+ * {@code struct io_cqring_offsets} from {@code <linux/io_uring.h>}, in jextract's shape (see the package documentation).
  * Offsets into the CQ ring mapping, filled by {@code io_uring_setup}.
  */
 public final class io_cqring_offsets {

@@ -7,13 +7,10 @@ import java.lang.foreign.*;
 import java.util.Objects;
 
 /**
- * {@code struct io_uring_sqe} from {@code <linux/io_uring.h>}, in jextract's shape: {@link #layout()}, byte offsets
- * ({@code field$OFFSET}) and static accessors {@code field(segment)} / {@code field(segment, value)}.
- * The {@code field$at(segment, base, ...)} variants address a struct at byte offset {@code base} of a
- * larger segment (an array, or the command area of an SQE) without slicing.
+ * {@code struct io_uring_sqe} from {@code <linux/io_uring.h>}, in jextract's shape (see the package documentation).
  * A submission. 64 bytes ({@link #layout()}), or 128 with {@code IORING_SETUP_SQE128} ({@link #layout128()}), where
- * the command area {@code cmd} at offset 48 grows from 16 to 80 bytes. Union members share an offset; the
- * accessors of a union are all listed (e.g. {@code off}/{@code addr2}/{@code cmd_op}).
+ * the command area {@code cmd} at offset 48 grows from 16 to 80 bytes. Union members share an offset (e.g.
+ * {@code off}/{@code addr2}/{@code cmd_op}); the layout names them all, accessors exist for those in use.
  */
 public final class io_uring_sqe {
     private io_uring_sqe() {}

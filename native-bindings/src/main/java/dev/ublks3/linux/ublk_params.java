@@ -6,10 +6,7 @@ import static java.lang.foreign.ValueLayout.*;
 import java.lang.foreign.*;
 
 /**
- * {@code struct ublk_params} from {@code <linux/ublk_cmd.h>}, in jextract's shape: {@link #layout()}, byte offsets
- * ({@code field$OFFSET}) and static accessors {@code field(segment)} / {@code field(segment, value)}.
- * The {@code field$at(segment, base, ...)} variants address a struct at byte offset {@code base} of a
- * larger segment (an array, or the command area of an SQE) without slicing.
+ * {@code struct ublk_params} from {@code <linux/ublk_cmd.h>}, in jextract's shape (see the package documentation).
  * Device parameters for SET_PARAMS / GET_PARAMS, as of Linux 6.12 (up to {@code zoned}).
  * Newer kernels append members (dma, seg, ...); the kernel clamps {@code len} to its own size and ignores
  * types it does not know, so this shorter struct works with them too. Set {@code len = sizeof()}.

@@ -7,10 +7,7 @@ import java.lang.foreign.*;
 import java.util.Objects;
 
 /**
- * {@code struct ublksrv_ctrl_cmd} from {@code <linux/ublk_cmd.h>}, in jextract's shape: {@link #layout()}, byte offsets
- * ({@code field$OFFSET}) and static accessors {@code field(segment)} / {@code field(segment, value)}.
- * The {@code field$at(segment, base, ...)} variants address a struct at byte offset {@code base} of a
- * larger segment (an array, or the command area of an SQE) without slicing.
+ * {@code struct ublksrv_ctrl_cmd} from {@code <linux/ublk_cmd.h>}, in jextract's shape (see the package documentation).
  * A control command, carried in the SQE's command area (offset 48) of an SQE128 ring on {@code /dev/ublk-control}.
  * Layout as of Linux 6.3+ (data[1], dev_path_len).
  */

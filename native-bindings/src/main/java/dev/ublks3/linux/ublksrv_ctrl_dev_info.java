@@ -6,10 +6,7 @@ import static java.lang.foreign.ValueLayout.*;
 import java.lang.foreign.*;
 
 /**
- * {@code struct ublksrv_ctrl_dev_info} from {@code <linux/ublk_cmd.h>}, in jextract's shape: {@link #layout()}, byte offsets
- * ({@code field$OFFSET}) and static accessors {@code field(segment)} / {@code field(segment, value)}.
- * The {@code field$at(segment, base, ...)} variants address a struct at byte offset {@code base} of a
- * larger segment (an array, or the command area of an SQE) without slicing.
+ * {@code struct ublksrv_ctrl_dev_info} from {@code <linux/ublk_cmd.h>}, in jextract's shape (see the package documentation).
  * Device info exchanged by ADD_DEV / GET_DEV_INFO (owner_uid/gid since Linux 6.3).
  */
 public final class ublksrv_ctrl_dev_info {

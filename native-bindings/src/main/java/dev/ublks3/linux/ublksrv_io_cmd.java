@@ -6,10 +6,7 @@ import static java.lang.foreign.ValueLayout.*;
 import java.lang.foreign.*;
 
 /**
- * {@code struct ublksrv_io_cmd} from {@code <linux/ublk_cmd.h>}, in jextract's shape: {@link #layout()}, byte offsets
- * ({@code field$OFFSET}) and static accessors {@code field(segment)} / {@code field(segment, value)}.
- * The {@code field$at(segment, base, ...)} variants address a struct at byte offset {@code base} of a
- * larger segment (an array, or the command area of an SQE) without slicing.
+ * {@code struct ublksrv_io_cmd} from {@code <linux/ublk_cmd.h>}, in jextract's shape (see the package documentation).
  * An IO command (FETCH_REQ, COMMIT_AND_FETCH_REQ, NEED_GET_DATA), carried in the SQE's command area (offset 48).
  */
 public final class ublksrv_io_cmd {

@@ -6,10 +6,7 @@ import static java.lang.foreign.ValueLayout.*;
 import java.lang.foreign.*;
 
 /**
- * {@code struct ublksrv_io_desc} from {@code <linux/ublk_cmd.h>}, in jextract's shape: {@link #layout()}, byte offsets
- * ({@code field$OFFSET}) and static accessors {@code field(segment)} / {@code field(segment, value)}.
- * The {@code field$at(segment, base, ...)} variants address a struct at byte offset {@code base} of a
- * larger segment (an array, or the command area of an SQE) without slicing.
+ * {@code struct ublksrv_io_desc} from {@code <linux/ublk_cmd.h>}, in jextract's shape (see the package documentation).
  * One request descriptor in the per-queue array the server mmaps read-only from {@code /dev/ublkcN}, indexed by tag:
  * use the {@code $at} accessors with {@code base = tag * sizeof()}. {@code op_flags}: op in bits 0-7, UBLK_IO_F_* above.
  */
