@@ -117,10 +117,6 @@ public final class Libc {
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
             Linker.Option.firstVariadicArg(1));
     }
-    private static final class ioctl {
-        static final MethodHandle HANDLE = downcall("ioctl",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG), Linker.Option.firstVariadicArg(2));
-    }
     private static final class syscall {
         static final MethodHandle HANDLE = downcall("syscall",
             FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
@@ -309,19 +305,6 @@ public final class Libc {
             throw unexpected(t);
         }
         if (r < 0) throw fail("prctl(" + option + ")", state);
-        return r;
-    }
-
-    /** ioctl(2) with one integer or pointer ({@code segment.address()}) argument; returns its result. */
-    public static int ioctl(int fd, long request, long arg) throws ErrnoException {
-        MemorySegment state = STATE.get();
-        int r;
-        try {
-            r = (int) ioctl.HANDLE.invokeExact(state, fd, request, arg);
-        } catch (Throwable t) {
-            throw unexpected(t);
-        }
-        if (r < 0) throw fail("ioctl(" + fd + ", 0x" + Long.toHexString(request) + ")", state);
         return r;
     }
 

@@ -4,13 +4,9 @@ import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
 import static java.lang.foreign.ValueLayout.*;
 
 import java.lang.foreign.*;
-import java.util.Objects;
 
 /**
- * {@code struct __kernel_timespec} from {@code <linux/time_types.h>}, in jextract's shape: {@link #layout()}, byte offsets
- * ({@code field$OFFSET}) and static accessors {@code field(segment)} / {@code field(segment, value)}.
- * The {@code field$at(segment, base, ...)} variants address a struct at byte offset {@code base} of a
- * larger segment (an array, or the command area of an SQE) without slicing.
+ * {@code struct __kernel_timespec} from {@code <linux/time_types.h>}, in jextract's shape (see the package documentation).
  * The 64-bit timespec the io_uring UAPI uses.
  */
 public final class __kernel_timespec {

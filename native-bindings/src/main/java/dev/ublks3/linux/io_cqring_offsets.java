@@ -4,13 +4,9 @@ import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
 import static java.lang.foreign.ValueLayout.*;
 
 import java.lang.foreign.*;
-import java.util.Objects;
 
 /**
- * {@code struct io_cqring_offsets} from {@code <linux/io_uring.h>}, in jextract's shape: {@link #layout()}, byte offsets
- * ({@code field$OFFSET}) and static accessors {@code field(segment)} / {@code field(segment, value)}.
- * The {@code field$at(segment, base, ...)} variants address a struct at byte offset {@code base} of a
- * larger segment (an array, or the command area of an SQE) without slicing.
+ * {@code struct io_cqring_offsets} from {@code <linux/io_uring.h>}, in jextract's shape (see the package documentation).
  * Offsets into the CQ ring mapping, filled by {@code io_uring_setup}.
  */
 public final class io_cqring_offsets {
@@ -57,13 +53,6 @@ public final class io_cqring_offsets {
     public static int ring_mask$at(MemorySegment s, long base) { return s.get(ring_mask$LAYOUT, base + ring_mask$OFFSET); }
     public static void ring_mask$at(MemorySegment s, long base, int v) { s.set(ring_mask$LAYOUT, base + ring_mask$OFFSET, v); }
 
-    private static final ValueLayout.OfInt ring_entries$LAYOUT = (ValueLayout.OfInt) $LAYOUT.select(groupElement("ring_entries"));
-    public static final long ring_entries$OFFSET = $LAYOUT.byteOffset(groupElement("ring_entries"));
-    public static int ring_entries(MemorySegment s) { return s.get(ring_entries$LAYOUT, ring_entries$OFFSET); }
-    public static void ring_entries(MemorySegment s, int v) { s.set(ring_entries$LAYOUT, ring_entries$OFFSET, v); }
-    public static int ring_entries$at(MemorySegment s, long base) { return s.get(ring_entries$LAYOUT, base + ring_entries$OFFSET); }
-    public static void ring_entries$at(MemorySegment s, long base, int v) { s.set(ring_entries$LAYOUT, base + ring_entries$OFFSET, v); }
-
     private static final ValueLayout.OfInt overflow$LAYOUT = (ValueLayout.OfInt) $LAYOUT.select(groupElement("overflow"));
     public static final long overflow$OFFSET = $LAYOUT.byteOffset(groupElement("overflow"));
     public static int overflow(MemorySegment s) { return s.get(overflow$LAYOUT, overflow$OFFSET); }
@@ -77,26 +66,5 @@ public final class io_cqring_offsets {
     public static void cqes(MemorySegment s, int v) { s.set(cqes$LAYOUT, cqes$OFFSET, v); }
     public static int cqes$at(MemorySegment s, long base) { return s.get(cqes$LAYOUT, base + cqes$OFFSET); }
     public static void cqes$at(MemorySegment s, long base, int v) { s.set(cqes$LAYOUT, base + cqes$OFFSET, v); }
-
-    private static final ValueLayout.OfInt flags$LAYOUT = (ValueLayout.OfInt) $LAYOUT.select(groupElement("flags"));
-    public static final long flags$OFFSET = $LAYOUT.byteOffset(groupElement("flags"));
-    public static int flags(MemorySegment s) { return s.get(flags$LAYOUT, flags$OFFSET); }
-    public static void flags(MemorySegment s, int v) { s.set(flags$LAYOUT, flags$OFFSET, v); }
-    public static int flags$at(MemorySegment s, long base) { return s.get(flags$LAYOUT, base + flags$OFFSET); }
-    public static void flags$at(MemorySegment s, long base, int v) { s.set(flags$LAYOUT, base + flags$OFFSET, v); }
-
-    private static final ValueLayout.OfInt resv1$LAYOUT = (ValueLayout.OfInt) $LAYOUT.select(groupElement("resv1"));
-    public static final long resv1$OFFSET = $LAYOUT.byteOffset(groupElement("resv1"));
-    public static int resv1(MemorySegment s) { return s.get(resv1$LAYOUT, resv1$OFFSET); }
-    public static void resv1(MemorySegment s, int v) { s.set(resv1$LAYOUT, resv1$OFFSET, v); }
-    public static int resv1$at(MemorySegment s, long base) { return s.get(resv1$LAYOUT, base + resv1$OFFSET); }
-    public static void resv1$at(MemorySegment s, long base, int v) { s.set(resv1$LAYOUT, base + resv1$OFFSET, v); }
-
-    private static final ValueLayout.OfLong resv2$LAYOUT = (ValueLayout.OfLong) $LAYOUT.select(groupElement("resv2"));
-    public static final long resv2$OFFSET = $LAYOUT.byteOffset(groupElement("resv2"));
-    public static long resv2(MemorySegment s) { return s.get(resv2$LAYOUT, resv2$OFFSET); }
-    public static void resv2(MemorySegment s, long v) { s.set(resv2$LAYOUT, resv2$OFFSET, v); }
-    public static long resv2$at(MemorySegment s, long base) { return s.get(resv2$LAYOUT, base + resv2$OFFSET); }
-    public static void resv2$at(MemorySegment s, long base, long v) { s.set(resv2$LAYOUT, base + resv2$OFFSET, v); }
 
 }

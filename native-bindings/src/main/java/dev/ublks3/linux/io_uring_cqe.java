@@ -7,10 +7,7 @@ import java.lang.foreign.*;
 import java.util.Objects;
 
 /**
- * {@code struct io_uring_cqe} from {@code <linux/io_uring.h>}, in jextract's shape: {@link #layout()}, byte offsets
- * ({@code field$OFFSET}) and static accessors {@code field(segment)} / {@code field(segment, value)}.
- * The {@code field$at(segment, base, ...)} variants address a struct at byte offset {@code base} of a
- * larger segment (an array, or the command area of an SQE) without slicing.
+ * {@code struct io_uring_cqe} from {@code <linux/io_uring.h>}, in jextract's shape (see the package documentation).
  * A completion. 16 bytes, or 32 with {@code IORING_SETUP_CQE32} ({@link #layout32()}: 16 extra bytes in {@code big_cqe}).
  */
 public final class io_uring_cqe {

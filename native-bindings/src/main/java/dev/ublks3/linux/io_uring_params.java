@@ -4,13 +4,9 @@ import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
 import static java.lang.foreign.ValueLayout.*;
 
 import java.lang.foreign.*;
-import java.util.Objects;
 
 /**
- * {@code struct io_uring_params} from {@code <linux/io_uring.h>}, in jextract's shape: {@link #layout()}, byte offsets
- * ({@code field$OFFSET}) and static accessors {@code field(segment)} / {@code field(segment, value)}.
- * The {@code field$at(segment, base, ...)} variants address a struct at byte offset {@code base} of a
- * larger segment (an array, or the command area of an SQE) without slicing.
+ * {@code struct io_uring_params} from {@code <linux/io_uring.h>}, in jextract's shape (see the package documentation).
  * Argument of {@code io_uring_setup}: in = entries and flags, out = sizes, features, ring offsets.
  */
 public final class io_uring_params {
@@ -58,48 +54,12 @@ public final class io_uring_params {
     public static int flags$at(MemorySegment s, long base) { return s.get(flags$LAYOUT, base + flags$OFFSET); }
     public static void flags$at(MemorySegment s, long base, int v) { s.set(flags$LAYOUT, base + flags$OFFSET, v); }
 
-    private static final ValueLayout.OfInt sq_thread_cpu$LAYOUT = (ValueLayout.OfInt) $LAYOUT.select(groupElement("sq_thread_cpu"));
-    public static final long sq_thread_cpu$OFFSET = $LAYOUT.byteOffset(groupElement("sq_thread_cpu"));
-    public static int sq_thread_cpu(MemorySegment s) { return s.get(sq_thread_cpu$LAYOUT, sq_thread_cpu$OFFSET); }
-    public static void sq_thread_cpu(MemorySegment s, int v) { s.set(sq_thread_cpu$LAYOUT, sq_thread_cpu$OFFSET, v); }
-    public static int sq_thread_cpu$at(MemorySegment s, long base) { return s.get(sq_thread_cpu$LAYOUT, base + sq_thread_cpu$OFFSET); }
-    public static void sq_thread_cpu$at(MemorySegment s, long base, int v) { s.set(sq_thread_cpu$LAYOUT, base + sq_thread_cpu$OFFSET, v); }
-
-    private static final ValueLayout.OfInt sq_thread_idle$LAYOUT = (ValueLayout.OfInt) $LAYOUT.select(groupElement("sq_thread_idle"));
-    public static final long sq_thread_idle$OFFSET = $LAYOUT.byteOffset(groupElement("sq_thread_idle"));
-    public static int sq_thread_idle(MemorySegment s) { return s.get(sq_thread_idle$LAYOUT, sq_thread_idle$OFFSET); }
-    public static void sq_thread_idle(MemorySegment s, int v) { s.set(sq_thread_idle$LAYOUT, sq_thread_idle$OFFSET, v); }
-    public static int sq_thread_idle$at(MemorySegment s, long base) { return s.get(sq_thread_idle$LAYOUT, base + sq_thread_idle$OFFSET); }
-    public static void sq_thread_idle$at(MemorySegment s, long base, int v) { s.set(sq_thread_idle$LAYOUT, base + sq_thread_idle$OFFSET, v); }
-
     private static final ValueLayout.OfInt features$LAYOUT = (ValueLayout.OfInt) $LAYOUT.select(groupElement("features"));
     public static final long features$OFFSET = $LAYOUT.byteOffset(groupElement("features"));
     public static int features(MemorySegment s) { return s.get(features$LAYOUT, features$OFFSET); }
     public static void features(MemorySegment s, int v) { s.set(features$LAYOUT, features$OFFSET, v); }
     public static int features$at(MemorySegment s, long base) { return s.get(features$LAYOUT, base + features$OFFSET); }
     public static void features$at(MemorySegment s, long base, int v) { s.set(features$LAYOUT, base + features$OFFSET, v); }
-
-    private static final ValueLayout.OfInt wq_fd$LAYOUT = (ValueLayout.OfInt) $LAYOUT.select(groupElement("wq_fd"));
-    public static final long wq_fd$OFFSET = $LAYOUT.byteOffset(groupElement("wq_fd"));
-    public static int wq_fd(MemorySegment s) { return s.get(wq_fd$LAYOUT, wq_fd$OFFSET); }
-    public static void wq_fd(MemorySegment s, int v) { s.set(wq_fd$LAYOUT, wq_fd$OFFSET, v); }
-    public static int wq_fd$at(MemorySegment s, long base) { return s.get(wq_fd$LAYOUT, base + wq_fd$OFFSET); }
-    public static void wq_fd$at(MemorySegment s, long base, int v) { s.set(wq_fd$LAYOUT, base + wq_fd$OFFSET, v); }
-
-    private static final SequenceLayout resv$LAYOUT = (SequenceLayout) $LAYOUT.select(groupElement("resv"));
-    private static final ValueLayout.OfInt resv$ELEMENT = (ValueLayout.OfInt) resv$LAYOUT.elementLayout();
-    public static final long resv$OFFSET = $LAYOUT.byteOffset(groupElement("resv"));
-    /** Number of elements of {@code resv}. */
-    public static final long resv$COUNT = resv$LAYOUT.elementCount();
-    public static MemorySegment resv(MemorySegment s) { return s.asSlice(resv$OFFSET, resv$LAYOUT); }
-    public static int resv(MemorySegment s, long i) { return resv$at(s, 0, i); }
-    public static void resv(MemorySegment s, long i, int v) { resv$at(s, 0, i, v); }
-    public static int resv$at(MemorySegment s, long base, long i) {
-        return s.get(resv$ELEMENT, base + resv$OFFSET + Objects.checkIndex(i, resv$COUNT) * resv$ELEMENT.byteSize());
-    }
-    public static void resv$at(MemorySegment s, long base, long i, int v) {
-        s.set(resv$ELEMENT, base + resv$OFFSET + Objects.checkIndex(i, resv$COUNT) * resv$ELEMENT.byteSize(), v);
-    }
 
     public static final long sq_off$OFFSET = $LAYOUT.byteOffset(groupElement("sq_off"));
     /** The nested {@code io_sqring_offsets} as a slice (read and write through {@link io_sqring_offsets}). */

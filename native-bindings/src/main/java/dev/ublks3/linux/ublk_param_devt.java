@@ -4,13 +4,9 @@ import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
 import static java.lang.foreign.ValueLayout.*;
 
 import java.lang.foreign.*;
-import java.util.Objects;
 
 /**
- * {@code struct ublk_param_devt} from {@code <linux/ublk_cmd.h>}, in jextract's shape: {@link #layout()}, byte offsets
- * ({@code field$OFFSET}) and static accessors {@code field(segment)} / {@code field(segment, value)}.
- * The {@code field$at(segment, base, ...)} variants address a struct at byte offset {@code base} of a
- * larger segment (an array, or the command area of an SQE) without slicing.
+ * {@code struct ublk_param_devt} from {@code <linux/ublk_cmd.h>}, in jextract's shape (see the package documentation).
  * Char and block device numbers (UBLK_PARAM_TYPE_DEVT); read-only, from GET_PARAMS.
  */
 public final class ublk_param_devt {

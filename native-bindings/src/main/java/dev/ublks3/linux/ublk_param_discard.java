@@ -4,13 +4,9 @@ import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
 import static java.lang.foreign.ValueLayout.*;
 
 import java.lang.foreign.*;
-import java.util.Objects;
 
 /**
- * {@code struct ublk_param_discard} from {@code <linux/ublk_cmd.h>}, in jextract's shape: {@link #layout()}, byte offsets
- * ({@code field$OFFSET}) and static accessors {@code field(segment)} / {@code field(segment, value)}.
- * The {@code field$at(segment, base, ...)} variants address a struct at byte offset {@code base} of a
- * larger segment (an array, or the command area of an SQE) without slicing.
+ * {@code struct ublk_param_discard} from {@code <linux/ublk_cmd.h>}, in jextract's shape (see the package documentation).
  * Discard and write-zeroes limits (UBLK_PARAM_TYPE_DISCARD).
  */
 public final class ublk_param_discard {
@@ -67,12 +63,5 @@ public final class ublk_param_discard {
     public static void max_discard_segments(MemorySegment s, short v) { s.set(max_discard_segments$LAYOUT, max_discard_segments$OFFSET, v); }
     public static short max_discard_segments$at(MemorySegment s, long base) { return s.get(max_discard_segments$LAYOUT, base + max_discard_segments$OFFSET); }
     public static void max_discard_segments$at(MemorySegment s, long base, short v) { s.set(max_discard_segments$LAYOUT, base + max_discard_segments$OFFSET, v); }
-
-    private static final ValueLayout.OfShort reserved0$LAYOUT = (ValueLayout.OfShort) $LAYOUT.select(groupElement("reserved0"));
-    public static final long reserved0$OFFSET = $LAYOUT.byteOffset(groupElement("reserved0"));
-    public static short reserved0(MemorySegment s) { return s.get(reserved0$LAYOUT, reserved0$OFFSET); }
-    public static void reserved0(MemorySegment s, short v) { s.set(reserved0$LAYOUT, reserved0$OFFSET, v); }
-    public static short reserved0$at(MemorySegment s, long base) { return s.get(reserved0$LAYOUT, base + reserved0$OFFSET); }
-    public static void reserved0$at(MemorySegment s, long base, short v) { s.set(reserved0$LAYOUT, base + reserved0$OFFSET, v); }
 
 }

@@ -4,13 +4,9 @@ import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
 import static java.lang.foreign.ValueLayout.*;
 
 import java.lang.foreign.*;
-import java.util.Objects;
 
 /**
- * {@code struct ublk_params} from {@code <linux/ublk_cmd.h>}, in jextract's shape: {@link #layout()}, byte offsets
- * ({@code field$OFFSET}) and static accessors {@code field(segment)} / {@code field(segment, value)}.
- * The {@code field$at(segment, base, ...)} variants address a struct at byte offset {@code base} of a
- * larger segment (an array, or the command area of an SQE) without slicing.
+ * {@code struct ublk_params} from {@code <linux/ublk_cmd.h>}, in jextract's shape (see the package documentation).
  * Device parameters for SET_PARAMS / GET_PARAMS, as of Linux 6.12 (up to {@code zoned}).
  * Newer kernels append members (dma, seg, ...); the kernel clamps {@code len} to its own size and ignores
  * types it does not know, so this shorter struct works with them too. Set {@code len = sizeof()}.
@@ -64,10 +60,5 @@ public final class ublk_params {
     /** The nested {@code ublk_param_devt} as a slice (read and write through {@link ublk_param_devt}). */
     public static MemorySegment devt(MemorySegment s) { return s.asSlice(devt$OFFSET, ublk_param_devt.layout()); }
     public static void devt(MemorySegment s, MemorySegment v) { MemorySegment.copy(v, 0, s, devt$OFFSET, ublk_param_devt.sizeof()); }
-
-    public static final long zoned$OFFSET = $LAYOUT.byteOffset(groupElement("zoned"));
-    /** The nested {@code ublk_param_zoned} as a slice (read and write through {@link ublk_param_zoned}). */
-    public static MemorySegment zoned(MemorySegment s) { return s.asSlice(zoned$OFFSET, ublk_param_zoned.layout()); }
-    public static void zoned(MemorySegment s, MemorySegment v) { MemorySegment.copy(v, 0, s, zoned$OFFSET, ublk_param_zoned.sizeof()); }
 
 }

@@ -7,10 +7,7 @@ import java.lang.foreign.*;
 import java.util.Objects;
 
 /**
- * {@code struct ublksrv_ctrl_cmd} from {@code <linux/ublk_cmd.h>}, in jextract's shape: {@link #layout()}, byte offsets
- * ({@code field$OFFSET}) and static accessors {@code field(segment)} / {@code field(segment, value)}.
- * The {@code field$at(segment, base, ...)} variants address a struct at byte offset {@code base} of a
- * larger segment (an array, or the command area of an SQE) without slicing.
+ * {@code struct ublksrv_ctrl_cmd} from {@code <linux/ublk_cmd.h>}, in jextract's shape (see the package documentation).
  * A control command, carried in the SQE's command area (offset 48) of an SQE128 ring on {@code /dev/ublk-control}.
  * Layout as of Linux 6.3+ (data[1], dev_path_len).
  */
@@ -85,13 +82,6 @@ public final class ublksrv_ctrl_cmd {
     public static void dev_path_len(MemorySegment s, short v) { s.set(dev_path_len$LAYOUT, dev_path_len$OFFSET, v); }
     public static short dev_path_len$at(MemorySegment s, long base) { return s.get(dev_path_len$LAYOUT, base + dev_path_len$OFFSET); }
     public static void dev_path_len$at(MemorySegment s, long base, short v) { s.set(dev_path_len$LAYOUT, base + dev_path_len$OFFSET, v); }
-
-    private static final ValueLayout.OfShort pad$LAYOUT = (ValueLayout.OfShort) $LAYOUT.select(groupElement("pad"));
-    public static final long pad$OFFSET = $LAYOUT.byteOffset(groupElement("pad"));
-    public static short pad(MemorySegment s) { return s.get(pad$LAYOUT, pad$OFFSET); }
-    public static void pad(MemorySegment s, short v) { s.set(pad$LAYOUT, pad$OFFSET, v); }
-    public static short pad$at(MemorySegment s, long base) { return s.get(pad$LAYOUT, base + pad$OFFSET); }
-    public static void pad$at(MemorySegment s, long base, short v) { s.set(pad$LAYOUT, base + pad$OFFSET, v); }
 
     private static final ValueLayout.OfInt reserved$LAYOUT = (ValueLayout.OfInt) $LAYOUT.select(groupElement("reserved"));
     public static final long reserved$OFFSET = $LAYOUT.byteOffset(groupElement("reserved"));

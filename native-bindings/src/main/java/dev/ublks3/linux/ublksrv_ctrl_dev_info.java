@@ -4,13 +4,9 @@ import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
 import static java.lang.foreign.ValueLayout.*;
 
 import java.lang.foreign.*;
-import java.util.Objects;
 
 /**
- * {@code struct ublksrv_ctrl_dev_info} from {@code <linux/ublk_cmd.h>}, in jextract's shape: {@link #layout()}, byte offsets
- * ({@code field$OFFSET}) and static accessors {@code field(segment)} / {@code field(segment, value)}.
- * The {@code field$at(segment, base, ...)} variants address a struct at byte offset {@code base} of a
- * larger segment (an array, or the command area of an SQE) without slicing.
+ * {@code struct ublksrv_ctrl_dev_info} from {@code <linux/ublk_cmd.h>}, in jextract's shape (see the package documentation).
  * Device info exchanged by ADD_DEV / GET_DEV_INFO (owner_uid/gid since Linux 6.3).
  */
 public final class ublksrv_ctrl_dev_info {
@@ -62,13 +58,6 @@ public final class ublksrv_ctrl_dev_info {
     public static short state$at(MemorySegment s, long base) { return s.get(state$LAYOUT, base + state$OFFSET); }
     public static void state$at(MemorySegment s, long base, short v) { s.set(state$LAYOUT, base + state$OFFSET, v); }
 
-    private static final ValueLayout.OfShort pad0$LAYOUT = (ValueLayout.OfShort) $LAYOUT.select(groupElement("pad0"));
-    public static final long pad0$OFFSET = $LAYOUT.byteOffset(groupElement("pad0"));
-    public static short pad0(MemorySegment s) { return s.get(pad0$LAYOUT, pad0$OFFSET); }
-    public static void pad0(MemorySegment s, short v) { s.set(pad0$LAYOUT, pad0$OFFSET, v); }
-    public static short pad0$at(MemorySegment s, long base) { return s.get(pad0$LAYOUT, base + pad0$OFFSET); }
-    public static void pad0$at(MemorySegment s, long base, short v) { s.set(pad0$LAYOUT, base + pad0$OFFSET, v); }
-
     private static final ValueLayout.OfInt max_io_buf_bytes$LAYOUT = (ValueLayout.OfInt) $LAYOUT.select(groupElement("max_io_buf_bytes"));
     public static final long max_io_buf_bytes$OFFSET = $LAYOUT.byteOffset(groupElement("max_io_buf_bytes"));
     public static int max_io_buf_bytes(MemorySegment s) { return s.get(max_io_buf_bytes$LAYOUT, max_io_buf_bytes$OFFSET); }
@@ -89,13 +78,6 @@ public final class ublksrv_ctrl_dev_info {
     public static void ublksrv_pid(MemorySegment s, int v) { s.set(ublksrv_pid$LAYOUT, ublksrv_pid$OFFSET, v); }
     public static int ublksrv_pid$at(MemorySegment s, long base) { return s.get(ublksrv_pid$LAYOUT, base + ublksrv_pid$OFFSET); }
     public static void ublksrv_pid$at(MemorySegment s, long base, int v) { s.set(ublksrv_pid$LAYOUT, base + ublksrv_pid$OFFSET, v); }
-
-    private static final ValueLayout.OfInt pad1$LAYOUT = (ValueLayout.OfInt) $LAYOUT.select(groupElement("pad1"));
-    public static final long pad1$OFFSET = $LAYOUT.byteOffset(groupElement("pad1"));
-    public static int pad1(MemorySegment s) { return s.get(pad1$LAYOUT, pad1$OFFSET); }
-    public static void pad1(MemorySegment s, int v) { s.set(pad1$LAYOUT, pad1$OFFSET, v); }
-    public static int pad1$at(MemorySegment s, long base) { return s.get(pad1$LAYOUT, base + pad1$OFFSET); }
-    public static void pad1$at(MemorySegment s, long base, int v) { s.set(pad1$LAYOUT, base + pad1$OFFSET, v); }
 
     private static final ValueLayout.OfLong flags$LAYOUT = (ValueLayout.OfLong) $LAYOUT.select(groupElement("flags"));
     public static final long flags$OFFSET = $LAYOUT.byteOffset(groupElement("flags"));
@@ -124,19 +106,5 @@ public final class ublksrv_ctrl_dev_info {
     public static void owner_gid(MemorySegment s, int v) { s.set(owner_gid$LAYOUT, owner_gid$OFFSET, v); }
     public static int owner_gid$at(MemorySegment s, long base) { return s.get(owner_gid$LAYOUT, base + owner_gid$OFFSET); }
     public static void owner_gid$at(MemorySegment s, long base, int v) { s.set(owner_gid$LAYOUT, base + owner_gid$OFFSET, v); }
-
-    private static final ValueLayout.OfLong reserved1$LAYOUT = (ValueLayout.OfLong) $LAYOUT.select(groupElement("reserved1"));
-    public static final long reserved1$OFFSET = $LAYOUT.byteOffset(groupElement("reserved1"));
-    public static long reserved1(MemorySegment s) { return s.get(reserved1$LAYOUT, reserved1$OFFSET); }
-    public static void reserved1(MemorySegment s, long v) { s.set(reserved1$LAYOUT, reserved1$OFFSET, v); }
-    public static long reserved1$at(MemorySegment s, long base) { return s.get(reserved1$LAYOUT, base + reserved1$OFFSET); }
-    public static void reserved1$at(MemorySegment s, long base, long v) { s.set(reserved1$LAYOUT, base + reserved1$OFFSET, v); }
-
-    private static final ValueLayout.OfLong reserved2$LAYOUT = (ValueLayout.OfLong) $LAYOUT.select(groupElement("reserved2"));
-    public static final long reserved2$OFFSET = $LAYOUT.byteOffset(groupElement("reserved2"));
-    public static long reserved2(MemorySegment s) { return s.get(reserved2$LAYOUT, reserved2$OFFSET); }
-    public static void reserved2(MemorySegment s, long v) { s.set(reserved2$LAYOUT, reserved2$OFFSET, v); }
-    public static long reserved2$at(MemorySegment s, long base) { return s.get(reserved2$LAYOUT, base + reserved2$OFFSET); }
-    public static void reserved2$at(MemorySegment s, long base, long v) { s.set(reserved2$LAYOUT, base + reserved2$OFFSET, v); }
 
 }

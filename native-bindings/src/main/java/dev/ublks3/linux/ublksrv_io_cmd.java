@@ -4,13 +4,9 @@ import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
 import static java.lang.foreign.ValueLayout.*;
 
 import java.lang.foreign.*;
-import java.util.Objects;
 
 /**
- * {@code struct ublksrv_io_cmd} from {@code <linux/ublk_cmd.h>}, in jextract's shape: {@link #layout()}, byte offsets
- * ({@code field$OFFSET}) and static accessors {@code field(segment)} / {@code field(segment, value)}.
- * The {@code field$at(segment, base, ...)} variants address a struct at byte offset {@code base} of a
- * larger segment (an array, or the command area of an SQE) without slicing.
+ * {@code struct ublksrv_io_cmd} from {@code <linux/ublk_cmd.h>}, in jextract's shape (see the package documentation).
  * An IO command (FETCH_REQ, COMMIT_AND_FETCH_REQ, NEED_GET_DATA), carried in the SQE's command area (offset 48).
  */
 public final class ublksrv_io_cmd {
@@ -60,12 +56,5 @@ public final class ublksrv_io_cmd {
     public static void addr(MemorySegment s, long v) { s.set(addr$LAYOUT, addr$OFFSET, v); }
     public static long addr$at(MemorySegment s, long base) { return s.get(addr$LAYOUT, base + addr$OFFSET); }
     public static void addr$at(MemorySegment s, long base, long v) { s.set(addr$LAYOUT, base + addr$OFFSET, v); }
-
-    private static final ValueLayout.OfLong zone_append_lba$LAYOUT = (ValueLayout.OfLong) $LAYOUT.select(groupElement(3), groupElement("zone_append_lba"));
-    public static final long zone_append_lba$OFFSET = $LAYOUT.byteOffset(groupElement(3), groupElement("zone_append_lba"));
-    public static long zone_append_lba(MemorySegment s) { return s.get(zone_append_lba$LAYOUT, zone_append_lba$OFFSET); }
-    public static void zone_append_lba(MemorySegment s, long v) { s.set(zone_append_lba$LAYOUT, zone_append_lba$OFFSET, v); }
-    public static long zone_append_lba$at(MemorySegment s, long base) { return s.get(zone_append_lba$LAYOUT, base + zone_append_lba$OFFSET); }
-    public static void zone_append_lba$at(MemorySegment s, long base, long v) { s.set(zone_append_lba$LAYOUT, base + zone_append_lba$OFFSET, v); }
 
 }

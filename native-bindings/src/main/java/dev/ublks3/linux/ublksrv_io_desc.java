@@ -4,13 +4,9 @@ import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
 import static java.lang.foreign.ValueLayout.*;
 
 import java.lang.foreign.*;
-import java.util.Objects;
 
 /**
- * {@code struct ublksrv_io_desc} from {@code <linux/ublk_cmd.h>}, in jextract's shape: {@link #layout()}, byte offsets
- * ({@code field$OFFSET}) and static accessors {@code field(segment)} / {@code field(segment, value)}.
- * The {@code field$at(segment, base, ...)} variants address a struct at byte offset {@code base} of a
- * larger segment (an array, or the command area of an SQE) without slicing.
+ * {@code struct ublksrv_io_desc} from {@code <linux/ublk_cmd.h>}, in jextract's shape (see the package documentation).
  * One request descriptor in the per-queue array the server mmaps read-only from {@code /dev/ublkcN}, indexed by tag:
  * use the {@code $at} accessors with {@code base = tag * sizeof()}. {@code op_flags}: op in bits 0-7, UBLK_IO_F_* above.
  */
@@ -48,26 +44,12 @@ public final class ublksrv_io_desc {
     public static int nr_sectors$at(MemorySegment s, long base) { return s.get(nr_sectors$LAYOUT, base + nr_sectors$OFFSET); }
     public static void nr_sectors$at(MemorySegment s, long base, int v) { s.set(nr_sectors$LAYOUT, base + nr_sectors$OFFSET, v); }
 
-    private static final ValueLayout.OfInt nr_zones$LAYOUT = (ValueLayout.OfInt) $LAYOUT.select(groupElement(1), groupElement("nr_zones"));
-    public static final long nr_zones$OFFSET = $LAYOUT.byteOffset(groupElement(1), groupElement("nr_zones"));
-    public static int nr_zones(MemorySegment s) { return s.get(nr_zones$LAYOUT, nr_zones$OFFSET); }
-    public static void nr_zones(MemorySegment s, int v) { s.set(nr_zones$LAYOUT, nr_zones$OFFSET, v); }
-    public static int nr_zones$at(MemorySegment s, long base) { return s.get(nr_zones$LAYOUT, base + nr_zones$OFFSET); }
-    public static void nr_zones$at(MemorySegment s, long base, int v) { s.set(nr_zones$LAYOUT, base + nr_zones$OFFSET, v); }
-
     private static final ValueLayout.OfLong start_sector$LAYOUT = (ValueLayout.OfLong) $LAYOUT.select(groupElement("start_sector"));
     public static final long start_sector$OFFSET = $LAYOUT.byteOffset(groupElement("start_sector"));
     public static long start_sector(MemorySegment s) { return s.get(start_sector$LAYOUT, start_sector$OFFSET); }
     public static void start_sector(MemorySegment s, long v) { s.set(start_sector$LAYOUT, start_sector$OFFSET, v); }
     public static long start_sector$at(MemorySegment s, long base) { return s.get(start_sector$LAYOUT, base + start_sector$OFFSET); }
     public static void start_sector$at(MemorySegment s, long base, long v) { s.set(start_sector$LAYOUT, base + start_sector$OFFSET, v); }
-
-    private static final ValueLayout.OfLong addr$LAYOUT = (ValueLayout.OfLong) $LAYOUT.select(groupElement("addr"));
-    public static final long addr$OFFSET = $LAYOUT.byteOffset(groupElement("addr"));
-    public static long addr(MemorySegment s) { return s.get(addr$LAYOUT, addr$OFFSET); }
-    public static void addr(MemorySegment s, long v) { s.set(addr$LAYOUT, addr$OFFSET, v); }
-    public static long addr$at(MemorySegment s, long base) { return s.get(addr$LAYOUT, base + addr$OFFSET); }
-    public static void addr$at(MemorySegment s, long base, long v) { s.set(addr$LAYOUT, base + addr$OFFSET, v); }
 
     /** The UBLK_IO_OP_* of a descriptor (kernel's {@code ublksrv_get_op}). */
     public static int op$at(MemorySegment s, long base) { return op_flags$at(s, base) & 0xff; }

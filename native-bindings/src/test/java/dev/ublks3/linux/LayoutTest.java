@@ -1,6 +1,7 @@
 package dev.ublks3.linux;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
@@ -164,6 +165,31 @@ class LayoutTest {
             }
             assertTrue(missing.isEmpty(), "fields printed by layout.c but missing in Java: " + missing);
         }));
+        return tests.stream();
+    }
+
+    /** The accessors' offsets ({@code field$OFFSET}) are what the bindings read and write at: each must be C's. */
+    @TestFactory
+    Stream<DynamicTest> accessorOffsets() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (String struct : STRUCTS.stream().map(Struct::c).distinct().toList()) {
+            Class<?> k;
+            try {
+                k = Class.forName("dev.ublks3.linux." + struct);
+            } catch (ClassNotFoundException e) {
+                throw new AssertionError("no binding class for struct " + struct, e);
+            }
+            for (Field f : k.getDeclaredFields()) {
+                if (!f.getName().endsWith("$OFFSET") || !Modifier.isPublic(f.getModifiers())) continue;
+                String name = f.getName().substring(0, f.getName().length() - "$OFFSET".length());
+                tests.add(dynamicTest(struct + "." + f.getName(), () -> {
+                    long[] c = fields.get(struct + "." + name);
+                    assertTrue(c != null, struct + "." + f.getName() + " names a field layout.c does not print");
+                    assertEquals(c[0], f.getLong(null), "offsetof(" + struct + ", " + name + "): C vs Java accessor");
+                }));
+            }
+        }
+        assertFalse(tests.isEmpty(), "no field$OFFSET constants found: the reflection above is broken");
         return tests.stream();
     }
 
