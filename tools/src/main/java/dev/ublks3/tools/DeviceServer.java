@@ -207,10 +207,27 @@ final class DeviceServer {
     private static void refuseSecondAttach(AddOptions options, RunDirectory run) {
         for (DeviceRecord r : run.all()) {
             if (r.serverAlive() && r.bucket().equals(options.bucket()) && r.key().equals(options.key())
-                    && (options.localDir() != null || r.endpoint().equals(remoteConfig(options).describeEndpoint()))) {
+                    && sameStore(options, r)) {
                 throw new UsageException("s3://" + options.bucket() + "/" + options.key() + " is already served as /dev/ublkb"
                         + r.devId() + " (pid " + r.pid() + "): two servers would overwrite each other's objects; use another --key");
             }
+        }
+    }
+
+    /** Whether the record's objects live where {@code options}' would: the same --local folder, or endpoint. */
+    private static boolean sameStore(AddOptions options, DeviceRecord r) {
+        if (options.localDir() != null || r.localDir() != null) {
+            return options.localDir() != null && r.localDir() != null
+                    && sameFolder(options.localDir(), Path.of(r.localDir()));
+        }
+        return r.endpoint().equals(remoteConfig(options).describeEndpoint());
+    }
+
+    private static boolean sameFolder(Path a, Path b) {
+        try {
+            return Files.isSameFile(a, b);
+        } catch (IOException e) {
+            return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
         }
     }
 
