@@ -285,7 +285,8 @@ final class DeviceServer {
         URI endpoint = s3.endpoint();
         boolean http = endpoint != null && "http".equalsIgnoreCase(endpoint.getScheme());
         int port = endpoint != null && endpoint.getPort() > 0 ? endpoint.getPort() : http ? 80 : 443;
-        Duration max = options.retryTime().compareTo(Duration.ofSeconds(5)) > 0 ? options.retryTime() : Duration.ofSeconds(5);
+        Duration max = options.retryTime().compareTo(Duration.ofSeconds(5)) > 0 ? options.retryTime()
+                : Duration.ofSeconds(5);
         long start = System.nanoTime();
         int before = OrphanedSockets.undelivered(port);
         if (before == 0) {

@@ -20,10 +20,11 @@ import software.amazon.awssdk.services.s3.model.S3Error;
 /**
  * S3's conditional writes, checked as one step with the write: S3Proxy's front end checks a PUT's conditions
  * against the object's metadata before it stores it, but not atomically with the store (two PUTs conditional on
- * the same ETag can both pass), and its stores refuse a conditional DELETE as not implemented. A PUT with {@code If-None-Match: *} succeeds only if the object is absent, a
- * PUT or DELETE with {@code If-Match: ETAG} (and a DeleteObjects key with its ETag) only if the object exists with
- * that ETag; otherwise 412 PreconditionFailed and nothing changes, as AWS S3, MinIO, R2 and GCS do. Writes of one
- * key are serialized here, so the check and the write are one step.
+ * the same ETag can both pass), and its stores refuse a conditional DELETE as not implemented. A PUT with
+ * {@code If-None-Match: *} succeeds only if the object is absent, a PUT or DELETE with {@code If-Match: ETAG} (and
+ * a DeleteObjects key with its ETag) only if the object exists with that ETag; otherwise 412 PreconditionFailed and
+ * nothing changes, as AWS S3, MinIO, R2 and GCS do. Writes of one key are serialized here, so the check and the
+ * write are one step; an unconditional write looks at nothing first.
  */
 final class ConditionalWritesBlobStore extends ForwardingBlobStore {
 
@@ -39,12 +40,14 @@ final class ConditionalWritesBlobStore extends ForwardingBlobStore {
     @Override
     public PutObjectResponse putBlob(PutObjectRequest request, InputStream body) {
         synchronized (lock(request.bucket(), request.key())) {
-            HeadObjectResponse current = current(request.bucket(), request.key());
-            if ("*".equals(request.ifNoneMatch()) && current != null) {
-                throw preconditionFailed("PUT", request.key(), "If-None-Match: *", current);
-            }
-            if (request.ifMatch() != null && !matches(request.ifMatch(), current)) {
-                throw preconditionFailed("PUT", request.key(), "If-Match: " + request.ifMatch(), current);
+            if (request.ifMatch() != null || request.ifNoneMatch() != null) {
+                HeadObjectResponse current = current(request.bucket(), request.key());
+                if ("*".equals(request.ifNoneMatch()) && current != null) {
+                    throw preconditionFailed("PUT", request.key(), "If-None-Match: *", current);
+                }
+                if (request.ifMatch() != null && !matches(request.ifMatch(), current)) {
+                    throw preconditionFailed("PUT", request.key(), "If-Match: " + request.ifMatch(), current);
+                }
             }
             return delegate().putBlob(request.toBuilder().ifMatch(null).ifNoneMatch(null).build(), body);
         }

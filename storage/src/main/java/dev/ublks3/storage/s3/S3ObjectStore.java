@@ -409,8 +409,9 @@ public final class S3ObjectStore implements ObjectStore {
         Delete delete = Delete.builder().objects(ids).quiet(true).build();
         String first = keys.getFirst();
         keys.forEach(versions::writeStarts);
-        return this.<DeleteObjectsResponse, Void>call("DELETE", first, null, 0, () -> client.deleteObjects(request -> request.bucket(config.bucket())
-                        .delete(delete).checksumAlgorithm(ChecksumAlgorithm.CRC32_C)), null,
+        return this.<DeleteObjectsResponse, Void>call("DELETE", first, null, 0,
+                        () -> client.deleteObjects(request -> request.bucket(config.bucket())
+                                .delete(delete).checksumAlgorithm(ChecksumAlgorithm.CRC32_C)), null,
                 response -> {
                     List<S3Error> failed = response.errors().stream()
                             .filter(e -> !"NoSuchKey".equals(e.code())).toList();
