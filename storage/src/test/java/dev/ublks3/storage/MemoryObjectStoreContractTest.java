@@ -1,5 +1,7 @@
 package dev.ublks3.storage;
 
+import dev.ublks3.storage.testing.MemoryObjectStore;
+
 /** The store contract in memory, so the fast tests' store behaves like S3 and the directory. */
 class MemoryObjectStoreContractTest extends ObjectStoreContractTest {
 

@@ -14,6 +14,7 @@ import dev.ublks3.storage.layer.RetryPolicy;
 import dev.ublks3.storage.layer.ScriptedFailingStore;
 import dev.ublks3.storage.layer.StorageStats;
 import dev.ublks3.storage.layer.StoreCall;
+import dev.ublks3.storage.testing.MemoryObjectStore;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;

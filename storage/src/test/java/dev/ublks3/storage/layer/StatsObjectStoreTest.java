@@ -3,7 +3,7 @@ package dev.ublks3.storage.layer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.ublks3.storage.MemoryObjectStore;
+import dev.ublks3.storage.testing.MemoryObjectStore;
 import dev.ublks3.storage.StoreException.Kind;
 import java.nio.ByteBuffer;
 import java.time.Duration;

@@ -1,5 +1,8 @@
-package dev.ublks3.storage;
+package dev.ublks3.storage.testing;
 
+import dev.ublks3.storage.KeyOrder;
+import dev.ublks3.storage.ObjectStore;
+import dev.ublks3.storage.StoreException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
