@@ -2,7 +2,7 @@ package dev.ublks3.storage;
 
 import dev.ublks3.storage.testing.MemoryObjectStore;
 
-/** The store contract in memory, so the fast tests' store behaves like S3 and the directory. */
+/** The store contract in memory, so the fast tests' store behaves like S3. */
 class MemoryObjectStoreContractTest extends ObjectStoreContractTest {
 
     @Override

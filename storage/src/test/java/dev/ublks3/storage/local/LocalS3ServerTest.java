@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 class LocalS3ServerTest {
 
     @Test
-    void aDirectoryBackedServerKeepsObjectsAcrossRestartsAsFiles(@TempDir Path dir) {
+    void aDirectoryBackedServerKeepsObjectsAcrossRestartsAsFiles(@TempDir Path dir) throws IOException {
         byte[] data = "block zero".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         try (LocalS3Server server = LocalS3Server.onDirectory(dir)) {
             assertEquals("127.0.0.1", server.endpoint().getHost());
@@ -31,6 +31,8 @@ class LocalS3ServerTest {
             }
         }
         assertTrue(Files.isDirectory(dir.resolve("bucket")), "the bucket is a directory under DIR");
+        assertArrayEquals(data, Files.readAllBytes(dir.resolve("bucket/disk/0000000000000000")),
+                "an object is the file at its key under the bucket's directory");
         try (LocalS3Server server = LocalS3Server.onDirectory(dir);
              S3ObjectStore store = S3ObjectStore.open(server.clientConfig("bucket"))) {
             ByteBuffer into = ByteBuffer.allocate(data.length);
