@@ -83,8 +83,8 @@ class StatsObjectStoreTest {
     }
 
     @Test
-    void latencyAboveADelayLayerShowsTheDelay() {
-        DelayObjectStore delay = new DelayObjectStore(memory, Duration.ofMillis(20), Duration.ofMillis(30), scheduler);
+    void latencyAboveASlowStoreShowsItsDelay() {
+        DelayedStore delay = new DelayedStore(memory, Duration.ofMillis(20), Duration.ofMillis(30), scheduler);
         StatsObjectStore stats = new StatsObjectStore(delay, call -> 0, scheduler::nanoTime);
         CompletableFuture<Void> put = stats.put("k", ByteBuffer.allocate(1));
         CompletableFuture<?> get = stats.get("k", 0, ByteBuffer.allocate(1));
