@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.ublks3.storage.local.LocalS3Server;
 import dev.ublks3.storage.s3.S3ObjectStore;
+import dev.ublks3.storage.testing.LocalS3Fixture;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +24,8 @@ class LocalFolderLayoutTest {
     void anObjectMapOnALocalFolderLaysOutOneFilePerObject() throws Exception {
         try (LocalS3Server server = LocalS3Server.onDirectory(root)) {
             server.createBucket("bucket");
-            try (ObjectMap map = new ObjectMap(S3ObjectStore.open(server.clientConfig("bucket")), "vol", 16 * 4096, 4096)) {
+            try (ObjectMap map = new ObjectMap(S3ObjectStore.open(LocalS3Fixture.config(server, "bucket")), "vol",
+                    16 * 4096, 4096)) {
                 byte[] data = new byte[3 * 4096];
                 new java.util.Random(4).nextBytes(data);
                 map.write(4096 + 100, ByteBuffer.wrap(data), false).join();

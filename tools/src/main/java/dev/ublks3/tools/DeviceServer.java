@@ -256,7 +256,7 @@ final class DeviceServer {
             } catch (IllegalArgumentException e) {
                 throw new UsageException(e.getMessage());
             }
-            return local.clientConfig(options.bucket());
+            return LocalS3Config.of(local, options.bucket());
         }
         return remoteConfig(options);
     }

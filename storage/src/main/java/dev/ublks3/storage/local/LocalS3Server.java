@@ -1,6 +1,5 @@
 package dev.ublks3.storage.local;
 
-import dev.ublks3.storage.s3.S3Config;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -244,11 +243,6 @@ public final class LocalS3Server implements AutoCloseable {
                     + "ServerOptions.faults() set (ublk-s3 local-s3 --control SOCKET or --faults)");
         }
         return faults;
-    }
-
-    /** Client settings for {@code bucket} on this server: path-style, the fixed keys. */
-    public S3Config clientConfig(String bucket) {
-        return S3Config.compatible(bucket, endpoint, IDENTITY, CREDENTIAL);
     }
 
     @Override

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ublks3.storage.s3.S3ObjectStore;
+import dev.ublks3.storage.testing.LocalS3Fixture;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -91,7 +92,7 @@ class EmulatedLinkBlobStoreTest {
     void aRealServerWithLatencyAnswersNoSoonerThanIt() {
         try (LocalS3Server server = LocalS3Server.inMemory(0, new ServerOptions(false, Duration.ofMillis(50), 0))) {
             server.createBucket("slow");
-            try (S3ObjectStore store = S3ObjectStore.open(server.clientConfig("slow"))) {
+            try (S3ObjectStore store = S3ObjectStore.open(LocalS3Fixture.config(server, "slow"))) {
                 long start = System.nanoTime();
                 store.put("k", ByteBuffer.allocate(4096)).join();
                 long elapsed = System.nanoTime() - start;

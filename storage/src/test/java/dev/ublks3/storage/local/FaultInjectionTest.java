@@ -15,6 +15,7 @@ import dev.ublks3.storage.layer.StoreCall;
 import dev.ublks3.storage.local.FaultPlan.Fault;
 import dev.ublks3.storage.s3.S3Config;
 import dev.ublks3.storage.s3.S3ObjectStore;
+import dev.ublks3.storage.testing.LocalS3Fixture;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,7 +41,7 @@ class FaultInjectionTest {
 
     /** Short timeouts (a silent connection 2 s, an attempt 4 s), so stalls cost seconds. */
     private static S3Config client(LocalS3Server server) {
-        return server.clientConfig(BUCKET).withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(4));
+        return LocalS3Fixture.config(server, BUCKET).withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(4));
     }
 
     private static StoreException failure(CompletableFuture<?> call) {
@@ -114,7 +115,7 @@ class FaultInjectionTest {
     void theHardDeadlineEndsAnAttemptTheStallMonitorLetsThrough() {
         // the stall monitor's window (20 s) is longer than the whole attempt may take (2 s)
         try (LocalS3Server server = server(only(Fault.STALL));
-             S3ObjectStore store = S3ObjectStore.open(server.clientConfig(BUCKET)
+             S3ObjectStore store = S3ObjectStore.open(LocalS3Fixture.config(server, BUCKET)
                      .withTimeouts(Duration.ofSeconds(20), Duration.ofSeconds(2)))) {
             ByteBuffer into = ByteBuffer.allocate(4096);
             StoreException e = assertTimeoutPreemptively(Duration.ofSeconds(15), () -> failure(store.get(KEY, 0, into)));

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ublks3.storage.ObjectMap;
 import dev.ublks3.storage.ObjectStore.ReadOutcome;
 import dev.ublks3.storage.s3.S3ObjectStore;
+import dev.ublks3.storage.testing.LocalS3Fixture;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.ByteBuffer;
@@ -26,7 +27,7 @@ class LocalS3ServerTest {
             assertTrue(server.port() > 0);
             server.createBucket("bucket");
             server.createBucket("bucket"); // idempotent
-            try (S3ObjectStore store = S3ObjectStore.open(server.clientConfig("bucket"))) {
+            try (S3ObjectStore store = S3ObjectStore.open(LocalS3Fixture.config(server, "bucket"))) {
                 store.put("disk/0000000000000000", ByteBuffer.wrap(data)).join();
             }
         }
@@ -34,7 +35,7 @@ class LocalS3ServerTest {
         assertArrayEquals(data, Files.readAllBytes(dir.resolve("bucket/disk/0000000000000000")),
                 "an object is the file at its key under the bucket's directory");
         try (LocalS3Server server = LocalS3Server.onDirectory(dir);
-             S3ObjectStore store = S3ObjectStore.open(server.clientConfig("bucket"))) {
+             S3ObjectStore store = S3ObjectStore.open(LocalS3Fixture.config(server, "bucket"))) {
             ByteBuffer into = ByteBuffer.allocate(data.length);
             assertEquals(ReadOutcome.FOUND, store.get("disk/0000000000000000", 0, into).join());
             assertArrayEquals(data, into.array());
@@ -66,8 +67,8 @@ class LocalS3ServerTest {
     void anInMemoryServerServesAnObjectMap() {
         try (LocalS3Server server = LocalS3Server.inMemory()) {
             server.createBucket("bucket-b");
-            try (ObjectMap map = new ObjectMap(S3ObjectStore.open(server.clientConfig("bucket-b")), "d", 1 << 20,
-                    65536)) {
+            try (ObjectMap map = new ObjectMap(S3ObjectStore.open(LocalS3Fixture.config(server, "bucket-b")), "d",
+                    1 << 20, 65536)) {
                 byte[] data = new byte[100_000];
                 new java.util.Random(3).nextBytes(data);
                 map.write(1000, ByteBuffer.wrap(data), false).join();

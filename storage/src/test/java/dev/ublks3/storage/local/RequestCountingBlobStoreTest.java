@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ublks3.storage.ObjectStore.ReadOutcome;
 import dev.ublks3.storage.local.ServerRequestCounts.Kind;
 import dev.ublks3.storage.s3.S3ObjectStore;
+import dev.ublks3.storage.testing.LocalS3Fixture;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,7 +33,7 @@ class RequestCountingBlobStoreTest {
     void aKnownSequenceFromTheCrtClientIsCountedExactly() {
         try (LocalS3Server server = LocalS3Server.inMemory(0, new ServerOptions(true, Duration.ZERO, 0))) {
             server.createBucket("counted");
-            try (S3ObjectStore store = S3ObjectStore.open(server.clientConfig("counted"))) {
+            try (S3ObjectStore store = S3ObjectStore.open(LocalS3Fixture.config(server, "counted"))) {
                 assertEquals(0, server.requestCounts().requests(Kind.OTHER), "createBucket is not a client request");
                 for (String key : List.of("d/a", "d/b", "d/c")) {
                     store.put(key, ByteBuffer.allocate(KIB_64)).join();
