@@ -1,8 +1,8 @@
 package dev.ublks3.bench;
 
+import dev.ublks3.locals3.LocalS3Server;
 import dev.ublks3.storage.BlockDevice;
 import dev.ublks3.storage.StorageStack;
-import dev.ublks3.storage.local.LocalS3Server;
 import dev.ublks3.storage.s3.S3Config;
 import dev.ublks3.storage.s3.S3ObjectStore;
 import java.io.IOException;

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.ublks3.storage.local.LocalS3Server;
-import dev.ublks3.storage.local.ServerOptions;
-import dev.ublks3.storage.local.ServerRequestCounts;
+import dev.ublks3.locals3.LocalS3Server;
+import dev.ublks3.locals3.ServerOptions;
+import dev.ublks3.locals3.ServerRequestCounts;
 import dev.ublks3.storage.s3.S3ObjectStore;
 import dev.ublks3.storage.testing.LocalS3Fixture;
 import java.nio.ByteBuffer;

@@ -1,6 +1,6 @@
 package dev.ublks3.tools;
 
-import dev.ublks3.storage.local.LocalS3Server;
+import dev.ublks3.locals3.LocalS3Server;
 import dev.ublks3.storage.s3.S3Config;
 
 /** Client settings for a bucket on an embedded S3 server: its endpoint, path-style, its fixed keys. */

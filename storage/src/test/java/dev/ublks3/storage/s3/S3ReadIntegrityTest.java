@@ -7,11 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ublks3.locals3.LocalS3Server;
 import dev.ublks3.storage.ObjectMap;
 import dev.ublks3.storage.ObjectStore.ReadOutcome;
 import dev.ublks3.storage.StoreException;
 import dev.ublks3.storage.StoreException.Kind;
-import dev.ublks3.storage.local.LocalS3Server;
 import dev.ublks3.storage.testing.LocalS3Fixture;
 import java.io.IOException;
 import java.io.RandomAccessFile;

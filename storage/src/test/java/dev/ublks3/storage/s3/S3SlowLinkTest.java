@@ -3,12 +3,12 @@ package dev.ublks3.storage.s3;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.ublks3.locals3.LocalS3Server;
+import dev.ublks3.locals3.ServerOptions;
+import dev.ublks3.locals3.ServerRequestCounts;
 import dev.ublks3.storage.StorageStack;
 import dev.ublks3.storage.layer.RetryPolicy;
 import dev.ublks3.storage.layer.StoreCallStats;
-import dev.ublks3.storage.local.LocalS3Server;
-import dev.ublks3.storage.local.ServerOptions;
-import dev.ublks3.storage.local.ServerRequestCounts;
 import dev.ublks3.storage.testing.LocalS3Fixture;
 import java.nio.ByteBuffer;
 import java.time.Duration;

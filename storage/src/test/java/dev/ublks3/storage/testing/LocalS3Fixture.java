@@ -1,6 +1,6 @@
 package dev.ublks3.storage.testing;
 
-import dev.ublks3.storage.local.LocalS3Server;
+import dev.ublks3.locals3.LocalS3Server;
 import dev.ublks3.storage.s3.S3Config;
 import dev.ublks3.storage.s3.S3ObjectStore;
 import java.util.Locale;

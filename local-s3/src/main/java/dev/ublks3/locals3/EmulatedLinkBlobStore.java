@@ -1,6 +1,5 @@
-package dev.ublks3.storage.local;
+package dev.ublks3.locals3;
 
-import dev.ublks3.storage.layer.TokenBucket;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.time.Duration;

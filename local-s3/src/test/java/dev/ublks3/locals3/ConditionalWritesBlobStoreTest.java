@@ -1,4 +1,4 @@
-package dev.ublks3.storage.local;
+package dev.ublks3.locals3;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -11,11 +11,8 @@ import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.async.AsyncRequestBody;
 import software.amazon.awssdk.core.async.AsyncResponseTransformer;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
@@ -33,10 +30,7 @@ class ConditionalWritesBlobStoreTest {
     void start() {
         server = LocalS3Server.inMemory();
         server.createBucket(BUCKET);
-        client = S3AsyncClient.crtBuilder().region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(
-                        LocalS3Server.IDENTITY, LocalS3Server.CREDENTIAL)))
-                .endpointOverride(server.endpoint()).forcePathStyle(true).build();
+        client = PlainS3Client.of(server);
     }
 
     @AfterEach

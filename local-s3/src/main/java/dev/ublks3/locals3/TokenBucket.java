@@ -1,4 +1,4 @@
-package dev.ublks3.storage.layer;
+package dev.ublks3.locals3;
 
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -10,13 +10,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Kept as one number, the time at which the bucket will be full again (GCRA), updated with compare-and-set:
  * no lock.
  */
-public final class TokenBucket {
+final class TokenBucket {
 
     private final long bytesPerSecond;
     private final long burstNanos;
     private final AtomicLong fullAtNanos = new AtomicLong(Long.MIN_VALUE);
 
-    public TokenBucket(long bytesPerSecond, long burstBytes) {
+    TokenBucket(long bytesPerSecond, long burstBytes) {
         if (bytesPerSecond <= 0 || burstBytes < 0) {
             throw new IllegalArgumentException("rate: need bytesPerSecond > 0 and burstBytes >= 0, got "
                     + bytesPerSecond + " and " + burstBytes);
@@ -25,12 +25,8 @@ public final class TokenBucket {
         this.burstNanos = nanosFor(burstBytes);
     }
 
-    public long bytesPerSecond() {
-        return bytesPerSecond;
-    }
-
     /** Takes {@code bytes} at time {@code nowNanos}; returns when they are transferred (never before now). */
-    public long reserve(long bytes, long nowNanos) {
+    long reserve(long bytes, long nowNanos) {
         long cost = nanosFor(bytes);
         while (true) {
             long full = fullAtNanos.get();

@@ -1,17 +1,16 @@
-package dev.ublks3.storage.local;
+package dev.ublks3.locals3;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ublks3.storage.s3.S3ObjectStore;
-import dev.ublks3.storage.testing.LocalS3Fixture;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.async.AsyncRequestBody;
+import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.model.Delete;
 import software.amazon.awssdk.services.s3.model.DeleteObjectsRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
@@ -92,9 +91,9 @@ class EmulatedLinkBlobStoreTest {
     void aRealServerWithLatencyAnswersNoSoonerThanIt() {
         try (LocalS3Server server = LocalS3Server.inMemory(0, new ServerOptions(false, Duration.ofMillis(50), 0))) {
             server.createBucket("slow");
-            try (S3ObjectStore store = S3ObjectStore.open(LocalS3Fixture.config(server, "slow"))) {
+            try (S3AsyncClient client = PlainS3Client.of(server)) {
                 long start = System.nanoTime();
-                store.put("k", ByteBuffer.allocate(4096)).join();
+                client.putObject(r -> r.bucket("slow").key("k"), AsyncRequestBody.fromBytes(new byte[4096])).join();
                 long elapsed = System.nanoTime() - start;
                 assertTrue(elapsed >= 50 * MS, "a PUT took " + elapsed / MS + " ms, less than the 50 ms latency");
             }

@@ -1,4 +1,4 @@
-package dev.ublks3.storage.local;
+package dev.ublks3.storage.s3;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -7,14 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ublks3.locals3.FaultPlan.Fault;
+import dev.ublks3.locals3.FaultCounts;
+import dev.ublks3.locals3.FaultPlan;
+import dev.ublks3.locals3.LocalS3Server;
+import dev.ublks3.locals3.ServerOptions;
 import dev.ublks3.storage.ObjectStore.ReadOutcome;
 import dev.ublks3.storage.StorageStack;
 import dev.ublks3.storage.StoreException;
 import dev.ublks3.storage.layer.RetryPolicy;
 import dev.ublks3.storage.layer.StoreCall;
-import dev.ublks3.storage.local.FaultPlan.Fault;
-import dev.ublks3.storage.s3.S3Config;
-import dev.ublks3.storage.s3.S3ObjectStore;
 import dev.ublks3.storage.testing.LocalS3Fixture;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -26,8 +28,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.Test;
 
-/** The fault layer and TCP proxy against the real client: what each fault looks like, and that retries hide them. */
-class FaultInjectionTest {
+/** The local server's faults against our client: what each fault looks like to it, and that retries hide them. */
+class S3InjectedFaultsTest {
 
     private static final String BUCKET = "faults";
     private static final String KEY = "disk/0000000000000000";
@@ -211,26 +213,6 @@ class FaultInjectionTest {
             server.down(false);
             assertEquals(ReadOutcome.FOUND, store.get(KEY, 0, ByteBuffer.allocate(4096)).join());
         }
-    }
-
-    @Test
-    void plansParseAndRefuseBadValuesInOneLine() {
-        FaultPlan plan = FaultPlan.parse("500=0.03, 503=0.02,stall=0.01,truncate=0.02,reset=0.01,slowdown=0", 9,
-                Duration.ofSeconds(5));
-        assertEquals(0.03, plan.rate(Fault.INTERNAL_ERROR));
-        assertEquals(0.02, plan.rate(Fault.SERVICE_UNAVAILABLE));
-        assertTrue(plan.resets());
-        assertEquals(0.1, FaultPlan.mix(0.1, 1, Duration.ofSeconds(5)).rates().values().stream()
-                .mapToDouble(Double::doubleValue).sum(), 1e-9);
-        for (String bad : List.of("500", "404=0.1", "500=x", "500=1.5", "500=0.6,503=0.6", "500=0.1,500=0.1", "")) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> FaultPlan.parse(bad, 1, Duration.ofSeconds(5)), bad);
-            assertTrue(!e.getMessage().contains("\n") && e.getMessage().contains(": "), e.getMessage());
-        }
-        assertEquals("{\"down\":true,\"injected\":{\"500\":2,\"slowdown\":0,\"503\":0,\"stall\":0,\"truncate\":1,"
-                        + "\"reset\":0,\"expired\":0,\"refresh\":0,\"skew\":0,\"baddigest\":0},\"total\":3,"
-                        + "\"whileDown\":4}",
-                new FaultCounts(Map.of(Fault.INTERNAL_ERROR, 2L, Fault.TRUNCATE, 1L), 4, true).toJson());
     }
 
     private static byte[] pattern(int length, int seed) {

@@ -1,7 +1,7 @@
-package dev.ublks3.storage.local;
+package dev.ublks3.locals3;
 
-import dev.ublks3.storage.local.ServerRequestCounts.Alignment;
-import dev.ublks3.storage.local.ServerRequestCounts.Kind;
+import dev.ublks3.locals3.ServerRequestCounts.Alignment;
+import dev.ublks3.locals3.ServerRequestCounts.Kind;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;

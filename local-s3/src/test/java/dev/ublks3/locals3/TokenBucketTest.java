@@ -1,4 +1,4 @@
-package dev.ublks3.storage.layer;
+package dev.ublks3.locals3;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,6 +1,6 @@
-package dev.ublks3.storage.local;
+package dev.ublks3.locals3;
 
-import dev.ublks3.storage.local.FaultPlan.Fault;
+import dev.ublks3.locals3.FaultPlan.Fault;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -1,4 +1,4 @@
-package dev.ublks3.storage.local;
+package dev.ublks3.locals3;
 
 import java.io.InputStream;
 import java.util.ArrayList;
