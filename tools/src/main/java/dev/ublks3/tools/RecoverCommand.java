@@ -65,12 +65,10 @@ final class RecoverCommand {
             List<String> addArgs = new ArrayList<>(record.addArguments());
             addArgs.addAll(keys);
             AddOptions options = AddOptions.parse(addArgs).withName(record.name());
-            return AddCommand.serve(DeviceServer.recover(options, run), run, out);
+            return ForegroundServer.serve(DeviceServer.recover(options, run), run, out);
         }
-        List<String> command = new ArrayList<>(List.of(COMMAND, "--number", Integer.toString(id)));
-        command.addAll(keys);
-        command.add("--foreground");
-        return AddCommand.startInBackground(command, run.logFile(id), false, out, err);
+        return ServerLauncher.fromEnvironment().startInBackground(ServerLauncher.recoverCommand(id, keys), run.logFile(id),
+                false, out, err);
     }
 
     /** The record of device N whose server is gone; else the one-line reason why there is nothing to recover. */

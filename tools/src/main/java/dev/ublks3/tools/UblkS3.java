@@ -73,7 +73,7 @@ public final class UblkS3 {
                 case "add" -> AddCommand.run(rest, run, out, err);
                 case "del" -> DelCommand.run(rest, run, out);
                 case "recover" -> RecoverCommand.run(rest, run, out, err);
-                case Supervisor.COMMAND -> Supervisor.run(rest, out);
+                case ServerLauncher.SUPERVISE -> Supervisor.run(rest, out);
                 case "list" -> ListCommand.run(rest, run, out);
                 case "stats" -> StatsCommand.run(rest, run, out);
                 case "local-s3" -> LocalS3Command.run(rest, out);
