@@ -241,9 +241,9 @@ final class DeviceServer {
                 .filter(r -> r.serverAlive() || Devices.exists(r.devId()))
                 .ifPresent(r -> {
                     String name = options.name();
-                    throw new UsageException("a device named " + name + " already exists: /dev/ublkb" + r.devId()
+                    throw new ServeException("a device named " + name + " already exists: /dev/ublkb" + r.devId()
                             + (r.serverAlive() ? ", served by pid " + r.pid() + ": use it, or remove it first with 'ublk-s3 del --name " + name + "'"
-                            : ", whose server died: take it over with 'ublk-s3 recover --name " + name + "', or remove it with 'ublk-s3 del --name " + name + "'"), 1);
+                            : ", whose server died: take it over with 'ublk-s3 recover --name " + name + "', or remove it with 'ublk-s3 del --name " + name + "'"));
                 });
     }
 
@@ -513,12 +513,4 @@ final class DeviceServer {
 
     String where() {
         return where;
-    }
-
-    /** A failure while serving or starting that is not the user's typing: exit code 1. */
-    static final class ServeException extends RuntimeException {
-        ServeException(String message) {
-            super(message);
-        }
-    }
-}
+    }}

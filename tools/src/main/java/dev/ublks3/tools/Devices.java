@@ -46,7 +46,7 @@ final class Devices {
     /** The device number of {@code --name NAME}; else a one-line error pointing at list. */
     static int numberOf(RunDirectory run, String name) {
         return named(run, ConfigFile.checkName(name)).map(DeviceRecord::devId)
-                .orElseThrow(() -> new UsageException("there is no device named " + name + ": see 'ublk-s3 list'", 1));
+                .orElseThrow(() -> new ServeException("there is no device named " + name + ": see 'ublk-s3 list'"));
     }
 
     /** The device a command's {@code -n N} or {@code --name NAME} chooses (the caller checked that one is given). */

@@ -77,14 +77,14 @@ final class RecoverCommand {
         DeviceRecord record = run.read(id).orElse(null);
         if (record == null) {
             if (Devices.exists(id)) {
-                throw new UsageException(path + " has no record in " + run.path() + " (not added by ublk-s3, or the folder was cleared): "
-                        + "it cannot be recovered; remove it with 'ublk-s3 del -n " + id + "'", 1);
+                throw new ServeException(path + " has no record in " + run.path() + " (not added by ublk-s3, or the folder was cleared): "
+                        + "it cannot be recovered; remove it with 'ublk-s3 del -n " + id + "'");
             }
-            throw new UsageException("there is no ublk device " + id + ": see 'ublk-s3 list'", 1);
+            throw new ServeException("there is no ublk device " + id + ": see 'ublk-s3 list'");
         }
         if (record.serverAlive()) {
-            throw new UsageException("the server of " + path + " (pid " + record.pid() + ") is still running: nothing to recover"
-                    + " (to restart it: 'ublk-s3 del -n " + id + "', then add)", 1);
+            throw new ServeException("the server of " + path + " (pid " + record.pid() + ") is still running: nothing to recover"
+                    + " (to restart it: 'ublk-s3 del -n " + id + "', then add)");
         }
         return record;
     }
@@ -94,7 +94,7 @@ final class RecoverCommand {
         int id = record.devId();
         String path = "/dev/ublkb" + id;
         if (!Devices.exists(id)) {
-            throw new UsageException(path + " is gone (its server ended and the kernel removed it): add it again with 'ublk-s3 add'", 1);
+            throw new ServeException(path + " is gone (its server ended and the kernel removed it): add it again with 'ublk-s3 add'");
         }
         if (!record.recovery()) {
             throw notRecoverable(id);
@@ -113,18 +113,18 @@ final class RecoverCommand {
             }
             switch (info.state()) {
                 case ublk_cmd_h.UBLK_S_DEV_QUIESCED, ublk_cmd_h.UBLK_S_DEV_FAIL_IO -> { }
-                case ublk_cmd_h.UBLK_S_DEV_LIVE -> throw new UsageException(path + " is LIVE"
+                case ublk_cmd_h.UBLK_S_DEV_LIVE -> throw new ServeException(path + " is LIVE"
                         + (DeviceRecord.alive(info.ublksrvPid()) ? ", served by pid " + info.ublksrvPid() + ": nothing to recover"
-                        : " " + QUIESCE_WAIT_MILLIS / 1000 + " s after its server died, not QUIESCED: try again, or remove it with 'ublk-s3 del -n " + id + "'"), 1);
-                default -> throw new UsageException(path + " is in state " + info.stateName() + ", which cannot be recovered"
-                        + ": remove it with 'ublk-s3 del -n " + id + "'", 1);
+                        : " " + QUIESCE_WAIT_MILLIS / 1000 + " s after its server died, not QUIESCED: try again, or remove it with 'ublk-s3 del -n " + id + "'"));
+                default -> throw new ServeException(path + " is in state " + info.stateName() + ", which cannot be recovered"
+                        + ": remove it with 'ublk-s3 del -n " + id + "'");
             }
         }
     }
 
-    private static UsageException notRecoverable(int id) {
-        return new UsageException("/dev/ublkb" + id + " was added with --no-recovery, so it cannot be taken over: remove it with 'ublk-s3 del -n "
-                + id + "' and add it again", 1);
+    private static ServeException notRecoverable(int id) {
+        return new ServeException("/dev/ublkb" + id + " was added with --no-recovery, so it cannot be taken over: remove it with 'ublk-s3 del -n "
+                + id + "' and add it again");
     }
 
     /** The keys to pass on: required when the device was added with keys, refused otherwise. */

@@ -84,7 +84,7 @@ public final class UblkS3 {
         } catch (UsageException e) {
             err.println("ublk-s3: " + e.getMessage());
             return e.exitCode();
-        } catch (UblkException | StoreException | DeviceServer.ServeException e) {
+        } catch (UblkException | StoreException | ServeException e) {
             err.println("ublk-s3: " + ControlSocket.oneLine(e));
             return 1;
         } catch (Exception e) {

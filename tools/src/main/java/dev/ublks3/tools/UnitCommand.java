@@ -66,8 +66,8 @@ final class UnitCommand {
         if (existing.isPresent()) {
             DeviceRecord r = existing.get();
             if (r.serverAlive()) {
-                throw new UsageException("device " + name + " is already /dev/ublkb" + r.devId() + ", served by pid " + r.pid()
-                        + " outside this unit: remove it with 'ublk-s3 del --name " + name + "', then start the unit again", 1);
+                throw new ServeException("device " + name + " is already /dev/ublkb" + r.devId() + ", served by pid " + r.pid()
+                        + " outside this unit: remove it with 'ublk-s3 del --name " + name + "', then start the unit again");
             }
             out.println(name + ": the server of /dev/ublkb" + r.devId() + " died: taking the device over (recover)");
             code = RecoverCommand.run(List.of("--number", Integer.toString(r.devId())), run, out, err);
@@ -82,7 +82,7 @@ final class UnitCommand {
             return code;
         }
         DeviceRecord served = Devices.named(run, name).filter(DeviceRecord::serverAlive).orElseThrow(
-                () -> new DeviceServer.ServeException("the server of " + name + " ended right after it started: see its log in " + run.path()));
+                () -> new ServeException("the server of " + name + " ended right after it started: see its log in " + run.path()));
         run.writePid(name, served.pid());
         return 0;
     }

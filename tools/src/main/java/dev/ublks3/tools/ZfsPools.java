@@ -45,7 +45,7 @@ record ZfsPools(String zpool, Path zfsModule) {
             if (!Files.isDirectory(zfsModule)) {
                 return List.of(); // zpool without the module loaded: no pool can be imported
             }
-            throw new DeviceServer.ServeException("cannot tell which ZFS pools use /dev/ublkb" + devId + " ('" + zpool
+            throw new ServeException("cannot tell which ZFS pools use /dev/ublkb" + devId + " ('" + zpool
                     + " list' failed: " + list.lastLine() + "): export them by hand (zpool export POOL), then run this again");
         }
         return poolsOn(list.out(), devId);
@@ -79,11 +79,11 @@ record ZfsPools(String zpool, Path zfsModule) {
         try {
             r = run(EXPORT_TIMEOUT_SECONDS, "export", pool);
         } catch (IOException e) {
-            throw new DeviceServer.ServeException("cannot run '" + zpool + " export " + pool + "': " + e.getMessage()
+            throw new ServeException("cannot run '" + zpool + " export " + pool + "': " + e.getMessage()
                     + ": export the pool by hand, then run this again");
         }
         if (r.code() != 0) {
-            throw new DeviceServer.ServeException("'" + zpool + " export " + pool + "' failed: " + r.lastLine()
+            throw new ServeException("'" + zpool + " export " + pool + "' failed: " + r.lastLine()
                     + ": stop what uses the pool (its mounts, zvols), then run this again");
         }
     }
