@@ -2,6 +2,7 @@ package dev.ublks3.tools;
 
 import dev.ublks3.ublk.UblkControl;
 import dev.ublks3.ublk.UblkException;
+import dev.ublks3.ublk.UblkPaths;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -66,7 +67,7 @@ final class DelCommand {
     }
 
     static void delete(int id, boolean force, RunDirectory run, PrintStream out) throws Exception {
-        String path = "/dev/ublkb" + id;
+        String path = UblkPaths.block(id);
         Optional<DeviceRecord> record = run.read(id);
         if (record.isPresent() && record.get().serverAlive()) {
             String error;

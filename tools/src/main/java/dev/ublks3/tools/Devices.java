@@ -1,5 +1,6 @@
 package dev.ublks3.tools;
 
+import dev.ublks3.ublk.UblkPaths;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -19,15 +20,13 @@ final class Devices {
     }
 
     static boolean exists(int devId) {
-        return Files.exists(DEV.resolve("ublkc" + devId));
+        return Files.exists(Path.of(UblkPaths.character(devId)));
     }
 
     static TreeSet<Integer> inKernel() {
         TreeSet<Integer> ids = new TreeSet<>();
         try (Stream<Path> files = Files.list(DEV)) {
-            files.map(p -> p.getFileName().toString())
-                    .filter(n -> n.matches("ublkc\\d+"))
-                    .forEach(n -> ids.add(Integer.parseInt(n.substring(5))));
+            files.mapToInt(p -> UblkPaths.charId(p.toString())).filter(id -> id >= 0).forEach(ids::add);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list /dev: " + e.getMessage(), e);
         }

@@ -4,6 +4,7 @@ import dev.ublks3.linux.ublk_cmd_h;
 import dev.ublks3.ublk.UblkControl;
 import dev.ublks3.ublk.UblkDevInfo;
 import dev.ublks3.ublk.UblkException;
+import dev.ublks3.ublk.UblkPaths;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -73,7 +74,7 @@ final class RecoverCommand {
 
     /** The record of device N whose server is gone; else the one-line reason why there is nothing to recover. */
     static DeviceRecord record(int id, RunDirectory run) {
-        String path = "/dev/ublkb" + id;
+        String path = UblkPaths.block(id);
         DeviceRecord record = run.read(id).orElse(null);
         if (record == null) {
             if (Devices.exists(id)) {
@@ -92,7 +93,7 @@ final class RecoverCommand {
     /** The kernel still has the device, made with user recovery, and holds its I/O; else why it cannot be taken over. */
     static void checkKernel(DeviceRecord record) throws UblkException, InterruptedException {
         int id = record.devId();
-        String path = "/dev/ublkb" + id;
+        String path = UblkPaths.block(id);
         if (!Devices.exists(id)) {
             throw new ServeException(path + " is gone (its server ended and the kernel removed it): add it again with 'ublk-s3 add'");
         }
@@ -123,7 +124,7 @@ final class RecoverCommand {
     }
 
     private static ServeException notRecoverable(int id) {
-        return new ServeException("/dev/ublkb" + id + " was added with --no-recovery, so it cannot be taken over: remove it with 'ublk-s3 del -n "
+        return new ServeException(UblkPaths.block(id) + " was added with --no-recovery, so it cannot be taken over: remove it with 'ublk-s3 del -n "
                 + id + "' and add it again");
     }
 
@@ -131,11 +132,11 @@ final class RecoverCommand {
     private static List<String> keys(Map<String, String> o, DeviceRecord record) {
         boolean given = o.containsKey("access-key") || o.containsKey("secret-key") || o.containsKey("session-token");
         if (record.needsKeys() && !(o.containsKey("access-key") && o.containsKey("secret-key"))) {
-            throw new UsageException("/dev/ublkb" + record.devId() + " was added with --access-key/--secret-key, which are never stored: "
+            throw new UsageException(UblkPaths.block(record.devId()) + " was added with --access-key/--secret-key, which are never stored: "
                     + "give them again (ublk-s3 recover -n " + record.devId() + " --access-key K --secret-key S)");
         }
         if (!record.needsKeys() && given) {
-            throw new UsageException("/dev/ublkb" + record.devId() + " takes its credentials from " + record.credentials()
+            throw new UsageException(UblkPaths.block(record.devId()) + " takes its credentials from " + record.credentials()
                     + ": leave out --access-key/--secret-key/--session-token");
         }
         List<String> keys = new ArrayList<>();

@@ -1,5 +1,6 @@
 package dev.ublks3.tools;
 
+import dev.ublks3.ublk.UblkPaths;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
@@ -145,7 +146,7 @@ final class ServerLauncher {
     static String devicePathLine(Process server) throws IOException {
         try (BufferedReader lines = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line; (line = lines.readLine()) != null; ) {
-                if (line.startsWith("/dev/ublkb")) {
+                if (UblkPaths.blockId(line) >= 0) {
                     return line;
                 }
             }

@@ -1,5 +1,6 @@
 package dev.ublks3.tools;
 
+import dev.ublks3.ublk.UblkPaths;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -40,7 +41,7 @@ final class Supervisor {
         out.println(first);
         out.flush();
         out.close();
-        int id = Integer.parseInt(first.substring("/dev/ublkb".length()));
+        int id = UblkPaths.blockId(first);
         List<String> recover = ServerLauncher.recoverCommand(id, keys(options));
         LOG.info("supervising {} (pid {}): it is recovered when its server dies", first, server.pid());
         for (;;) {
