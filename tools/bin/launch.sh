@@ -1,5 +1,5 @@
-# Sourced by the ublk-s3 launchers (tools/bin/ublk-s3, and the one in a snapshot made by tools/bin/snapshot) and by
-# tools/bin/aot-cache: how the command's JVM starts from a folder that holds tools.jar and lib/ (the build's
+# Sourced by the ublk-s3 launcher (tools/bin/ublk-s3, in the project and in every snapshot tools/bin/snapshot makes)
+# and by tools/bin/aot-cache: how the command's JVM starts from a folder that holds tools.jar and lib/ (the build's
 # tools/target, or a snapshot). Needs JAVA_HOME (find-jdk.sh).
 #
 # The folder's AOT caches (aot/, made by tools/bin/aot-cache) keep the classes loaded and linked: server.aot for the
