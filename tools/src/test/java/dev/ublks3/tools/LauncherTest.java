@@ -123,6 +123,15 @@ class LauncherTest {
     }
 
     @Test
+    void moreClassPathComesAfterTheJarsWhereTheCacheStillFits() throws Exception {
+        List<String> command = run(". \"$LAUNCH\"; ublks3_jvm \"$DIR\" dev.ublks3.bench.RawPutThroughput server \"$DIR/bench\";"
+                + " printf '%s\\n' \"${UBLKS3_JVM[@]}\"", Map.of()).lines().toList();
+        assertTrue(command.contains("-XX:AOTCache=" + dir.resolve("aot/server.aot")), command.toString());
+        assertEquals(List.of("-cp", dir + "/tools.jar:" + dir + "/lib/*:" + dir + "/bench", "dev.ublks3.bench.RawPutThroughput"),
+                command.subList(command.size() - 3, command.size()));
+    }
+
+    @Test
     void aJarRebuiltAtTheSameSizeDisablesIt() throws Exception {
         Path jar = dir.resolve("lib/storage-1.jar");
         Files.writeString(jar, "storage 2"); // same length, other classes
