@@ -38,7 +38,8 @@ final class ForegroundServer {
         // any other way out of the JVM still stops the device, as well as it can then
         Thread onSignal = new Thread(() -> stop(server), "ublk-s3-shutdown");
         Runtime.getRuntime().addShutdownHook(onSignal);
-        ServerLauncher.announce(server.device().blockDevicePath(), run.logFile(server.device().devId()), out, System.getenv());
+        ServerLauncher.announce(server.device().blockDevicePath(), run.logFile(server.device().devId()), out,
+                System.getenv());
         server.awaitStopped();
         try {
             Runtime.getRuntime().removeShutdownHook(onSignal);

@@ -68,8 +68,8 @@ final class RecoverCommand {
             AddOptions options = AddOptions.parse(addArgs).withName(record.name());
             return ForegroundServer.serve(DeviceServer.recover(options, run), run, out);
         }
-        return ServerLauncher.fromEnvironment().startInBackground(ServerLauncher.recoverCommand(id, keys), run.logFile(id),
-                false, out, err);
+        return ServerLauncher.fromEnvironment().startInBackground(ServerLauncher.recoverCommand(id, keys),
+                run.logFile(id), false, out, err);
     }
 
     /** The record of device N whose server is gone; else the one-line reason why there is nothing to recover. */

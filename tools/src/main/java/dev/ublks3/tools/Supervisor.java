@@ -29,7 +29,8 @@ final class Supervisor {
         AddOptions options = AddOptions.parse(addArgs);
         String log = System.getenv(ServerLauncher.LOG_ENV);
         if (log == null) {
-            throw new UsageException("'" + ServerLauncher.SUPERVISE + "' is started by 'ublk-s3 add --restart': use that");
+            throw new UsageException("'" + ServerLauncher.SUPERVISE
+                    + "' is started by 'ublk-s3 add --restart': use that");
         }
         ServerLauncher launcher = ServerLauncher.fromEnvironment();
         // the server renames the log to N.log; this process writes to the same open file

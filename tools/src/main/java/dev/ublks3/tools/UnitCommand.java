@@ -70,7 +70,8 @@ final class UnitCommand {
                 throw new ServeException("device " + name + " is already " + UblkPaths.block(r.devId()) + ", served by pid " + r.pid()
                         + " outside this unit: remove it with 'ublk-s3 del --name " + name + "', then start the unit again");
             }
-            out.println(name + ": the server of " + UblkPaths.block(r.devId()) + " died: taking the device over (recover)");
+            out.println(name + ": the server of " + UblkPaths.block(r.devId())
+                    + " died: taking the device over (recover)");
             code = RecoverCommand.run(List.of("--number", Integer.toString(r.devId())), run, out, err);
         } else {
             List<String> add = new ArrayList<>(List.of("--name", name));

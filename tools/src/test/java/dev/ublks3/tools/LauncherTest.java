@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -124,10 +126,11 @@ class LauncherTest {
 
     @Test
     void moreClassPathComesAfterTheJarsWhereTheCacheStillFits() throws Exception {
-        List<String> command = run(". \"$LAUNCH\"; ublks3_jvm \"$DIR\" dev.ublks3.bench.RawPutThroughput server \"$DIR/bench\";"
+        String bench = "dev.ublks3.bench.RawPutThroughput";
+        List<String> command = run(". \"$LAUNCH\"; ublks3_jvm \"$DIR\" " + bench + " server \"$DIR/bench\";"
                 + " printf '%s\\n' \"${UBLKS3_JVM[@]}\"", Map.of()).lines().toList();
         assertTrue(command.contains("-XX:AOTCache=" + dir.resolve("aot/server.aot")), command.toString());
-        assertEquals(List.of("-cp", dir + "/tools.jar:" + dir + "/lib/*:" + dir + "/bench", "dev.ublks3.bench.RawPutThroughput"),
+        assertEquals(List.of("-cp", dir + "/tools.jar:" + dir + "/lib/*:" + dir + "/bench", bench),
                 command.subList(command.size() - 3, command.size()));
     }
 
@@ -204,17 +207,26 @@ class LauncherTest {
     /** Makes the stand-in JDK one that find-jdk.sh accepts, whose java prints the launcher and its command line. */
     private void runnableJdk() throws Exception {
         Files.createDirectories(jdk.resolve("bin"));
-        Files.writeString(jdk.resolve("bin/java"), "#!/bin/sh\nprintf '%s\\n' \"launcher=$UBLKS3_LAUNCHER\" \"$0\" \"$@\"\n");
+        Files.writeString(jdk.resolve("bin/java"),
+                "#!/bin/sh\nprintf '%s\\n' \"launcher=$UBLKS3_LAUNCHER\" \"$0\" \"$@\"\n");
         Files.writeString(jdk.resolve("bin/javac"), "#!/bin/sh\n");
         for (String tool : List.of("bin/java", "bin/javac")) {
-            Files.setPosixFilePermissions(jdk.resolve(tool), java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+            Files.setPosixFilePermissions(jdk.resolve(tool), PosixFilePermissions.fromString("rwxr-xr-x"));
         }
-        Files.writeString(jdk.resolve("release"), "JAVA_VERSION=\"25.0.1\"\n", java.nio.file.StandardOpenOption.APPEND);
+        Files.writeString(jdk.resolve("release"), "JAVA_VERSION=\"25.0.1\"\n", StandardOpenOption.APPEND);
+    }
+
+    /** bin/snapshot of the stand-in build, made on the stand-in JDK. */
+    private Path snapshot(Path dest) throws Exception {
+        output(Path.of("").toAbsolutePath(), jdk.toString(), SNAPSHOT.toAbsolutePath().toString(), dest.toString(),
+                dir.toString());
+        return dest;
     }
 
     /** What {@code command} prints, run in {@code cwd} with JAVA_HOME {@code javaHome}. */
     private static List<String> output(Path cwd, String javaHome, String... command) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(command).directory(cwd.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT);
+        ProcessBuilder pb = new ProcessBuilder(command).directory(cwd.toFile())
+                .redirectError(ProcessBuilder.Redirect.INHERIT);
         pb.environment().put("JAVA_HOME", javaHome);
         pb.environment().remove("UBLKS3_JAVA_OPTS");
         pb.environment().remove("UBLKS3_LAUNCHER");
@@ -228,15 +240,15 @@ class LauncherTest {
     @Test
     void aSnapshotRunsItsCopyWithTheProjectsOwnLauncherOnTheJdkItWasMadeWith() throws Exception {
         runnableJdk();
-        Path snapshot = tmp.resolve("snap/cmd");
-        output(Path.of("").toAbsolutePath(), jdk.toString(), SNAPSHOT.toAbsolutePath().toString(), snapshot.toString(), dir.toString());
-        assertEquals(Files.readString(LAUNCHER), Files.readString(snapshot.resolve("ublk-s3")), "one launcher, not a second one");
+        Path snapshot = snapshot(tmp.resolve("snap/cmd"));
+        assertEquals(Files.readString(LAUNCHER), Files.readString(snapshot.resolve("ublk-s3")), "one launcher");
         assertEquals(Files.readString(LAUNCH), Files.readString(snapshot.resolve("launch.sh")));
         // another JAVA_HOME when it runs: the snapshot's JDK still, which its AOT caches were made on
         List<String> list = output(tmp, "/nonexistent", snapshot.resolve("ublk-s3").toString(), "list");
         assertEquals("launcher=" + snapshot.resolve("ublk-s3"), list.get(0));
         assertEquals(jdk.resolve("bin/java").toString(), list.get(1));
-        assertTrue(list.contains("-Xint") && list.contains("-XX:AOTCache=" + snapshot.resolve("aot/client.aot")), list.toString());
+        assertTrue(list.contains("-XX:AOTCache=" + snapshot.resolve("aot/client.aot")), list.toString());
+        assertTrue(list.contains("-Xint"), list.toString());
         assertEquals(List.of("-cp", snapshot + "/tools.jar:" + snapshot + "/lib/*", "dev.ublks3.tools.UblkS3", "list"),
                 list.subList(list.size() - 4, list.size()));
     }
@@ -244,20 +256,22 @@ class LauncherTest {
     @Test
     void aSnapshotCopiedOnOrLinkedToRunsFromWhereItIs() throws Exception {
         runnableJdk();
-        Path snapshot = tmp.resolve("snap/cmd");
-        output(Path.of("").toAbsolutePath(), jdk.toString(), SNAPSHOT.toAbsolutePath().toString(), snapshot.toString(), dir.toString());
+        Path snapshot = snapshot(tmp.resolve("snap/cmd"));
         Path moved = tmp.resolve("guest/cmd");
         Files.createDirectories(moved.getParent());
-        assertEquals(0, new ProcessBuilder("cp", "-a", snapshot.toString(), moved.toString()).inheritIO().start().waitFor());
-        List<String> server = output(moved.getParent(), jdk.toString(), "cmd/ublk-s3", "add", "--size", "1G", "--foreground");
-        assertEquals("launcher=" + moved.resolve("ublk-s3"), server.get(0), "the servers it starts go through the copy");
+        Process cp = new ProcessBuilder("cp", "-a", snapshot.toString(), moved.toString()).inheritIO().start();
+        assertEquals(0, cp.waitFor());
+        List<String> server = output(moved.getParent(), "/nonexistent", "cmd/ublk-s3", "add", "--size", "1G",
+                "--foreground");
+        assertEquals("launcher=" + moved.resolve("ublk-s3"), server.get(0), "what it starts goes through the copy");
         assertTrue(server.contains("-XX:AOTCache=" + moved.resolve("aot/server.aot")), server.toString());
         assertTrue(!server.contains("-Xint"), server.toString());
         Path link = Files.createDirectories(tmp.resolve("usr/bin")).resolve("ublk-s3");
         Files.createSymbolicLink(link, moved.resolve("ublk-s3"));
         List<String> linked = output(tmp, "/nonexistent", link.toString(), "list");
         assertEquals("launcher=" + moved.toRealPath().resolve("ublk-s3"), linked.get(0));
-        assertTrue(linked.contains("-XX:AOTCache=" + moved.toRealPath().resolve("aot/client.aot")), linked.toString());
+        Path cache = moved.toRealPath().resolve("aot/client.aot");
+        assertTrue(linked.contains("-XX:AOTCache=" + cache), linked.toString());
     }
 
     @Test

@@ -37,8 +37,8 @@ class ServerLauncherTest {
 
     @Test
     void theJvmsOwnWarningsBeforeTheDevicePathAreSkipped() throws Exception {
-        assertEquals("/dev/ublkb3", answer("echo '[0.010s][warning][perf,memops] Cannot use file /tmp/hsperfdata_root/569'; "
-                + "echo /dev/ublkb3"));
+        String jvmWarning = "[0.010s][warning][perf,memops] Cannot use file /tmp/hsperfdata_root/569";
+        assertEquals("/dev/ublkb3", answer("echo '" + jvmWarning + "'; echo /dev/ublkb3"));
     }
 
     @Test
@@ -50,10 +50,13 @@ class ServerLauncherTest {
     /** A launcher script whose body is {@code body}; it first writes its arguments and environment to tmp/seen. */
     private ServerLauncher launcher(String body) throws Exception {
         Path script = tmp.resolve("launcher");
-        Files.writeString(script, "#!/bin/sh\n"
-                + "{ echo \"args: $*\"; echo \"log: ${UBLKS3_SERVER_LOG:-none}\"; echo \"detached: ${UBLKS3_DETACHED:-no}\";"
-                + " echo \"stdin: $(readlink /proc/$$/fd/0)\"; echo \"session leader: $([ \"$(cut -d' ' -f6 /proc/$$/stat)\" = $$ ]"
-                + " && echo yes || echo no)\"; } >" + tmp.resolve("seen") + "\n" + body + "\n");
+        Files.writeString(script, "#!/bin/sh\n{\n"
+                + "echo \"args: $*\"\n"
+                + "echo \"log: ${UBLKS3_SERVER_LOG:-none}\"\n"
+                + "echo \"detached: ${UBLKS3_DETACHED:-no}\"\n"
+                + "echo \"stdin: $(readlink /proc/$$/fd/0)\"\n"
+                + "echo \"session leader: $([ \"$(cut -d' ' -f6 /proc/$$/stat)\" = $$ ] && echo yes || echo no)\"\n"
+                + "} >" + tmp.resolve("seen") + "\n" + body + "\n");
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
         return new ServerLauncher(script.toString());
     }
@@ -71,7 +74,8 @@ class ServerLauncherTest {
     void anAddIsStartedDetachedThroughTheLauncherAndItsPathPassedOn() throws Exception {
         Path log = tmp.resolve("add-1.log");
         ServerLauncher launcher = launcher("echo '[warning] a JVM line'; echo /dev/ublkb5; echo 'serving' >&2");
-        assertEquals(0, start(launcher, ServerLauncher.serveCommand(List.of("--size", "1G", "--bucket", "b")), log, true));
+        List<String> add = ServerLauncher.serveCommand(List.of("--size", "1G", "--bucket", "b"));
+        assertEquals(0, start(launcher, add, log, true));
         assertEquals("/dev/ublkb5\n", out.toString(StandardCharsets.UTF_8));
         assertEquals("", err.toString(StandardCharsets.UTF_8));
         String seen = seen();
@@ -80,15 +84,17 @@ class ServerLauncherTest {
         assertTrue(seen.contains("detached: 1\n"), seen);
         assertTrue(seen.contains("stdin: /dev/null\n"), seen);
         if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
-            assertTrue(seen.contains("session leader: yes\n"), "closing the terminal must not stop it: " + seen);
+            assertTrue(seen.contains("session leader: yes\n"), "a closed terminal must not stop it: " + seen);
         }
     }
 
     @Test
     void aFailedStartSaysTheServersOneLineErrorAndRemovesItsOwnLog() throws Exception {
         Path log = tmp.resolve("add-2.log");
-        ServerLauncher launcher = launcher("echo 'INFO starting' >&2; echo 'ublk-s3: the bucket is gone: create it' >&2;"
-                + " echo 'INFO unwound' >&2; exit 3");
+        ServerLauncher launcher = launcher("echo 'INFO starting' >&2\n"
+                + "echo 'ublk-s3: the bucket is gone: create it' >&2\n"
+                + "echo 'INFO unwound' >&2\n"
+                + "exit 3");
         assertEquals(3, start(launcher, ServerLauncher.superviseCommand(List.of("--size", "1G")), log, true));
         assertEquals("", out.toString(StandardCharsets.UTF_8));
         assertEquals("ublk-s3: the bucket is gone: create it\n", err.toString(StandardCharsets.UTF_8));
@@ -101,7 +107,8 @@ class ServerLauncherTest {
         Path log = tmp.resolve("3.log");
         Files.writeString(log, "ublk-s3: an old error of an earlier server\n");
         ServerLauncher launcher = launcher("echo 'ublk-s3: /dev/ublkb3 is gone' >&2; exit 1");
-        assertEquals(1, start(launcher, ServerLauncher.recoverCommand(3, List.of("--access-key", "K", "--secret-key", "S")), log, false));
+        List<String> recover = ServerLauncher.recoverCommand(3, List.of("--access-key", "K", "--secret-key", "S"));
+        assertEquals(1, start(launcher, recover, log, false));
         assertEquals("ublk-s3: /dev/ublkb3 is gone\n", err.toString(StandardCharsets.UTF_8));
         assertTrue(Files.readString(log).startsWith("ublk-s3: an old error"), "the device's log stays");
         assertTrue(seen().contains("args: recover --number 3 --access-key K --secret-key S --foreground\n"), seen());
@@ -111,12 +118,14 @@ class ServerLauncherTest {
     @Test
     void aServerWithoutAOneLineErrorIsReportedWithItsLastWords() throws Exception {
         Path log = tmp.resolve("add-4.log");
-        assertEquals(1, start(launcher("echo 'Error: Could not find or load main class X' >&2; exit 1"), List.of("add"), log, true));
+        ServerLauncher noJvm = launcher("echo 'Error: Could not find or load main class X' >&2; exit 1");
+        assertEquals(1, start(noJvm, List.of("add"), log, true));
         assertEquals("ublk-s3: the server failed: 'Error: Could not find or load main class X' (see " + log + ")\n",
                 err.toString(StandardCharsets.UTF_8));
         err.reset();
-        assertEquals(1, start(launcher("exit 0"), List.of("add"), log, true), "no device is a failure whatever its exit code");
-        assertEquals("ublk-s3: the server exited with code 0 before the device was live\n", err.toString(StandardCharsets.UTF_8));
+        assertEquals(1, start(launcher("exit 0"), List.of("add"), log, true), "no device is a failure, exit 0 too");
+        assertEquals("ublk-s3: the server exited with code 0 before the device was live\n",
+                err.toString(StandardCharsets.UTF_8));
     }
 
     @Test
@@ -125,7 +134,8 @@ class ServerLauncherTest {
         assertEquals(List.of("-cp", System.getProperty("java.class.path"), UblkS3.class.getName(), "list"),
                 command.subList(command.size() - 4, command.size()));
         assertTrue(command.stream().anyMatch(a -> a.startsWith("--enable-native-access")), command.toString());
-        assertEquals(List.of("/path/ublk-s3", "del", "-n", "1"), new ServerLauncher("/path/ublk-s3").command(List.of("del", "-n", "1"), false));
+        assertEquals(List.of("/path/ublk-s3", "del", "-n", "1"),
+                new ServerLauncher("/path/ublk-s3").command(List.of("del", "-n", "1"), false));
     }
 
     @Test
@@ -133,8 +143,8 @@ class ServerLauncherTest {
         Path started = Files.writeString(tmp.resolve("add-5.log"), "INFO starting\n");
         Path deviceLog = tmp.resolve("5.log");
         PrintStream stdout = new PrintStream(out, true, StandardCharsets.UTF_8);
-        ServerLauncher.announce("/dev/ublkb5", deviceLog, stdout, Map.of(ServerLauncher.LOG_ENV, started.toString(),
-                ServerLauncher.DETACHED_ENV, "1"));
+        ServerLauncher.announce("/dev/ublkb5", deviceLog, stdout,
+                Map.of(ServerLauncher.LOG_ENV, started.toString(), ServerLauncher.DETACHED_ENV, "1"));
         assertEquals("/dev/ublkb5\n", out.toString(StandardCharsets.UTF_8));
         assertEquals("INFO starting\n", Files.readString(deviceLog));
         assertFalse(Files.exists(started));
@@ -151,7 +161,8 @@ class ServerLauncherTest {
         assertEquals("/dev/ublkb6\nlater\n", out.toString(StandardCharsets.UTF_8));
         assertFalse(Files.exists(tmp.resolve("6.log")));
         PrintStream supervised = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
-        ServerLauncher.announce("/dev/ublkb6", tmp.resolve("6.log"), supervised, Map.of(ServerLauncher.DETACHED_ENV, "1"));
+        ServerLauncher.announce("/dev/ublkb6", tmp.resolve("6.log"), supervised,
+                Map.of(ServerLauncher.DETACHED_ENV, "1"));
         supervised.println("later");
         assertTrue(supervised.checkError(), "a supervisor's server: its stdout is a pipe to the supervisor");
     }
