@@ -13,8 +13,12 @@ mkdir -p "$S3_DIR" "$MNT"
 # add_fs [ADD-ARGS...]: a 64 MiB device of 64 KiB objects, ext4 on it (no discard pass), mounted on $MNT.
 # Sets DEV, ID and DMESG0 (the kernel log's length: earlier messages are not this device's).
 add_fs() {
-  "$UBLKS3" add --local "$S3_DIR" --bucket rec --key vm/disk --size 64M --object-size 64K --queues 2 --depth 32 "$@" \
-    >"$TEST_DIR/dev" && DEV=$(cat "$TEST_DIR/dev") && ID=${DEV#/dev/ublkb} && [ -b "$DEV" ] &&
+  local args=(--local "$S3_DIR" --bucket rec --key vm/disk --size 64M --object-size 64K --queues 2 --depth 32 "$@")
+  if [ "${1:-}" = --restart ]; then # a supervisor in the background, and it the server
+    "$UBLKS3" add "${args[@]}" >"$TEST_DIR/dev" && DEV=$(cat "$TEST_DIR/dev")
+  else
+    _add_fg "$TEST_DIR/dev" "${args[@]}"
+  fi && ID=${DEV#/dev/ublkb} && [ -b "$DEV" ] &&
     DMESG0=$(dmesg | wc -l) && mkfs.ext4 -q -F -E nodiscard "$DEV" && mount "$DEV" "$MNT"
 }
 
@@ -49,14 +53,13 @@ fio_writing() {
   kill -0 "$FIO_PID" 2>/dev/null && [ "$(dev_stat 7)" -ge $((WRITTEN0 + $1 * 2)) ]
 }
 
-dead() { [ ! -e "/proc/$1" ] || grep -q '^[^)]*) [ZX]' "/proc/$1/stat"; }
 
 # kill_server: SIGKILL, no flush, no STOP_DEV; the device must stay (user recovery) and hold fio's I/O
 kill_server() {
   OLD_PID=$(server_pid)
   echo "server pid $OLD_PID; $(( ($(dev_stat 7) - WRITTEN0) / 2 )) KiB written since fio started," \
     "$(dev_stat 12) discards, $(dev_stat 16) flushes; in flight: $(cat "/sys/block/ublkb$ID/inflight")"
-  kill -9 "$OLD_PID" && wait_for "the server to die" 10 dead "$OLD_PID" &&
+  kill -9 "$OLD_PID" && wait_for "the server to die" 10 _dead "$OLD_PID" &&
     sleep 1 && [ -b "$DEV" ] && kill -0 "$FIO_PID"
 }
 

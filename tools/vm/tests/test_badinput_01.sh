@@ -63,7 +63,7 @@ other_object_size() { # an object of 128K under the key: add with --object-size 
 
 DEV=""
 add_ok() { # ARGS...: a device on the --local bucket; sets DEV and N
-  DEV=$("$UBLKS3" "${ADD[@]}" --local "$S3" "$@") && [ -b "$DEV" ] && N=${DEV#/dev/ublkb}
+  _add_fg "$TEST_DIR/dev" "${ADD[@]:1}" --local "$S3" "$@" && N=${DEV#/dev/ublkb}
 }
 
 number_taken() { # the device stays for held_open (every add costs a server's start-up)

@@ -248,3 +248,36 @@ _start_local_s3() {
 }
 
 _stop_local_s3() { kill "$(cat "$TEST_DIR/local-s3.pid")"; }
+
+# _dead PID: the process is gone, or a zombie (a foreground add this shell started and has not reaped yet)
+_dead() { # one read of the stat file: it may vanish between two
+  local st
+  st=$(cat "/proc/$1/stat" 2>/dev/null) || return 0
+  case ${st##*) } in Z* | X*) return 0 ;; esac
+  return 1
+}
+
+# _add_fg OUT ADD-ARGS...: 'ublk-s3 add ADD-ARGS --foreground' in the background: the server a detached add would
+# start, one JVM start less (2-5 s under emulation). Its device path goes to OUT, its log to /run/ublk-s3/N.log as a
+# detached server's does (it moves the log named by UBLKS3_SERVER_LOG there). Sets DEV and ADD_PID; on a failed
+# start prints the server's log and fails.
+_add_fg() {
+  local out=$1 log i
+  shift
+  mkdir -p /run/ublk-s3
+  log=/run/ublk-s3/add-fg-$BASHPID-$RANDOM.log
+  : >"$out"
+  UBLKS3_SERVER_LOG=$log "$UBLKS3" add "$@" --foreground </dev/null >"$out" 2>>"$log" &
+  ADD_PID=$!
+  for i in $(seq 1200); do
+    grep -q '^/dev/ublkb' "$out" && break
+    kill -0 "$ADD_PID" 2>/dev/null || break
+    sleep 0.1
+  done
+  DEV=$(grep -m1 '^/dev/ublkb' "$out") && [ -b "$DEV" ] && return 0
+  kill -0 "$ADD_PID" 2>/dev/null && kill "$ADD_PID"
+  wait "$ADD_PID" 2>/dev/null
+  tail -n 5 "$log"
+  rm -f "$log"
+  return 1
+}

@@ -90,7 +90,6 @@ start_race() { # the unit's start twice at once: both pass the first checks; und
   if [ "$ra" -eq 0 ]; then took_device "$TEST_DIR/a.out"; else took_device "$TEST_DIR/b.out"; fi
 }
 
-dead() { [ ! -e "/proc/$1" ] || grep -q '^[^)]*) [ZX]' "/proc/$1/stat"; } # a zombie is dead too
 
 server_pid() { sed -n 's/^pid=//p' "/run/ublk-s3/$N.properties"; }
 
@@ -127,7 +126,7 @@ crash_then_restart() { # kill -9; ExecStop leaves the device; ExecStart takes it
   local old i
   old=$(server_pid)
   kill -9 "$old" || return 1
-  for i in $(seq 100); do dead "$old" && break; sleep 0.1; done
+  for i in $(seq 100); do _dead "$old" && break; sleep 0.1; done
   $STOP | tee "$TEST_DIR/stop.out" && grep -q "died: the device is left for recovery" "$TEST_DIR/stop.out" && [ -b "$DEV" ] || return 1
   local before=$DEV
   start && server_pid >>"$TEST_DIR/pids" && grep -q "the server of $DEV died: taking the device over (recover)" "$TEST_DIR/start.out" &&
@@ -142,7 +141,7 @@ stop_exports_then_deletes() {
     grep -q "every acknowledged write is in the store" "$TEST_DIR/stop.out"
 }
 
-servers() { local p; for p in $(sort -u "$TEST_DIR/pids"); do dead "$p" || echo "$p"; done; } # ours still alive
+servers() { local p; for p in $(sort -u "$TEST_DIR/pids"); do _dead "$p" || echo "$p"; done; } # ours still alive
 
 nothing_left() { # a server's JVM may still be ending a moment after its del returned
   for _ in $(seq 300); do [ -n "$(servers)" ] || break; sleep 0.1; done

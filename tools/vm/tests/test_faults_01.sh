@@ -25,9 +25,8 @@ add() { # the start-up probe is one request without retries: a drawn fault fails
   local i
   for i in 1 2 3 4; do
     # --retry-time: the device's retry budget, EIO after 15 s of a down store (plus one attempt)
-    "$UBLKS3" add --endpoint-url "$EP" --bucket faults --key disk --size 64M --object-size 64K --queues 2 --depth 32 \
-      --retry-time 15s >"$TEST_DIR/dev" 2>"$TEST_DIR/add.err" && DEV=$(cat "$TEST_DIR/dev") && [ -b "$DEV" ] && return 0
-    cat "$TEST_DIR/add.err"
+    _add_fg "$TEST_DIR/dev" --endpoint-url "$EP" --bucket faults --key disk --size 64M --object-size 64K --queues 2 \
+      --depth 32 --retry-time 15s && return 0
   done
   return 1
 }

@@ -15,7 +15,7 @@ writing_and_flushing() { # KIB FLUSHES: fio runs, and has written KIB and flushe
 }
 
 del_after_kill() { # a quiesced device whose server is gone: del removes it (acknowledged writes are in the store)
-  OLD_PID=$(server_pid) && kill -9 "$OLD_PID" && wait_for "the server to die" 10 dead "$OLD_PID" && del
+  OLD_PID=$(server_pid) && kill -9 "$OLD_PID" && wait_for "the server to die" 10 _dead "$OLD_PID" && del
 }
 
 _check "add --local, ext4, mounted" add_fs

@@ -20,7 +20,7 @@ trimming() { kill -0 "$FIO_PID" 2>/dev/null && [ "$(dev_stat 12)" -gt "$DISCARDS
 restarted() { # a new live server: the record names another pid, alive, and the device answers
   local pid
   pid=$(server_pid 2>/dev/null)
-  [ -n "$pid" ] && [ "$pid" != "$OLD_PID" ] && ! dead "$pid" && grep -q "^pid=$pid" "$RUN/$ID.properties"
+  [ -n "$pid" ] && [ "$pid" != "$OLD_PID" ] && ! _dead "$pid" && grep -q "^pid=$pid" "$RUN/$ID.properties"
 }
 
 trims_ok() {

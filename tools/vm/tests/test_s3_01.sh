@@ -11,9 +11,8 @@ S3_DIR=$TEST_DIR/s3
 MNT=$TEST_DIR/mnt
 mkdir -p "$S3_DIR" "$MNT"
 
-add() { # prints the device path on stdout and keeps serving in the background
-  "$UBLKS3" add --local "$S3_DIR" --bucket e2e --key vm/disk --size 128M --object-size 64K --queues 2 >"$TEST_DIR/dev" &&
-    [ -b "$(cat "$TEST_DIR/dev")" ]
+add() { # the device path into $TEST_DIR/dev; the server runs on in the background
+  _add_fg "$TEST_DIR/dev" --local "$S3_DIR" --bucket e2e --key vm/disk --size 128M --object-size 64K --queues 2
 }
 dev() { cat "$TEST_DIR/dev"; }
 id() { dev | sed 's|/dev/ublkb||'; }

@@ -12,8 +12,7 @@ OBJECTS=$S3_DIR/fio/disk
 mkdir -p "$S3_DIR"
 
 add() {
-  "$UBLKS3" add --local "$S3_DIR" --bucket fio --key disk --size 64M --object-size 64K --queues 2 --depth 32 \
-    >"$TEST_DIR/dev" && DEV=$(cat "$TEST_DIR/dev") && [ -b "$DEV" ]
+  _add_fg "$TEST_DIR/dev" --local "$S3_DIR" --bucket fio --key disk --size 64M --object-size 64K --queues 2 --depth 32
 }
 
 fio_verify() { # NAME RW BS SIZE

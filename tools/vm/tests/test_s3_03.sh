@@ -14,8 +14,7 @@ export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local-secret AWS_REGION=us-
 SOCK=$TEST_DIR/nbdkit.sock
 
 add() { # KEY
-  "$UBLKS3" add --endpoint-url "$EP" --bucket interop --key "$1" --size 2M --object-size 64K --queues 1 >"$TEST_DIR/dev" &&
-    DEV=$(cat "$TEST_DIR/dev") && [ -b "$DEV" ]
+  _add_fg "$TEST_DIR/dev" --endpoint-url "$EP" --bucket interop --key "$1" --size 2M --object-size 64K --queues 1
 }
 
 nbdkit_on() { # KEY: nbdkit's S3 plugin on the same bucket, on a Unix socket on the guest's tmpfs

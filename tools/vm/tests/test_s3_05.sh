@@ -22,21 +22,14 @@ MIB=72
 stop() { # SIGTERM to the server flushes and removes the device, as del does (one client JVM less under emulation)
   local n=${DEV#/dev/ublkb} pid i
   pid=$(sed -n 's/^pid=//p' "/run/ublk-s3/$n.properties") && kill -TERM "$pid" || return 1
-  for i in $(seq 600); do dead "$pid" && break; sleep 0.1; done
-  dead "$pid" && _gone "$n"
+  for i in $(seq 600); do _dead "$pid" && break; sleep 0.1; done
+  _dead "$pid" && _gone "$n"
 }
 
-dead() { [ ! -e "/proc/$1" ] || grep -q '^[^)]*) [ZX]' "/proc/$1/stat"; } # a zombie (our foreground add) is dead too
 
 ctl() { /usr/bin/python3 "$UBLKS3_TOP/tools/bin/control" "$CTL" "$1"; } # COMMAND: the answer lines; fails unless OK
 
-add() { # in the foreground, in the background: one JVM start less than a detached add under emulation
-  local i
-  "$UBLKS3" add --endpoint-url "$EP" --bucket slow --key disk --size 128M --object-size 1M --queues 1 --foreground \
-    >"$TEST_DIR/dev" 2>"$TEST_DIR/add.err" &
-  for i in $(seq 600); do grep -q '^/dev/ublkb' "$TEST_DIR/dev" 2>/dev/null && break; sleep 0.1; done
-  DEV=$(grep -m1 '^/dev/ublkb' "$TEST_DIR/dev") && [ -b "$DEV" ] || { cat "$TEST_DIR/add.err"; return 1; }
-}
+add() { _add_fg "$TEST_DIR/dev" --endpoint-url "$EP" --bucket slow --key disk --size 128M --object-size 1M --queues 1; }
 
 write_and_verify() {
   fio --name=slow --filename="$DEV" --ioengine=io_uring --direct=1 --rw=write --bs=4M --iodepth=32 \
@@ -44,9 +37,9 @@ write_and_verify() {
     --output="$TEST_DIR/slow.fio" && grep -q "err= 0" "$TEST_DIR/slow.fio" && grep -E "^ +(write|read):" "$TEST_DIR/slow.fio"
 }
 
-no_retry_or_eio() { # the server's log (a 'stats' would cost a JVM's start): the lines of this test's endpoint
-  # (a device of the same number before this one wrote to the same N.log)
-  ! grep -E "retrying in|EIO to the kernel" "/run/ublk-s3/${DEV#/dev/ublkb}.log" | grep -F "127.0.0.1:$PORT"
+no_retry_or_eio() { # the server's log (a 'stats' would cost a JVM's start), this server's alone (_add_fg)
+  local log=/run/ublk-s3/${DEV#/dev/ublkb}.log
+  [ -s "$log" ] && grep -q "$DEV" "$log" && ! grep -E "retrying in|EIO to the kernel" "$log"
 }
 
 each_object_sent_once() {
@@ -67,9 +60,7 @@ _stop_local_s3
 
 add_32m() {
   mkdir -p "$TEST_DIR/s3-32m" &&
-    "$UBLKS3" add --local "$TEST_DIR/s3-32m" --bucket big --size 96M --object-size 32M >"$TEST_DIR/dev" \
-      2>"$TEST_DIR/add.err" && DEV=$(cat "$TEST_DIR/dev") && [ -b "$DEV" ] ||
-    { cat "$TEST_DIR/add.err"; return 1; }
+    _add_fg "$TEST_DIR/dev" --local "$TEST_DIR/s3-32m" --bucket big --size 96M --object-size 32M || return 1
   grep -o "queues, depth [0-9]*" "/run/ublk-s3/${DEV#/dev/ublkb}.log"
 }
 

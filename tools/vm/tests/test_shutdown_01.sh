@@ -26,8 +26,8 @@ split -b $OBJ -d -a 4 "$TEST_DIR/pattern" "$TEST_DIR/blk." &&
   rm "$TEST_DIR"/blk.*
 
 start() { # KEY: a device on the --local bucket; sets DEV, N, PID (the serving process)
-  DEV=$("$UBLKS3" add --local "$S3" --bucket shutdown --key "$1" --size $((OBJ * BLOCKS)) --object-size 64K --queues 2) &&
-    [ -b "$DEV" ] && N=${DEV#/dev/ublkb} && PID=$(sed -n 's/^pid=//p' "/run/ublk-s3/$N.properties") && [ -n "$PID" ]
+  _add_fg "$TEST_DIR/dev" --local "$S3" --bucket shutdown --key "$1" --size $((OBJ * BLOCKS)) --object-size 64K --queues 2 &&
+    N=${DEV#/dev/ublkb} && PID=$(sed -n 's/^pid=//p' "/run/ublk-s3/$N.properties") && [ -n "$PID" ]
 }
 
 writer() { # blocks 16.. in order with O_DIRECT; appends each acknowledged block number to $TEST_DIR/done
@@ -55,11 +55,11 @@ run() {
     del) "$UBLKS3" del --force -n "$N" >"$TEST_DIR/del.out" 2>&1 || { cat "$TEST_DIR/del.out"; echo "del failed"; bad=1; } ;;
     shutdown) kill -TERM "$PID" "$wpid" $(pgrep -P "$wpid") 2>/dev/null ;; # everything at once, like a shutdown's SIGTERM
   esac
-  while kill -0 "$PID" 2>/dev/null && awk -v a="$t0" -v b="$EPOCHREALTIME" -v g="$GRACE" 'BEGIN { exit !(b - a < g) }'; do
+  while ! _dead "$PID" && awk -v a="$t0" -v b="$EPOCHREALTIME" -v g="$GRACE" 'BEGIN { exit !(b - a < g) }'; do
     sleep 0.1
   done
   waited=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')
-  if kill -0 "$PID" 2>/dev/null; then
+  if ! _dead "$PID"; then
     echo "the server is still running ${GRACE} s after SIG$how: a shutdown would SIGKILL it now"
     kill -KILL "$PID"; bad=1
   fi
@@ -82,9 +82,9 @@ run() {
 
 put_in_flight() { # one O_DIRECT block written through a 2-second endpoint, SIGTERM half-way through its PUT
   local dev n pid t0 rc
-  dev=$(AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local-secret AWS_REGION=us-east-1 "$UBLKS3" add \
-    --endpoint-url "http://127.0.0.1:$SLOW_PORT" --bucket shutdown --key slow --size 1M --object-size 64K --queues 1) &&
-    [ -b "$dev" ] && n=${dev#/dev/ublkb} && pid=$(sed -n 's/^pid=//p' "/run/ublk-s3/$n.properties") || return 1
+  AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local-secret AWS_REGION=us-east-1 _add_fg "$TEST_DIR/dev" \
+    --endpoint-url "http://127.0.0.1:$SLOW_PORT" --bucket shutdown --key slow --size 1M --object-size 64K --queues 1 &&
+    dev=$DEV && n=${dev#/dev/ublkb} && pid=$(sed -n 's/^pid=//p' "/run/ublk-s3/$n.properties") || return 1
   dd if="$TEST_DIR/pattern" of="$dev" bs=64K count=1 seek=3 oflag=direct status=none &
   local writer=$!
   sleep 1
@@ -92,10 +92,10 @@ put_in_flight() { # one O_DIRECT block written through a 2-second endpoint, SIGT
   kill -TERM "$pid"
   wait "$writer"
   rc=$?
-  while kill -0 "$pid" 2>/dev/null && [ $((SECONDS - t0)) -lt 60 ]; do sleep 0.2; done
+  while ! _dead "$pid" && [ $((SECONDS - t0)) -lt 60 ]; do sleep 0.2; done
   echo "dd exit $rc; server gone $((SECONDS - t0)) s after TERM"
   grep -E "stopping|flushing|removed|EIO" "/run/ublk-s3/$n.log"
-  ! kill -0 "$pid" 2>/dev/null && [ "$rc" -eq 0 ] && ! grep -q "EIO to the kernel" "/run/ublk-s3/$n.log" &&
+  _dead "$pid" && [ "$rc" -eq 0 ] && ! grep -q "EIO to the kernel" "/run/ublk-s3/$n.log" &&
     cmp <(head -c 64K "$TEST_DIR/pattern") "$S3/shutdown/slow/0000000000000003" && [ ! -e "$dev" ]
 }
 

@@ -1,6 +1,6 @@
 package dev.ublks3.bench;
 
-import dev.ublks3.storage.local.LocalS3Server;
+import dev.ublks3.locals3.LocalS3Server;
 import java.io.IOException;
 
 /**

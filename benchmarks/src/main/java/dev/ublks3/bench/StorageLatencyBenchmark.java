@@ -1,8 +1,8 @@
 package dev.ublks3.bench;
 
+import dev.ublks3.locals3.LocalS3Server;
 import dev.ublks3.storage.BlockDevice;
 import dev.ublks3.storage.StorageStack;
-import dev.ublks3.storage.local.LocalS3Server;
 import dev.ublks3.storage.s3.S3Config;
 import dev.ublks3.storage.s3.S3ObjectStore;
 import java.io.IOException;
@@ -198,7 +198,8 @@ public class StorageLatencyBenchmark {
     public void open() {
         server = LocalS3Server.inMemory();
         server.createBucket(BUCKET);
-        S3Config config = server.clientConfig(BUCKET);
+        S3Config config = S3Config.compatible(BUCKET, server.endpoint(), LocalS3Server.IDENTITY,
+                LocalS3Server.CREDENTIAL);
         Random random = new Random(1);
         small = new Sized(SMALL, OBJECTS, config, server, random);
         large = new Sized(LARGE, OBJECTS + RMW_OBJECTS, config, server, random);

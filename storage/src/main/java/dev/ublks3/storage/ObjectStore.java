@@ -11,7 +11,7 @@ import java.util.concurrent.CompletableFuture;
  * exceptionally with a {@link StoreException} whose kind says whether a retry can help. Keys are full
  * object keys (e.g. {@code "disk1/000000000000002a"}); the store knows nothing of blocks.
  *
- * <p>Implementations: S3 (CRT async client), a local directory, memory. Layers (stats, retry, delay/rate)
+ * <p>Implementations: S3 (CRT async client); memory, in the tests. Layers (stats, retry, delete batching)
  * wrap another store and override only what they change, see {@link ObjectStoreLayer}.
  */
 public interface ObjectStore extends AutoCloseable {
@@ -29,8 +29,8 @@ public interface ObjectStore extends AutoCloseable {
      * by nbdkit, read unverified). The message names the key and both lengths (or both checksums). A store that
      * knows the device's object size (S3: {@code S3ObjectStore.open(config, objectSize)}) also fails CORRUPT a read
      * (of any range, or of zero bytes) of an object of any other size, naming both sizes and the fix: it was written
-     * by a device of another object size, and a read-modify-write would cut it short or pad it. The directory and
-     * memory stores, which no device is served from, take objects of any size.
+     * by a device of another object size, and a read-modify-write would cut it short or pad it. The memory store,
+     * which no device is served from, takes objects of any size.
      * On FOUND, {@code into}'s position has advanced by the bytes read (like a channel read); on ABSENT or a
      * failure it is unchanged (the bytes after it are unspecified on failure).
      * The caller must not touch {@code into} until the future completes.

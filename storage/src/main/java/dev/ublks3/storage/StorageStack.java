@@ -3,9 +3,7 @@ package dev.ublks3.storage;
 import dev.ublks3.storage.cache.CacheIdentity;
 import dev.ublks3.storage.cache.CacheOptions;
 import dev.ublks3.storage.cache.CachedBlockDevice;
-import dev.ublks3.storage.layer.DelayObjectStore;
 import dev.ublks3.storage.layer.DeleteBatchingObjectStore;
-import dev.ublks3.storage.layer.RateObjectStore;
 import dev.ublks3.storage.layer.RetryObjectStore;
 import dev.ublks3.storage.layer.RetryPolicy;
 import dev.ublks3.storage.layer.Scheduler;
@@ -14,7 +12,6 @@ import dev.ublks3.storage.layer.StatsObjectStore;
 import dev.ublks3.storage.layer.StorageStats;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -23,14 +20,13 @@ import java.util.function.Consumer;
 /**
  * The one place where the storage layers are put together, bottom to top:
  * <pre>
- *   base store -> retry -> delay -> rate -> stats(store) -> delete batching -> ObjectMap [-> cache] -> stats(block) = {@link #device()}
+ *   base store -> retry -> stats(store) -> delete batching -> ObjectMap [-> cache] -> stats(block) = {@link #device()}
  * </pre>
- * Delay and rate are left out when {@link Options#link()} simulates nothing. Stats sit above retry and the
- * simulated link, so their latencies are what the object map waits for; retries are read from the retry layer.
+ * Stats sit above retry, so their latencies are what the object map waits for; retries are read from the retry
+ * layer. A slow link is emulated at the S3 server ({@code LocalS3Server}), never in this stack.
  *
  * <pre>{@code
- * try (StorageStack stack = StorageStack.open(s3, new StorageStack.Options("disk1", 1L << 40, 1 << 20)
- *         .withLink(StorageStack.Link.of(Duration.ofMillis(20), 1_000_000)))) {
+ * try (StorageStack stack = StorageStack.open(s3, new StorageStack.Options("disk1", 1L << 40, 1 << 20))) {
  *     stack.device().write(0, data, false).join();
  *     System.out.print(stack.stats().toText());
  * }
@@ -39,71 +35,35 @@ import java.util.function.Consumer;
 public final class StorageStack implements AutoCloseable {
 
     /**
-     * Cloud conditions to simulate on loopback: a latency per call and a bandwidth cap per direction
-     * (0 bytes/s: no cap). {@link #NONE} simulates nothing.
+     * What to build: the device geometry (checked here, with the object map's messages), how to retry, the
+     * scheduler the retry layer waits on (tests pass a manual one; its clock also times the stats), and what the
+     * object map may spend on partial writes.
      */
-    public record Link(Duration readDelay, Duration writeDelay, long readBytesPerSecond, long writeBytesPerSecond) {
-
-        public static final Link NONE = new Link(Duration.ZERO, Duration.ZERO, 0, 0);
-
-        public Link {
-            if (readDelay.isNegative() || writeDelay.isNegative()) {
-                throw new IllegalArgumentException("link: delays must not be negative");
-            }
-            if (readBytesPerSecond < 0 || writeBytesPerSecond < 0) {
-                throw new IllegalArgumentException("link: bytes per second must not be negative (0 = no cap)");
-            }
-        }
-
-        /** The same delay and cap both ways, e.g. {@code Link.of(Duration.ofMillis(20), 1_000_000)}. */
-        public static Link of(Duration delay, long bytesPerSecond) {
-            return new Link(delay, delay, bytesPerSecond, bytesPerSecond);
-        }
-
-        boolean delays() {
-            return !readDelay.isZero() || !writeDelay.isZero();
-        }
-
-        boolean caps() {
-            return readBytesPerSecond != 0 || writeBytesPerSecond != 0;
-        }
-    }
-
-    /**
-     * What to build: the device geometry (checked here, with the object map's messages), how to retry, what link
-     * to simulate, the scheduler the retry/delay/rate layers wait on (tests pass a manual one; its clock also
-     * times the stats), and what the object map may spend on partial writes.
-     */
-    public record Options(String key, long size, int objectSize, RetryPolicy retry, Link link, Scheduler scheduler,
+    public record Options(String key, long size, int objectSize, RetryPolicy retry, Scheduler scheduler,
                           ObjectMapOptions objectMap) {
 
         public Options {
             ObjectMap.validate(key, size, objectSize);
             Objects.requireNonNull(retry, "retry");
-            Objects.requireNonNull(link, "link");
             Objects.requireNonNull(scheduler, "scheduler");
             Objects.requireNonNull(objectMap, "objectMap");
         }
 
-        /** Default retries ({@link RetryPolicy#DEFAULT}, 60 s), no simulated link, real time, default object map. */
+        /** Default retries ({@link RetryPolicy#DEFAULT}, 60 s), real time, default object map. */
         public Options(String key, long size, int objectSize) {
-            this(key, size, objectSize, RetryPolicy.DEFAULT, Link.NONE, Scheduler.system(), ObjectMapOptions.DEFAULT);
+            this(key, size, objectSize, RetryPolicy.DEFAULT, Scheduler.system(), ObjectMapOptions.DEFAULT);
         }
 
         public Options withRetry(RetryPolicy retry) {
-            return new Options(key, size, objectSize, retry, link, scheduler, objectMap);
-        }
-
-        public Options withLink(Link link) {
-            return new Options(key, size, objectSize, retry, link, scheduler, objectMap);
+            return new Options(key, size, objectSize, retry, scheduler, objectMap);
         }
 
         public Options withScheduler(Scheduler scheduler) {
-            return new Options(key, size, objectSize, retry, link, scheduler, objectMap);
+            return new Options(key, size, objectSize, retry, scheduler, objectMap);
         }
 
         public Options withObjectMap(ObjectMapOptions objectMap) {
-            return new Options(key, size, objectSize, retry, link, scheduler, objectMap);
+            return new Options(key, size, objectSize, retry, scheduler, objectMap);
         }
     }
 
@@ -128,16 +88,8 @@ public final class StorageStack implements AutoCloseable {
 
     private StorageStack(ObjectStore base, Options options, CacheSetup cacheSetup) {
         Scheduler scheduler = options.scheduler();
-        Link link = options.link();
         retry = new RetryObjectStore(base, options.retry(), scheduler);
-        ObjectStore store = retry;
-        if (link.delays()) {
-            store = new DelayObjectStore(store, link.readDelay(), link.writeDelay(), scheduler);
-        }
-        if (link.caps()) {
-            store = new RateObjectStore(store, link.readBytesPerSecond(), link.writeBytesPerSecond(), 0, scheduler);
-        }
-        storeStats = new StatsObjectStore(store, retry::retries, scheduler::nanoTime);
+        storeStats = new StatsObjectStore(retry, retry::retries, scheduler::nanoTime);
         objectMap = new ObjectMap(new DeleteBatchingObjectStore(storeStats), options.key(), options.size(),
                 options.objectSize(), options.objectMap());
         BlockDevice top = objectMap;

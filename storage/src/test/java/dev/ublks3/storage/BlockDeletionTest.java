@@ -2,6 +2,7 @@ package dev.ublks3.storage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.ublks3.storage.testing.MemoryObjectStore;
 import java.nio.ByteBuffer;
 import java.util.BitSet;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,8 @@
 package dev.ublks3.storage;
 
-/** The store contract in memory, so the fast tests' store behaves like S3 and the directory. */
+import dev.ublks3.storage.testing.MemoryObjectStore;
+
+/** The store contract in memory, so the fast tests' store behaves like S3. */
 class MemoryObjectStoreContractTest extends ObjectStoreContractTest {
 
     @Override

@@ -3,7 +3,7 @@ package dev.ublks3.storage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.ublks3.storage.local.LocalS3Server;
+import dev.ublks3.locals3.LocalS3Server;
 import dev.ublks3.storage.s3.S3Config;
 import dev.ublks3.storage.s3.S3ObjectStore;
 import dev.ublks3.storage.testing.LocalS3Fixture;

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ublks3.storage.testing.CountingObjectStore;
 import dev.ublks3.storage.testing.HeldDeletes;
+import dev.ublks3.storage.testing.MemoryObjectStore;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.ublks3.storage.testing.MemoryObjectStore;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;

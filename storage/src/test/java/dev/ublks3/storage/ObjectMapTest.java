@@ -12,6 +12,7 @@ import dev.ublks3.storage.testing.CountingObjectStore;
 import dev.ublks3.storage.testing.GatedObjectStore;
 import dev.ublks3.storage.testing.HeldDeletes;
 import dev.ublks3.storage.testing.LocalS3Fixture;
+import dev.ublks3.storage.testing.MemoryObjectStore;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What every {@link ObjectStore} must do, run against each implementation by a subclass: S3 (through a real S3
- * server), a directory, memory.
+ * server) and memory.
  */
 public abstract class ObjectStoreContractTest {
 

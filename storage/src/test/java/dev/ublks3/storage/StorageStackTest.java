@@ -9,11 +9,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ublks3.storage.layer.BlockOp;
 import dev.ublks3.storage.layer.BlockOpStats;
+import dev.ublks3.storage.layer.DelayedStore;
 import dev.ublks3.storage.layer.ManualScheduler;
 import dev.ublks3.storage.layer.RetryPolicy;
 import dev.ublks3.storage.layer.ScriptedFailingStore;
 import dev.ublks3.storage.layer.StorageStats;
 import dev.ublks3.storage.layer.StoreCall;
+import dev.ublks3.storage.testing.MemoryObjectStore;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
@@ -84,7 +86,7 @@ class StorageStackTest {
     void alignedWholeObjectWritesNeedNoReadModifyWrite() {
         try (StorageStack stack = StorageStack.open(memory, options)) {
             CompletableFuture<Void> write = stack.device().write(OBJECT, pattern(OBJECT, 1), false);
-            assertTrue(write.isDone(), "with no simulated link nothing waits on the scheduler");
+            assertTrue(write.isDone(), "over the memory store nothing waits on the scheduler");
             StorageStats stats = stack.stats();
             assertEquals(0, stats.readModifyWriteCycles());
             assertEquals(0, stats.block(BlockOp.WRITE).straddling());
@@ -159,10 +161,10 @@ class StorageStackTest {
     }
 
     @Test
-    void simulatedLinkAddsDelayAndTransferTime() {
-        // 20 ms each way, 1 MB/s: a 64 KiB PUT takes 65.536 ms to send, then 20 ms of latency
-        StorageStack.Link link = StorageStack.Link.of(Duration.ofMillis(20), 1_000_000);
-        try (StorageStack stack = StorageStack.open(memory, options.withLink(link))) {
+    void theStoreStatsTimeWhatTheBaseStoreTakes() {
+        // as a 64 KiB PUT on a link of 20 ms and 1 MB/s: 65.536 ms to send, then 20 ms of latency
+        DelayedStore slow = new DelayedStore(memory, Duration.ZERO, Duration.ofNanos(85_536_000), scheduler);
+        try (StorageStack stack = StorageStack.open(slow, options)) {
             CompletableFuture<Void> write = stack.device().write(0, pattern(OBJECT, 4), false);
             scheduler.advance(Duration.ofMillis(85));
             assertFalse(write.isDone());
@@ -179,8 +181,6 @@ class StorageStackTest {
                 () -> new StorageStack.Options("disk", 100_000, OBJECT));
         assertTrue(e.getMessage().contains("not a multiple of object-size"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new StorageStack.Options("disk", 4L * 3000, 3000));
-        assertThrows(IllegalArgumentException.class,
-                () -> new StorageStack.Link(Duration.ofMillis(-1), Duration.ZERO, 0, 0));
     }
 
     @Test

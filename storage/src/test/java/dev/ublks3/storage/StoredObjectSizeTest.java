@@ -4,10 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.ublks3.storage.local.LocalS3Server;
-import dev.ublks3.storage.local.ServerOptions;
-import dev.ublks3.storage.local.ServerRequestCounts;
+import dev.ublks3.locals3.LocalS3Server;
+import dev.ublks3.locals3.ServerOptions;
+import dev.ublks3.locals3.ServerRequestCounts;
 import dev.ublks3.storage.s3.S3ObjectStore;
+import dev.ublks3.storage.testing.LocalS3Fixture;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Map;
@@ -38,7 +39,7 @@ class StoredObjectSizeTest {
     /** Runs the check on a new bucket holding {@code objects} (key: size); returns the requests it made. */
     private static Map<ServerRequestCounts.Kind, Long> check(String bucket, Map<String, Integer> objects) {
         server.createBucket(bucket);
-        try (S3ObjectStore store = S3ObjectStore.open(server.clientConfig(bucket))) {
+        try (S3ObjectStore store = S3ObjectStore.open(LocalS3Fixture.config(server, bucket))) {
             objects.forEach((key, size) -> store.put(key, ByteBuffer.allocate(size)).join());
             server.resetRequestCounts();
             StoredObjectSize.check(store, bucket, "disk", DEVICE).join();

@@ -83,7 +83,7 @@ final class AotTraining {
         try (LocalS3Command.Serving serving = LocalS3Command.start(List.of("--dir", dir.toString(), "--port", "0",
                 "--bucket", "train", "--latency", "1ms", "--faults", "500=0.0", "--control", socket.toString()))) {
             ControlSocket.call(socket, "counts", line -> { });
-            S3ObjectStore s3 = S3ObjectStore.open(serving.server().clientConfig("train"), 64 << 10);
+            S3ObjectStore s3 = S3ObjectStore.open(LocalS3Config.of(serving.server(), "train"), 64 << 10);
             try (StorageStack stack = StorageStack.open(s3, new StorageStack.Options("a/b", 16 << 20, 64 << 10)
                     .withRetry(RetryPolicy.forTime(Duration.ofSeconds(5))))) {
                 s3.list("a/b/", null, null, 1).join();

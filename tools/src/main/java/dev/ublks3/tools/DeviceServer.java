@@ -3,6 +3,7 @@ package dev.ublks3.tools;
 import dev.ublks3.linux.ErrnoException;
 import dev.ublks3.linux.Errno;
 import dev.ublks3.linux.Libc;
+import dev.ublks3.locals3.LocalS3Server;
 import dev.ublks3.storage.ObjectMap;
 import dev.ublks3.storage.ObjectMapOptions;
 import dev.ublks3.storage.ObjectStore;
@@ -10,7 +11,6 @@ import dev.ublks3.storage.StorageStack;
 import dev.ublks3.storage.StoreException;
 import dev.ublks3.storage.StoredObjectSize;
 import dev.ublks3.storage.layer.RetryPolicy;
-import dev.ublks3.storage.local.LocalS3Server;
 import dev.ublks3.storage.s3.S3Config;
 import dev.ublks3.storage.s3.S3Credentials;
 import dev.ublks3.storage.s3.S3ObjectStore;
@@ -256,7 +256,7 @@ final class DeviceServer {
             } catch (IllegalArgumentException e) {
                 throw new UsageException(e.getMessage());
             }
-            return local.clientConfig(options.bucket());
+            return LocalS3Config.of(local, options.bucket());
         }
         return remoteConfig(options);
     }

@@ -1,8 +1,8 @@
 package dev.ublks3.tools;
 
-import dev.ublks3.storage.local.FaultPlan;
-import dev.ublks3.storage.local.LocalS3Server;
-import dev.ublks3.storage.local.ServerOptions;
+import dev.ublks3.locals3.FaultPlan;
+import dev.ublks3.locals3.LocalS3Server;
+import dev.ublks3.locals3.ServerOptions;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;

@@ -99,7 +99,7 @@ class LocalS3CommandTest {
         try (LocalS3Command.Serving serving = LocalS3Command.start(List.of("--memory", "--port", "0",
                 "--bucket", "bench", "--latency", "1ms", "--bandwidth", "64M", "--control", socket.toString()))) {
             assertEquals(zeroCounts(), counts(socket), "creating --bucket is not counted");
-            try (S3ObjectStore store = S3ObjectStore.open(serving.server().clientConfig("bench"))) {
+            try (S3ObjectStore store = S3ObjectStore.open(LocalS3Config.of(serving.server(), "bench"))) {
                 store.put("disk/0000000000000000", ByteBuffer.allocate(4096)).join();
             }
             assertEquals(zeroCounts().replace("\"PUT\":0", "\"PUT\":1").replace("\"bytesIn\":0", "\"bytesIn\":4096")
@@ -122,7 +122,7 @@ class LocalS3CommandTest {
         try (LocalS3Command.Serving serving = LocalS3Command.start(List.of("--memory", "--address", "127.0.0.2",
                 "--port", "0", "--bucket", "bench", "--control", "tcp:" + controlPort))) {
             assertEquals("127.0.0.2", serving.server().endpoint().getHost());
-            try (S3ObjectStore store = S3ObjectStore.open(serving.server().clientConfig("bench"))) {
+            try (S3ObjectStore store = S3ObjectStore.open(LocalS3Config.of(serving.server(), "bench"))) {
                 store.put("disk/0000000000000000", ByteBuffer.allocate(4096)).join();
             }
             InetSocketAddress control = new InetSocketAddress("127.0.0.2", controlPort);
@@ -145,7 +145,7 @@ class LocalS3CommandTest {
         try (LocalS3Command.Serving serving = LocalS3Command.start(List.of("--memory", "--port", "0",
                 "--bucket", "bench", "--faults", "500=1", "--fault-seed", "7", "--stall", "30s",
                 "--control", socket.toString()));
-             S3ObjectStore store = S3ObjectStore.open(serving.server().clientConfig("bench"))) {
+             S3ObjectStore store = S3ObjectStore.open(LocalS3Config.of(serving.server(), "bench"))) {
             assertTrue(store.put("disk/0000000000000000", ByteBuffer.allocate(4096)).handle((v, e) -> e != null).join(),
                     "every request fails");
             String faults = call(socket, "faults");
@@ -168,7 +168,7 @@ class LocalS3CommandTest {
         Path socket = tmp.resolve("ctl.sock");
         try (LocalS3Command.Serving serving = LocalS3Command.start(List.of("--memory", "--port", "0",
                 "--bucket", "bench", "--control", socket.toString()));
-             S3ObjectStore store = S3ObjectStore.open(serving.server().clientConfig("bench"))) {
+             S3ObjectStore store = S3ObjectStore.open(LocalS3Config.of(serving.server(), "bench"))) {
             assertNull(ControlSocket.call(socket, "down", line -> { }));
             assertTrue(store.put("disk/0000000000000000", ByteBuffer.allocate(4096)).handle((v, e) -> e != null).join());
             assertNull(ControlSocket.call(socket, "up", line -> { }));

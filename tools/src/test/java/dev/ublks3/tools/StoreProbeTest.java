@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ublks3.storage.local.LocalS3Server;
+import dev.ublks3.locals3.LocalS3Server;
 import dev.ublks3.storage.s3.S3ObjectStore;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -43,7 +43,7 @@ class StoreProbeTest {
 
     @Test
     void objectsOfAnotherSizeRefuseTheDevice() {
-        try (S3ObjectStore store = S3ObjectStore.open(server.clientConfig("bkt"))) {
+        try (S3ObjectStore store = S3ObjectStore.open(LocalS3Config.of(server, "bkt"))) {
             store.put("big/0000000000000000", ByteBuffer.allocate(128 << 10)).join();
             DeviceServer.ServeException e = assertThrows(DeviceServer.ServeException.class,
                     () -> DeviceServer.probe(store, add("--key big --object-size 64K")));
@@ -59,7 +59,7 @@ class StoreProbeTest {
     void anObjectMadeAsAFileIsSeenToo() throws Exception {
         Files.createDirectories(dir.resolve("bkt/file"));
         Files.write(dir.resolve("bkt/file/0000000000000000"), new byte[128 << 10]);
-        try (S3ObjectStore store = S3ObjectStore.open(server.clientConfig("bkt"))) {
+        try (S3ObjectStore store = S3ObjectStore.open(LocalS3Config.of(server, "bkt"))) {
             DeviceServer.ServeException e = assertThrows(DeviceServer.ServeException.class,
                     () -> DeviceServer.probe(store, add("--key file --object-size 64K")));
             assertTrue(e.getMessage().contains("has 131072 bytes, not the object size 65536: it was written with "

@@ -4,8 +4,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Time for the layers that wait (retry backoff, delay, rate): a monotonic clock and a way to run a task later
- * without blocking a thread. Tests pass a manual scheduler so backoffs and delays take no real time.
+ * Time for the layers that wait (retry backoff): a monotonic clock and a way to run a task later without blocking
+ * a thread. Tests pass a manual scheduler so backoffs take no real time.
  */
 public interface Scheduler {
 

@@ -14,8 +14,8 @@ import java.util.function.ToLongFunction;
 
 /**
  * Counts store calls by type (GET, PUT, LIST, DELETE, DeleteObjects): calls, errors, bytes, objects and latency
- * percentiles of successes, plus the retries counted by a retry layer underneath. Placed above retry and
- * delay/rate, it measures what the object map waits for. Recording takes no lock.
+ * percentiles of successes, plus the retries counted by a retry layer underneath. Placed above retry, it
+ * measures what the object map waits for. Recording takes no lock.
  */
 public final class StatsObjectStore extends ObjectStoreLayer {
 

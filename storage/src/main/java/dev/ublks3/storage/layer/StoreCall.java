@@ -19,9 +19,4 @@ public enum StoreCall {
     public String label() {
         return label;
     }
-
-    /** Reads move bytes from the store (GET, LIST); everything else changes it. Used by delay and rate. */
-    public boolean isRead() {
-        return this == GET || this == LIST;
-    }
 }

@@ -7,11 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ublks3.storage.MemoryObjectStore;
 import dev.ublks3.storage.ObjectMap;
 import dev.ublks3.storage.layer.Scheduler;
 import dev.ublks3.storage.testing.CountingObjectStore;
 import dev.ublks3.storage.testing.GatedObjectStore;
+import dev.ublks3.storage.testing.MemoryObjectStore;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;

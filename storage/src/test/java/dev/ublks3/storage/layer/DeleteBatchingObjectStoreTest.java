@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ublks3.storage.MemoryObjectStore;
+import dev.ublks3.storage.testing.MemoryObjectStore;
 import dev.ublks3.storage.ObjectStore;
 import dev.ublks3.storage.ObjectStoreLayer;
 import dev.ublks3.storage.StorageStack;

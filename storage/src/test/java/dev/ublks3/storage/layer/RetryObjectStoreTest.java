@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ublks3.storage.MemoryObjectStore;
+import dev.ublks3.storage.testing.MemoryObjectStore;
 import dev.ublks3.storage.ObjectStore;
 import dev.ublks3.storage.ObjectStoreLayer;
 import dev.ublks3.storage.StoreException;

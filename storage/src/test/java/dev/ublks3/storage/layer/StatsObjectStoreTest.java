@@ -3,7 +3,7 @@ package dev.ublks3.storage.layer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.ublks3.storage.MemoryObjectStore;
+import dev.ublks3.storage.testing.MemoryObjectStore;
 import dev.ublks3.storage.StoreException.Kind;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -83,8 +83,8 @@ class StatsObjectStoreTest {
     }
 
     @Test
-    void latencyAboveADelayLayerShowsTheDelay() {
-        DelayObjectStore delay = new DelayObjectStore(memory, Duration.ofMillis(20), Duration.ofMillis(30), scheduler);
+    void latencyAboveASlowStoreShowsItsDelay() {
+        DelayedStore delay = new DelayedStore(memory, Duration.ofMillis(20), Duration.ofMillis(30), scheduler);
         StatsObjectStore stats = new StatsObjectStore(delay, call -> 0, scheduler::nanoTime);
         CompletableFuture<Void> put = stats.put("k", ByteBuffer.allocate(1));
         CompletableFuture<?> get = stats.get("k", 0, ByteBuffer.allocate(1));

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ublks3.storage.MemoryObjectStore;
+import dev.ublks3.storage.testing.MemoryObjectStore;
 import dev.ublks3.storage.StoreException.Kind;
 import java.nio.ByteBuffer;
 import java.time.Duration;

@@ -6,9 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ublks3.locals3.LocalS3Server;
+import dev.ublks3.locals3.ServerOptions;
 import dev.ublks3.storage.ObjectStore.ReadOutcome;
-import dev.ublks3.storage.local.LocalS3Server;
-import dev.ublks3.storage.local.ServerOptions;
+import dev.ublks3.storage.testing.LocalS3Fixture;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -63,7 +64,7 @@ class S3ConditionalWritesTest {
     @Test
     void aWriteBehindTheStoresBackIsFoundAndThenReplacedByTheStoresNewerWrite() {
         try (LocalS3Server server = server(ServerOptions.NONE);
-             S3ObjectStore store = S3ObjectStore.open(server.clientConfig(BUCKET));
+             S3ObjectStore store = S3ObjectStore.open(LocalS3Fixture.config(server, BUCKET));
              S3AsyncClient other = other(server)) {
             store.put(KEY, bytes("v1")).join(); // now known: If-Match its ETag
             putBehindItsBack(other, KEY, "other", null);
@@ -93,8 +94,8 @@ class S3ConditionalWritesTest {
     @Test
     void aPutConditionalOnAnOlderVersionCannotReplaceANewerWrite() {
         try (LocalS3Server server = server(ServerOptions.NONE);
-             S3ObjectStore dead = S3ObjectStore.open(server.clientConfig(BUCKET));
-             S3ObjectStore taker = S3ObjectStore.open(server.clientConfig(BUCKET));
+             S3ObjectStore dead = S3ObjectStore.open(LocalS3Fixture.config(server, BUCKET));
+             S3ObjectStore taker = S3ObjectStore.open(LocalS3Fixture.config(server, BUCKET));
              S3AsyncClient late = other(server)) {
             dead.put(KEY, bytes("old")).join();
             String seenByDead = putBehindItsBack(late, KEY, "old", null); // the same bytes: the same ETag
@@ -113,7 +114,7 @@ class S3ConditionalWritesTest {
     @Test
     void anEndpointThatHonoursConditionsIsFoundSoWithNoProbeLeft() {
         try (LocalS3Server server = server(ServerOptions.NONE);
-             S3ObjectStore store = S3ObjectStore.open(server.clientConfig(BUCKET))) {
+             S3ObjectStore store = S3ObjectStore.open(LocalS3Fixture.config(server, BUCKET))) {
             assertTrue(store.checkConditionalWrites("disk/probe").join());
             assertEquals(List.of(), store.list("disk/", null, null, 10).join().keys(), "the probe is gone");
         }
@@ -122,7 +123,7 @@ class S3ConditionalWritesTest {
     @Test
     void withConditionsOffAPutWritesWhateverIsThere() {
         try (LocalS3Server server = server(ServerOptions.NONE);
-             S3ObjectStore store = S3ObjectStore.open(server.clientConfig(BUCKET));
+             S3ObjectStore store = S3ObjectStore.open(LocalS3Fixture.config(server, BUCKET));
              S3AsyncClient other = other(server)) {
             store.conditionalWrites(false);
             store.put(KEY, bytes("v1")).join();

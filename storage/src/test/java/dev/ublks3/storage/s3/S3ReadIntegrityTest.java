@@ -7,11 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ublks3.locals3.LocalS3Server;
 import dev.ublks3.storage.ObjectMap;
 import dev.ublks3.storage.ObjectStore.ReadOutcome;
 import dev.ublks3.storage.StoreException;
 import dev.ublks3.storage.StoreException.Kind;
-import dev.ublks3.storage.local.LocalS3Server;
 import dev.ublks3.storage.testing.LocalS3Fixture;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -56,7 +56,7 @@ class S3ReadIntegrityTest {
     static void start() {
         server = LocalS3Server.onDirectory(dir);
         server.createBucket(BUCKET);
-        store = S3ObjectStore.open(server.clientConfig(BUCKET));
+        store = S3ObjectStore.open(LocalS3Fixture.config(server, BUCKET));
     }
 
     @AfterAll
@@ -143,8 +143,8 @@ class S3ReadIntegrityTest {
 
     @Test
     void theObjectMapTurnsACutObjectIntoAFailedReadAndWriteNamingTheKey() throws IOException {
-        try (ObjectMap map = new ObjectMap(S3ObjectStore.open(server.clientConfig(BUCKET)), "map", 4L * OBJECT_SIZE,
-                OBJECT_SIZE)) {
+        try (ObjectMap map = new ObjectMap(S3ObjectStore.open(LocalS3Fixture.config(server, BUCKET)), "map",
+                4L * OBJECT_SIZE, OBJECT_SIZE)) {
             String key = map.objectKey(1);
             store.put(key, ByteBuffer.wrap(randomObject(2))).join();
             truncateOnDisk(key, 100);
@@ -209,7 +209,8 @@ class S3ReadIntegrityTest {
         int size = ObjectMap.MAX_OBJECT_SIZE;
         String key = "large/0000000000000000";
         byte[] data = randomBytes(size, 4);
-        try (S3ObjectStore large = S3ObjectStore.open(server.clientConfig(BUCKET).withChecksumGranuleFor(size))) {
+        try (S3ObjectStore large = S3ObjectStore.open(
+                LocalS3Fixture.config(server, BUCKET).withChecksumGranuleFor(size))) {
             assertEquals(128 << 10, large.config().checksumGranule());
             large.put(key, ByteBuffer.wrap(data)).join();
             String stored = storedChecksums(key);
@@ -240,7 +241,8 @@ class S3ReadIntegrityTest {
         int size = 128 << 10;
         String key = "flip/0000000000000000";
         byte[] data = randomBytes(size, 5);
-        try (S3ObjectStore flip = S3ObjectStore.open(server.clientConfig(BUCKET).withChecksumGranuleFor(size))) {
+        try (S3ObjectStore flip = S3ObjectStore.open(
+                LocalS3Fixture.config(server, BUCKET).withChecksumGranuleFor(size))) {
             flip.put(key, ByteBuffer.wrap(data)).join();
             flipOnDisk(key, 40_000); // granule 9: bytes 36864-40959
 
@@ -267,7 +269,7 @@ class S3ReadIntegrityTest {
     @Test
     void theObjectMapFailsTheReadOfAFlippedGranuleAndRefusesToRebuildItsObject() throws IOException {
         int size = 64 << 10;
-        try (ObjectMap map = new ObjectMap(S3ObjectStore.open(server.clientConfig(BUCKET)
+        try (ObjectMap map = new ObjectMap(S3ObjectStore.open(LocalS3Fixture.config(server, BUCKET)
                 .withChecksumGranuleFor(size)), "flipped-map", 4L * size, size, 0)) { // no copies: partial writes GET
             String key = map.objectKey(2);
             byte[] data = randomBytes(size, 6);
@@ -308,7 +310,7 @@ class S3ReadIntegrityTest {
 
         // configured for 4 MiB objects (16 KiB granules): a 10000-byte object is one short granule
         String small = "small/0000000000000000";
-        try (S3ObjectStore bigObjects = S3ObjectStore.open(server.clientConfig(BUCKET)
+        try (S3ObjectStore bigObjects = S3ObjectStore.open(LocalS3Fixture.config(server, BUCKET)
                 .withChecksumGranuleFor(4 << 20))) {
             bigObjects.put(small, ByteBuffer.wrap(data)).join();
             assertEquals(1, GranuleChecksums.parse(storedChecksums(small)).count());

@@ -3,12 +3,13 @@ package dev.ublks3.storage.s3;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.ublks3.locals3.LocalS3Server;
+import dev.ublks3.locals3.ServerOptions;
+import dev.ublks3.locals3.ServerRequestCounts;
 import dev.ublks3.storage.StorageStack;
 import dev.ublks3.storage.layer.RetryPolicy;
 import dev.ublks3.storage.layer.StoreCallStats;
-import dev.ublks3.storage.local.LocalS3Server;
-import dev.ublks3.storage.local.ServerOptions;
-import dev.ublks3.storage.local.ServerRequestCounts;
+import dev.ublks3.storage.testing.LocalS3Fixture;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,7 +35,7 @@ class S3SlowLinkTest {
         try (LocalS3Server server = LocalS3Server.inMemory(0,
                 new ServerOptions(true, Duration.ZERO, LINK_BYTES_PER_SECOND))) {
             server.createBucket("slow");
-            S3Config config = server.clientConfig("slow")
+            S3Config config = LocalS3Fixture.config(server, "slow")
                     .withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(3))
                     .withConcurrency(S3Config.DEFAULT_MAX_CONNECTIONS, 2L * OBJECT);
             try (StorageStack stack = StorageStack.open(S3ObjectStore.open(config),

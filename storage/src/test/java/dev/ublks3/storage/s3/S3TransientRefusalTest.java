@@ -4,16 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ublks3.locals3.FaultPlan.Fault;
+import dev.ublks3.locals3.FaultPlan;
+import dev.ublks3.locals3.LocalS3Server;
+import dev.ublks3.locals3.ServerOptions;
 import dev.ublks3.storage.ObjectStore.ReadOutcome;
 import dev.ublks3.storage.StoreException;
 import dev.ublks3.storage.StoreException.Kind;
 import dev.ublks3.storage.layer.RetryObjectStore;
 import dev.ublks3.storage.layer.RetryPolicy;
 import dev.ublks3.storage.layer.StoreCall;
-import dev.ublks3.storage.local.FaultPlan;
-import dev.ublks3.storage.local.FaultPlan.Fault;
-import dev.ublks3.storage.local.LocalS3Server;
-import dev.ublks3.storage.local.ServerOptions;
+import dev.ublks3.storage.testing.LocalS3Fixture;
 import dev.ublks3.storage.testing.StoreFailures;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -56,7 +57,7 @@ class S3TransientRefusalTest {
     @EnumSource(value = Fault.class, names = {"EXPIRED_TOKEN", "TOKEN_REFRESH", "CLOCK_SKEW", "BAD_DIGEST"})
     void anAttemptRefusedIsRetryable(Fault fault) {
         try (LocalS3Server server = server(fault, 1.0);
-             S3ObjectStore store = S3ObjectStore.open(server.clientConfig(BUCKET))) {
+             S3ObjectStore store = S3ObjectStore.open(LocalS3Fixture.config(server, BUCKET))) {
             StoreException put = StoreFailures.oneLine(store.put(KEY, ByteBuffer.allocate(4096)));
             assertTrue(put.retryable(), put.kind() + ": " + put.getMessage());
             if (fault == Fault.BAD_DIGEST) {
@@ -90,8 +91,8 @@ class S3TransientRefusalTest {
         byte[] data = new byte[64 << 10];
         new Random(8).nextBytes(data);
         try (LocalS3Server server = server(fault, 0.5);
-             RetryObjectStore store = new RetryObjectStore(S3ObjectStore.open(server.clientConfig(BUCKET), 64 << 10),
-                     QUICK)) {
+             RetryObjectStore store = new RetryObjectStore(
+                     S3ObjectStore.open(LocalS3Fixture.config(server, BUCKET), 64 << 10), QUICK)) {
             for (int i = 0; i < 8; i++) {
                 store.put(KEY, ByteBuffer.wrap(data)).join();
                 ByteBuffer back = ByteBuffer.allocate(data.length);

@@ -1,6 +1,6 @@
 package dev.ublks3.storage.testing;
 
-import dev.ublks3.storage.local.LocalS3Server;
+import dev.ublks3.locals3.LocalS3Server;
 import dev.ublks3.storage.s3.S3Config;
 import dev.ublks3.storage.s3.S3ObjectStore;
 import java.util.Locale;
@@ -47,7 +47,12 @@ public final class LocalS3Fixture {
 
     /** Client settings for {@code bucket} on the shared server. */
     public static S3Config config(String bucket) {
-        return server().clientConfig(bucket);
+        return config(server(), bucket);
+    }
+
+    /** Client settings for {@code bucket} on {@code server}: its endpoint, path-style, its fixed keys. */
+    public static S3Config config(LocalS3Server server, String bucket) {
+        return S3Config.compatible(bucket, server.endpoint(), LocalS3Server.IDENTITY, LocalS3Server.CREDENTIAL);
     }
 
     /** A CRT client store on a fresh bucket. */

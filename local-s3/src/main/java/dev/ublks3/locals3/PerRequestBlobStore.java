@@ -1,0 +1,224 @@
+package dev.ublks3.locals3;
+
+import java.io.InputStream;
+import java.util.List;
+import org.gaul.s3proxy.blobstore.BlobStore;
+import org.gaul.s3proxy.blobstore.ForwardingBlobStore;
+import org.gaul.s3proxy.blobstore.domain.MultipartUpload;
+import software.amazon.awssdk.services.s3.model.BucketCannedACL;
+import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadResponse;
+import software.amazon.awssdk.services.s3.model.CopyObjectRequest;
+import software.amazon.awssdk.services.s3.model.CopyObjectResponse;
+import software.amazon.awssdk.services.s3.model.CreateBucketRequest;
+import software.amazon.awssdk.services.s3.model.CreateBucketResponse;
+import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.DeleteBucketEncryptionRequest;
+import software.amazon.awssdk.services.s3.model.DeleteBucketEncryptionResponse;
+import software.amazon.awssdk.services.s3.model.GetBucketAclRequest;
+import software.amazon.awssdk.services.s3.model.GetBucketAclResponse;
+import software.amazon.awssdk.services.s3.model.GetBucketEncryptionRequest;
+import software.amazon.awssdk.services.s3.model.GetBucketEncryptionResponse;
+import software.amazon.awssdk.services.s3.model.GetBucketVersioningRequest;
+import software.amazon.awssdk.services.s3.model.GetBucketVersioningResponse;
+import software.amazon.awssdk.services.s3.model.GetObjectAclRequest;
+import software.amazon.awssdk.services.s3.model.GetObjectAclResponse;
+import software.amazon.awssdk.services.s3.model.HeadBucketRequest;
+import software.amazon.awssdk.services.s3.model.HeadBucketResponse;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.ListBucketsResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectVersionsRequest;
+import software.amazon.awssdk.services.s3.model.ListObjectVersionsResponse;
+import software.amazon.awssdk.services.s3.model.ObjectCannedACL;
+import software.amazon.awssdk.services.s3.model.Part;
+import software.amazon.awssdk.services.s3.model.PutBucketEncryptionRequest;
+import software.amazon.awssdk.services.s3.model.PutBucketEncryptionResponse;
+import software.amazon.awssdk.services.s3.model.PutBucketVersioningRequest;
+import software.amazon.awssdk.services.s3.model.PutBucketVersioningResponse;
+import software.amazon.awssdk.services.s3.model.UploadPartRequest;
+import software.amazon.awssdk.services.s3.model.UploadPartResponse;
+
+/**
+ * A BlobStore layer that sees each S3 request once. S3Proxy's front end calls one store method per request (the
+ * interface's convenience defaults, such as {@code containerExists} or {@code removeBlob(bucket, key)}, reach the
+ * store through exactly one of the overridden methods), so a layer hooks:
+ * <ul>
+ *   <li>the object requests it treats apart (GET, PUT, LIST, DELETE, DeleteObjects, HEAD), which subclasses
+ *       override themselves, including {@code removeBlobs} (the interface default would turn one DeleteObjects
+ *       into one {@code removeBlob} per key);</li>
+ *   <li>everything else (bucket operations, ACLs, versioning, encryption, copies, multipart), which passes through
+ *       {@link #beforeOther()} here.</li>
+ * </ul>
+ * Capability queries ({@code supports...}, {@code getMinimumMultipartPartSize}) and the embedder-only
+ * {@code clearContainer}/{@code deleteContainer} are not requests and pass through untouched.
+ */
+abstract class PerRequestBlobStore extends ForwardingBlobStore {
+
+    PerRequestBlobStore(BlobStore delegate) {
+        super(delegate);
+    }
+
+    /** Runs before every request that is not GET, PUT, LIST, DELETE, DeleteObjects or HEAD. */
+    protected abstract void beforeOther();
+
+    /**
+     * S3Proxy's own look at an object, not a client's request: before it stores a conditional PUT (to check the
+     * condition) and in its multipart bookkeeping. Passes through uncounted, undelayed and without faults.
+     */
+    @Override
+    public HeadObjectResponse blobMetadataIfPresent(String container, String key) {
+        return delegate().blobMetadataIfPresent(container, key);
+    }
+
+    @Override
+    public ListBucketsResponse list() {
+        beforeOther();
+        return super.list();
+    }
+
+    @Override
+    public HeadBucketResponse headBucket(HeadBucketRequest request) {
+        beforeOther();
+        return super.headBucket(request);
+    }
+
+    @Override
+    public CreateBucketResponse createContainer(CreateBucketRequest request) {
+        beforeOther();
+        return super.createContainer(request);
+    }
+
+    @Override
+    public BucketCannedACL getContainerAccess(String container) {
+        beforeOther();
+        return super.getContainerAccess(container);
+    }
+
+    @Override
+    public GetBucketAclResponse getContainerAcl(GetBucketAclRequest request) {
+        beforeOther();
+        return super.getContainerAcl(request);
+    }
+
+    @Override
+    public void setContainerAccess(String container, BucketCannedACL access) {
+        beforeOther();
+        super.setContainerAccess(container, access);
+    }
+
+    @Override
+    public void deleteBucket(String container) {
+        beforeOther();
+        super.deleteBucket(container);
+    }
+
+    @Override
+    public CopyObjectResponse copyBlob(CopyObjectRequest request) {
+        beforeOther();
+        return super.copyBlob(request);
+    }
+
+    @Override
+    public GetBucketVersioningResponse getBucketVersioning(GetBucketVersioningRequest request) {
+        beforeOther();
+        return super.getBucketVersioning(request);
+    }
+
+    @Override
+    public PutBucketVersioningResponse putBucketVersioning(PutBucketVersioningRequest request) {
+        beforeOther();
+        return super.putBucketVersioning(request);
+    }
+
+    @Override
+    public ListObjectVersionsResponse listVersions(ListObjectVersionsRequest request) {
+        beforeOther();
+        return super.listVersions(request);
+    }
+
+    @Override
+    public GetBucketEncryptionResponse getBucketEncryption(GetBucketEncryptionRequest request) {
+        beforeOther();
+        return super.getBucketEncryption(request);
+    }
+
+    @Override
+    public PutBucketEncryptionResponse putBucketEncryption(PutBucketEncryptionRequest request) {
+        beforeOther();
+        return super.putBucketEncryption(request);
+    }
+
+    @Override
+    public DeleteBucketEncryptionResponse deleteBucketEncryption(DeleteBucketEncryptionRequest request) {
+        beforeOther();
+        return super.deleteBucketEncryption(request);
+    }
+
+    @Override
+    public ObjectCannedACL getBlobAccess(String container, String key) {
+        beforeOther();
+        return super.getBlobAccess(container, key);
+    }
+
+    @Override
+    public ObjectCannedACL getBlobAccess(String container, String key, String versionId) {
+        beforeOther();
+        return super.getBlobAccess(container, key, versionId);
+    }
+
+    @Override
+    public GetObjectAclResponse getBlobAcl(GetObjectAclRequest request) {
+        beforeOther();
+        return super.getBlobAcl(request);
+    }
+
+    @Override
+    public void setBlobAccess(String container, String key, ObjectCannedACL access) {
+        beforeOther();
+        super.setBlobAccess(container, key, access);
+    }
+
+    @Override
+    public void setBlobAccess(String container, String key, ObjectCannedACL access, String versionId) {
+        beforeOther();
+        super.setBlobAccess(container, key, access, versionId);
+    }
+
+    @Override
+    public MultipartUpload initiateMultipartUpload(CreateMultipartUploadRequest request) {
+        beforeOther();
+        return super.initiateMultipartUpload(request);
+    }
+
+    @Override
+    public void abortMultipartUpload(MultipartUpload upload) {
+        beforeOther();
+        super.abortMultipartUpload(upload);
+    }
+
+    @Override
+    public CompleteMultipartUploadResponse completeMultipartUpload(MultipartUpload upload,
+                                                                   CompleteMultipartUploadRequest request) {
+        beforeOther();
+        return super.completeMultipartUpload(upload, request);
+    }
+
+    @Override
+    public UploadPartResponse uploadMultipartPart(MultipartUpload upload, UploadPartRequest request,
+                                                  InputStream body) {
+        beforeOther();
+        return super.uploadMultipartPart(upload, request, body);
+    }
+
+    @Override
+    public List<Part> listMultipartUpload(MultipartUpload upload) {
+        beforeOther();
+        return super.listMultipartUpload(upload);
+    }
+
+    @Override
+    public List<software.amazon.awssdk.services.s3.model.MultipartUpload> listMultipartUploads(String container) {
+        beforeOther();
+        return super.listMultipartUploads(container);
+    }
+}

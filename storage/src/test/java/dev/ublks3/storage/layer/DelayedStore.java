@@ -1,0 +1,49 @@
+package dev.ublks3.storage.layer;
+
+import dev.ublks3.storage.Futures;
+import dev.ublks3.storage.ObjectStore;
+import dev.ublks3.storage.ObjectStoreLayer;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+
+/**
+ * Passes each GET on a fixed time later, and each PUT after another, on a test's scheduler; other calls at once.
+ * For tests of what sits above a slow store, without real waiting; a slow link itself is emulated at the S3 server.
+ */
+public final class DelayedStore extends ObjectStoreLayer {
+
+    private final long getNanos;
+    private final long putNanos;
+    private final Scheduler scheduler;
+
+    public DelayedStore(ObjectStore next, Duration getDelay, Duration putDelay, Scheduler scheduler) {
+        super(next);
+        this.getNanos = getDelay.toNanos();
+        this.putNanos = putDelay.toNanos();
+        this.scheduler = scheduler;
+    }
+
+    @Override
+    public CompletableFuture<ReadOutcome> get(String key, long offset, ByteBuffer into) {
+        return later(getNanos, () -> next.get(key, offset, into));
+    }
+
+    @Override
+    public CompletableFuture<Void> put(String key, ByteBuffer data) {
+        return later(putNanos, () -> next.put(key, data));
+    }
+
+    private <T> CompletableFuture<T> later(long nanos, Supplier<CompletableFuture<T>> call) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        scheduler.schedule(nanos, () -> Futures.call(call).whenComplete((value, error) -> {
+            if (error == null) {
+                result.complete(value);
+            } else {
+                result.completeExceptionally(error);
+            }
+        }));
+        return result;
+    }
+}
