@@ -535,6 +535,7 @@ public final class CachedBlockDevice extends BlockDeviceLayer {
                     }
                 }
             }
+            checkDrains();
         } finally {
             lock.unlock();
         }
@@ -699,15 +700,14 @@ public final class CachedBlockDevice extends BlockDeviceLayer {
                         TimeUnit.NANOSECONDS.toSeconds(UPLOAD_RETRY_NANOS), Futures.unwrap(error).getMessage());
                 return;
             }
-            if (upTo < 0 || incarnation[slot] != inc || index.blockOf(slot) != block) {
-                return;
-            }
-            log.clean(slot, upTo);
-            uploadedUpTo[slot] = upTo;
-            uploads.incrementAndGet();
-            uploadedBytes.addAndGet(objectSize);
-            if (!index.anyDirty(slot)) {
-                firstDirtyNanos[slot] = NOT_DIRTY;
+            if (upTo >= 0 && incarnation[slot] == inc && index.blockOf(slot) == block) {
+                log.clean(slot, upTo);
+                uploadedUpTo[slot] = upTo;
+                uploads.incrementAndGet();
+                uploadedBytes.addAndGet(objectSize);
+                if (!index.anyDirty(slot)) {
+                    firstDirtyNanos[slot] = NOT_DIRTY;
+                }
             }
             wake = new ArrayList<>(capacityWaiters);
             capacityWaiters.clear();
@@ -821,13 +821,20 @@ public final class CachedBlockDevice extends BlockDeviceLayer {
     // ---- slots ----
 
     /** Under lock: a slot for {@code block}, free or the least recently used clean idle one; -1 when none is. */
-    private int take(long block, boolean cold) throws IOException {
+    private int take(long block, boolean cold) {
         int slot = free.isEmpty() ? lru.victim(s -> busy[s] == 0 && !uploading[s] && !index.anyDirty(s)) : free.pop();
         if (slot < 0) {
             return -1;
         }
         incarnation[slot]++;
-        log.assign(slot, block);
+        try {
+            log.assign(slot, block);
+        } catch (IOException e) {
+            if (index.blockOf(slot) < 0) {
+                free.push(slot);
+            }
+            throw new UncheckedIOException(e);
+        }
         lru.insert(slot, cold);
         firstDirtyNanos[slot] = NOT_DIRTY;
         retryAfterNanos[slot] = 0;

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ublks3.storage.ObjectMap;
+import dev.ublks3.storage.ObjectStore;
+import dev.ublks3.storage.ObjectStoreLayer;
 import dev.ublks3.storage.layer.Scheduler;
 import dev.ublks3.storage.testing.CountingObjectStore;
 import dev.ublks3.storage.testing.GatedObjectStore;
@@ -55,8 +57,13 @@ class CachedBlockDeviceTest {
         return open(options, counting);
     }
 
-    private CachedBlockDevice open(CacheOptions options, dev.ublks3.storage.ObjectStore store) throws IOException {
-        CachedBlockDevice d = CachedBlockDevice.open(new ObjectMap(store, KEY, SIZE, OS), ID, options,
+    private CachedBlockDevice open(CacheOptions options, ObjectStore store) throws IOException {
+        ObjectStore outlivesTheDevice = new ObjectStoreLayer(store) {
+            @Override
+            public void close() { // the next device of a test (a reopen) uses the same store
+            }
+        };
+        CachedBlockDevice d = CachedBlockDevice.open(new ObjectMap(outlivesTheDevice, KEY, SIZE, OS), ID, options,
                 Scheduler.system(), line -> { });
         opened.add(d);
         return d;
