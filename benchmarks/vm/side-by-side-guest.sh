@@ -308,9 +308,10 @@ for cond in $CONDITIONS; do
     objects=$(( $(numfmt --from=iec "${!size_var}") / os_bytes ))
     log "$cond / raw CRT PUTs: $objects objects of $os_bytes bytes, 64 in flight"
     control "$CTL" reset >/dev/null
-    # shellcheck disable=SC2086 # options are words
-    "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED $UBLKS3_JAVA_OPTS -cp "$BENCH_CP" dev.ublks3.bench.RawPutThroughput \
-      "$EP" local local-secret bench "raw-$cond" "$os_bytes" "$objects" 64 "$out/raw.json" >"$out/log" 2>&1 &&
+    # the command's launcher, with the snapshot's server cache: the CRT client's classes are the server's
+    . "$UBLKS3_SNAPSHOT/launch.sh"
+    ublks3_jvm "$UBLKS3_SNAPSHOT" dev.ublks3.bench.RawPutThroughput server "$BENCH_CP"
+    "${UBLKS3_JVM[@]}" "$EP" local local-secret bench "raw-$cond" "$os_bytes" "$objects" 64 "$out/raw.json" >"$out/log" 2>&1 &&
       echo ok >"$out/status" || echo "failed: $(tail -n 1 "$out/log")" >"$out/status"
     control "$CTL" counts >"$out/store.json"
   fi

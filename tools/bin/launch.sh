@@ -1,5 +1,5 @@
-# Sourced by the ublk-s3 launchers (tools/bin/ublk-s3, and the one in a snapshot made by tools/bin/snapshot) and by
-# tools/bin/aot-cache: how the command's JVM starts from a folder that holds tools.jar and lib/ (the build's
+# Sourced by the ublk-s3 launcher (tools/bin/ublk-s3, in the project and in every snapshot tools/bin/snapshot makes)
+# and by tools/bin/aot-cache: how the command's JVM starts from a folder that holds tools.jar and lib/ (the build's
 # tools/target, or a snapshot). Needs JAVA_HOME (find-jdk.sh).
 #
 # The folder's AOT caches (aot/, made by tools/bin/aot-cache) keep the classes loaded and linked: server.aot for the
@@ -48,11 +48,12 @@ ublks3_kind() {
   for a in "$@"; do [ "$a" != --foreground ] || UBLKS3_KIND=server; done
 }
 
-# ublks3_jvm DIR MAIN KIND: sets the array UBLKS3_JVM to the command line of java running the class MAIN (the
-# command, or the VM tests' RAM disk) from DIR, with KIND's AOT cache; the arguments follow. UBLKS3_JAVA_OPTS adds
-# JVM options.
+# ublks3_jvm DIR MAIN KIND [MORE_CP]: sets the array UBLKS3_JVM to the command line of java running the class MAIN
+# (the command, the VM tests' RAM disk, a benchmark in MORE_CP) from DIR, with KIND's AOT cache; the arguments
+# follow. MORE_CP comes after DIR's jars on the class path, where the JVM still maps the cache. UBLKS3_JAVA_OPTS
+# adds JVM options.
 ublks3_jvm() {
-  local dir=$1 main=$2 kind=$3
+  local dir=$1 main=$2 kind=$3 more=${4:+:$4}
   UBLKS3_JVM=("$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED)
   if ublks3_aot_fresh "$dir" "$dir/aot/$kind.aot"; then
     UBLKS3_JVM+=("-XX:AOTCache=$dir/aot/$kind.aot" "-Xlog:aot*=off,cds*=off")
@@ -60,7 +61,7 @@ ublks3_jvm() {
     [ "$kind" != server ] || [ ! -f "$dir/aot/native/libaws-crt-jni.so" ] || UBLKS3_JVM+=("-Djava.library.path=$dir/aot/native")
   fi
   # shellcheck disable=SC2206 # options are words
-  UBLKS3_JVM+=(${UBLKS3_JAVA_OPTS:-} -cp "$dir/tools.jar:$dir/lib/*" "$main")
+  UBLKS3_JVM+=(${UBLKS3_JAVA_OPTS:-} -cp "$dir/tools.jar:$dir/lib/*$more" "$main")
 }
 
 # ublks3_exec LAUNCHER DIR ARGS...: runs the command from DIR in this process; the processes it starts (a server,

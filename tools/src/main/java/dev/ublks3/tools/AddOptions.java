@@ -152,7 +152,7 @@ public record AddOptions(long size, long objectSize, String bucket, String key, 
         try {
             return of(merged);
         } catch (UsageException e) { // what the options say together: the file is where to fix it
-            throw new UsageException(file.path() + ": " + e.getMessage(), e.exitCode());
+            throw new UsageException(file.path() + ": " + e.getMessage());
         }
     }
 

@@ -138,7 +138,7 @@ record ConfigFile(Path path, Map<String, Setting> settings) {
                 AddOptions.checkValue(o, value == null ? "" : value);
             } catch (UsageException e) { // "--size 'x' is not a size: ..." as the file spells it: "size 'x' ..."
                 String m = e.getMessage();
-                throw new UsageException(where + (m.startsWith("--" + o) ? m.substring(2) : m), e.exitCode());
+                throw new UsageException(where + (m.startsWith("--" + o) ? m.substring(2) : m));
             }
             settings.put(o, new Setting(value == null ? "" : value, number));
         }

@@ -2,6 +2,7 @@ package dev.ublks3.tools;
 
 import dev.ublks3.ublk.UblkControl;
 import dev.ublks3.ublk.UblkException;
+import dev.ublks3.ublk.UblkPaths;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -55,18 +56,18 @@ final class DelCommand {
         for (int id : Devices.known(run)) {
             try {
                 delete(id, force, run, out);
-            } catch (UsageException | UblkException | DeviceServer.ServeException e) {
+            } catch (UsageException | UblkException | ServeException e) {
                 failures.add(ControlSocket.oneLine(e));
             }
         }
         if (!failures.isEmpty()) {
-            throw new DeviceServer.ServeException(failures.size() + " device(s) not removed: " + String.join("; ", failures));
+            throw new ServeException(failures.size() + " device(s) not removed: " + String.join("; ", failures));
         }
         return 0;
     }
 
     static void delete(int id, boolean force, RunDirectory run, PrintStream out) throws Exception {
-        String path = "/dev/ublkb" + id;
+        String path = UblkPaths.block(id);
         Optional<DeviceRecord> record = run.read(id);
         if (record.isPresent() && record.get().serverAlive()) {
             String error;
@@ -76,12 +77,12 @@ final class DelCommand {
                     out.flush();
                 });
             } catch (IOException e) {
-                throw new DeviceServer.ServeException("the server of " + path + " (pid " + record.get().pid()
+                throw new ServeException("the server of " + path + " (pid " + record.get().pid()
                         + ") does not answer on " + run.socket(id) + ": stop it with 'kill " + record.get().pid()
                         + "' (it flushes on SIGTERM), then run del again");
             }
             if (error != null) {
-                throw new DeviceServer.ServeException(path + ": " + error);
+                throw new ServeException(path + ": " + error);
             }
             return;
         }
@@ -106,6 +107,6 @@ final class DelCommand {
             out.println(path + ": no such device; removed its stale record in " + run.path());
             return;
         }
-        throw new UsageException("there is no ublk device " + id + ": see 'ublk-s3 list'", 1);
+        throw new ServeException("there is no ublk device " + id + ": see 'ublk-s3 list'");
     }
 }

@@ -18,6 +18,7 @@ import dev.ublks3.ublk.UblkControl;
 import dev.ublks3.ublk.QueueTimes;
 import dev.ublks3.ublk.UblkDevice;
 import dev.ublks3.ublk.UblkOp;
+import dev.ublks3.ublk.UblkPaths;
 import dev.ublks3.ublk.UblkDeviceConfig;
 import dev.ublks3.ublk.UblkException;
 import dev.ublks3.ublk.UblkFeatures;
@@ -161,7 +162,7 @@ final class DeviceServer {
     private void checkSameGeometry(UblkControl control) throws UblkException {
         UblkParams.Basic b = control.getParams(options.devId()).basic();
         if (b.sizeBytes() != options.size() || (1L << b.ioMinShift()) != options.objectSize()) {
-            throw new ServeException("/dev/ublkb" + options.devId() + " has " + b.sizeBytes() + " bytes and "
+            throw new ServeException(UblkPaths.block(options.devId()) + " has " + b.sizeBytes() + " bytes and "
                     + (1L << b.ioMinShift()) + "-byte objects, its record says " + options.size() + " and " + options.objectSize()
                     + ": the record in " + run.path() + " is not this device's; remove it with 'ublk-s3 del -n " + options.devId() + "'");
         }
@@ -208,8 +209,8 @@ final class DeviceServer {
         for (DeviceRecord r : run.all()) {
             if (r.serverAlive() && r.bucket().equals(options.bucket()) && r.key().equals(options.key())
                     && sameStore(options, r)) {
-                throw new UsageException("s3://" + options.bucket() + "/" + options.key() + " is already served as /dev/ublkb"
-                        + r.devId() + " (pid " + r.pid() + "): two servers would overwrite each other's objects; use another --key");
+                throw new UsageException("s3://" + options.bucket() + "/" + options.key() + " is already served as "
+                        + UblkPaths.block(r.devId()) + " (pid " + r.pid() + "): two servers would overwrite each other's objects; use another --key");
             }
         }
     }
@@ -241,9 +242,9 @@ final class DeviceServer {
                 .filter(r -> r.serverAlive() || Devices.exists(r.devId()))
                 .ifPresent(r -> {
                     String name = options.name();
-                    throw new UsageException("a device named " + name + " already exists: /dev/ublkb" + r.devId()
+                    throw new ServeException("a device named " + name + " already exists: " + UblkPaths.block(r.devId())
                             + (r.serverAlive() ? ", served by pid " + r.pid() + ": use it, or remove it first with 'ublk-s3 del --name " + name + "'"
-                            : ", whose server died: take it over with 'ublk-s3 recover --name " + name + "', or remove it with 'ublk-s3 del --name " + name + "'"), 1);
+                            : ", whose server died: take it over with 'ublk-s3 recover --name " + name + "', or remove it with 'ublk-s3 del --name " + name + "'"));
                 });
     }
 
@@ -513,12 +514,5 @@ final class DeviceServer {
 
     String where() {
         return where;
-    }
-
-    /** A failure while serving or starting that is not the user's typing: exit code 1. */
-    static final class ServeException extends RuntimeException {
-        ServeException(String message) {
-            super(message);
-        }
     }
 }

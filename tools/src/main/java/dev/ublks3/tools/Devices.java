@@ -1,5 +1,6 @@
 package dev.ublks3.tools;
 
+import dev.ublks3.ublk.UblkPaths;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -19,15 +20,13 @@ final class Devices {
     }
 
     static boolean exists(int devId) {
-        return Files.exists(DEV.resolve("ublkc" + devId));
+        return Files.exists(Path.of(UblkPaths.character(devId)));
     }
 
     static TreeSet<Integer> inKernel() {
         TreeSet<Integer> ids = new TreeSet<>();
         try (Stream<Path> files = Files.list(DEV)) {
-            files.map(p -> p.getFileName().toString())
-                    .filter(n -> n.matches("ublkc\\d+"))
-                    .forEach(n -> ids.add(Integer.parseInt(n.substring(5))));
+            files.mapToInt(p -> UblkPaths.charId(p.toString())).filter(id -> id >= 0).forEach(ids::add);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list /dev: " + e.getMessage(), e);
         }
@@ -46,7 +45,7 @@ final class Devices {
     /** The device number of {@code --name NAME}; else a one-line error pointing at list. */
     static int numberOf(RunDirectory run, String name) {
         return named(run, ConfigFile.checkName(name)).map(DeviceRecord::devId)
-                .orElseThrow(() -> new UsageException("there is no device named " + name + ": see 'ublk-s3 list'", 1));
+                .orElseThrow(() -> new ServeException("there is no device named " + name + ": see 'ublk-s3 list'"));
     }
 
     /** The device a command's {@code -n N} or {@code --name NAME} chooses (the caller checked that one is given). */

@@ -3,6 +3,7 @@ package dev.ublks3.tools;
 import dev.ublks3.ublk.UblkControl;
 import dev.ublks3.ublk.UblkDevInfo;
 import dev.ublks3.ublk.UblkException;
+import dev.ublks3.ublk.UblkPaths;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +40,7 @@ final class ListCommand {
                 int id = device.getKey();
                 Optional<DeviceRecord> r = device.getValue();
                 String state = state(control, id, r);
-                out.printf(format, "/dev/ublkb" + id,
+                out.printf(format, UblkPaths.block(id),
                         r.map(DeviceRecord::name).orElse("-"),
                         r.map(x -> Sizes.format(x.size())).orElse("-"),
                         r.map(x -> Sizes.format(x.objectSize())).orElse("-"),

@@ -4,6 +4,7 @@ import dev.ublks3.linux.ublk_cmd_h;
 import dev.ublks3.ublk.UblkControl;
 import dev.ublks3.ublk.UblkDevInfo;
 import dev.ublks3.ublk.UblkException;
+import dev.ublks3.ublk.UblkPaths;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,28 +66,26 @@ final class RecoverCommand {
             List<String> addArgs = new ArrayList<>(record.addArguments());
             addArgs.addAll(keys);
             AddOptions options = AddOptions.parse(addArgs).withName(record.name());
-            return AddCommand.serve(DeviceServer.recover(options, run), run, out);
+            return ForegroundServer.serve(DeviceServer.recover(options, run), run, out);
         }
-        List<String> command = new ArrayList<>(List.of(COMMAND, "--number", Integer.toString(id)));
-        command.addAll(keys);
-        command.add("--foreground");
-        return AddCommand.startInBackground(command, run.logFile(id), false, out, err);
+        return ServerLauncher.fromEnvironment().startInBackground(ServerLauncher.recoverCommand(id, keys),
+                run.logFile(id), false, out, err);
     }
 
     /** The record of device N whose server is gone; else the one-line reason why there is nothing to recover. */
     static DeviceRecord record(int id, RunDirectory run) {
-        String path = "/dev/ublkb" + id;
+        String path = UblkPaths.block(id);
         DeviceRecord record = run.read(id).orElse(null);
         if (record == null) {
             if (Devices.exists(id)) {
-                throw new UsageException(path + " has no record in " + run.path() + " (not added by ublk-s3, or the folder was cleared): "
-                        + "it cannot be recovered; remove it with 'ublk-s3 del -n " + id + "'", 1);
+                throw new ServeException(path + " has no record in " + run.path() + " (not added by ublk-s3, or the folder was cleared): "
+                        + "it cannot be recovered; remove it with 'ublk-s3 del -n " + id + "'");
             }
-            throw new UsageException("there is no ublk device " + id + ": see 'ublk-s3 list'", 1);
+            throw new ServeException("there is no ublk device " + id + ": see 'ublk-s3 list'");
         }
         if (record.serverAlive()) {
-            throw new UsageException("the server of " + path + " (pid " + record.pid() + ") is still running: nothing to recover"
-                    + " (to restart it: 'ublk-s3 del -n " + id + "', then add)", 1);
+            throw new ServeException("the server of " + path + " (pid " + record.pid() + ") is still running: nothing to recover"
+                    + " (to restart it: 'ublk-s3 del -n " + id + "', then add)");
         }
         return record;
     }
@@ -94,9 +93,9 @@ final class RecoverCommand {
     /** The kernel still has the device, made with user recovery, and holds its I/O; else why it cannot be taken over. */
     static void checkKernel(DeviceRecord record) throws UblkException, InterruptedException {
         int id = record.devId();
-        String path = "/dev/ublkb" + id;
+        String path = UblkPaths.block(id);
         if (!Devices.exists(id)) {
-            throw new UsageException(path + " is gone (its server ended and the kernel removed it): add it again with 'ublk-s3 add'", 1);
+            throw new ServeException(path + " is gone (its server ended and the kernel removed it): add it again with 'ublk-s3 add'");
         }
         if (!record.recovery()) {
             throw notRecoverable(id);
@@ -115,29 +114,29 @@ final class RecoverCommand {
             }
             switch (info.state()) {
                 case ublk_cmd_h.UBLK_S_DEV_QUIESCED, ublk_cmd_h.UBLK_S_DEV_FAIL_IO -> { }
-                case ublk_cmd_h.UBLK_S_DEV_LIVE -> throw new UsageException(path + " is LIVE"
+                case ublk_cmd_h.UBLK_S_DEV_LIVE -> throw new ServeException(path + " is LIVE"
                         + (DeviceRecord.alive(info.ublksrvPid()) ? ", served by pid " + info.ublksrvPid() + ": nothing to recover"
-                        : " " + QUIESCE_WAIT_MILLIS / 1000 + " s after its server died, not QUIESCED: try again, or remove it with 'ublk-s3 del -n " + id + "'"), 1);
-                default -> throw new UsageException(path + " is in state " + info.stateName() + ", which cannot be recovered"
-                        + ": remove it with 'ublk-s3 del -n " + id + "'", 1);
+                        : " " + QUIESCE_WAIT_MILLIS / 1000 + " s after its server died, not QUIESCED: try again, or remove it with 'ublk-s3 del -n " + id + "'"));
+                default -> throw new ServeException(path + " is in state " + info.stateName() + ", which cannot be recovered"
+                        + ": remove it with 'ublk-s3 del -n " + id + "'");
             }
         }
     }
 
-    private static UsageException notRecoverable(int id) {
-        return new UsageException("/dev/ublkb" + id + " was added with --no-recovery, so it cannot be taken over: remove it with 'ublk-s3 del -n "
-                + id + "' and add it again", 1);
+    private static ServeException notRecoverable(int id) {
+        return new ServeException(UblkPaths.block(id) + " was added with --no-recovery, so it cannot be taken over: remove it with 'ublk-s3 del -n "
+                + id + "' and add it again");
     }
 
     /** The keys to pass on: required when the device was added with keys, refused otherwise. */
     private static List<String> keys(Map<String, String> o, DeviceRecord record) {
         boolean given = o.containsKey("access-key") || o.containsKey("secret-key") || o.containsKey("session-token");
         if (record.needsKeys() && !(o.containsKey("access-key") && o.containsKey("secret-key"))) {
-            throw new UsageException("/dev/ublkb" + record.devId() + " was added with --access-key/--secret-key, which are never stored: "
+            throw new UsageException(UblkPaths.block(record.devId()) + " was added with --access-key/--secret-key, which are never stored: "
                     + "give them again (ublk-s3 recover -n " + record.devId() + " --access-key K --secret-key S)");
         }
         if (!record.needsKeys() && given) {
-            throw new UsageException("/dev/ublkb" + record.devId() + " takes its credentials from " + record.credentials()
+            throw new UsageException(UblkPaths.block(record.devId()) + " takes its credentials from " + record.credentials()
                     + ": leave out --access-key/--secret-key/--session-token");
         }
         List<String> keys = new ArrayList<>();

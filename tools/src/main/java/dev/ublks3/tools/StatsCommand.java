@@ -1,5 +1,6 @@
 package dev.ublks3.tools;
 
+import dev.ublks3.ublk.UblkPaths;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.List;
@@ -35,11 +36,11 @@ final class StatsCommand {
         }
         int id = Devices.chosen(run, o);
         if (run.read(id).filter(DeviceRecord::serverAlive).isEmpty()) {
-            throw new UsageException("no ublk-s3 server serves /dev/ublkb" + id + ": see 'ublk-s3 list'", 1);
+            throw new ServeException("no ublk-s3 server serves " + UblkPaths.block(id) + ": see 'ublk-s3 list'");
         }
         String error = ControlSocket.call(run.socket(id), o.containsKey("json") ? "stats-json" : "stats", out::println);
         if (error != null) {
-            throw new DeviceServer.ServeException("stats of /dev/ublkb" + id + ": " + error);
+            throw new ServeException("stats of " + UblkPaths.block(id) + ": " + error);
         }
         return 0;
     }

@@ -1,5 +1,6 @@
 package dev.ublks3.tools;
 
+import dev.ublks3.ublk.UblkPaths;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,7 +19,6 @@ import org.slf4j.LoggerFactory;
 final class Supervisor {
 
     private static final Logger LOG = LoggerFactory.getLogger(Supervisor.class);
-    static final String COMMAND = "supervise";
     static final int ATTEMPTS = 5;
     private static final long FIRST_PAUSE_MILLIS = 500;
 
@@ -27,31 +27,23 @@ final class Supervisor {
 
     static int run(List<String> addArgs, PrintStream out) throws Exception {
         AddOptions options = AddOptions.parse(addArgs);
-        String log = System.getenv(AddCommand.LOG_ENV);
+        String log = System.getenv(ServerLauncher.LOG_ENV);
         if (log == null) {
-            throw new UsageException("'supervise' is started by 'ublk-s3 add --restart': use that");
+            throw new UsageException("'" + ServerLauncher.SUPERVISE
+                    + "' is started by 'ublk-s3 add --restart': use that");
         }
-        List<String> serve = new ArrayList<>(List.of("add"));
-        serve.addAll(addArgs);
-        serve.add("--foreground");
+        ServerLauncher launcher = ServerLauncher.fromEnvironment();
         // the server renames the log to N.log; this process writes to the same open file
-        Process server = AddCommand.launch(serve, Path.of(log), false, true, true);
-        String first = AddCommand.devicePathLine(server);
+        Process server = launcher.launch(ServerLauncher.serveCommand(addArgs), Path.of(log), false, true, true);
+        String first = ServerLauncher.devicePathLine(server);
         if (first == null) {
             return server.waitFor(); // its one-line error is in the log, where add reads it
         }
         out.println(first);
         out.flush();
         out.close();
-        int id = Integer.parseInt(first.substring("/dev/ublkb".length()));
-        List<String> recover = new ArrayList<>(List.of(RecoverCommand.COMMAND, "--number", Integer.toString(id)));
-        if (options.accessKey() != null) { // never stored: passed on from this process's own arguments
-            recover.addAll(List.of("--access-key", options.accessKey(), "--secret-key", options.secretKey()));
-            if (options.sessionToken() != null) {
-                recover.addAll(List.of("--session-token", options.sessionToken()));
-            }
-        }
-        recover.add("--foreground");
+        int id = UblkPaths.blockId(first);
+        List<String> recover = ServerLauncher.recoverCommand(id, keys(options));
         LOG.info("supervising {} (pid {}): it is recovered when its server dies", first, server.pid());
         for (;;) {
             int code = server.waitFor();
@@ -69,8 +61,8 @@ final class Supervisor {
                     LOG.info("{} was removed while its server was down: supervisor done", first);
                     return 0;
                 }
-                Process p = AddCommand.launch(recover, Path.of(log), false, true, false);
-                String line = AddCommand.devicePathLine(p);
+                Process p = launcher.launch(recover, Path.of(log), false, true, false);
+                String line = ServerLauncher.devicePathLine(p);
                 if (line != null) {
                     server = p;
                     LOG.info("recovered {}: served by pid {} (attempt {})", first, p.pid(), attempt);
@@ -84,5 +76,17 @@ final class Supervisor {
                 return 1;
             }
         }
+    }
+
+    /** The keys the device was added with: never stored, so passed on from this process's own arguments. */
+    private static List<String> keys(AddOptions options) {
+        List<String> keys = new ArrayList<>();
+        if (options.accessKey() != null) {
+            keys.addAll(List.of("--access-key", options.accessKey(), "--secret-key", options.secretKey()));
+            if (options.sessionToken() != null) {
+                keys.addAll(List.of("--session-token", options.sessionToken()));
+            }
+        }
+        return keys;
     }
 }

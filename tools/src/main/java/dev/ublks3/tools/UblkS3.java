@@ -73,7 +73,7 @@ public final class UblkS3 {
                 case "add" -> AddCommand.run(rest, run, out, err);
                 case "del" -> DelCommand.run(rest, run, out);
                 case "recover" -> RecoverCommand.run(rest, run, out, err);
-                case Supervisor.COMMAND -> Supervisor.run(rest, out);
+                case ServerLauncher.SUPERVISE -> Supervisor.run(rest, out);
                 case "list" -> ListCommand.run(rest, run, out);
                 case "stats" -> StatsCommand.run(rest, run, out);
                 case "local-s3" -> LocalS3Command.run(rest, out);
@@ -84,7 +84,7 @@ public final class UblkS3 {
         } catch (UsageException e) {
             err.println("ublk-s3: " + e.getMessage());
             return e.exitCode();
-        } catch (UblkException | StoreException | DeviceServer.ServeException e) {
+        } catch (UblkException | StoreException | ServeException e) {
             err.println("ublk-s3: " + ControlSocket.oneLine(e));
             return 1;
         } catch (Exception e) {

@@ -1,5 +1,6 @@
 package dev.ublks3.tools;
 
+import dev.ublks3.ublk.UblkPaths;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,10 +67,11 @@ final class UnitCommand {
         if (existing.isPresent()) {
             DeviceRecord r = existing.get();
             if (r.serverAlive()) {
-                throw new UsageException("device " + name + " is already /dev/ublkb" + r.devId() + ", served by pid " + r.pid()
-                        + " outside this unit: remove it with 'ublk-s3 del --name " + name + "', then start the unit again", 1);
+                throw new ServeException("device " + name + " is already " + UblkPaths.block(r.devId()) + ", served by pid " + r.pid()
+                        + " outside this unit: remove it with 'ublk-s3 del --name " + name + "', then start the unit again");
             }
-            out.println(name + ": the server of /dev/ublkb" + r.devId() + " died: taking the device over (recover)");
+            out.println(name + ": the server of " + UblkPaths.block(r.devId())
+                    + " died: taking the device over (recover)");
             code = RecoverCommand.run(List.of("--number", Integer.toString(r.devId())), run, out, err);
         } else {
             List<String> add = new ArrayList<>(List.of("--name", name));
@@ -82,7 +84,7 @@ final class UnitCommand {
             return code;
         }
         DeviceRecord served = Devices.named(run, name).filter(DeviceRecord::serverAlive).orElseThrow(
-                () -> new DeviceServer.ServeException("the server of " + name + " ended right after it started: see its log in " + run.path()));
+                () -> new ServeException("the server of " + name + " ended right after it started: see its log in " + run.path()));
         run.writePid(name, served.pid());
         return 0;
     }
@@ -101,7 +103,7 @@ final class UnitCommand {
             return 0;
         }
         DeviceRecord r = device.get();
-        String path = "/dev/ublkb" + r.devId();
+        String path = UblkPaths.block(r.devId());
         if (!r.serverAlive()) {
             out.println(name + ": the server of " + path + " (pid " + r.pid() + ") died: the device is left for recovery"
                     + " (the unit's restart, or 'ublk-s3 recover --name " + name + "'); 'ublk-s3 del --name " + name + "' removes it");

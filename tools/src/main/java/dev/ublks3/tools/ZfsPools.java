@@ -1,5 +1,6 @@
 package dev.ublks3.tools;
 
+import dev.ublks3.ublk.UblkPaths;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -45,7 +46,7 @@ record ZfsPools(String zpool, Path zfsModule) {
             if (!Files.isDirectory(zfsModule)) {
                 return List.of(); // zpool without the module loaded: no pool can be imported
             }
-            throw new DeviceServer.ServeException("cannot tell which ZFS pools use /dev/ublkb" + devId + " ('" + zpool
+            throw new ServeException("cannot tell which ZFS pools use " + UblkPaths.block(devId) + " ('" + zpool
                     + " list' failed: " + list.lastLine() + "): export them by hand (zpool export POOL), then run this again");
         }
         return poolsOn(list.out(), devId);
@@ -56,7 +57,7 @@ record ZfsPools(String zpool, Path zfsModule) {
      * line starts with its name, its vdevs' lines with a tab (scripted mode does not indent deeper vdevs further).
      */
     static List<String> poolsOn(String zpoolListOutput, int devId) {
-        Pattern device = Pattern.compile("/dev/ublkb" + devId + "(p\\d+)?");
+        Pattern device = Pattern.compile(Pattern.quote(UblkPaths.block(devId)) + "(p\\d+)?");
         Set<String> pools = new LinkedHashSet<>();
         String pool = null;
         for (String line : zpoolListOutput.split("\n")) {
@@ -79,11 +80,11 @@ record ZfsPools(String zpool, Path zfsModule) {
         try {
             r = run(EXPORT_TIMEOUT_SECONDS, "export", pool);
         } catch (IOException e) {
-            throw new DeviceServer.ServeException("cannot run '" + zpool + " export " + pool + "': " + e.getMessage()
+            throw new ServeException("cannot run '" + zpool + " export " + pool + "': " + e.getMessage()
                     + ": export the pool by hand, then run this again");
         }
         if (r.code() != 0) {
-            throw new DeviceServer.ServeException("'" + zpool + " export " + pool + "' failed: " + r.lastLine()
+            throw new ServeException("'" + zpool + " export " + pool + "' failed: " + r.lastLine()
                     + ": stop what uses the pool (its mounts, zvols), then run this again");
         }
     }

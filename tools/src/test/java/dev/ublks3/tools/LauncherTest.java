@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -16,16 +18,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The launchers' choice of the AOT cache (bin/launch.sh, sourced by tools/bin/ublk-s3 and by a snapshot's launcher):
+ * The launcher's choice of the AOT cache (bin/launch.sh, sourced by bin/ublk-s3 in the project and in a snapshot):
  * the server's cache for the commands that serve, the client's for the others, and either only while the stamp
  * still matches the JDK and every jar, because the JVM itself accepts a jar rebuilt at the same size and would run
  * the classes of the old one. The folders here hold stand-ins for the jars and the JDK: what is checked is the java
  * command line, not a JVM start (tools/bin/aot-cache proves with -XX:AOTMode=on that the JVM maps the caches it
- * made, and the VM suite's time that the tests use them).
+ * made, and the VM suite's time that the tests use them). And the snapshots (bin/snapshot): the project's own
+ * launcher in a copy of the build that runs on the JDK it was made with, wherever it is copied or linked to.
  */
 class LauncherTest {
 
     private static final Path LAUNCH = Path.of("bin", "launch.sh"); // the tools module's folder is the working directory
+    private static final Path LAUNCHER = Path.of("bin", "ublk-s3");
+    private static final Path SNAPSHOT = Path.of("bin", "snapshot");
 
     @TempDir
     Path tmp;
@@ -120,6 +125,16 @@ class LauncherTest {
     }
 
     @Test
+    void moreClassPathComesAfterTheJarsWhereTheCacheStillFits() throws Exception {
+        String bench = "dev.ublks3.bench.RawPutThroughput";
+        List<String> command = run(". \"$LAUNCH\"; ublks3_jvm \"$DIR\" " + bench + " server \"$DIR/bench\";"
+                + " printf '%s\\n' \"${UBLKS3_JVM[@]}\"", Map.of()).lines().toList();
+        assertTrue(command.contains("-XX:AOTCache=" + dir.resolve("aot/server.aot")), command.toString());
+        assertEquals(List.of("-cp", dir + "/tools.jar:" + dir + "/lib/*:" + dir + "/bench", bench),
+                command.subList(command.size() - 3, command.size()));
+    }
+
+    @Test
     void aJarRebuiltAtTheSameSizeDisablesIt() throws Exception {
         Path jar = dir.resolve("lib/storage-1.jar");
         Files.writeString(jar, "storage 2"); // same length, other classes
@@ -187,5 +202,89 @@ class LauncherTest {
         int silenced = command.indexOf("-Xlog:aot*=off,cds*=off");
         assertTrue(silenced > 0 && command.indexOf("-Xlog:aot") > silenced, command.toString());
         assertTrue(command.indexOf("-XX:+UseSerialGC") < command.indexOf("-cp"), command.toString());
+    }
+
+    /** Makes the stand-in JDK one that find-jdk.sh accepts, whose java prints the launcher and its command line. */
+    private void runnableJdk() throws Exception {
+        Files.createDirectories(jdk.resolve("bin"));
+        Files.writeString(jdk.resolve("bin/java"),
+                "#!/bin/sh\nprintf '%s\\n' \"launcher=$UBLKS3_LAUNCHER\" \"$0\" \"$@\"\n");
+        Files.writeString(jdk.resolve("bin/javac"), "#!/bin/sh\n");
+        for (String tool : List.of("bin/java", "bin/javac")) {
+            Files.setPosixFilePermissions(jdk.resolve(tool), PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+        Files.writeString(jdk.resolve("release"), "JAVA_VERSION=\"25.0.1\"\n", StandardOpenOption.APPEND);
+    }
+
+    /** bin/snapshot of the stand-in build, made on the stand-in JDK. */
+    private Path snapshot(Path dest) throws Exception {
+        output(Path.of("").toAbsolutePath(), jdk.toString(), SNAPSHOT.toAbsolutePath().toString(), dest.toString(),
+                dir.toString());
+        return dest;
+    }
+
+    /** What {@code command} prints, run in {@code cwd} with JAVA_HOME {@code javaHome}. */
+    private static List<String> output(Path cwd, String javaHome, String... command) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(command).directory(cwd.toFile())
+                .redirectError(ProcessBuilder.Redirect.INHERIT);
+        pb.environment().put("JAVA_HOME", javaHome);
+        pb.environment().remove("UBLKS3_JAVA_OPTS");
+        pb.environment().remove("UBLKS3_LAUNCHER");
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), out);
+        return out.lines().toList();
+    }
+
+    @Test
+    void aSnapshotRunsItsCopyWithTheProjectsOwnLauncherOnTheJdkItWasMadeWith() throws Exception {
+        runnableJdk();
+        Path snapshot = snapshot(tmp.resolve("snap/cmd"));
+        assertEquals(Files.readString(LAUNCHER), Files.readString(snapshot.resolve("ublk-s3")), "one launcher");
+        assertEquals(Files.readString(LAUNCH), Files.readString(snapshot.resolve("launch.sh")));
+        // another JAVA_HOME when it runs: the snapshot's JDK still, which its AOT caches were made on
+        List<String> list = output(tmp, "/nonexistent", snapshot.resolve("ublk-s3").toString(), "list");
+        assertEquals("launcher=" + snapshot.resolve("ublk-s3"), list.get(0));
+        assertEquals(jdk.resolve("bin/java").toString(), list.get(1));
+        assertTrue(list.contains("-XX:AOTCache=" + snapshot.resolve("aot/client.aot")), list.toString());
+        assertTrue(list.contains("-Xint"), list.toString());
+        assertEquals(List.of("-cp", snapshot + "/tools.jar:" + snapshot + "/lib/*", "dev.ublks3.tools.UblkS3", "list"),
+                list.subList(list.size() - 4, list.size()));
+    }
+
+    @Test
+    void aSnapshotCopiedOnOrLinkedToRunsFromWhereItIs() throws Exception {
+        runnableJdk();
+        Path snapshot = snapshot(tmp.resolve("snap/cmd"));
+        Path moved = tmp.resolve("guest/cmd");
+        Files.createDirectories(moved.getParent());
+        Process cp = new ProcessBuilder("cp", "-a", snapshot.toString(), moved.toString()).inheritIO().start();
+        assertEquals(0, cp.waitFor());
+        List<String> server = output(moved.getParent(), "/nonexistent", "cmd/ublk-s3", "add", "--size", "1G",
+                "--foreground");
+        assertEquals("launcher=" + moved.resolve("ublk-s3"), server.get(0), "what it starts goes through the copy");
+        assertTrue(server.contains("-XX:AOTCache=" + moved.resolve("aot/server.aot")), server.toString());
+        assertTrue(!server.contains("-Xint"), server.toString());
+        Path link = Files.createDirectories(tmp.resolve("usr/bin")).resolve("ublk-s3");
+        Files.createSymbolicLink(link, moved.resolve("ublk-s3"));
+        List<String> linked = output(tmp, "/nonexistent", link.toString(), "list");
+        assertEquals("launcher=" + moved.toRealPath().resolve("ublk-s3"), linked.get(0));
+        Path cache = moved.toRealPath().resolve("aot/client.aot");
+        assertTrue(linked.contains("-XX:AOTCache=" + cache), linked.toString());
+    }
+
+    @Test
+    void aSnapshotOfNoBuildIsRefusedInOneLine() throws Exception {
+        runnableJdk();
+        ProcessBuilder pb = new ProcessBuilder(SNAPSHOT.toAbsolutePath().toString(), tmp.resolve("s").toString(),
+                tmp.resolve("nothing").toString()).redirectErrorStream(true);
+        pb.environment().put("JAVA_HOME", jdk.toString());
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(1, p.waitFor());
+        assertEquals("snapshot: the ublk-s3 command is not built in " + tmp.resolve("nothing")
+                + ": run 'tools/bin/mvn -pl tools -am package' first\n", out);
+        assertFalse(Files.exists(tmp.resolve("s")));
     }
 }

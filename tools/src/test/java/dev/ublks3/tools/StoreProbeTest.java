@@ -45,7 +45,7 @@ class StoreProbeTest {
     void objectsOfAnotherSizeRefuseTheDevice() {
         try (S3ObjectStore store = S3ObjectStore.open(LocalS3Config.of(server, "bkt"))) {
             store.put("big/0000000000000000", ByteBuffer.allocate(128 << 10)).join();
-            DeviceServer.ServeException e = assertThrows(DeviceServer.ServeException.class,
+            ServeException e = assertThrows(ServeException.class,
                     () -> DeviceServer.probe(store, add("--key big --object-size 64K")));
             assertEquals("object bkt/big/0000000000000000 has 131072 bytes, not the object size 65536: it was written "
                     + "with object-size 128K; use --object-size 128K to add this device", e.getMessage());
@@ -60,7 +60,7 @@ class StoreProbeTest {
         Files.createDirectories(dir.resolve("bkt/file"));
         Files.write(dir.resolve("bkt/file/0000000000000000"), new byte[128 << 10]);
         try (S3ObjectStore store = S3ObjectStore.open(LocalS3Config.of(server, "bkt"))) {
-            DeviceServer.ServeException e = assertThrows(DeviceServer.ServeException.class,
+            ServeException e = assertThrows(ServeException.class,
                     () -> DeviceServer.probe(store, add("--key file --object-size 64K")));
             assertTrue(e.getMessage().contains("has 131072 bytes, not the object size 65536: it was written with "
                     + "object-size 128K; use --object-size 128K"), e.getMessage());

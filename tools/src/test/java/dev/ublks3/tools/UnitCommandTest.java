@@ -56,7 +56,7 @@ class UnitCommandTest {
         Files.setPosixFilePermissions(zpool, PosixFilePermissions.fromString("rwx------"));
         publishNamed("db", 78, ProcessHandle.current().pid()); // "served" by this process, which has no control socket
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        DeviceServer.ServeException e = org.junit.jupiter.api.Assertions.assertThrows(DeviceServer.ServeException.class,
+        ServeException e = org.junit.jupiter.api.Assertions.assertThrows(ServeException.class,
                 () -> UnitCommand.stop(List.of("--name", "db"), run(), new PrintStream(out, true, StandardCharsets.UTF_8),
                         new ZfsPools(zpool.toString(), tmp.resolve("no-module"))));
         assertEquals(List.of("list -H -v -P -L", "export tank"), Files.readAllLines(calls), "tank only, before del");

@@ -85,7 +85,7 @@ class ZfsPoolsTest {
 
     @Test
     void zpoolFailingWithTheModuleLoadedIsAnError() throws IOException {
-        DeviceServer.ServeException e = assertThrows(DeviceServer.ServeException.class, () -> fake("", 1, 0, true).using(0));
+        ServeException e = assertThrows(ServeException.class, () -> fake("", 1, 0, true).using(0));
         assertTrue(e.getMessage().startsWith("cannot tell which ZFS pools use /dev/ublkb0 ("), e.getMessage());
         assertTrue(e.getMessage().endsWith("list' failed: The ZFS modules cannot be auto-loaded.): export them by hand"
                 + " (zpool export POOL), then run this again"), e.getMessage());
@@ -93,7 +93,7 @@ class ZfsPoolsTest {
 
     @Test
     void aFailedExportSaysWhyAndWhatToDo() throws IOException {
-        DeviceServer.ServeException e = assertThrows(DeviceServer.ServeException.class, () -> fake(LIST, 0, 1, true).export("tank"));
+        ServeException e = assertThrows(ServeException.class, () -> fake(LIST, 0, 1, true).export("tank"));
         assertTrue(e.getMessage().endsWith(" export tank' failed: cannot export 'tank': pool is busy: stop what uses the pool"
                 + " (its mounts, zvols), then run this again"), e.getMessage());
     }

@@ -167,7 +167,7 @@ public final class UblkControl implements AutoCloseable {
      * unprivileged devices), else GET_DEV_INFO.
      */
     public synchronized UblkDevInfo getDevInfo(int devId) throws UblkException {
-        byte[] charPath = ("/dev/ublkc" + devId).getBytes(StandardCharsets.UTF_8);
+        byte[] charPath = UblkPaths.character(devId).getBytes(StandardCharsets.UTF_8);
         int infoLen = (int) ublksrv_ctrl_dev_info.sizeof();
         // the payload is the path, then the info right after it: start the path so that the info is 8-byte aligned
         int start = (8 - charPath.length % 8) % 8;

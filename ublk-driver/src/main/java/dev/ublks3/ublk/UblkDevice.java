@@ -180,10 +180,10 @@ public final class UblkDevice implements AutoCloseable {
     public int devId() { return devId; }
 
     /** /dev/ublkbN, the block device. */
-    public String blockDevicePath() { return "/dev/ublkb" + devId; }
+    public String blockDevicePath() { return UblkPaths.block(devId); }
 
     /** /dev/ublkcN, the server's char device. */
-    public String charDevicePath() { return "/dev/ublkc" + devId; }
+    public String charDevicePath() { return UblkPaths.character(devId); }
 
     /** The device info after START_DEV: the values ADD_DEV negotiated (queues, depth, max_io_buf_bytes, flags), state, pid. */
     public UblkDevInfo info() { return info; }
