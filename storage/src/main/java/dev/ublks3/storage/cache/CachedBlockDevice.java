@@ -610,30 +610,33 @@ public final class CachedBlockDevice extends BlockDeviceLayer {
     }
 
     /**
-     * One dirty object to the store: the store's copy first when the cache lacks granules of it (one GET, none when
-     * the object map knows it absent), then, in the object's order, the cache's granules over it and the PUT issued;
-     * once stored, Clean as of the last write the copy held.
+     * One dirty object to the store, as one PUT. Which PUT is decided in the object's order, from what the cache
+     * holds then: every granule (the whole object, no GET); a single run of dirty granules (the object map's partial
+     * write: one GET, or none when it knows the object absent); else the store's copy, read first (one GET), with the
+     * cache's granules laid over it (and the cache's invalid granules filled from it). Once stored: Clean, as of
+     * the last write the copy held.
      */
     private void upload(int slot) {
         long block;
         long inc;
-        boolean complete;
+        boolean fetch;
         lock.lock();
         try {
             block = index.blockOf(slot);
             inc = incarnation[slot];
-            complete = index.allValid(slot);
+            fetch = !index.allValid(slot) && dirtyRuns(slot) > 1;
         } finally {
             lock.unlock();
         }
-        ByteBuffer whole = ByteBuffer.allocate(objectSize);
-        CompletableFuture<Void> base = complete ? DONE : next.read(block << shift, whole.duplicate());
+        ByteBuffer storeCopy = fetch ? ByteBuffer.allocate(objectSize) : null;
+        CompletableFuture<Void> base = fetch ? next.read(block << shift, storeCopy.duplicate()) : DONE;
         long[] upTo = {-1};
         CompletableFuture<Void> stored = base.thenCompose(ignored -> {
             CompletableFuture<CompletableFuture<Void>> issued = new CompletableFuture<>();
             order.mutate(block, () -> async(() -> {
-                upTo[0] = copyForUpload(slot, block, inc, whole);
-                issued.complete(upTo[0] < 0 ? DONE : next.write(block << shift, whole, false));
+                Upload u = copyForUpload(slot, block, inc, storeCopy);
+                upTo[0] = u == null ? -1 : u.upTo();
+                issued.complete(u == null ? DONE : next.write((block << shift) + u.offset(), u.data(), false));
                 return null;
             })).whenComplete((v, e) -> {
                 if (e != null) {
@@ -648,43 +651,90 @@ public final class CachedBlockDevice extends BlockDeviceLayer {
         }));
     }
 
-    /** The cache's valid granules over {@code whole}; the sequence number they are as of, or -1 if the slot moved on. */
-    private long copyForUpload(int slot, long block, long inc, ByteBuffer whole) throws IOException {
+    /** What one upload writes below: {@code data} at {@code offset} in the object, as of write {@code upTo}. */
+    private record Upload(int offset, ByteBuffer data, long upTo) {
+    }
+
+    /**
+     * In the object's order: what to upload now, or null when there is nothing to (trimmed, evicted, uploaded) or
+     * the plan no longer fits (more dirty runs than when it was made: the next tick plans again).
+     */
+    private Upload copyForUpload(int slot, long block, long inc, ByteBuffer storeCopy) throws IOException {
         long upTo;
+        boolean complete;
+        int runs;
         lock.lock();
         try {
             if (incarnation[slot] != inc || index.blockOf(slot) != block || !index.anyDirty(slot)) {
-                return -1; // trimmed, or evicted and reused, since: nothing of it to upload
+                return null;
             }
             upTo = index.lastWrite(slot);
+            complete = index.allValid(slot);
+            runs = dirtyRuns(slot);
+            if (!complete && storeCopy == null && runs > 1) {
+                return null;
+            }
             busy[slot]++;
         } finally {
             lock.unlock();
         }
         try {
-            for (int g = 0; g < granules; ) {
-                if (state(slot, g) == GranuleState.INVALID) {
+            if (!complete && storeCopy == null) { // one dirty run: the object map completes the object
+                int g = 0;
+                while (state(slot, g) != GranuleState.DIRTY) {
                     g++;
-                    continue;
                 }
                 int end = g;
-                while (end < granules && state(slot, end) != GranuleState.INVALID) {
+                while (end < granules && state(slot, end) == GranuleState.DIRTY) {
                     end++;
                 }
-                int bad = log.read(slot, g, whole.slice(g * granule, (end - g) * granule));
+                ByteBuffer run = ByteBuffer.allocate((end - g) * granule);
+                int bad = log.read(slot, g, run.duplicate());
                 if (bad >= 0) {
-                    if (state(slot, bad) == GranuleState.DIRTY) {
-                        throw damagedDirty(block, bad);
+                    throw damagedDirty(block, bad);
+                }
+                return new Upload(g * granule, run, upTo);
+            }
+            ByteBuffer whole = storeCopy != null ? storeCopy : ByteBuffer.allocate(objectSize);
+            for (int g = 0; g < granules; ) {
+                GranuleState s = state(slot, g);
+                int end = g;
+                while (end < granules && state(slot, end) == s) {
+                    end++;
+                }
+                ByteBuffer run = whole.slice(g * granule, (end - g) * granule);
+                if (s == GranuleState.INVALID) {
+                    log.fill(slot, g, run); // the store's copy: clean now, and the next upload needs no GET
+                } else {
+                    int bad = log.read(slot, g, run);
+                    if (bad >= 0) {
+                        if (state(slot, bad) == GranuleState.DIRTY) {
+                            throw damagedDirty(block, bad);
+                        }
+                        // a clean granule that fails its check: the store's bytes are the ones to keep
+                        next.read((block << shift) + (long) bad * granule, whole.slice(bad * granule, granule)).join();
                     }
-                    // a clean granule that fails its check: the store's copy of it is the one to keep
-                    next.read((block << shift) + (long) bad * granule, whole.slice(bad * granule, granule)).join();
                 }
                 g = end;
             }
+            return new Upload(0, whole, upTo);
         } finally {
             release(slot);
         }
-        return upTo;
+    }
+
+    /** Under lock: the runs of dirty granules in the slot. */
+    private int dirtyRuns(int slot) {
+        int runs = 0;
+        boolean inRun = false;
+        for (int g = 0; g < granules; g++) {
+            boolean dirty = index.state(slot, g) == GranuleState.DIRTY;
+            if (dirty && !inRun) {
+                runs++;
+            }
+            inRun = dirty;
+        }
+        return runs;
     }
 
     private void uploaded(int slot, long block, long inc, long upTo, Throwable error) throws IOException {

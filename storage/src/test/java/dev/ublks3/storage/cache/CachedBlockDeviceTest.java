@@ -135,6 +135,49 @@ class CachedBlockDeviceTest {
     }
 
     @Test
+    void writesIntoObjectsKnownAbsentUploadWithNoGet() throws IOException {
+        CachedBlockDevice d = open(writeback(16L << 20));
+        for (int b = 0; b < 16; b++) {
+            d.write((long) b * OS + 4096 * (b % 16), ByteBuffer.wrap(random(4096, b)), false).join();
+        }
+        d.drain().done().orTimeout(30, TimeUnit.SECONDS).join();
+        assertEquals(16, counting.puts.get());
+        assertEquals(0, counting.gets.get(), "a LIST told the object map they are absent");
+        assertTrue(counting.lists.get() <= 1, "one LIST for the chunk: " + counting.lists.get());
+        byte[] want = new byte[OS];
+        System.arraycopy(random(4096, 3), 0, want, 3 * 4096, 4096);
+        assertArrayEquals(want, stored(3));
+    }
+
+    @Test
+    void twoRunsInAnObjectCostOneGetOnceThenTheObjectIsWhole() throws IOException {
+        byte[] obj = random(OS, 30);
+        memory.put(KEY + "/0000000000000004", ByteBuffer.wrap(obj)).join();
+        CachedBlockDevice d = open(writeback(4L << 20));
+        byte[] a = random(4096, 31);
+        byte[] b = random(4096, 32);
+        d.write(4L * OS + 4096, ByteBuffer.wrap(a), false).join();
+        d.write(4L * OS + 5 * 4096, ByteBuffer.wrap(b), false).join();
+        d.drain().done().orTimeout(30, TimeUnit.SECONDS).join();
+        byte[] want = obj.clone();
+        System.arraycopy(a, 0, want, 4096, 4096);
+        System.arraycopy(b, 0, want, 5 * 4096, 4096);
+        assertArrayEquals(want, stored(4));
+        assertEquals(1, counting.gets.get());
+        assertEquals(1, counting.puts.get());
+        counting.reset();
+        d.write(4L * OS + 9 * 4096, ByteBuffer.wrap(a), false).join();
+        d.write(4L * OS + 12 * 4096, ByteBuffer.wrap(b), false).join();
+        d.drain().done().orTimeout(30, TimeUnit.SECONDS).join();
+        assertEquals(0, counting.gets.get(), "the store's copy was kept in the cache");
+        assertEquals(1, counting.puts.get());
+        System.arraycopy(a, 0, want, 9 * 4096, 4096);
+        System.arraycopy(b, 0, want, 12 * 4096, 4096);
+        assertArrayEquals(want, stored(4));
+        assertArrayEquals(want, read(d, 4L * OS, OS));
+    }
+
+    @Test
     void aMissReadsTheWholeObjectOnceThenHits() throws IOException {
         byte[] obj = random(OS, 9);
         memory.put(KEY + "/0000000000000002", ByteBuffer.wrap(obj)).join();
