@@ -192,9 +192,16 @@ public final class CachedBlockDevice extends BlockDeviceLayer {
     }
 
     /** Serves the part from the slot; false when a clean granule failed its check (then read as a miss). */
-    private boolean readHit(long block, int slot, int g0, int gEnd, int inObject, ByteBuffer part) throws IOException {
+    private boolean readHit(long block, int slot, int g0, int gEnd, int inObject, ByteBuffer part) {
         ByteBuffer granuleBuf = ByteBuffer.allocate((gEnd - g0) * granule);
-        int bad = log.read(slot, g0, granuleBuf);
+        int bad;
+        try {
+            bad = log.read(slot, g0, granuleBuf);
+        } catch (IOException e) { // the cache disk failed: the store has the clean granules (dirty ones fail there)
+            LOG.warn("cache {}: reading object {} failed ({}): reading the store instead", options.dir(), block,
+                    e.getMessage());
+            return false;
+        }
         if (bad >= 0) {
             damaged(block, slot, bad);
             return false;
@@ -249,7 +256,7 @@ public final class CachedBlockDevice extends BlockDeviceLayer {
     }
 
     /** Puts the fetched granules that are invalid in the cache into it; takes a slot if the object has none. */
-    private void fill(long block, int slotOrNone, int f0, int fEnd, ByteBuffer fetched) throws IOException {
+    private void fill(long block, int slotOrNone, int f0, int fEnd, ByteBuffer fetched) {
         int slot = slotOrNone;
         if (slot < 0) {
             lock.lock();
@@ -259,6 +266,10 @@ public final class CachedBlockDevice extends BlockDeviceLayer {
                     return; // every slot dirty or busy: serve without caching
                 }
                 busy[slot]++;
+            } catch (UncheckedIOException e) {
+                LOG.warn("cache {}: keeping object {} failed ({}): served from the store", options.dir(), block,
+                        e.getCause().getMessage());
+                return;
             } finally {
                 lock.unlock();
             }
@@ -276,6 +287,9 @@ public final class CachedBlockDevice extends BlockDeviceLayer {
                 log.fill(slot, g, fetched.slice((g - f0) * granule, (end - g) * granule));
                 g = end;
             }
+        } catch (IOException e) { // a full or failing cache disk: the read has its data, the cache goes without
+            LOG.warn("cache {}: keeping object {} failed ({}): served from the store", options.dir(), block,
+                    e.getMessage());
         } finally {
             if (slotOrNone < 0) {
                 release(slot);
