@@ -1,9 +1,9 @@
 package dev.ublks3.storage.cache;
 
-import dev.ublks3.storage.BlockDevice;
 import dev.ublks3.storage.BlockDeviceLayer;
 import dev.ublks3.storage.Futures;
 import dev.ublks3.storage.MutationOrder;
+import dev.ublks3.storage.ObjectMap;
 import dev.ublks3.storage.layer.Scheduler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -48,6 +48,7 @@ public final class CachedBlockDevice extends BlockDeviceLayer {
     private static final int WHOLE_FETCH_LIMIT = 1 << 20;
     private static final long NOT_DIRTY = Long.MIN_VALUE;
 
+    private final ObjectMap objectMap;
     private final CacheLog log;
     private final CacheIndex index;
     private final ReentrantLock lock;
@@ -83,8 +84,9 @@ public final class CachedBlockDevice extends BlockDeviceLayer {
     private final AtomicLong uploadFailures = new AtomicLong();
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private CachedBlockDevice(BlockDevice next, CacheLog log, CacheOptions options, Scheduler scheduler) {
+    private CachedBlockDevice(ObjectMap next, CacheLog log, CacheOptions options, Scheduler scheduler) {
         super(next);
+        this.objectMap = next;
         this.log = log;
         this.index = log.index();
         this.lock = log.lock();
@@ -130,7 +132,7 @@ public final class CachedBlockDevice extends BlockDeviceLayer {
      * Opens the cache in {@code options.dir()} for {@code identity} (replaying what a crash left, see
      * {@link CacheLog#open}) over {@code next}, and starts the uploader. {@code next} is owned from now on.
      */
-    public static CachedBlockDevice open(BlockDevice next, CacheIdentity identity, CacheOptions options,
+    public static CachedBlockDevice open(ObjectMap next, CacheIdentity identity, CacheOptions options,
                                          Scheduler scheduler, Consumer<String> logLine) throws IOException {
         if (identity.objectSize() != next.objectSize()) {
             throw new IllegalArgumentException("cache identity object size " + identity.objectSize() + " is not the device's "
@@ -643,7 +645,7 @@ public final class CachedBlockDevice extends BlockDeviceLayer {
             lock.unlock();
         }
         ByteBuffer storeCopy = fetch ? ByteBuffer.allocate(objectSize) : null;
-        CompletableFuture<Void> base = fetch ? next.read(block << shift, storeCopy.duplicate()) : DONE;
+        CompletableFuture<Void> base = fetch ? objectMap.readToComplete(block, storeCopy) : DONE;
         long[] upTo = {-1};
         CompletableFuture<Void> stored = base.thenCompose(ignored -> {
             CompletableFuture<CompletableFuture<Void>> issued = new CompletableFuture<>();
