@@ -47,6 +47,7 @@ class WalReplayTest {
         workload = new Workload(log, 17, snapshotOf(log));
         workload.run(RECORDS);
         assertEquals(EnumSet.allOf(Workload.Kind.class), workload.kinds, "every record type is in the WAL");
+        assertEquals(RECORDS, workload.steps.size(), "no checkpoint since open: no dirty granule was logged again");
         log.abandon();
         long wals;
         try (var files = Files.list(template)) {

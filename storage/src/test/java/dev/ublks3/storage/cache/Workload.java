@@ -21,7 +21,10 @@ final class Workload {
 
     enum Kind { ASSIGN, WRITE, FILL, CLEAN, FREE }
 
-    /** One change: its sequence number, record, the WAL size after it and the model's bytes after it. */
+    /**
+     * One change: its sequence number, record, the WAL size after it (-1 for the records an overwrite of dirty
+     * granules logs again first) and the model's bytes after it.
+     */
     record Step(long seq, CacheRecord record, long walEnd, Map<Integer, byte[]> bytes) {}
 
     private final CacheLog log;
@@ -34,6 +37,7 @@ final class Workload {
     final List<Step> steps = new ArrayList<>();
     final Set<Kind> kinds = EnumSet.noneOf(Kind.class);
     private long nextBlock = 100;
+    private long lastSeq;
     /** The bytes "read from the store" for the Fill {@link #pick} made last. */
     private ByteBuffer fillData;
 
@@ -45,6 +49,7 @@ final class Workload {
         this.gps = log.objectSize() / log.granule();
         this.granule = log.granule();
         this.model = start;
+        this.lastSeq = log.appendedSequence();
     }
 
     CacheIndex model() {
@@ -145,9 +150,11 @@ final class Workload {
             case CacheRecord.Clean c -> log.clean(c.slot(), c.upTo());
             case CacheRecord.Free f -> log.free(f.slot());
         };
-        if (!steps.isEmpty()) {
-            assertEquals(steps.getLast().seq() + 1, seq, "sequence numbers follow each other");
+        if (r instanceof CacheRecord.Write w && seq > lastSeq + 1) {
+            relogged(w.slot(), seq - lastSeq - 1);
         }
+        assertEquals(lastSeq + 1, seq, "sequence numbers follow each other");
+        lastSeq = seq;
         model.apply(seq, r);
         switch (r) {
             case CacheRecord.Assign a -> forget(a.slot());
@@ -158,6 +165,31 @@ final class Workload {
         }
         kinds.add(kind);
         steps.add(new Step(seq, r, log.walBytes(), Map.copyOf(bytes)));
+    }
+
+    /** Applies to the model the records the log appended to log a slot's dirty granules again. */
+    private void relogged(int slot, long records) {
+        int runs = 0;
+        for (int g = 0; g < gps; ) {
+            int end = g;
+            while (end < gps && model.state(slot, end) == GranuleState.DIRTY) {
+                end++;
+            }
+            if (end > g) {
+                int[] crcs = new int[end - g];
+                for (int i = 0; i < crcs.length; i++) {
+                    crcs[i] = model.crc(slot, g + i);
+                }
+                CacheRecord.Write again = new CacheRecord.Write(slot, g, crcs, ByteBuffer.allocate(0));
+                model.apply(++lastSeq, again);
+                steps.add(new Step(lastSeq, again, -1, Map.copyOf(bytes)));
+                runs++;
+                g = end;
+            } else {
+                g++;
+            }
+        }
+        assertEquals(records, runs, "the overwrite logged each run of dirty granules again");
     }
 
     private void forget(int slot) {
