@@ -119,16 +119,24 @@ class TornOverwriteTest {
         Path dir = tmp.resolve("cache");
         byte[] older = random(GRANULE, 5);
         byte[] later = random(GRANULE, 6);
-        try (CacheLog log = open(dir)) {
+        boolean[] checkpointsFail = {false};
+        try (CacheLog log = open(dir, step -> {
+            if (checkpointsFail[0]) {
+                throw new IOException("no checkpoint yet");
+            }
+        })) {
             log.assign(0, 7);
             log.write(0, 0, ByteBuffer.wrap(older));
+            checkpointsFail[0] = true;
             log.walSegment().close();
             assertThrows(IOException.class, () -> log.write(0, 0, ByteBuffer.wrap(random(GRANULE, 9))));
             ByteBuffer back = ByteBuffer.allocate(GRANULE);
             assertEquals(-1, log.read(0, 0, back), "the slot holds what its index says");
             assertArrayEquals(older, back.array());
+            // nothing may follow the torn record until a checkpoint retires its WAL file
             IOException refused = assertThrows(IOException.class, () -> log.assign(1, 8));
             assertTrue(refused.getMessage().contains("until a checkpoint succeeds"), refused.getMessage());
+            checkpointsFail[0] = false;
             log.checkpoint();
             log.write(0, 0, ByteBuffer.wrap(later));
         }
