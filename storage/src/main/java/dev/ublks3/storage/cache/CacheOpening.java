@@ -23,7 +23,12 @@ final class CacheOpening {
 
     static Opened open(Path dir, CacheIdentity identity, int slots, Consumer<String> log) throws IOException {
         check(dir, identity, slots);
-        Files.createDirectories(dir);
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new CacheException("cache " + dir + " cannot be made (" + e + "): give --cache a directory this"
+                    + " user can write", e);
+        }
         CacheFiles files = new CacheFiles(dir);
         Consumer<String> said = line -> log.accept("cache " + dir + ": " + line);
         DirectoryLock lock = DirectoryLock.take(files);
