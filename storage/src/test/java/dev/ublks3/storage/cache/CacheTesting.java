@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 
@@ -40,6 +41,13 @@ final class CacheTesting {
 
     static CacheLog open(Path dir, CheckpointHook hook) throws IOException {
         return CacheLog.open(dir, IDENTITY, SLOTS, line -> { }, NO_AUTO_CHECKPOINT, hook);
+    }
+
+    /** {@code bytes} random bytes, the same for the same seed. */
+    static byte[] random(int bytes, long seed) {
+        byte[] b = new byte[bytes];
+        new Random(seed).nextBytes(b);
+        return b;
     }
 
     /** Copies {@code from}'s files into {@code to} (made), as a crash would leave them if the page cache held. */

@@ -2,6 +2,7 @@ package dev.ublks3.storage.cache;
 
 import static dev.ublks3.storage.cache.CacheTesting.copy;
 import static dev.ublks3.storage.cache.CacheTesting.open;
+import static dev.ublks3.storage.cache.CacheTesting.random;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -12,7 +13,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,16 +23,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TornOverwriteTest {
 
-    private static final int GRANULE = 4096;
+    private static final int GRANULE = CacheTesting.IDENTITY.granule();
 
     @TempDir
     Path tmp;
-
-    private static byte[] random(int bytes, long seed) {
-        byte[] b = new byte[bytes];
-        new Random(seed).nextBytes(b);
-        return b;
-    }
 
     /** In {@code dir}: drops the WAL from record {@code seq} on and tears granule 0 of slot 0, as a crash would. */
     private static void crashBefore(Path dir, long seq) throws IOException {

@@ -1,6 +1,7 @@
 package dev.ublks3.storage.cache;
 
 import static dev.ublks3.storage.cache.CacheTesting.open;
+import static dev.ublks3.storage.cache.CacheTesting.random;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -10,7 +11,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,16 +20,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TornSlotTest {
 
-    private static final int GRANULE = 4096;
+    private static final int GRANULE = CacheTesting.IDENTITY.granule();
 
     @TempDir
     Path dir;
-
-    private static byte[] random(int bytes, long seed) {
-        byte[] b = new byte[bytes];
-        new Random(seed).nextBytes(b);
-        return b;
-    }
 
     /** Overwrites granules of a slot in the data file, as a torn write would leave them. */
     private void tear(int slot, int firstGranule, int granules) throws IOException {
