@@ -57,7 +57,7 @@ final class CacheOpening {
                 said.accept("belonged to " + h.describe() + ", nothing dirty: starting empty for " + wanted);
                 header.close();
                 header = null;
-                header = initialize(files, identity, slots, replay.lastSeq(), maxWal + 1, 1 - h.snapshotFile());
+                header = initialize(files, identity, slots, replay.highestSeqWritten(), maxWal + 1, 1 - h.snapshotFile());
                 index = new CacheIndex(slots, header.current().granulesPerSlot());
                 replay = WalReplay.run(files, header.current(), index);
                 maxWal++;
@@ -70,7 +70,7 @@ final class CacheOpening {
                         + (replay.stop() == null ? "" : "; ignored the rest: " + replay.stop())
                         + (restored == 0 ? "" : "; restored " + restored + " torn granules from the WAL"));
             }
-            return new Opened(files, lock, header, data, index, replay.lastSeq(), maxWal + 1);
+            return new Opened(files, lock, header, data, index, replay.highestSeqWritten(), maxWal + 1);
         } catch (IOException | RuntimeException | Error e) {
             closeQuietly(e, data, header, lock);
             throw e;
