@@ -6,13 +6,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
 
 /**
@@ -39,6 +42,15 @@ public final class CacheLog implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     /** One checkpoint at a time; also guards {@link #nextWalNumber} and closing. */
     private final ReentrantLock checkpointLock = new ReentrantLock();
+    /**
+     * Held (shared) by an overwrite of dirty granules from its check to its append, and (exclusive) by a
+     * checkpoint's switch of WAL files: a switch never falls between them (see {@link DirtyOverwrite}).
+     */
+    private final ReentrantReadWriteLock switchGate = new ReentrantReadWriteLock();
+    /** The last sequence number before the last switch of WAL files: records up to it will be retired. */
+    private long switchedSeq;
+    /** Slots whose dirty granules were all logged again since the last switch, and the first such record. */
+    private final Map<Integer, Long> relogged = new HashMap<>();
     private final GroupSync groupSync;
     private final ExecutorService checkpointer;
     private final AtomicBoolean checkpointQueued = new AtomicBoolean();
@@ -132,12 +144,28 @@ public final class CacheLog implements AutoCloseable {
     /**
      * Writes whole granules ({@code data.remaining()} a multiple of {@link #granule()}) at {@code firstGranule} of
      * the slot: pwrite into the data file, then appends a Write record carrying the data and the granules'
-     * CRC32Cs; returns its sequence number. {@code data}'s position is left as it was.
+     * CRC32Cs; returns its sequence number. {@code data}'s position is left as it was. Must not be called holding
+     * {@link #lock()}: an overwrite of dirty granules may sync the WAL first (see {@link DirtyOverwrite}).
      */
     public long write(int slot, int firstGranule, ByteBuffer data) throws IOException {
+        if (lock.isHeldByCurrentThread()) {
+            throw new IllegalStateException("cache write called holding the cache lock: release it first");
+        }
         CacheRecord.Write w = new CacheRecord.Write(slot, firstGranule, granuleCrcs(slot, firstGranule, data),
                 data.duplicate());
-        check(w);
+        boolean overwritesDirty;
+        lock.lock();
+        try {
+            ensureUsable();
+            index.check(w);
+            overwritesDirty = DirtyOverwrite.overwritesDirty(index, w);
+        } finally {
+            lock.unlock();
+        }
+        if (overwritesDirty) {
+            return new DirtyOverwrite(w).run();
+        }
+        // a torn write over clean or invalid granules is a miss after a crash: the store holds their bytes
         this.data.write(position(slot, firstGranule), data);
         return append(w);
     }
@@ -268,6 +296,16 @@ public final class CacheLog implements AutoCloseable {
     /** The size of the WAL file appends go to now. */
     long walBytes() {
         return segments.getLast().size();
+    }
+
+    /** The sequence number of the last record appended. */
+    long appendedSequence() {
+        return appendedSeq;
+    }
+
+    /** The WAL file appends go to now (tests break it). */
+    WalSegment walSegment() {
+        return segments.getLast();
     }
 
     private void stopCheckpointer() {
@@ -413,6 +451,104 @@ public final class CacheLog implements AutoCloseable {
         }
     }
 
+    /**
+     * A write over dirty granules. Their bytes may be only in the data file (their Write record is in a WAL file
+     * a checkpoint retired, or is retiring now): a crash that tears the overwrite before its own record is
+     * durable would then lose data the device wrote, maybe FLUSHed. So first every dirty granule of the slot is
+     * logged again (read back, checked against its CRC32C, appended as Write records, synced) unless all of them
+     * already are since the last switch of WAL files; the switch waits while this runs. At most one extra sync per
+     * dirty slot per checkpoint. If the write's own append fails, the slot gets its old bytes back.
+     */
+    private final class DirtyOverwrite {
+
+        private final CacheRecord.Write w;
+
+        DirtyOverwrite(CacheRecord.Write w) {
+            this.w = w;
+        }
+
+        static boolean overwritesDirty(CacheIndex index, CacheRecord.Write w) {
+            for (int g = w.firstGranule(); g < w.firstGranule() + w.crcs().length; g++) {
+                if (index.state(w.slot(), g) == GranuleState.DIRTY) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        long run() throws IOException {
+            switchGate.readLock().lock();
+            try {
+                logDirtyAgain();
+                long at = position(w.slot(), w.firstGranule());
+                ByteBuffer previous = ByteBuffer.allocate(w.data().remaining());
+                data.read(at, previous);
+                data.write(at, w.data());
+                try {
+                    return append(w);
+                } catch (IOException e) {
+                    // the slot must hold what the index says: its old bytes may be the only copy of dirty data
+                    try {
+                        data.write(at, previous);
+                    } catch (IOException undo) {
+                        e.addSuppressed(undo);
+                    }
+                    throw e;
+                }
+            } finally {
+                switchGate.readLock().unlock();
+            }
+        }
+
+        private void logDirtyAgain() throws IOException {
+            int slot = w.slot();
+            int gps = index.granulesPerSlot();
+            int[] crcs = new int[gps];
+            boolean[] dirty = new boolean[gps];
+            lock.lock();
+            try {
+                long logged = Math.max(index.oldestDirtySequence(slot), relogged.getOrDefault(slot, 0L));
+                if (logged > switchedSeq) {
+                    return;
+                }
+                for (int g = 0; g < gps; g++) {
+                    dirty[g] = index.state(slot, g) == GranuleState.DIRTY;
+                    crcs[g] = index.crc(slot, g);
+                }
+            } finally {
+                lock.unlock();
+            }
+            ByteBuffer bytes = ByteBuffer.allocate(objectSize);
+            data.read(position(slot, 0), bytes);
+            int[] found = Crc.ofGranules(bytes, granule);
+            long first = -1;
+            for (int g = 0; g < gps; ) {
+                // a run of dirty granules whose bytes match their CRC32Cs (one that does not is already lost)
+                int end = g;
+                while (end < gps && dirty[end] && found[end] == crcs[end]) {
+                    end++;
+                }
+                if (end > g) {
+                    ByteBuffer run = bytes.slice(g * granule, (end - g) * granule);
+                    long seq = append(new CacheRecord.Write(slot, g, Arrays.copyOfRange(crcs, g, end), run));
+                    first = first < 0 ? seq : first;
+                    g = end;
+                } else {
+                    g++;
+                }
+            }
+            if (first >= 0) {
+                lock.lock();
+                try {
+                    relogged.put(slot, first);
+                } finally {
+                    lock.unlock();
+                }
+                groupSync.sync();
+            }
+        }
+    }
+
     /** One checkpoint, run under {@link #checkpointLock}: the steps of {@link CheckpointStep}, in order. */
     private final class Checkpoint {
 
@@ -428,6 +564,7 @@ public final class CacheLog implements AutoCloseable {
                 next.close();
                 throw e;
             }
+            switchGate.writeLock().lock();
             lock.lock();
             try {
                 List<WalSegment> live = new ArrayList<>(segments);
@@ -435,9 +572,12 @@ public final class CacheLog implements AutoCloseable {
                 segments = List.copyOf(live);
                 image = index.image();
                 lastSeq = nextSeq - 1;
+                switchedSeq = lastSeq;
+                relogged.clear();
                 brokenBefore = broken;
             } finally {
                 lock.unlock();
+                switchGate.writeLock().unlock();
             }
             hook.reached(CheckpointStep.NEXT_WAL_LIVE);
             data.force();

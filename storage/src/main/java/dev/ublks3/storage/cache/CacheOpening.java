@@ -23,7 +23,12 @@ final class CacheOpening {
 
     static Opened open(Path dir, CacheIdentity identity, int slots, Consumer<String> log) throws IOException {
         check(dir, identity, slots);
-        Files.createDirectories(dir);
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new CacheException("cache " + dir + " cannot be made (" + e + "): give --cache a directory this"
+                    + " user can write", e);
+        }
         CacheFiles files = new CacheFiles(dir);
         Consumer<String> said = line -> log.accept("cache " + dir + ": " + line);
         DirectoryLock lock = DirectoryLock.take(files);
@@ -52,7 +57,7 @@ final class CacheOpening {
                 said.accept("belonged to " + h.describe() + ", nothing dirty: starting empty for " + wanted);
                 header.close();
                 header = null;
-                header = initialize(files, identity, slots, replay.lastSeq(), maxWal + 1, 1 - h.snapshotFile());
+                header = initialize(files, identity, slots, replay.highestSeqWritten(), maxWal + 1, 1 - h.snapshotFile());
                 index = new CacheIndex(slots, header.current().granulesPerSlot());
                 replay = WalReplay.run(files, header.current(), index);
                 maxWal++;
@@ -65,7 +70,7 @@ final class CacheOpening {
                         + (replay.stop() == null ? "" : "; ignored the rest: " + replay.stop())
                         + (restored == 0 ? "" : "; restored " + restored + " torn granules from the WAL"));
             }
-            return new Opened(files, lock, header, data, index, replay.lastSeq(), maxWal + 1);
+            return new Opened(files, lock, header, data, index, replay.highestSeqWritten(), maxWal + 1);
         } catch (IOException | RuntimeException | Error e) {
             closeQuietly(e, data, header, lock);
             throw e;

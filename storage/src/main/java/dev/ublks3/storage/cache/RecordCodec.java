@@ -14,6 +14,8 @@ final class RecordCodec {
     static final int LENGTH_BYTES = 4;
     /** Length, CRC32C, sequence number, type. */
     static final int HEAD_BYTES = 4 + 4 + 8 + 1;
+    /** The smallest frame: a Free. */
+    static final int MIN_FRAME_BYTES = HEAD_BYTES + 4;
 
     private static final byte ASSIGN = 1;
     private static final byte WRITE = 2;
@@ -75,7 +77,7 @@ final class RecordCodec {
 
     /** Whether a frame whose length field says {@code length} can be one of this cache's records. */
     boolean plausibleLength(int length) {
-        return length >= HEAD_BYTES - LENGTH_BYTES + 4 && length <= maxFrameBytes() - LENGTH_BYTES;
+        return length >= MIN_FRAME_BYTES - LENGTH_BYTES && length <= maxFrameBytes() - LENGTH_BYTES;
     }
 
     /**

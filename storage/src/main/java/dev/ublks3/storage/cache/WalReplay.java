@@ -26,6 +26,8 @@ final class WalReplay {
     private long records;
     private long lastWal;
     private String stop;
+    /** The bytes of WAL files after the last good record: records there were ignored. */
+    private long ignoredBytes;
 
     private record WriteAt(long wal, long dataOffset, int first, int count) {}
 
@@ -57,13 +59,25 @@ final class WalReplay {
                     if (e.seq() != lastSeq + 1) {
                         stop = "wal." + number + " at byte " + e.offset() + " has sequence number " + e.seq()
                                 + " where " + (lastSeq + 1) + " follows";
+                        ignoredFrom(number, e.offset());
                         return;
                     }
                     apply(number, e);
                 }
                 if (reader.stop() != null) {
                     stop = "wal." + number + " " + reader.stop() + " at byte " + reader.goodBytes();
+                    ignoredFrom(number, reader.goodBytes());
                 }
+            }
+        }
+    }
+
+    /** Counts the WAL bytes from {@code offset} of {@code wal} on, through every later WAL file. */
+    private void ignoredFrom(long wal, long offset) throws IOException {
+        ignoredBytes = Files.size(files.wal(wal)) - offset;
+        for (long n : files.walNumbers()) {
+            if (n > wal) {
+                ignoredBytes += Files.size(files.wal(n));
             }
         }
     }
@@ -89,6 +103,14 @@ final class WalReplay {
 
     long lastSeq() {
         return lastSeq;
+    }
+
+    /**
+     * A sequence number at or above every one the ignored WAL bytes may hold (as many records as fit in them), so
+     * that numbering goes on above them: sequence numbers never repeat, even those of records never replayed.
+     */
+    long highestSeqWritten() {
+        return lastSeq + ignoredBytes / RecordCodec.MIN_FRAME_BYTES;
     }
 
     long records() {
