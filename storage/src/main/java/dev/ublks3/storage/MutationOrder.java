@@ -22,7 +22,7 @@ import java.util.function.Supplier;
  *       barrier while it runs ({@link #queued()} is 0 when idle).</li>
  * </ul>
  */
-final class MutationOrder {
+public final class MutationOrder {
 
     /** The last queued mutation per object; it always completes normally. */
     private final ConcurrentHashMap<Long, CompletableFuture<Void>> tails = new ConcurrentHashMap<>();
@@ -32,7 +32,7 @@ final class MutationOrder {
     private final Object registration = new Object();
 
     /** Runs {@code mutation} after every mutation and barrier issued before it on {@code block}. */
-    CompletableFuture<Void> mutate(long block, Supplier<CompletableFuture<Void>> mutation) {
+    public CompletableFuture<Void> mutate(long block, Supplier<CompletableFuture<Void>> mutation) {
         CompletableFuture<Void> tail = new CompletableFuture<>();
         List<CompletableFuture<Void>> before = new ArrayList<>(1);
         synchronized (registration) {
@@ -51,7 +51,7 @@ final class MutationOrder {
     }
 
     /** Runs {@code read} after the mutations and barriers issued before it on {@code block}; later ones need not wait. */
-    CompletableFuture<Void> read(long block, Supplier<CompletableFuture<Void>> read) {
+    public CompletableFuture<Void> read(long block, Supplier<CompletableFuture<Void>> read) {
         List<CompletableFuture<Void>> before = new ArrayList<>(1);
         CompletableFuture<Void> tail = tails.get(block);
         if (tail != null) {
@@ -65,7 +65,7 @@ final class MutationOrder {
      * Runs {@code work} on blocks {@code first..last} after the mutations and barriers issued before it on them;
      * mutations and reads of the range issued after it wait for it. Nothing per object of the range is kept.
      */
-    CompletableFuture<Void> range(long first, long last, Supplier<CompletableFuture<Void>> work) {
+    public CompletableFuture<Void> range(long first, long last, Supplier<CompletableFuture<Void>> work) {
         RangeBarrier barrier = new RangeBarrier(first, last, new CompletableFuture<>());
         List<CompletableFuture<Void>> before = new ArrayList<>();
         synchronized (registration) {
@@ -87,7 +87,7 @@ final class MutationOrder {
     }
 
     /** Objects with mutations queued or running, plus barriers running. */
-    int queued() {
+    public int queued() {
         return tails.size() + ranges.size();
     }
 

@@ -193,6 +193,14 @@ public final class ObjectMap implements BlockDevice {
         return order.read(block, get);
     }
 
+    /**
+     * Reads object {@code block} whole into {@code into}, for a layer that completes an object before writing it
+     * whole: like a partial write, it trusts a LIST that the object is absent (when presence listing is on).
+     */
+    public CompletableFuture<Void> readToComplete(long block, ByteBuffer into) {
+        return order.read(block, () -> patcher.current(block, into.slice(into.position(), objectSize)));
+    }
+
     // ---- write ----
 
     /** Every write is a PUT completed before the future completes, so {@code fua} changes nothing. */

@@ -59,6 +59,24 @@ final class ObjectPatcher {
         return known.thenCompose(ignored -> memory.submit(objectSize, () -> patchHeld(block, inObject, data, n)));
     }
 
+    /**
+     * The object's bytes into {@code into} as a partial write would start from them: zeros when it is known absent
+     * (from this map's own mutations, or a LIST when presence listing is on), else a GET.
+     */
+    CompletableFuture<Void> current(long block, ByteBuffer into) {
+        return presence.listed(block, listChunk).thenCompose(ignored -> {
+            if (presence.state(block) == ObjectPresence.State.ABSENT) {
+                Zeros.fill(into.duplicate());
+                return DONE;
+            }
+            return store.get(objectKey.apply(block), 0, into.duplicate()).thenAccept(outcome -> {
+                if (outcome == ObjectStore.ReadOutcome.ABSENT) {
+                    Zeros.fill(into.duplicate());
+                }
+            });
+        });
+    }
+
     /** With memory granted for the whole object. */
     private CompletableFuture<Void> patchHeld(long block, int inObject, ByteBuffer data, int n) {
         ByteBuffer held = recent.take(block);
