@@ -175,7 +175,7 @@ public final class ObjectMap implements BlockDevice {
             return CompletableFuture.failedFuture(bad);
         }
         int base = into.position();
-        return Futures.allOf(perObject(offset, into, this::readPart)).thenRun(() -> into.position(base + length));
+        return Futures.allOf(ObjectParts.start(offset, into, objectSize, this::readPart)).thenRun(() -> into.position(base + length));
     }
 
     private CompletableFuture<Void> readPart(long block, int inObject, ByteBuffer slice) {
@@ -211,7 +211,7 @@ public final class ObjectMap implements BlockDevice {
         if (bad != null) {
             return CompletableFuture.failedFuture(bad);
         }
-        return Futures.allOf(perObject(offset, from, (block, inObject, part) -> part.remaining() == objectSize
+        return Futures.allOf(ObjectParts.start(offset, from, objectSize, (block, inObject, part) -> part.remaining() == objectSize
                 ? order.mutate(block, () -> writeWhole(block, part))
                 : order.mutate(block, () -> patcher.patch(block, inObject, part, part.remaining()))));
     }
@@ -229,27 +229,6 @@ public final class ObjectMap implements BlockDevice {
         }
         ByteBuffer copy = ByteBuffer.allocate(objectSize).put(0, whole, 0, objectSize);
         return put.thenRun(() -> recent.keepWritten(block, copy));
-    }
-
-    /** What to do with the part of a request that falls in one object: {@code part} is its slice of the buffer. */
-    @FunctionalInterface
-    private interface ObjectPart {
-        CompletableFuture<Void> start(long block, int inObject, ByteBuffer part);
-    }
-
-    /** Splits {@code buffer}'s remaining bytes at {@code offset} at object boundaries; starts every part at once. */
-    private List<CompletableFuture<Void>> perObject(long offset, ByteBuffer buffer, ObjectPart action) {
-        int length = buffer.remaining();
-        int base = buffer.position();
-        List<CompletableFuture<Void>> parts = new ArrayList<>();
-        for (int done = 0; done < length; ) {
-            long position = offset + done;
-            int inObject = (int) (position & mask);
-            int n = Math.min(objectSize - inObject, length - done);
-            parts.add(action.start(position >>> shift, inObject, buffer.slice(base + done, n)));
-            done += n;
-        }
-        return parts;
     }
 
     /** The present blocks of chunk {@code chunk}, as indexes in it. */

@@ -4,6 +4,7 @@ import dev.ublks3.storage.BlockDeviceLayer;
 import dev.ublks3.storage.Futures;
 import dev.ublks3.storage.MutationOrder;
 import dev.ublks3.storage.ObjectMap;
+import dev.ublks3.storage.ObjectParts;
 import dev.ublks3.storage.layer.Scheduler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -159,7 +160,7 @@ public final class CachedBlockDevice extends BlockDeviceLayer {
         int length = into.remaining();
         int base = into.position();
         boolean streaming = runs.streaming(offset, length);
-        return Futures.allOf(perObject(offset, into, (block, inObject, part) ->
+        return Futures.allOf(ObjectParts.start(offset, into, objectSize, (block, inObject, part) ->
                 order.mutate(block, () -> readPart(block, inObject, part, streaming))))
                 .thenRun(() -> into.position(base + length));
     }
@@ -304,7 +305,7 @@ public final class CachedBlockDevice extends BlockDeviceLayer {
     @Override
     public CompletableFuture<Void> write(long offset, ByteBuffer from, boolean fua) {
         boolean streaming = runs.streaming(offset, from.remaining());
-        CompletableFuture<Void> written = Futures.allOf(perObject(offset, from, (block, inObject, part) ->
+        CompletableFuture<Void> written = Futures.allOf(ObjectParts.start(offset, from, objectSize, (block, inObject, part) ->
                 order.mutate(block, () -> options.mode() == CacheMode.WRITEBACK
                         ? writeBack(block, inObject, part, streaming)
                         : writeThrough(block, inObject, part))));
@@ -990,26 +991,6 @@ public final class CachedBlockDevice extends BlockDeviceLayer {
     @FunctionalInterface
     private interface IoWork<T> {
         T run() throws IOException;
-    }
-
-    @FunctionalInterface
-    private interface ObjectPart {
-        CompletableFuture<Void> start(long block, int inObject, ByteBuffer part);
-    }
-
-    private List<CompletableFuture<Void>> perObject(long offset, ByteBuffer buffer, ObjectPart action) {
-        int length = buffer.remaining();
-        int base = buffer.position();
-        List<CompletableFuture<Void>> parts = new ArrayList<>();
-        long mask = objectSize - 1;
-        for (int done = 0; done < length; ) {
-            long position = offset + done;
-            int inObject = (int) (position & mask);
-            int n = Math.min(objectSize - inObject, length - done);
-            parts.add(action.start(position >>> shift, inObject, buffer.slice(base + done, n)));
-            done += n;
-        }
-        return parts;
     }
 
     /** A stack of free slot numbers. */
