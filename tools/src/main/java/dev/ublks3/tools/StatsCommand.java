@@ -17,7 +17,9 @@ final class StatsCommand {
             Requests per operation (count, bytes, size and alignment histograms, latency percentiles), store calls
             (GET, PUT, LIST, DELETE: count, bytes, latency, retries) and read-modify-write cycles of /dev/ublkbN,
             since it was added; then the queue threads' part of a request's time: in the storage stack ("target"),
-            and back to the queue thread ("return"). Text like nbdkit's stats filter, or JSON.
+            and back to the queue thread ("return"). With a cache (add --cache), its line: mode, objects cached,
+            dirty objects and bytes (written, not yet uploaded), the age of the oldest, hits, misses, uploads and
+            their failures, local syncs. Text like nbdkit's stats filter, or JSON.
             """;
 
     private static final ArgParser PARSER = new ArgParser("stats", List.of(
