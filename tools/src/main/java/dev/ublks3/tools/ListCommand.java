@@ -77,13 +77,15 @@ final class ListCommand {
         if (!r.serverAlive()) {
             return mode + " (no server: what it had not uploaded stays in " + r.cache().dir() + ")";
         }
-        CompletableFuture<String> answer = CompletableFuture.supplyAsync(() -> {
+        CompletableFuture<String> answer = new CompletableFuture<>();
+        // a thread of its own: a server that never answers keeps it, and no other device's answer waits behind it
+        Thread.ofPlatform().daemon().name("list-" + r.devId()).start(() -> {
             StringBuilder line = new StringBuilder();
             try {
                 String error = ControlSocket.call(run.socket(r.devId()), CacheControl.SUMMARY, line::append);
-                return error == null && !line.isEmpty() ? line.toString() : null;
-            } catch (IOException e) {
-                return null;
+                answer.complete(error == null && !line.isEmpty() ? line.toString() : null);
+            } catch (IOException | RuntimeException e) {
+                answer.complete(null);
             }
         });
         try {
