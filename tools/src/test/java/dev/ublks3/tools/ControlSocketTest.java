@@ -2,6 +2,7 @@ package dev.ublks3.tools;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -21,17 +22,20 @@ class ControlSocketTest {
 
     @Test
     void aLongCommandDoesNotHoldUpAnother() throws Exception {
+        CountDownLatch serving = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         Path path = tmp.resolve("0.sock");
         try (ControlSocket.Server server = new ControlSocket.Server(path, (command, out) -> {
             if (command.equals("sync")) {
                 out.accept("waiting");
+                serving.countDown();
                 release.await();
             }
             out.accept(command + " done");
         })) {
             List<String> syncLines = new ArrayList<>();
             CompletableFuture<String> sync = call(path, "sync", syncLines);
+            assertTrue(serving.await(30, TimeUnit.SECONDS), "the sync is being served");
             List<String> statsLines = new ArrayList<>();
             CompletableFuture<String> stats = call(path, "stats", statsLines);
             // one at a time, stats would wait for the sync, which waits for the release below: this would time out
