@@ -128,6 +128,9 @@ final class DeviceServer {
         probe(store, options);
         checkConditionalWrites(store, s3);
 
+        if (recover) { // before the kernel re-issues, and before a cache uploads what the dead server left in it
+            awaitDeadServersUploads(s3);
+        }
         StorageStack.Options stackOptions = new StorageStack.Options(options.key(), options.size(), (int) options.objectSize())
                 .withRetry(RetryPolicy.forTime(options.retryTime()))
                 .withObjectMap(ObjectMapOptions.DEFAULT.withPresenceListing(options.presence()));
@@ -139,9 +142,6 @@ final class DeviceServer {
             stack = openCached(store, stackOptions, s3);
         }
         opened.push(stack);
-        if (recover) {
-            awaitDeadServersUploads(s3);
-        }
 
         try (RunDirectory.AddLock ignored = run.lockAdds()) {
             // again, now alone: an add started at the same time may have published its record since the first check
