@@ -243,8 +243,8 @@ public record AddOptions(long size, long objectSize, String bucket, String key, 
     /** The same device under {@code name} (recover keeps the name its record has). */
     AddOptions withName(String name) {
         return new AddOptions(size, objectSize, bucket, key, endpointUrl, region, profile, accessKey, secretKey, sessionToken,
-                localDir, queues, depth, logicalBlockSize, devId, foreground, recovery, restart, retryTime, name, presence,
-                cache);
+                localDir, queues, depth, logicalBlockSize, devId, foreground, recovery, restart, retryTime, name,
+                presence, cache);
     }
 
     private static long size(String text) {

@@ -82,7 +82,8 @@ record CacheSettings(Path dir, long bytes, CacheMode mode) {
                     + ") on a local disk, or give another");
         }
         if (!Files.isWritable(dir)) {
-            throw new UsageException("--cache " + dir + " is not writable: fix its permissions or give another directory");
+            throw new UsageException("--cache " + dir + " is not writable: fix its permissions or give another"
+                    + " directory");
         }
     }
 

@@ -96,7 +96,8 @@ final class ControlSocket {
 
         private static void serve(SocketChannel channel, Handler handler) {
             try (SocketChannel client = channel) {
-                BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(client), StandardCharsets.UTF_8));
+                BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(client),
+                        StandardCharsets.UTF_8));
                 PrintWriter out = new PrintWriter(Channels.newOutputStream(client), true, StandardCharsets.UTF_8);
                 String command = in.readLine();
                 if (command == null) {

@@ -91,7 +91,8 @@ final class DelCommand {
             String error;
             SyncProgress progress = new SyncProgress(out, "uploading the cache of " + path);
             try {
-                error = ControlSocket.call(run.socket(id), DeviceServer.delCommand(flags.force(), flags.keepDirty()), line -> {
+                String command = DeviceServer.delCommand(flags.force(), flags.keepDirty());
+                error = ControlSocket.call(run.socket(id), command, line -> {
                     DrainProgress p = SyncProgress.parse(line);
                     if (p != null) {
                         if (flags.terminal()) {
@@ -128,8 +129,9 @@ final class DelCommand {
             }
             run.retire(id);
             out.println(path + ": removed");
-            record.map(DeviceRecord::cache).ifPresent(c -> out.println(path + ": its cache " + c.dir() + " keeps what the"
-                    + " server had not uploaded: the next 'ublk-s3 add' with --cache " + c.dir() + " uploads it"));
+            record.map(DeviceRecord::cache).ifPresent(c -> out.println(path + ": its cache " + c.dir()
+                    + " keeps what the server had not uploaded: the next 'ublk-s3 add' with --cache " + c.dir()
+                    + " uploads it"));
             return;
         }
         if (record.isPresent() || Files.exists(run.socket(id))) {

@@ -141,7 +141,8 @@ public record DeviceRecord(int devId, long pid, String bucket, String key, Strin
                     p.getProperty("region"), p.getProperty("credentials", CREDENTIALS_DEFAULT), p.getProperty("local"),
                     Boolean.parseBoolean(p.getProperty("recovery", "false")), Boolean.parseBoolean(p.getProperty("restart", "false")),
                     p.containsKey("retry-time") ? AddOptions.retryTime(p.getProperty("retry-time")) : AddOptions.DEFAULT_RETRY_TIME,
-                    p.getProperty("name"), Boolean.parseBoolean(p.getProperty("presence", "true")), CacheSettings.read(p));
+                    p.getProperty("name"), Boolean.parseBoolean(p.getProperty("presence", "true")),
+                    CacheSettings.read(p));
         } catch (RuntimeException e) {
             throw new IOException("damaged device record: " + e.getMessage(), e);
         }

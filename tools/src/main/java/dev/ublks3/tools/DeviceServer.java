@@ -131,7 +131,8 @@ final class DeviceServer {
         if (recover) { // before the kernel re-issues, and before a cache uploads what the dead server left in it
             awaitDeadServersUploads(s3);
         }
-        StorageStack.Options stackOptions = new StorageStack.Options(options.key(), options.size(), (int) options.objectSize())
+        StorageStack.Options stackOptions = new StorageStack.Options(options.key(), options.size(),
+                        (int) options.objectSize())
                 .withRetry(RetryPolicy.forTime(options.retryTime()))
                 .withObjectMap(ObjectMapOptions.DEFAULT.withPresenceListing(options.presence()));
         if (options.cache() == null) {
@@ -157,13 +158,14 @@ final class DeviceServer {
                     device.info().nrHwQueues(), device.info().queueDepth()));
             opened.push(() -> run.retire(device.devId()));
         }
-        cacheControl = new CacheControl(stack.cache().orElse(null), options.cache(), device.devId(), options.retryTime(),
-                PROGRESS_INTERVAL, () -> stopping);
+        cacheControl = new CacheControl(stack.cache().orElse(null), options.cache(), device.devId(),
+                options.retryTime(), PROGRESS_INTERVAL, () -> stopping);
         controlSocket = new ControlSocket.Server(run.socket(device.devId()), this::control);
         opened.push(controlSocket);
-        LOG.info("{} {} from {} ({} queues, depth {}, object size {}, retry time {}, {}{})", recover ? "recovered" : "serving",
-                device.blockDevicePath(), where, device.info().nrHwQueues(), device.info().queueDepth(),
-                Sizes.format(options.objectSize()), Durations.format(options.retryTime()), recoveryMode(device.info().features()),
+        LOG.info("{} {} from {} ({} queues, depth {}, object size {}, retry time {}, {}{})",
+                recover ? "recovered" : "serving", device.blockDevicePath(), where, device.info().nrHwQueues(),
+                device.info().queueDepth(), Sizes.format(options.objectSize()), Durations.format(options.retryTime()),
+                recoveryMode(device.info().features()),
                 options.cache() == null ? "" : ", " + options.cache().describe());
     }
 
@@ -248,8 +250,9 @@ final class DeviceServer {
         }
         for (DeviceRecord r : run.all()) {
             if (r.serverAlive() && r.cache() != null && options.cache().sameDir(r.cache().dir())) {
-                throw new UsageException("--cache " + options.cache().dir() + " is the cache of " + UblkPaths.block(r.devId())
-                        + " (pid " + r.pid() + "): give each device its own --cache directory");
+                throw new UsageException("--cache " + options.cache().dir() + " is the cache of "
+                        + UblkPaths.block(r.devId()) + " (pid " + r.pid() + "): give each device its own --cache"
+                        + " directory");
             }
         }
     }
@@ -561,7 +564,8 @@ final class DeviceServer {
             if (first != null) {
                 throw first;
             }
-            progress.accept("removed " + path + (kept == null ? "; every acknowledged write is in the store" : "; " + kept));
+            progress.accept("removed " + path + (kept == null ? "; every acknowledged write is in the store"
+                    : "; " + kept));
         } finally {
             stopped.countDown();
         }

@@ -42,7 +42,8 @@ final class ListCommand {
         int nameWidth = devices.values().stream().flatMap(Optional::stream).map(DeviceRecord::name)
                 .filter(Objects::nonNull).mapToInt(String::length).max().orElse(0);
         String format = "%-12s %-" + Math.max(4, nameWidth) + "s %8s %7s %6s %-9s %8s  %s  %s  %s%n";
-        out.printf(format, "DEVICE", "NAME", "SIZE", "OBJECT", "RETRY", "STATE", "PID", "BUCKET/KEY", "ENDPOINT", "CACHE");
+        out.printf(format, "DEVICE", "NAME", "SIZE", "OBJECT", "RETRY", "STATE", "PID", "BUCKET/KEY", "ENDPOINT",
+                "CACHE");
         UblkControl control = openQuietly();
         try {
             for (Map.Entry<Integer, Optional<DeviceRecord>> device : devices.entrySet()) {

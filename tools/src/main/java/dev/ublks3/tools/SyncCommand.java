@@ -47,8 +47,8 @@ final class SyncCommand {
         if (!o.containsKey("number") && !o.containsKey("name")) {
             throw new UsageException("'sync' needs -n N or --name NAME: see 'ublk-s3 list' for the devices");
         }
-        Duration timeout = o.containsKey("timeout") ? Durations.parse("--timeout", o.get("timeout"), CacheControl.MAX_TIMEOUT)
-                : null;
+        Duration timeout = o.containsKey("timeout")
+                ? Durations.parse("--timeout", o.get("timeout"), CacheControl.MAX_TIMEOUT) : null;
         int id = Devices.chosen(run, o);
         String path = UblkPaths.block(id);
         DeviceRecord record = run.read(id).orElseThrow(
@@ -56,24 +56,25 @@ final class SyncCommand {
         if (!record.serverAlive()) {
             throw new ServeException("the server of " + path + " (pid " + record.pid() + ") is gone: "
                     + (record.cache() != null ? "take the device over with 'ublk-s3 recover -n " + id + "', which"
-                    + " uploads what its cache holds, then sync again" : "nothing is pending in it: see 'ublk-s3 list'"));
+                    + " uploads what its cache holds, then sync again"
+                    : "nothing is pending in it: see 'ublk-s3 list'"));
         }
         SyncProgress progress = new SyncProgress(out, "syncing " + path);
         String error;
         try {
-            error = ControlSocket.call(run.socket(id), CacheControl.SYNC + (timeout == null ? "" : " " + Durations.format(timeout)),
-                    line -> {
-                        if (!terminal) {
-                            return;
-                        }
-                        DrainProgress p = SyncProgress.parse(line);
-                        if (p != null) {
-                            progress.show(p);
-                        } else {
-                            progress.end();
-                            out.println(path + ": " + line);
-                        }
-                    });
+            String command = CacheControl.SYNC + (timeout == null ? "" : " " + Durations.format(timeout));
+            error = ControlSocket.call(run.socket(id), command, line -> {
+                if (!terminal) {
+                    return;
+                }
+                DrainProgress p = SyncProgress.parse(line);
+                if (p != null) {
+                    progress.show(p);
+                } else {
+                    progress.end();
+                    out.println(path + ": " + line);
+                }
+            });
         } catch (IOException e) {
             throw new ServeException("the server of " + path + " (pid " + record.pid() + ") does not answer on "
                     + run.socket(id) + ": see its log " + run.logFile(id));

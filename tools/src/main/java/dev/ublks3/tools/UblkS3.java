@@ -103,8 +103,8 @@ public final class UblkS3 {
     }
 
     private static UsageException unknownCommand(String command) {
-        return new UsageException("unknown command '" + command + "': use add, del, sync, recover, list, stats, local-s3,"
-                + " unit-start or unit-stop (ublk-s3 --help)");
+        return new UsageException("unknown command '" + command + "': use add, del, sync, recover, list, stats,"
+                + " local-s3, unit-start or unit-stop (ublk-s3 --help)");
     }
 
     /** Whether a person watches: progress lines are for terminals only. */

@@ -186,7 +186,8 @@ class BadInputMatrixTest {
         }
         // ---- add: the cache
         c.add(add("--cache " + Path.of("on").toAbsolutePath() + " is not a directory", "cache=on"));
-        c.add(add("--cache " + tmp.resolve("missing") + " is not a directory: create it", "--cache", tmp.resolve("missing").toString()));
+        c.add(add("--cache " + tmp.resolve("missing") + " is not a directory: create it",
+                "--cache", tmp.resolve("missing").toString()));
         c.add(add("--cache " + tmp.resolve("file") + " is not a directory", "--cache", tmp.resolve("file").toString()));
         c.add(add("--cache is empty", "--cache", ""));
         c.add(add("--cache is empty", "--cache", " "));
@@ -197,7 +198,8 @@ class BadInputMatrixTest {
             c.add(add("--cache-size '" + v + "'", "--cache", tmp.toString(), "--cache-size", v));
         }
         for (String v : List.of("0", "1M", "1")) {
-            c.add(add("--cache-size " + v + " is less than 16 objects of 128K", "--cache", tmp.toString(), "--cache-size", v));
+            c.add(add("--cache-size " + v + " is less than 16 objects of 128K",
+                    "--cache", tmp.toString(), "--cache-size", v));
         }
         for (String v : List.of("", "fast", "write-back", "none")) {
             c.add(add("--cache-mode '" + v + "' is not a cache mode", "--cache", tmp.toString(), "--cache-mode", v));
@@ -266,10 +268,12 @@ class BadInputMatrixTest {
                 {"bucket bkt\nsize 1G\nrestart-time 1m", ":3: unknown word 'restart-time'"},
                 {"bucket bkt\nsize 1G\ncache", ":3: 'cache' needs a value"},
                 {"bucket bkt\nsize 1G\ncache =", ":3: cache is empty"},
-                {"bucket bkt\nsize 1G\ncache /srv\ncache-mode fast", ":4: cache-mode 'fast' is not a cache mode: use writeback"},
+                {"bucket bkt\nsize 1G\ncache /srv\ncache-mode fast",
+                        ":4: cache-mode 'fast' is not a cache mode: use writeback"},
                 {"bucket bkt\nsize 1G\ncache /srv\ncache-size big", ":4: cache-size 'big' is not a size"},
                 {"bucket bkt\nsize 1G\ncache-size 2G", ".conf: --cache-size has no use without --cache"},
-                {"bucket bkt\nsize 1G\ncache /srv\ncache-size 1M", ".conf: --cache-size 1M is less than 16 objects of 128K: give at least 2M"},
+                {"bucket bkt\nsize 1G\ncache /srv\ncache-size 1M",
+                        ".conf: --cache-size 1M is less than 16 objects of 128K: give at least 2M"},
         }) {
             c.add(usage(bad[1], "add", "--foreground", "--name", conf(null, bad[0]), "--config-dir", etc));
         }

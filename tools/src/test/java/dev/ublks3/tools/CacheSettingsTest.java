@@ -61,7 +61,8 @@ class CacheSettingsTest {
         assertEquals(Path.of("c").toAbsolutePath(), c.dir(), "the server may run in another directory");
         assertEquals(10L << 30, c.bytes());
         assertEquals(CacheMode.READ, c.mode());
-        assertEquals(CacheMode.WRITETHROUGH, parse("--size 1G --bucket bkt cache=TMP cache-mode=writethrough").cache().mode());
+        assertEquals(CacheMode.WRITETHROUGH,
+                parse("--size 1G --bucket bkt cache=TMP cache-mode=writethrough").cache().mode());
     }
 
     @Test
@@ -73,7 +74,8 @@ class CacheSettingsTest {
     @Test
     void theConfigFileWordsGiveTheSame() throws Exception {
         Path etc = Files.createDirectories(tmp.resolve("etc"));
-        Files.writeString(etc.resolve("db.conf"), "bucket bkt\nsize 1G\ncache " + tmp + "/c\ncache-size 2G\ncache-mode writethrough\n");
+        Files.writeString(etc.resolve("db.conf"),
+                "bucket bkt\nsize 1G\ncache " + tmp + "/c\ncache-size 2G\ncache-mode writethrough\n");
         Files.setPosixFilePermissions(etc.resolve("db.conf"), PosixFilePermissions.fromString("rw-------"));
         assertEquals(new CacheSettings(tmp.resolve("c"), 2L << 30, CacheMode.WRITETHROUGH),
                 AddOptions.parse(List.of("--name", "db", "--config-dir", etc.toString())).cache());
@@ -81,7 +83,8 @@ class CacheSettingsTest {
 
     @Test
     void theIdentityIsTheEndpointOrTheLocalFolderWithBucketKeyAndObjectSize() throws Exception {
-        AddOptions remote = parse("--size 1G --bucket bkt --key vm/d0 --object-size 64K --endpoint-url http://10.0.0.1:9000 --cache TMP");
+        AddOptions remote = parse("--size 1G --bucket bkt --key vm/d0 --object-size 64K"
+                + " --endpoint-url http://10.0.0.1:9000 --cache TMP");
         assertEquals(new CacheIdentity("http://10.0.0.1:9000 bkt", "vm/d0", 64 << 10),
                 CacheSettings.identity(remote, "http://10.0.0.1:9000"));
         Path store = Files.createDirectories(tmp.resolve("store"));
@@ -94,10 +97,12 @@ class CacheSettingsTest {
     @Test
     void eachBadInputIsOneLineNamingTheFix() throws Exception {
         Files.writeString(tmp.resolve("file"), "not a folder");
-        assertRefused("--cache-size 2G", "--cache-size has no use without --cache: give --cache DIR too, or leave --cache-size out");
-        assertRefused("--cache-mode read", "--cache-mode has no use without --cache: give --cache DIR too, or leave --cache-mode out");
-        assertRefused("--cache TMP --cache-size 1M", "--cache-size 1M is less than 16 objects of 128K: give at least 2M,"
-                + " such as --cache-size 1G (the default)");
+        assertRefused("--cache-size 2G",
+                "--cache-size has no use without --cache: give --cache DIR too, or leave --cache-size out");
+        assertRefused("--cache-mode read",
+                "--cache-mode has no use without --cache: give --cache DIR too, or leave --cache-mode out");
+        assertRefused("--cache TMP --cache-size 1M", "--cache-size 1M is less than 16 objects of 128K: give at least"
+                + " 2M, such as --cache-size 1G (the default)");
         assertRefused("--cache TMP --cache-size 0", "--cache-size 0 is less than 16 objects of 128K: give at least 2M,"
                 + " such as --cache-size 1G (the default)");
         assertRefused("--cache TMP --object-size 32M --cache-size 256M", "--cache-size 256M is less than 16 objects of"
@@ -111,14 +116,15 @@ class CacheSettingsTest {
         assertRefused("--cache TMP/missing", "--cache TMP/missing is not a directory: create it (mkdir -p TMP/missing)"
                 + " on a local disk, or give another");
         assertFalse(Files.exists(tmp.resolve("missing")), "a missing cache directory is not made");
-        assertRefused("--cache TMP/file", "--cache TMP/file is not a directory: create it (mkdir -p TMP/file) on a local"
-                + " disk, or give another");
+        assertRefused("--cache TMP/file", "--cache TMP/file is not a directory: create it (mkdir -p TMP/file) on a"
+                + " local disk, or give another");
         assertRefused("--cache=", "--cache is empty: give a directory on a local disk for the cache, e.g. --cache"
                 + " /var/cache/ublk-s3/disk0");
         if (!"root".equals(System.getProperty("user.name"))) { // root may write anywhere
             Path readOnly = Files.createDirectories(tmp.resolve("ro"));
             Files.setPosixFilePermissions(readOnly, PosixFilePermissions.fromString("r-x------"));
-            assertRefused("--cache TMP/ro", "--cache TMP/ro is not writable: fix its permissions or give another directory");
+            assertRefused("--cache TMP/ro",
+                    "--cache TMP/ro is not writable: fix its permissions or give another directory");
         }
     }
 
@@ -126,8 +132,8 @@ class CacheSettingsTest {
     void oneCacheDirectoryPerDevice() throws Exception {
         Path cache = Files.createDirectories(tmp.resolve("c"));
         RunDirectory run = new RunDirectory(tmp.resolve("run"));
-        run.publish(DeviceRecord.of(3, ProcessHandle.current().pid(), parse("--size 1G --bucket bkt --key a --cache TMP/c"),
-                "http://127.0.0.1:9000", 1, 32));
+        run.publish(DeviceRecord.of(3, ProcessHandle.current().pid(),
+                parse("--size 1G --bucket bkt --key a --cache TMP/c"), "http://127.0.0.1:9000", 1, 32));
         UsageException e = assertThrows(UsageException.class, () -> DeviceServer.refuseTaken(
                 parse("--size 1G --bucket bkt --key b --cache TMP/./c"), run, false));
         assertEquals("--cache " + cache + " is the cache of /dev/ublkb3 (pid " + ProcessHandle.current().pid()

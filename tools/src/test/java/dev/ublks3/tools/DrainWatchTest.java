@@ -64,7 +64,8 @@ class DrainWatchTest {
             assertEquals(2, s.cache().stats().dirtyObjects(), "kept in the cache");
 
             CachedStack.server().down(false);
-            assertInstanceOf(DrainWatch.Done.class, assertTimeoutPreemptively(LIMIT, () -> watch.await(null, RETRY, p -> { })));
+            assertInstanceOf(DrainWatch.Done.class,
+                    assertTimeoutPreemptively(LIMIT, () -> watch.await(null, RETRY, p -> { })));
             assertArrayEquals(written[0], s.stored(0));
             assertArrayEquals(written[1], s.stored(1));
         }

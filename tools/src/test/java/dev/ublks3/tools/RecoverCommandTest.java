@@ -103,14 +103,17 @@ class RecoverCommandTest {
     @Test
     void theCacheRoundTripsSoThatRecoverReopensIt() throws Exception {
         Path cache = java.nio.file.Files.createDirectories(tmp.resolve("cache"));
-        DeviceRecord r = record("--size 1G --bucket bkt --cache " + cache + " --cache-size 4G --cache-mode writethrough", 2, 42);
+        DeviceRecord r = record("--size 1G --bucket bkt --cache " + cache + " --cache-size 4G"
+                + " --cache-mode writethrough", 2, 42);
         DeviceRecord back = DeviceRecord.read(new StringReader(r.toString()));
         assertEquals(r, back);
         assertEquals(new CacheSettings(cache, 4L << 30, dev.ublks3.storage.cache.CacheMode.WRITETHROUGH), back.cache());
-        assertEquals(back.cache(), AddOptions.parse(back.addArguments()).cache(), "recover and the supervisor reopen it");
+        assertEquals(back.cache(), AddOptions.parse(back.addArguments()).cache(),
+                "recover and the supervisor reopen it");
 
         DeviceRecord none = record("--size 1G --bucket bkt", 1, 42);
-        assertNull(DeviceRecord.read(new StringReader(none.toString())).cache(), "a record from before caches has none");
+        assertNull(DeviceRecord.read(new StringReader(none.toString())).cache(),
+                "a record from before caches has none");
         assertFalse(String.join(" ", none.addArguments()).contains("--cache"), none.addArguments().toString());
     }
 

@@ -2,9 +2,9 @@ package dev.ublks3.tools;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ublks3.storage.cache.CacheMode;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -59,14 +59,13 @@ class SyncCommandTest {
         String add = "--size 4M --object-size 64K --bucket bkt --endpoint-url http://127.0.0.1:9";
         if (cached) {
             stack = new CachedStack(cacheDir, RETRY);
-            control = new CacheControl(stack.cache(), AddOptions.parse(List.of("--size", "4M", "--object-size", "64K",
-                    "--bucket", "bkt", "--cache", cacheDir.toString())).cache(), DEV, RETRY, Duration.ofMillis(50), () -> false);
+            CacheSettings settings = new CacheSettings(cacheDir, 32L * CachedStack.OBJECT, CacheMode.WRITEBACK);
+            control = new CacheControl(stack.cache(), settings, DEV, RETRY, Duration.ofMillis(50), () -> false);
             add += " --cache " + cacheDir;
         } else {
             control = new CacheControl(null, null, DEV, RETRY, Duration.ofMillis(50), () -> false);
         }
-        run().publish(DeviceRecord.of(DEV, ProcessHandle.current().pid(), AddOptions.parse(Arrays.asList(add.split(" "))),
-                "http://127.0.0.1:9", 1, 32));
+        run().publish(record(ProcessHandle.current().pid(), add));
         socket = new ControlSocket.Server(run().socket(DEV), (line, out) -> {
             List<String> words = List.of(line.split(" "));
             switch (words.get(0)) { // as DeviceServer.control
@@ -81,6 +80,18 @@ class SyncCommandTest {
                 default -> throw new IllegalArgumentException("unknown control command '" + line + "'");
             }
         });
+    }
+
+    private static DeviceRecord record(long pid, String add) {
+        return DeviceRecord.of(DEV, pid, AddOptions.parse(Arrays.asList(add.split(" "))), "http://127.0.0.1:9", 1, 32);
+    }
+
+    /** sync -n 5 as on a terminal: what it printed. */
+    private String syncOnATerminal() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream terminal = new PrintStream(out, true, StandardCharsets.UTF_8);
+        assertEquals(0, SyncCommand.run(List.of("-n", "" + DEV), run(), terminal, true));
+        return out.toString(StandardCharsets.UTF_8);
     }
 
     private CommandRun command(String line) {
@@ -104,21 +115,18 @@ class SyncCommandTest {
     void onATerminalSyncShowsWhatIsLeft() throws Exception {
         serve(true);
         stack.writeObjects(2, 12);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        assertEquals(0, SyncCommand.run(List.of("-n", "" + DEV), run(), new PrintStream(out, true, StandardCharsets.UTF_8), true));
-        String shown = out.toString(StandardCharsets.UTF_8);
+        String shown = syncOnATerminal();
         assertTrue(shown.startsWith("\rsyncing /dev/ublkb5: 2 objects (128.0 KiB) left, "), shown);
-        assertTrue(shown.endsWith("\n/dev/ublkb5: synced: every write /dev/ublkb5 completed before the sync is in the store\n"), shown);
+        assertTrue(shown.endsWith("\n/dev/ublkb5: synced: every write /dev/ublkb5 completed before the sync is in the"
+                + " store\n"), shown);
     }
 
     @Test
     void withoutACacheThereIsNothingToSync() throws Exception {
         serve(false);
         assertEquals(new CommandRun(0, "", ""), command("sync -n " + DEV));
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        assertEquals(0, SyncCommand.run(List.of("-n", "" + DEV), run(), new PrintStream(out, true, StandardCharsets.UTF_8), true));
         assertEquals("/dev/ublkb5: nothing to sync: /dev/ublkb5 has no cache, its writes go to the store before they"
-                + " complete\n", out.toString(StandardCharsets.UTF_8));
+                + " complete\n", syncOnATerminal());
     }
 
     @Test
@@ -129,8 +137,8 @@ class SyncCommandTest {
         CommandRun r = command("sync -n " + DEV + " --timeout 1s");
         assertEquals(1, r.code(), r.toString());
         assertEquals("", r.out());
-        assertTrue(r.err().matches("ublk-s3: sync of /dev/ublkb5: 2 dirty objects \\(128\\.0 KiB\\) still to upload after 1s"
-                + " \\((no upload failed yet|\\d+ uploads failed so far)\\): the store may be unreachable: see"
+        assertTrue(r.err().matches("ublk-s3: sync of /dev/ublkb5: 2 dirty objects \\(128\\.0 KiB\\) still to upload"
+                + " after 1s \\((no upload failed yet|\\d+ uploads failed so far)\\): the store may be unreachable: see"
                 + " 'ublk-s3 stats -n 5', and run sync again\n"), r.err());
         assertEquals(2, stack.cache().stats().dirtyObjects(), "still in the cache");
     }
@@ -186,13 +194,11 @@ class SyncCommandTest {
     @Test
     void listReadsTheModeFromTheRecordWhenTheServerIsGone() throws Exception {
         Path cacheDir = Files.createDirectories(tmp.resolve("cache"));
-        DeviceRecord dead = DeviceRecord.of(DEV, 999_999_999L, AddOptions.parse(List.of("--size", "4M", "--bucket", "bkt",
-                "--cache", cacheDir.toString(), "--cache-mode", "writethrough")), "http://127.0.0.1:9", 1, 32);
-        assertEquals("writethrough (no server: what it had not uploaded stays in " + cacheDir + ")", ListCommand.cache(dead, run()));
-        DeviceRecord silent = DeviceRecord.of(DEV, ProcessHandle.current().pid(), AddOptions.parse(List.of("--size", "4M",
-                "--bucket", "bkt", "--cache", cacheDir.toString())), "http://127.0.0.1:9", 1, 32);
-        assertEquals("writeback (no answer)", ListCommand.cache(silent, run()), "no socket");
-        assertFalse(ListCommand.cache(DeviceRecord.of(DEV, 1, AddOptions.parse(List.of("--size", "4M", "--bucket", "bkt")),
-                "http://127.0.0.1:9", 1, 32), run()).contains("writeback"));
+        String add = "--size 4M --bucket bkt --cache " + cacheDir;
+        assertEquals("writethrough (no server: what it had not uploaded stays in " + cacheDir + ")",
+                ListCommand.cache(record(999_999_999L, add + " --cache-mode writethrough"), run()));
+        assertEquals("writeback (no answer)", ListCommand.cache(record(ProcessHandle.current().pid(), add), run()),
+                "no socket");
+        assertEquals("-", ListCommand.cache(record(1, "--size 4M --bucket bkt"), run()), "no cache");
     }
 }

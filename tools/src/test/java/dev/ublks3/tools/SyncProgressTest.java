@@ -41,7 +41,8 @@ class SyncProgressTest {
     void aStoreThatNeverTookAnUploadSaysHowLongItWaited() {
         SyncProgress s = new SyncProgress(null, "uploading the cache of /dev/ublkb1");
         s.text(new DrainProgress(3, 3 * MIB), 0);
-        assertEquals("uploading the cache of /dev/ublkb1: 3 objects (3.0 MiB) left, waiting for the first upload (1m05s)",
+        assertEquals("uploading the cache of /dev/ublkb1: 3 objects (3.0 MiB) left, waiting for the first upload"
+                + " (1m05s)",
                 s.text(new DrainProgress(3, 3 * MIB), 65 * S));
     }
 
