@@ -7,7 +7,6 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * {@code ublk-s3 sync}: the clean signal. Returns 0 once every write the device completed before the call is in the
@@ -43,13 +42,9 @@ final class SyncCommand {
 
     static int run(List<String> args, RunDirectory run, PrintStream out, boolean terminal) throws IOException {
         Map<String, String> o = PARSER.parse(args);
-        ArgParser.requireOnlyOneOf(o, COMMAND, Set.of("number", "name"));
-        if (!o.containsKey("number") && !o.containsKey("name")) {
-            throw new UsageException("'sync' needs -n N or --name NAME: see 'ublk-s3 list' for the devices");
-        }
+        int id = Devices.chosenFor(COMMAND, run, o);
         Duration timeout = o.containsKey("timeout")
                 ? Durations.parse("--timeout", o.get("timeout"), CacheControl.MAX_TIMEOUT) : null;
-        int id = Devices.chosen(run, o);
         String path = UblkPaths.block(id);
         DeviceRecord record = run.read(id).orElseThrow(
                 () -> new ServeException("no ublk-s3 server serves " + path + ": see 'ublk-s3 list'"));

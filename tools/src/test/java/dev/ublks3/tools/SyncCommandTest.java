@@ -36,6 +36,7 @@ class SyncCommandTest {
     private ControlSocket.Server socket;
     /** The del commands the server was asked to stop with, once its drain let it. */
     private final List<String> stops = new CopyOnWriteArrayList<>();
+    private CacheControl control;
 
     @AfterEach
     void close() {
@@ -55,7 +56,6 @@ class SyncCommandTest {
     /** A live device 5 (this JVM's record) whose server has a writeback cache, or none. */
     private void serve(boolean cached) throws Exception {
         Path cacheDir = Files.createDirectories(tmp.resolve("cache"));
-        CacheControl control;
         String add = "--size 4M --object-size 64K --bucket bkt --endpoint-url http://127.0.0.1:9";
         if (cached) {
             stack = new CachedStack(cacheDir, RETRY);
@@ -189,6 +189,9 @@ class SyncCommandTest {
         CommandRun stats = command("stats -n " + DEV);
         assertTrue(stats.out().contains("\ncache: writeback, 2 of 32 objects cached, dirty 2 objects (8192 bytes)"),
                 stats.out());
+        String json = control.withStats("{\n  \"requests\": {}\n}");
+        assertTrue(json.matches("(?s)\\{\n  \"requests\": \\{},\n  \"cache\": \\{\"mode\": \"writeback\", .*"
+                + "\"dirty_objects\": 2, \"dirty_bytes\": 8192, .*}\n}"), json);
     }
 
     @Test
