@@ -73,13 +73,13 @@ record CacheSettings(Path dir, long bytes, CacheMode mode) {
 
     /**
      * Like --local's check, before anything is made: a missing directory is refused rather than made, since a cache
-     * disk that is not mounted would otherwise get an empty cache in its mount point's place, and the dirty data of
-     * the real one would never be uploaded.
+     * disk that is not mounted would otherwise get an empty cache in its mount point's place, the device would serve
+     * the store's older copies of what the real one holds dirty, and that would never be uploaded.
      */
     void checkDirectory() {
         if (!Files.isDirectory(dir)) {
-            throw new UsageException("--cache " + dir + " is not a directory: create it (mkdir -p " + dir
-                    + ") on a local disk, or give another");
+            throw new UsageException("--cache " + dir + " is not a directory: for a new cache, create it (mkdir -p "
+                    + dir + ") on a local disk; for an existing one, mount its disk");
         }
         if (!Files.isWritable(dir)) {
             throw new UsageException("--cache " + dir + " is not writable: fix its permissions or give another"

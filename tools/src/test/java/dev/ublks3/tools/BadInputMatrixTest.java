@@ -186,7 +186,7 @@ class BadInputMatrixTest {
         }
         // ---- add: the cache
         c.add(add("--cache " + Path.of("on").toAbsolutePath() + " is not a directory", "cache=on"));
-        c.add(add("--cache " + tmp.resolve("missing") + " is not a directory: create it",
+        c.add(add("--cache " + tmp.resolve("missing") + " is not a directory: for a new cache, create it",
                 "--cache", tmp.resolve("missing").toString()));
         c.add(add("--cache " + tmp.resolve("file") + " is not a directory", "--cache", tmp.resolve("file").toString()));
         c.add(add("--cache is empty", "--cache", ""));

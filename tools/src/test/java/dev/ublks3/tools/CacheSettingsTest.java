@@ -113,11 +113,11 @@ class CacheSettingsTest {
                 + " default), writethrough or read");
         assertRefused("--cache-mode= --cache TMP", "--cache-mode '' is not a cache mode: use writeback (the default),"
                 + " writethrough or read");
-        assertRefused("--cache TMP/missing", "--cache TMP/missing is not a directory: create it (mkdir -p TMP/missing)"
-                + " on a local disk, or give another");
+        assertRefused("--cache TMP/missing", "--cache TMP/missing is not a directory: for a new cache, create it"
+                + " (mkdir -p TMP/missing) on a local disk; for an existing one, mount its disk");
         assertFalse(Files.exists(tmp.resolve("missing")), "a missing cache directory is not made");
-        assertRefused("--cache TMP/file", "--cache TMP/file is not a directory: create it (mkdir -p TMP/file) on a"
-                + " local disk, or give another");
+        assertRefused("--cache TMP/file", "--cache TMP/file is not a directory: for a new cache, create it"
+                + " (mkdir -p TMP/file) on a local disk; for an existing one, mount its disk");
         assertRefused("--cache=", "--cache is empty: give a directory on a local disk for the cache, e.g. --cache"
                 + " /var/cache/ublk-s3/disk0");
         if (!"root".equals(System.getProperty("user.name"))) { // root may write anywhere
