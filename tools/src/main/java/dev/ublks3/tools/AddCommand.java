@@ -23,9 +23,12 @@ final class AddCommand {
         if (options.foreground()) {
             return ForegroundServer.serve(DeviceServer.start(options, run), run, out); // start makes every check itself
         }
-        // a bad --local, no driver, not root, a device number, name or bucket/key in use: said here, before a run
-        // directory or a server process exists (the server checks again before it builds a store)
+        // a bad --local or --cache, no driver, not root, a device number, name or bucket/key in use: said here,
+        // before a run directory or a server process exists (the server checks again before it builds a store)
         DeviceServer.checkLocalDir(options);
+        if (options.cache() != null) {
+            options.cache().checkDirectory();
+        }
         UblkControl.checkAccess();
         UblkControl.checkNumberUnused(options.devId());
         DeviceServer.refuseTaken(options, run, false);

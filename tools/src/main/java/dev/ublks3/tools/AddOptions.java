@@ -39,11 +39,13 @@ import java.util.Set;
  * @param name             --name: the device's name, whose config file gave options; or null
  * @param presence         a partial write of an object may trust a LIST to learn that it is absent (off with
  *                         --no-presence, for stores whose listings lag behind writes or break S3's order)
+ * @param cache            --cache: the persistent local cache, or null for none
  */
 public record AddOptions(long size, long objectSize, String bucket, String key, URI endpointUrl, String region,
                          String profile, String accessKey, String secretKey, String sessionToken, Path localDir,
                          int queues, int depth, int logicalBlockSize, int devId, boolean foreground,
-                         boolean recovery, boolean restart, Duration retryTime, String name, boolean presence) {
+                         boolean recovery, boolean restart, Duration retryTime, String name, boolean presence,
+                         CacheSettings cache) {
 
     public static final String DEFAULT_KEY = "disk";
     public static final long DEFAULT_OBJECT_SIZE = 128 * 1024;
@@ -89,6 +91,9 @@ public record AddOptions(long size, long objectSize, String bucket, String key, 
             ArgParser.Option.flag("restart"),
             ArgParser.Option.value("retry-time"),
             ArgParser.Option.flag("no-presence"),
+            ArgParser.Option.value("cache"),
+            ArgParser.Option.value("cache-size"),
+            ArgParser.Option.value("cache-mode"),
             ArgParser.Option.value("name"),
             ArgParser.Option.value("config-dir")), NBDKIT_WORDS);
 
@@ -128,6 +133,14 @@ public record AddOptions(long size, long objectSize, String bucket, String key, 
                                        an object the server did not write itself GETs it (by default one LIST
                                        per 1000 objects tells which are absent). For stores whose listings lag
                                        behind writes (Swift's S3 layer, multi-site Ceph) or break S3's order
+              --cache DIR              keep a persistent cache of the device's objects in DIR, an existing
+                                       directory on a local disk, one per device: reads it holds need no GET,
+                                       and (writeback) writes complete on local disk and are uploaded in the
+                                       background; 'ublk-s3 sync' waits until they are in the store
+              --cache-size SIZE        what the cache holds, at least 16 objects (default: 1G)
+              --cache-mode MODE        writeback: a write completes in the cache, FLUSH syncs the cache;
+                                       writethrough: a write completes in the store, the cache serves reads;
+                                       read: only what is read is cached (default: writeback)
               --name NAME              take the options from the device's config file /etc/ublk-s3/NAME.conf
                                        (add's options without dashes, one per line: 'size 50G'; # comments),
                                        and name the device: list shows it, del/stats/recover --name find it.
@@ -182,6 +195,9 @@ public record AddOptions(long size, long objectSize, String bucket, String key, 
             case "retry-time" -> retryTime(value);
             case "name" -> ConfigFile.checkName(value);
             case "config-dir" -> nonEmpty(name, value, "the folder of NAME.conf, or leave --config-dir out for " + ConfigFile.DEFAULT_DIR);
+            case "cache" -> CacheSettings.checkDir(value);
+            case "cache-size" -> CacheSettings.size(value);
+            case "cache-mode" -> CacheSettings.mode(value);
             default -> { } // flags
         }
     }
@@ -217,16 +233,18 @@ public record AddOptions(long size, long objectSize, String bucket, String key, 
         int devId = o.containsKey("number") ? nonNegativeInt("number", o.get("number")) : -1;
         ArgParser.requireOnlyOneOf(o, COMMAND, Set.of("no-recovery", "restart"));
         Duration retryTime = o.containsKey("retry-time") ? retryTime(o.get("retry-time")) : DEFAULT_RETRY_TIME;
+        CacheSettings cache = CacheSettings.of(o, objectSize);
         return new AddOptions(size, objectSize, bucket, key, endpoint, o.get("region"), o.get("profile"),
                 o.get("access-key"), o.get("secret-key"), o.get("session-token"), local, queues, depth, lbs, devId,
                 o.containsKey("foreground"), !o.containsKey("no-recovery"), o.containsKey("restart"), retryTime, o.get("name"),
-                !o.containsKey("no-presence"));
+                !o.containsKey("no-presence"), cache);
     }
 
     /** The same device under {@code name} (recover keeps the name its record has). */
     AddOptions withName(String name) {
         return new AddOptions(size, objectSize, bucket, key, endpointUrl, region, profile, accessKey, secretKey, sessionToken,
-                localDir, queues, depth, logicalBlockSize, devId, foreground, recovery, restart, retryTime, name, presence);
+                localDir, queues, depth, logicalBlockSize, devId, foreground, recovery, restart, retryTime, name,
+                presence, cache);
     }
 
     private static long size(String text) {

@@ -15,6 +15,10 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
@@ -35,12 +39,17 @@ final class ControlSocket {
         void handle(String command, Consumer<String> out) throws Exception;
     }
 
-    /** Accepts connections on a daemon thread, one at a time (commands are rare and short). */
+    /**
+     * Accepts connections on a daemon thread and serves each on a thread of its own: a long command ({@code sync},
+     * or {@code del} while it drains the cache) does not hold up {@code stats} or another {@code del}.
+     */
     static final class Server implements AutoCloseable {
         /** The socket file; null on TCP. */
         private final Path path;
         private final ServerSocketChannel channel;
         private final Thread thread;
+        private final Set<Thread> serving = ConcurrentHashMap.newKeySet();
+        private final AtomicInteger connections = new AtomicInteger();
 
         Server(Path path, Handler handler) {
             this(UnixDomainSocketAddress.of(path), handler);
@@ -58,28 +67,72 @@ final class ControlSocket {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot listen on " + (path != null ? path : address) + ": " + e.getMessage(), e);
             }
-            thread = Thread.ofPlatform().daemon().name("ublk-s3-control").start(() -> serve(handler));
+            thread = Thread.ofPlatform().daemon().name("ublk-s3-control").start(() -> accept(handler));
         }
 
-        private void serve(Handler handler) {
+        private void accept(Handler handler) {
             while (channel.isOpen()) {
-                try (SocketChannel client = channel.accept()) {
-                    BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(client), StandardCharsets.UTF_8));
-                    PrintWriter out = new PrintWriter(Channels.newOutputStream(client), true, StandardCharsets.UTF_8);
-                    String command = in.readLine();
-                    if (command == null) {
-                        continue;
-                    }
-                    try {
-                        handler.handle(command.trim(), out::println);
-                        out.println(OK);
-                    } catch (Exception e) {
-                        out.println(ERROR + oneLine(e));
-                    }
+                SocketChannel client;
+                try {
+                    client = channel.accept();
                 } catch (IOException e) {
                     if (!channel.isOpen()) {
                         return;
                     }
+                    continue;
+                }
+                Thread t = Thread.ofPlatform().daemon().name("ublk-s3-control-" + connections.incrementAndGet())
+                        .unstarted(() -> {
+                            try {
+                                serve(client, handler);
+                            } finally {
+                                serving.remove(Thread.currentThread());
+                            }
+                        });
+                serving.add(t);
+                t.start();
+            }
+        }
+
+        private static void serve(SocketChannel channel, Handler handler) {
+            try (SocketChannel client = channel) {
+                BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(client),
+                        StandardCharsets.UTF_8));
+                PrintWriter out = new PrintWriter(Channels.newOutputStream(client), true, StandardCharsets.UTF_8);
+                String command = in.readLine();
+                if (command == null) {
+                    return;
+                }
+                try {
+                    handler.handle(command.trim(), line -> {
+                        out.println(line);
+                        if (out.checkError()) { // the client went away: a long command need not go on for it
+                            throw new UncheckedIOException(new IOException("the client closed the connection"));
+                        }
+                    });
+                    out.println(OK);
+                } catch (Exception e) {
+                    out.println(ERROR + oneLine(e));
+                }
+            } catch (IOException e) {
+                // the client went away before its command was read: nothing to answer
+            }
+        }
+
+        /**
+         * Waits up to {@code millis} until the accepting thread has ended (once the socket is closed) and every
+         * connection has had its answer.
+         */
+        void awaitIdle(long millis) throws InterruptedException {
+            long deadline = System.nanoTime() + millis * 1_000_000;
+            thread.join(millis);
+            for (Thread t : List.copyOf(serving)) {
+                long left = (deadline - System.nanoTime()) / 1_000_000;
+                if (left <= 0) {
+                    return;
+                }
+                if (t != Thread.currentThread()) {
+                    t.join(left);
                 }
             }
         }
@@ -94,10 +147,6 @@ final class ControlSocket {
             } catch (IOException ignored) {
                 // best effort: the socket file is removed again by the next server or by retire()
             }
-        }
-
-        Thread thread() {
-            return thread;
         }
 
         /** Where it listens: the socket file's address, or the TCP address with the port taken. */

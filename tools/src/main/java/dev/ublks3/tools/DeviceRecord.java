@@ -29,11 +29,12 @@ import java.util.Properties;
  * @param retryTime        --retry-time: how long a failing store request is retried before an I/O error
  * @param name             --name: the device's name (its config file's), or null
  * @param presence         partial writes may trust a LIST for absent objects (false: --no-presence)
+ * @param cache            --cache: the persistent cache (directory, size, mode), or null
  */
 public record DeviceRecord(int devId, long pid, String bucket, String key, String endpoint, long size,
                            long objectSize, int queues, int depth, int logicalBlockSize, String endpointUrl,
                            String region, String credentials, String localDir, boolean recovery, boolean restart,
-                           Duration retryTime, String name, boolean presence) {
+                           Duration retryTime, String name, boolean presence, CacheSettings cache) {
 
     static final String CREDENTIALS_DEFAULT = "default chain";
     static final String CREDENTIALS_KEYS = "keys";
@@ -48,7 +49,7 @@ public record DeviceRecord(int devId, long pid, String bucket, String key, Strin
         return new DeviceRecord(devId, pid, o.bucket(), o.key(), endpoint, o.size(), o.objectSize(), queues, depth,
                 o.logicalBlockSize(), o.endpointUrl() != null ? o.endpointUrl().toString() : null, o.region(), credentials,
                 o.localDir() != null ? o.localDir().toString() : null, o.recovery(), o.restart(), o.retryTime(), o.name(),
-                o.presence());
+                o.presence(), o.cache());
     }
 
     /** True when recover needs --access-key/--secret-key again (they are never written to disk). */
@@ -87,6 +88,9 @@ public record DeviceRecord(int devId, long pid, String bucket, String key, Strin
         if (!presence) {
             a.add("--no-presence");
         }
+        if (cache != null) {
+            a.addAll(cache.addArguments());
+        }
         return a;
     }
 
@@ -119,6 +123,9 @@ public record DeviceRecord(int devId, long pid, String bucket, String key, Strin
         if (name != null) {
             p.setProperty("name", name);
         }
+        if (cache != null) {
+            cache.write(p);
+        }
         p.store(out, "ublk-s3 device");
     }
 
@@ -134,7 +141,8 @@ public record DeviceRecord(int devId, long pid, String bucket, String key, Strin
                     p.getProperty("region"), p.getProperty("credentials", CREDENTIALS_DEFAULT), p.getProperty("local"),
                     Boolean.parseBoolean(p.getProperty("recovery", "false")), Boolean.parseBoolean(p.getProperty("restart", "false")),
                     p.containsKey("retry-time") ? AddOptions.retryTime(p.getProperty("retry-time")) : AddOptions.DEFAULT_RETRY_TIME,
-                    p.getProperty("name"), Boolean.parseBoolean(p.getProperty("presence", "true")));
+                    p.getProperty("name"), Boolean.parseBoolean(p.getProperty("presence", "true")),
+                    CacheSettings.read(p));
         } catch (RuntimeException e) {
             throw new IOException("damaged device record: " + e.getMessage(), e);
         }

@@ -10,6 +10,8 @@ import dev.ublks3.storage.ObjectStore;
 import dev.ublks3.storage.StorageStack;
 import dev.ublks3.storage.StoreException;
 import dev.ublks3.storage.StoredObjectSize;
+import dev.ublks3.storage.cache.CacheException;
+import dev.ublks3.storage.cache.CacheMode;
 import dev.ublks3.storage.layer.RetryPolicy;
 import dev.ublks3.storage.s3.S3Config;
 import dev.ublks3.storage.s3.S3Credentials;
@@ -25,6 +27,7 @@ import dev.ublks3.ublk.UblkFeatures;
 import dev.ublks3.ublk.UblkParams;
 import dev.ublks3.linux.ublk_cmd_h;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,6 +51,7 @@ final class DeviceServer {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeviceServer.class);
     private static final long ANSWER_WAIT_MILLIS = 10_000;
+    private static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(1);
 
     private final AddOptions options;
     private final RunDirectory run;
@@ -58,9 +62,10 @@ final class DeviceServer {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private ControlSocket.Server controlSocket;
     private StorageStack stack;
+    private CacheControl cacheControl;
     private UblkDevice device;
     private String where;
-    private boolean stopping;
+    private volatile boolean stopping;
 
     private DeviceServer(AddOptions options, RunDirectory run, boolean recover) {
         this.options = options;
@@ -98,6 +103,9 @@ final class DeviceServer {
     private void open() throws Exception {
         UblkDeviceConfig config = deviceConfig(options);
         checkLocalDir(options);
+        if (options.cache() != null) {
+            options.cache().checkDirectory();
+        }
         refuseTaken(options, run, recover); // cheap checks first; repeated under the add lock before the device is made
         // the store's slowest class initialisations, on the other CPU while this thread opens the control device
         Thread.ofPlatform().daemon().name("preload").start(() -> {
@@ -120,14 +128,21 @@ final class DeviceServer {
         probe(store, options);
         checkConditionalWrites(store, s3);
 
-        stack = StorageStack.open(store, new StorageStack.Options(options.key(), options.size(), (int) options.objectSize())
-                .withRetry(RetryPolicy.forTime(options.retryTime()))
-                .withObjectMap(ObjectMapOptions.DEFAULT.withPresenceListing(options.presence())));
-        opened.pop(); // the stack owns and closes the store now
-        opened.push(stack);
-        if (recover) {
+        if (recover) { // before the kernel re-issues, and before a cache uploads what the dead server left in it
             awaitDeadServersUploads(s3);
         }
+        StorageStack.Options stackOptions = new StorageStack.Options(options.key(), options.size(),
+                        (int) options.objectSize())
+                .withRetry(RetryPolicy.forTime(options.retryTime()))
+                .withObjectMap(ObjectMapOptions.DEFAULT.withPresenceListing(options.presence()));
+        if (options.cache() == null) {
+            stack = StorageStack.open(store, stackOptions);
+            opened.pop(); // the stack owns and closes the store now
+        } else {
+            opened.pop(); // the stack owns the store, and closes it also when the cache cannot be opened
+            stack = openCached(store, stackOptions, s3);
+        }
+        opened.push(stack);
 
         try (RunDirectory.AddLock ignored = run.lockAdds()) {
             // again, now alone: an add started at the same time may have published its record since the first check
@@ -143,11 +158,33 @@ final class DeviceServer {
                     device.info().nrHwQueues(), device.info().queueDepth()));
             opened.push(() -> run.retire(device.devId()));
         }
+        cacheControl = new CacheControl(stack.cache().orElse(null), options.cache(), device.devId(),
+                options.retryTime(), PROGRESS_INTERVAL, () -> stopping);
         controlSocket = new ControlSocket.Server(run.socket(device.devId()), this::control);
         opened.push(controlSocket);
-        LOG.info("{} {} from {} ({} queues, depth {}, object size {}, retry time {}, {})", recover ? "recovered" : "serving",
-                device.blockDevicePath(), where, device.info().nrHwQueues(), device.info().queueDepth(),
-                Sizes.format(options.objectSize()), Durations.format(options.retryTime()), recoveryMode(device.info().features()));
+        LOG.info("{} {} from {} ({} queues, depth {}, object size {}, retry time {}, {}{})",
+                recover ? "recovered" : "serving", device.blockDevicePath(), where, device.info().nrHwQueues(),
+                device.info().queueDepth(), Sizes.format(options.objectSize()), Durations.format(options.retryTime()),
+                recoveryMode(device.info().features()),
+                options.cache() == null ? "" : ", " + options.cache().describe());
+    }
+
+    /**
+     * The stack with the cache of {@code options} (which replays what a dead server left in it, and uploads its
+     * dirty objects by itself); a cache that cannot be used is a one-line error, before the device exists.
+     */
+    private StorageStack openCached(S3ObjectStore store, StorageStack.Options stackOptions, S3Config s3) {
+        CacheSettings cache = options.cache();
+        try {
+            return StorageStack.open(store, stackOptions, new StorageStack.CacheSetup(cache.options(options.size()),
+                    CacheSettings.identity(options, s3.describeEndpoint()), line -> LOG.info("{}", line)));
+        } catch (UncheckedIOException e) {
+            if (e.getCause() instanceof CacheException c) {
+                throw new ServeException(c.getMessage());
+            }
+            throw new ServeException("cannot open the cache " + cache.dir() + " (" + ControlSocket.oneLine(e.getCause())
+                    + "): check that disk (dmesg), or give another --cache directory");
+        }
     }
 
     private static String recoveryMode(UblkFeatures f) {
@@ -203,6 +240,21 @@ final class DeviceServer {
     static void refuseTaken(AddOptions options, RunDirectory run, boolean recover) {
         refuseSecondName(options, run, recover);
         refuseSecondAttach(options, run);
+        refuseSharedCache(options, run);
+    }
+
+    /** One cache directory per device: said here naming the device, before the cache's own lock would refuse. */
+    private static void refuseSharedCache(AddOptions options, RunDirectory run) {
+        if (options.cache() == null) {
+            return;
+        }
+        for (DeviceRecord r : run.all()) {
+            if (r.serverAlive() && r.cache() != null && options.cache().sameDir(r.cache().dir())) {
+                throw new UsageException("--cache " + options.cache().dir() + " is the cache of "
+                        + UblkPaths.block(r.devId()) + " (pid " + r.pid() + "): give each device its own --cache"
+                        + " directory");
+            }
+        }
     }
 
     private static void refuseSecondAttach(AddOptions options, RunDirectory run) {
@@ -354,18 +406,48 @@ final class DeviceServer {
         }
     }
 
-    /** The control socket's commands. */
-    private void control(String command, Consumer<String> out) throws Exception {
+    /** The control socket's commands: a word, and for some, arguments after spaces. */
+    private void control(String line, Consumer<String> out) throws Exception {
+        List<String> words = List.of(line.split(" +"));
+        String command = words.get(0);
+        List<String> args = words.subList(1, words.size());
         switch (command) {
-            case "stats" -> out.accept(stack.stats().toText().stripTrailing() + "\n" + queueTimesText(device.queueTimes()));
-            case "stats-json" -> out.accept(withQueueTimes(stack.stats().toJson().strip(), device.queueTimes()));
-            case "del" -> {
-                refuseIfInUse();
-                stop(out);
-            }
-            case "del-force" -> stop(out);
+            case "stats" -> out.accept(stack.stats().toText().stripTrailing() + cacheControl.statsText() + "\n"
+                    + queueTimesText(device.queueTimes()));
+            case "stats-json" -> out.accept(withQueueTimes(cacheControl.withStats(stack.stats().toJson().strip()),
+                    device.queueTimes()));
+            case CacheControl.SYNC -> cacheControl.sync(args, out);
+            case CacheControl.SUMMARY -> out.accept(cacheControl.summary());
+            case DEL -> del(false, false, out);
+            case DEL_FORCE -> del(true, false, out);
+            case DEL_KEEP_DIRTY -> del(false, true, out);
+            case DEL_FORCE_KEEP_DIRTY -> del(true, true, out);
             default -> throw new IllegalArgumentException("unknown control command '" + command + "'");
         }
+    }
+
+    static final String DEL = "del";
+    static final String DEL_FORCE = "del-force";
+    static final String DEL_KEEP_DIRTY = "del-keep-dirty";
+    static final String DEL_FORCE_KEEP_DIRTY = "del-force-keep-dirty";
+
+    /** The control command of {@code del} with these flags. */
+    static String delCommand(boolean force, boolean keepDirty) {
+        return force ? (keepDirty ? DEL_FORCE_KEEP_DIRTY : DEL_FORCE) : keepDirty ? DEL_KEEP_DIRTY : DEL;
+    }
+
+    /**
+     * {@code del}: refuses a device in use (unless forced), uploads what the cache holds that the store lacks
+     * (unless told to keep it there), refusing while the store is unreachable, then stops.
+     */
+    private void del(boolean force, boolean keepDirty, Consumer<String> out) throws Exception {
+        if (!force) {
+            refuseIfInUse();
+        }
+        if (!keepDirty) {
+            cacheControl.drainBeforeDel(out);
+        }
+        stop(out, !keepDirty);
     }
 
     /**
@@ -438,8 +520,12 @@ final class DeviceServer {
         }
     }
 
-    /** Stops in the safe order; says what it waits for. Idempotent: SIGTERM and del may race. */
-    void stop(Consumer<String> progress) throws Exception {
+    /**
+     * Stops in the safe order; says what it waits for. Idempotent: SIGTERM and del may race. With {@code drain}
+     * (del), what the kernel wrote back meanwhile is uploaded too; without (a signal: a shutdown must not wait on the
+     * network; del --keep-dirty), the cache keeps its dirty data, synced to local disk, for the next add.
+     */
+    void stop(Consumer<String> progress, boolean drain) throws Exception {
         synchronized (this) {
             if (stopping) {
                 progress.accept("already stopping");
@@ -457,21 +543,29 @@ final class DeviceServer {
             } catch (UblkException e) {
                 first = e;
             }
-            progress.accept("flushing: waiting until every acknowledged write is stored in " + where);
+            boolean cached = options.cache() != null && options.cache().mode() == CacheMode.WRITEBACK;
+            progress.accept(cached ? "flushing: syncing every acknowledged write to the cache " + options.cache().dir()
+                    : "flushing: waiting until every acknowledged write is stored in " + where);
             try {
                 stack.device().flush().join();
             } catch (CompletionException e) {
                 first = first != null ? first : new ServeException("flush failed, some writes may not be stored: "
                         + ControlSocket.oneLine(e.getCause()));
             }
+            String notUploaded = first == null && drain ? cacheControl.drainAfterStop(progress) : null;
+            String kept = cacheControl.keptInCache();
             Exception closing = unwind(null);
             if (first == null && closing != null) {
                 first = closing;
             }
+            if (first == null && notUploaded != null) {
+                first = new ServeException("removed " + path + ", but " + notUploaded);
+            }
             if (first != null) {
                 throw first;
             }
-            progress.accept("removed " + path + "; every acknowledged write is in the store");
+            progress.accept("removed " + path + (kept == null ? "; every acknowledged write is in the store"
+                    : "; " + kept));
         } finally {
             stopped.countDown();
         }
@@ -504,7 +598,7 @@ final class DeviceServer {
     void awaitStopped() throws InterruptedException {
         stopped.await();
         if (controlSocket != null) {
-            controlSocket.thread().join(ANSWER_WAIT_MILLIS); // it ends once its socket is closed and its reply sent
+            controlSocket.awaitIdle(ANSWER_WAIT_MILLIS); // its threads end once its socket is closed and replies sent
         }
     }
 

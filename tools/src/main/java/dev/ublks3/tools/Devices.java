@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 
@@ -52,6 +53,17 @@ final class Devices {
     static int chosen(RunDirectory run, Map<String, String> options) {
         return options.containsKey("name") ? numberOf(run, options.get("name"))
                 : AddOptions.nonNegativeInt(options, "number");
+    }
+
+    /**
+     * The device of a command that takes {@code -n N} or {@code --name NAME}: exactly one of them must be given.
+     */
+    static int chosenFor(String command, RunDirectory run, Map<String, String> options) {
+        ArgParser.requireOnlyOneOf(options, command, Set.of("number", "name"));
+        if (!options.containsKey("number") && !options.containsKey("name")) {
+            throw new UsageException("'" + command + "' needs -n N or --name NAME: see 'ublk-s3 list' for the devices");
+        }
+        return chosen(run, options);
     }
 
     /** Device numbers known to the kernel or to the run directory. */

@@ -49,10 +49,13 @@ final class ForegroundServer {
         return signal.get() == 0 ? 0 : 128 + signal.get();
     }
 
-    /** Flushes and removes the device (idempotent: del and a signal may race); says what it waits for in the log. */
+    /**
+     * Flushes and removes the device (idempotent: del and a signal may race); says what it waits for in the log. A
+     * cache keeps its dirty data, synced to local disk, for the next add.
+     */
     private static void stop(DeviceServer server) {
         try {
-            server.stop(line -> LOG.info("{}", line));
+            server.stop(line -> LOG.info("{}", line), false); // a shutdown must not wait on the network
         } catch (Exception e) {
             LOG.error("stopping {} failed: {}", server.device().blockDevicePath(), ControlSocket.oneLine(e));
         }

@@ -4,12 +4,17 @@ import dev.ublks3.ublk.UblkControl;
 import dev.ublks3.ublk.UblkDevInfo;
 import dev.ublks3.ublk.UblkException;
 import dev.ublks3.ublk.UblkPaths;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /** {@code ublk-s3 list}: the devices, what serves them and from where. */
 final class ListCommand {
@@ -18,8 +23,12 @@ final class ListCommand {
             Usage: ublk-s3 list
 
             One line per ublk device: path, name (add --name), size, object size, retry time (--retry-time), kernel
-            state, serving pid, bucket/key, endpoint.
+            state, serving pid, bucket/key, endpoint, and the cache (add --cache): its mode, the objects written and
+            not yet uploaded (their bytes, the age of the oldest), reads it served (hits) and not (misses).
             """;
+
+    /** How long a server may take to answer for its cache's line; a busy or hung one reads "no answer". */
+    private static final long ANSWER_MILLIS = 2_000;
 
     private ListCommand() {
     }
@@ -32,8 +41,9 @@ final class ListCommand {
         }
         int nameWidth = devices.values().stream().flatMap(Optional::stream).map(DeviceRecord::name)
                 .filter(Objects::nonNull).mapToInt(String::length).max().orElse(0);
-        String format = "%-12s %-" + Math.max(4, nameWidth) + "s %8s %7s %6s %-9s %8s  %s  %s%n";
-        out.printf(format, "DEVICE", "NAME", "SIZE", "OBJECT", "RETRY", "STATE", "PID", "BUCKET/KEY", "ENDPOINT");
+        String format = "%-12s %-" + Math.max(4, nameWidth) + "s %8s %7s %6s %-9s %8s  %s  %s  %s%n";
+        out.printf(format, "DEVICE", "NAME", "SIZE", "OBJECT", "RETRY", "STATE", "PID", "BUCKET/KEY", "ENDPOINT",
+                "CACHE");
         UblkControl control = openQuietly();
         try {
             for (Map.Entry<Integer, Optional<DeviceRecord>> device : devices.entrySet()) {
@@ -48,7 +58,8 @@ final class ListCommand {
                         state,
                         r.map(x -> Long.toString(x.pid())).orElse("-"),
                         r.map(x -> "s3://" + x.bucket() + "/" + x.key()).orElse("(not served by ublk-s3)"),
-                        r.map(DeviceRecord::endpoint).orElse("-"));
+                        r.map(DeviceRecord::endpoint).orElse("-"),
+                        r.map(x -> cache(x, run)).orElse("-"));
             }
         } finally {
             if (control != null) {
@@ -56,6 +67,37 @@ final class ListCommand {
             }
         }
         return 0;
+    }
+
+    /** The cache's short line from its server; from the record alone when the server is gone or does not answer. */
+    static String cache(DeviceRecord r, RunDirectory run) {
+        if (r.cache() == null) {
+            return "-";
+        }
+        String mode = r.cache().mode().word();
+        if (!r.serverAlive()) {
+            return mode + " (no server: what it had not uploaded stays in " + r.cache().dir() + ")";
+        }
+        CompletableFuture<String> answer = new CompletableFuture<>();
+        // a thread of its own: a server that never answers keeps it, and no other device's answer waits behind it
+        Thread.ofPlatform().daemon().name("list-" + r.devId()).start(() -> {
+            StringBuilder line = new StringBuilder();
+            try {
+                String error = ControlSocket.call(run.socket(r.devId()), CacheControl.SUMMARY, line::append);
+                answer.complete(error == null && !line.isEmpty() ? line.toString() : null);
+            } catch (IOException | RuntimeException e) {
+                answer.complete(null);
+            }
+        });
+        try {
+            String line = answer.get(ANSWER_MILLIS, TimeUnit.MILLISECONDS);
+            return line != null ? line : mode + " (no answer)";
+        } catch (TimeoutException | ExecutionException e) {
+            return mode + " (no answer)";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return mode + " (no answer)";
+        }
     }
 
     private static String state(UblkControl control, int id, Optional<DeviceRecord> r) {

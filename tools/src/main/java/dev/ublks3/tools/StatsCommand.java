@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /** {@code ublk-s3 stats}: the storage stack's statistics, from the serving process. */
 final class StatsCommand {
@@ -17,7 +16,9 @@ final class StatsCommand {
             Requests per operation (count, bytes, size and alignment histograms, latency percentiles), store calls
             (GET, PUT, LIST, DELETE: count, bytes, latency, retries) and read-modify-write cycles of /dev/ublkbN,
             since it was added; then the queue threads' part of a request's time: in the storage stack ("target"),
-            and back to the queue thread ("return"). Text like nbdkit's stats filter, or JSON.
+            and back to the queue thread ("return"). With a cache (add --cache), its line: mode, objects cached,
+            dirty objects and bytes (written, not yet uploaded), the age of the oldest, hits, misses, uploads and
+            their failures, local syncs. Text like nbdkit's stats filter, or JSON.
             """;
 
     private static final ArgParser PARSER = new ArgParser("stats", List.of(
@@ -30,11 +31,7 @@ final class StatsCommand {
 
     static int run(List<String> args, RunDirectory run, PrintStream out) throws IOException {
         Map<String, String> o = PARSER.parse(args);
-        ArgParser.requireOnlyOneOf(o, "stats", Set.of("number", "name"));
-        if (!o.containsKey("number") && !o.containsKey("name")) {
-            throw new UsageException("'stats' needs -n N or --name NAME: see 'ublk-s3 list' for the devices");
-        }
-        int id = Devices.chosen(run, o);
+        int id = Devices.chosenFor("stats", run, o);
         if (run.read(id).filter(DeviceRecord::serverAlive).isEmpty()) {
             throw new ServeException("no ublk-s3 server serves " + UblkPaths.block(id) + ": see 'ublk-s3 list'");
         }

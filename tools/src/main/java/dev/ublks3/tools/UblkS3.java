@@ -2,12 +2,14 @@ package dev.ublks3.tools;
 
 import dev.ublks3.storage.StoreException;
 import dev.ublks3.ublk.UblkException;
+import java.io.Console;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.List;
 
 /**
- * The {@code ublk-s3} command: {@code add}, {@code del}, {@code recover}, {@code list}, {@code stats}, {@code local-s3},
+ * The {@code ublk-s3} command: {@code add}, {@code del}, {@code sync}, {@code recover}, {@code list}, {@code stats},
+ * {@code local-s3},
  * and the systemd unit's {@code unit-start} and {@code unit-stop}.
  */
 public final class UblkS3 {
@@ -20,6 +22,7 @@ public final class UblkS3 {
               add     create /dev/ublkbN on a bucket and serve it          ublk-s3 add --size 50G --bucket B
                       or the device of /etc/ublk-s3/NAME.conf              ublk-s3 add --name NAME
               del     flush every write to the store, then remove          ublk-s3 del -n N | --name NAME | --all
+              sync    wait until the cache has uploaded every write        ublk-s3 sync -n N | --name NAME [--timeout D]
               recover take a device over after its server died            ublk-s3 recover -n N | --name NAME
               list    the devices, their names, bucket/key, state, server  ublk-s3 list
               stats   request and store statistics of a device             ublk-s3 stats -n N | --name NAME [--json]
@@ -62,6 +65,7 @@ public final class UblkS3 {
                     case "recover" -> RecoverCommand.HELP;
                     case "list" -> ListCommand.HELP;
                     case "stats" -> StatsCommand.HELP;
+                    case SyncCommand.COMMAND -> SyncCommand.HELP;
                     case "local-s3" -> LocalS3Command.HELP;
                     case UnitCommand.START -> UnitCommand.START_HELP;
                     case UnitCommand.STOP -> UnitCommand.STOP_HELP;
@@ -71,7 +75,8 @@ public final class UblkS3 {
             }
             return switch (command) {
                 case "add" -> AddCommand.run(rest, run, out, err);
-                case "del" -> DelCommand.run(rest, run, out);
+                case "del" -> DelCommand.run(rest, run, out, onTerminal());
+                case SyncCommand.COMMAND -> SyncCommand.run(rest, run, out, onTerminal());
                 case "recover" -> RecoverCommand.run(rest, run, out, err);
                 case ServerLauncher.SUPERVISE -> Supervisor.run(rest, out);
                 case "list" -> ListCommand.run(rest, run, out);
@@ -98,6 +103,13 @@ public final class UblkS3 {
     }
 
     private static UsageException unknownCommand(String command) {
-        return new UsageException("unknown command '" + command + "': use add, del, recover, list, stats, local-s3, unit-start or unit-stop (ublk-s3 --help)");
+        return new UsageException("unknown command '" + command + "': use add, del, sync, recover, list, stats,"
+                + " local-s3, unit-start or unit-stop (ublk-s3 --help)");
+    }
+
+    /** Whether a person watches: progress lines are for terminals only. */
+    private static boolean onTerminal() {
+        Console console = System.console();
+        return console != null && console.isTerminal();
     }
 }

@@ -114,7 +114,7 @@ final class UnitCommand {
             out.flush();
             zfs.export(pool);
         }
-        DelCommand.delete(r.devId(), false, run, out);
+        DelCommand.delete(r.devId(), DelCommand.Flags.PLAIN, run, out);
         run.removePid(name);
         return 0;
     }

@@ -181,9 +181,31 @@ class BadInputMatrixTest {
         c.add(add("--sise", "--sise", "1G"));
         c.add(add("-x", "-x"));
         c.add(add("-N", "-N", "1"));
-        for (String w : List.of("colour=blue", "readonly=true", "-r", "cache=on", "BUCKET=x", "size")) {
+        for (String w : List.of("colour=blue", "readonly=true", "-r", "readahead=on", "BUCKET=x", "size")) {
             c.add(add(w, w));
         }
+        // ---- add: the cache
+        c.add(add("--cache " + Path.of("on").toAbsolutePath() + " is not a directory", "cache=on"));
+        c.add(add("--cache " + tmp.resolve("missing") + " is not a directory: for a new cache, create it",
+                "--cache", tmp.resolve("missing").toString()));
+        c.add(add("--cache " + tmp.resolve("file") + " is not a directory", "--cache", tmp.resolve("file").toString()));
+        c.add(add("--cache is empty", "--cache", ""));
+        c.add(add("--cache is empty", "--cache", " "));
+        c.add(add("--cache-size has no use without --cache", "--cache-size", "1G"));
+        c.add(add("--cache-mode has no use without --cache", "--cache-mode", "read"));
+        c.add(add("--cache-size is empty", "--cache", tmp.toString(), "--cache-size", ""));
+        for (String v : List.of("abc", "1.5G", "-1G", "1X")) {
+            c.add(add("--cache-size '" + v + "'", "--cache", tmp.toString(), "--cache-size", v));
+        }
+        for (String v : List.of("0", "1M", "1")) {
+            c.add(add("--cache-size " + v + " is less than 16 objects of 128K",
+                    "--cache", tmp.toString(), "--cache-size", v));
+        }
+        for (String v : List.of("", "fast", "write-back", "none")) {
+            c.add(add("--cache-mode '" + v + "' is not a cache mode", "--cache", tmp.toString(), "--cache-mode", v));
+        }
+        c.add(add("option --cache of 'add' needs a value", "--cache"));
+        c.add(add("option --cache is given twice", "--cache", tmp.toString(), "--cache", tmp.toString()));
         c.add(add("foreground=1", "foreground=1"));
         c.add(add("stray", "stray"));
         c.add(add("'-'", "-"));
@@ -244,6 +266,14 @@ class BadInputMatrixTest {
                 {"size 1G", ".conf: 'add' needs --bucket"},
                 {"bucket bkt\nsize 1G\nlocal /srv\nendpoint-url http://h", ".conf: options --endpoint-url and --local of 'add' exclude each other"},
                 {"bucket bkt\nsize 1G\nrestart-time 1m", ":3: unknown word 'restart-time'"},
+                {"bucket bkt\nsize 1G\ncache", ":3: 'cache' needs a value"},
+                {"bucket bkt\nsize 1G\ncache =", ":3: cache is empty"},
+                {"bucket bkt\nsize 1G\ncache /srv\ncache-mode fast",
+                        ":4: cache-mode 'fast' is not a cache mode: use writeback"},
+                {"bucket bkt\nsize 1G\ncache /srv\ncache-size big", ":4: cache-size 'big' is not a size"},
+                {"bucket bkt\nsize 1G\ncache-size 2G", ".conf: --cache-size has no use without --cache"},
+                {"bucket bkt\nsize 1G\ncache /srv\ncache-size 1M",
+                        ".conf: --cache-size 1M is less than 16 objects of 128K: give at least 2M"},
         }) {
             c.add(usage(bad[1], "add", "--foreground", "--name", conf(null, bad[0]), "--config-dir", etc));
         }
@@ -300,6 +330,24 @@ class BadInputMatrixTest {
         c.add(usage("extra", "del", "-n", "1", "extra"));
         c.add(usage("n=1", "del", "n=1"));
         c.add(failure("ublk device 77", "del", "-n", "77"));
+        c.add(usage("--keep-dirty", "del", "-n", "1", "--keep-dirty=yes"));
+        c.add(usage("--keep-dirty", "del", "-n", "1", "--keep-dirty", "--keep-dirty"));
+        // ---- sync
+        c.add(usage("'sync' needs -n N or --name NAME", "sync"));
+        c.add(usage("'sync' needs -n N or --name NAME", "sync", "--timeout", "1m"));
+        c.add(usage("--number", "sync", "-n"));
+        c.add(usage("--number", "sync", "-n", "x"));
+        c.add(usage("--number", "sync", "-n", "-1"));
+        c.add(usage("--name", "sync", "--name", ".x"));
+        c.add(usage("--name", "sync", "--name", "db", "-n", "1"));
+        c.add(usage("--timeout 'x' is not a duration", "sync", "-n", "1", "--timeout", "x"));
+        c.add(usage("--timeout '5' is not a duration", "sync", "-n", "1", "--timeout", "5"));
+        c.add(usage("--timeout 200h is longer than 168h", "sync", "-n", "1", "--timeout", "200h"));
+        c.add(usage("--timeout", "sync", "-n", "1", "--timeout"));
+        c.add(usage("--all", "sync", "--all"));
+        c.add(usage("extra", "sync", "-n", "1", "extra"));
+        c.add(failure("no ublk-s3 server serves /dev/ublkb77", "sync", "-n", "77"));
+        c.add(failure("there is no device named db", "sync", "--name", "db"));
         // ---- list
         c.add(usage("extra", "list", "extra"));
         c.add(usage("--json", "list", "--json"));

@@ -2,6 +2,7 @@ package dev.ublks3.tools;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.StringReader;
@@ -97,6 +98,23 @@ class RecoverCommandTest {
         String older = record("--size 1G --bucket bkt", 1, 42).toString().replaceAll("(?m)^presence=.*\\R", "");
         assertTrue(DeviceRecord.read(new StringReader(older)).presence());
         assertFalse(record("--size 1G --bucket bkt", 1, 42).addArguments().contains("--no-presence"));
+    }
+
+    @Test
+    void theCacheRoundTripsSoThatRecoverReopensIt() throws Exception {
+        Path cache = java.nio.file.Files.createDirectories(tmp.resolve("cache"));
+        DeviceRecord r = record("--size 1G --bucket bkt --cache " + cache + " --cache-size 4G"
+                + " --cache-mode writethrough", 2, 42);
+        DeviceRecord back = DeviceRecord.read(new StringReader(r.toString()));
+        assertEquals(r, back);
+        assertEquals(new CacheSettings(cache, 4L << 30, dev.ublks3.storage.cache.CacheMode.WRITETHROUGH), back.cache());
+        assertEquals(back.cache(), AddOptions.parse(back.addArguments()).cache(),
+                "recover and the supervisor reopen it");
+
+        DeviceRecord none = record("--size 1G --bucket bkt", 1, 42);
+        assertNull(DeviceRecord.read(new StringReader(none.toString())).cache(),
+                "a record from before caches has none");
+        assertFalse(String.join(" ", none.addArguments()).contains("--cache"), none.addArguments().toString());
     }
 
     @Test

@@ -98,8 +98,8 @@ class UblkS3CommandTest {
         runDir.publish(DeviceRecord.of(77, 999_999_999L, o, "http://127.0.0.1:9000", 1, 8)); // no server, no device
         CommandRun list = run("list");
         assertEquals(0, list.code(), list.err());
-        assertTrue(list.out().lines().findFirst().orElse("").matches("DEVICE +NAME +SIZE +OBJECT +RETRY +STATE +PID +BUCKET/KEY +ENDPOINT"), list.out());
-        assertTrue(list.out().lines().anyMatch(l -> l.matches("/dev/ublkb77 +db1 +1G +128K +90s +GONE .*s3://bkt/disk.*")), list.out());
+        assertTrue(list.out().lines().findFirst().orElse("").matches("DEVICE +NAME +SIZE +OBJECT +RETRY +STATE +PID +BUCKET/KEY +ENDPOINT +CACHE"), list.out());
+        assertTrue(list.out().lines().anyMatch(l -> l.matches("/dev/ublkb77 +db1 +1G +128K +90s +GONE .*s3://bkt/disk .* -")), list.out());
         CommandRun del = run("del --name db1");
         assertEquals(0, del.code(), del.err());
         assertTrue(del.out().contains("/dev/ublkb77: no such device; removed its stale record"), del.out());
