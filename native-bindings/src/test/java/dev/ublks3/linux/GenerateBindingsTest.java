@@ -90,40 +90,32 @@ class GenerateBindingsTest {
         }
     }
 
+    /** Runs the generator on {@code table}, which it must refuse with {@code error} alone on stderr. */
+    private Run assertRefused(String error, String... table) throws Exception {
+        Run run = generate(table);
+        assertEquals(1, run.exit(), "the generator accepted a wrong table");
+        assertEquals(error + "\n", run.stderr());
+        return run;
+    }
+
     @Test
     void aWrongOffsetStopsTheBuildAtItsLine() throws Exception {
-        Run run = generate(
-            "struct pair from <linux/pair.h> size 8 align 4",
-            "    __u16 a 0",
-            "    __u32 b 2 access",
-            "end");
-        assertEquals(1, run.exit());
-        assertEquals("t.table:3: b is at offset 4 by the fields before it, the table says 2: correct the offset or the"
-            + " fields before it\n", run.stderr());
+        Run run = assertRefused("t.table:3: b is at offset 4 by the fields before it, the table says 2: correct the"
+            + " offset or the fields before it",
+            "struct pair from <linux/pair.h> size 8 align 4", "__u16 a 0", "__u32 b 2 access", "end");
         assertFalse(Files.exists(run.classes().resolve("pair.java")), "a class was written from a wrong table");
     }
 
     @Test
     void aWrongSizeStopsTheBuildAtTheStructsLine() throws Exception {
-        Run run = generate(
-            "",
-            "struct pair from <linux/pair.h> size 12 align 8",
-            "    __u64 a 0",
-            "end");
-        assertEquals(1, run.exit());
-        assertEquals("t.table:2: pair has 8 bytes by its fields, the table says size 12: correct the size or the fields\n",
-            run.stderr());
+        assertRefused("t.table:2: pair has 8 bytes by its fields, the table says size 12: correct the size or the"
+            + " fields", "", "struct pair from <linux/pair.h> size 12 align 8", "__u64 a 0", "end");
     }
 
     @Test
     void anUnknownTypeNamesTheTypesThereAre() throws Exception {
-        Run run = generate(
-            "struct pair from <linux/pair.h> size 8 align 8",
-            "    __u24 a 0",
-            "end");
-        assertEquals(1, run.exit());
-        assertEquals("t.table:2: '__u24' is no C type the generator knows: use one of __u8 __s8 __u16 __s16 __u32 __s32"
-            + " __u64 __s64, or 'struct NAME'\n", run.stderr());
+        assertRefused("t.table:2: '__u24' is no C type the generator knows: use one of __u8 __s8 __u16 __s16 __u32"
+            + " __s32 __u64 __s64, or 'struct NAME'", "struct pair from <linux/pair.h> size 8 align 8", "__u24 a 0");
     }
 
     @Test
