@@ -29,6 +29,10 @@ public final class GenerateBindings {
             System.exit(2);
         }
         Path table = Path.of(args[0]);
+        if (!Files.isRegularFile(table)) {
+            System.err.println(table.toAbsolutePath() + ": no such table: pass src/main/bindings/uapi.table");
+            System.exit(2);
+        }
         Map<String, String> classes;
         try {
             classes = new Table(table.getFileName().toString(), Files.readAllLines(table)).classes();
@@ -44,12 +48,13 @@ public final class GenerateBindings {
         Files.createDirectories(dir);
         for (var c : classes.entrySet()) {
             Path file = dir.resolve(c.getKey() + ".java");
-            if (!Files.exists(file) || !Files.readString(file).equals(c.getValue())) Files.writeString(file, c.getValue());
+            boolean same = Files.exists(file) && Files.readString(file).equals(c.getValue());
+            if (!same) Files.writeString(file, c.getValue());
         }
         try (Stream<Path> old = Files.list(dir)) {
             for (Path file : old.toList()) {
-                String name = file.getFileName().toString();
-                if (name.endsWith(".java") && !classes.containsKey(name.substring(0, name.length() - 5))) Files.delete(file);
+                String name = file.getFileName().toString().replaceFirst("\\.java$", "");
+                if (!classes.containsKey(name)) Files.delete(file);
             }
         }
     }
@@ -69,6 +74,11 @@ public final class GenerateBindings {
     }
 
     record Scalar(String layout, String java, String valueLayout, long size) implements Type {
+        static final Scalar BYTE = new Scalar("JAVA_BYTE", "byte", "OfByte", 1);
+        static final Scalar SHORT = new Scalar("JAVA_SHORT", "short", "OfShort", 2);
+        static final Scalar INT = new Scalar("JAVA_INT", "int", "OfInt", 4);
+        static final Scalar LONG = new Scalar("JAVA_LONG", "long", "OfLong", 8);
+
         public long align() { return size; }
     }
 
@@ -84,11 +94,10 @@ public final class GenerateBindings {
         public long align() { return struct.align(); }
     }
 
-    static final Map<String, Scalar> C_TYPES = Map.of(
-        "__u8", new Scalar("JAVA_BYTE", "byte", "OfByte", 1), "__s8", new Scalar("JAVA_BYTE", "byte", "OfByte", 1),
-        "__u16", new Scalar("JAVA_SHORT", "short", "OfShort", 2), "__s16", new Scalar("JAVA_SHORT", "short", "OfShort", 2),
-        "__u32", new Scalar("JAVA_INT", "int", "OfInt", 4), "__s32", new Scalar("JAVA_INT", "int", "OfInt", 4),
-        "__u64", new Scalar("JAVA_LONG", "long", "OfLong", 8), "__s64", new Scalar("JAVA_LONG", "long", "OfLong", 8));
+    /** Unsigned and signed alike: Java has signed types only (the package documentation says how to widen). */
+    static final Map<String, Scalar> C_TYPES = Map.of("__u8", Scalar.BYTE, "__s8", Scalar.BYTE,
+        "__u16", Scalar.SHORT, "__s16", Scalar.SHORT, "__u32", Scalar.INT, "__s32", Scalar.INT,
+        "__u64", Scalar.LONG, "__s64", Scalar.LONG);
 
     sealed interface Member permits Field, Group, Padding {}
 
@@ -200,8 +209,8 @@ public final class GenerateBindings {
             long realSize = sizeOf(laid);
             if (realSize != size) throw error(name + " has " + realSize + " bytes by its fields, the table says size "
                 + size + ": correct the size or the fields");
-            if (realAlign != align) throw error(name + " aligns to " + realAlign + " bytes by its fields, the table says"
-                + " align " + align + ": correct the alignment or the fields");
+            if (realAlign != align) throw error(name + " aligns to " + realAlign + " bytes by its fields, the table"
+                + " says align " + align + ": correct the alignment or the fields");
             next = end;
             structs.put(name, new Struct(name, size, align));
             return text.render(laid);
@@ -361,7 +370,9 @@ public final class GenerateBindings {
                 List<String> path = new ArrayList<>();
                 for (String index : groups) path.add("groupElement(" + index + ")");
                 path.add("groupElement(\"" + f.name() + "\")");
-                Map<String, String> values = new LinkedHashMap<>(Map.of("f", f.name(), "path", String.join(", ", path)));
+                Map<String, String> values = new LinkedHashMap<>();
+                values.put("f", f.name());
+                values.put("path", String.join(", ", path));
                 String template = switch (f.type()) {
                     case Scalar s -> {
                         values.put("type", s.java());
@@ -385,13 +396,14 @@ public final class GenerateBindings {
             String render(Group laid) {
                 String java = String.join("\n", before) + String.join("\n", after);
                 boolean paths = !accessors.isEmpty() || java.contains("groupElement(");
+                String pathImport = "import static java.lang.foreign.MemoryLayout.PathElement.groupElement;\n";
                 StringBuilder members = new StringBuilder();
                 if (!before.isEmpty()) members.append(String.join("\n", before)).append("\n\n");
                 for (String a : accessors) members.append(a).append("\n");
                 if (!after.isEmpty()) members.append(String.join("\n", after)).append("\n\n");
                 return fill(STRUCT, Map.of("generated", generated(), "name", name, "header", header,
                     "doc", docLines(doc), "members", members.toString(), "layout", layoutOf(laid, "    "),
-                    "groupElement", paths ? "import static java.lang.foreign.MemoryLayout.PathElement.groupElement;\n" : "",
+                    "groupElement", paths ? pathImport : "",
                     "objects", arrays || java.contains("Objects.") ? "import java.util.Objects;\n" : ""));
             }
 
@@ -402,7 +414,8 @@ public final class GenerateBindings {
                     case Padding p -> "MemoryLayout.paddingLayout(" + p.size() + ")";
                     case Group g -> {
                         List<String> members = new ArrayList<>();
-                        for (Member inner : g.members()) members.add(indent + "    " + layoutOf(inner, indent + "    "));
+                        String deeper = indent + "    ";
+                        for (Member inner : g.members()) members.add(deeper + layoutOf(inner, deeper));
                         yield "MemoryLayout." + (g.union() ? "unionLayout" : "structLayout") + "(\n"
                             + String.join(",\n", members) + ")";
                     }
@@ -417,7 +430,9 @@ public final class GenerateBindings {
             case Padding p -> p.size();
             case Group g -> {
                 long size = 0;
-                for (Member inner : g.members()) size = g.union() ? Math.max(size, sizeOf(inner)) : size + sizeOf(inner);
+                for (Member inner : g.members()) {
+                    size = g.union() ? Math.max(size, sizeOf(inner)) : size + sizeOf(inner);
+                }
                 yield size;
             }
         };
