@@ -4,8 +4,9 @@
  * C, with {@code layout()}, {@code field$OFFSET}, and static accessors {@code field(segment)} /
  * {@code field(segment, value)}; {@code field$at(segment, base, ...)} addresses a struct at a byte offset of a
  * larger segment (descriptor array, SQE command area) without slicing. Each layout is whole (every C field, so
- * sizes and offsets match the kernel), but accessors exist only for the fields ublk-s3 reads or writes: a field
- * needed later gets its accessor block in the shape of its neighbours. Kernel spellings are kept verbatim;
+ * sizes and offsets match the kernel), but accessors exist only for the fields ublk-s3 reads or writes. The build
+ * generates these struct and constant classes from native-bindings/src/main/bindings/uapi.table: a field needed
+ * later gets {@code access} there. Kernel spellings are kept verbatim;
  * names the kernel does not have (e.g. {@code io_uring_sqe.CMD_BYTES_SQE128}) are not prefixed with theirs.
  * Unsigned C fields are read into the signed Java type of the same width: widen them with
  * {@code Short.toUnsignedInt} / {@code Integer.toUnsignedLong}. {@link dev.ublks3.linux.Libc} holds the libc
