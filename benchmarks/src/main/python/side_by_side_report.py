@@ -862,7 +862,10 @@ def stream_table(walks, cond, shown):
         return sum(v or 0.0 for v in values) if all(values[:3]) else None
     for s in shown:
         run = stacks.get(s)
-        if run is None or run.phase("stream") is None:
+        if run is None or (run.phase("stream") is None and run.ok):  # a stack that does not stream
+            continue
+        if run.phase("stream") is None:
+            rows.append([STACK_LABEL[s], cell_status(run)] + [""] * 5)
             continue
         t = total(run)
         r = times(t, total(theirs)) if s != THEIRS and theirs is not None and theirs.phase("stream") else None
@@ -913,7 +916,7 @@ def chart_cache(plt, path, cond, runs, walks, shown):
         return {s: [value(writes.get(s), lambda r, i=i: get(r)[i]) for i in range(n)]
                 for s in shown if writes.get(s) is not None and writes[s].ok}
     fig, axes = plt.subplots(1, 4, figsize=(13, 4), gridspec_kw={"width_ratios": [3, 3, 1.3, 2.2]})
-    labels = [w[0] for w in steps]
+    labels = [{"after del + add": "after\ndel+add", "after the stream": "after\nstream"}.get(w[0], w[0]) for w in steps]
     grouped(axes[0], labels, walk_series(lambda f: f.seconds), "walk (s, log scale;\nlower is better)", "s", shown,
             log=True)
     grouped(axes[1], labels, walk_series(lambda f: f.gets), "GETs during the walk\n(lower is better)", "GETs",
@@ -922,8 +925,6 @@ def chart_cache(plt, path, cond, runs, walks, shown):
             f"{RANDWRITE_ONCE}: PUT+GET+LIST\nper MiB (lower is better)", "requests / MiB", shown, log=True)
     grouped(axes[3], ["p50", "p99"], write_series(lambda r: [r.fio["p50"], r.fio["p99"]], 2),
             f"{RANDWRITE_ONCE}: latency\n(log scale; lower is better)", "ms", shown, log=True)
-    for ax in axes[:2]:
-        ax.tick_params(axis="x", labelsize=8)
     stack_legend(plt, fig, shown)
     fig.suptitle(f"the cache, {cond}", x=0.01, ha="left")
     fig.tight_layout(rect=(0, 0.02, 1, 0.9))
@@ -1007,6 +1008,9 @@ def grouped(ax, groups, series, title, ylabel, shown, kind="num", log=False):
     values = [v for vs in series.values() for v in vs if v is not None]
     positive = [v for v in values if v > 0]
     top = max(values + [0])
+    # beside two neighbours a label runs into theirs: upright then, with room above the bars
+    crowded = len(shown) > 2
+    label_style = {"fontsize": 7.5, "rotation": 90} if crowded else {"fontsize": 7.5}
     for i, stack in enumerate(shown):
         vals = series.get(stack)
         xs = x + (i - (len(shown) - 1) / 2) * width
@@ -1017,22 +1021,22 @@ def grouped(ax, groups, series, title, ylabel, shown, kind="num", log=False):
             ax.bar(xs, [v if v else float("nan") for v in vals], width, label=STACK_LABEL[stack], color=COLORS[stack])
             for xx, v in zip(xs, vals):
                 if v is not None:
-                    ax.text(xx, v or floor, fmt(v, kind), ha="center", va="bottom", fontsize=7.5)
+                    ax.text(xx, v or floor, fmt(v, kind), ha="center", va="bottom", **label_style)
             continue
         heights = [v if v is not None else 0 for v in vals]
         bars = ax.bar(xs, heights, width, label=STACK_LABEL[stack], color=COLORS[stack])
         # no label on bars too small to see: they would overlap their neighbours'
-        ax.bar_label(bars, labels=[fmt(v, kind) if v and v >= top * 0.02 else "" for v in vals],
-                     fontsize=7.5, padding=2)
+        ax.bar_label(bars, labels=[fmt(v, kind) if v and v >= top * 0.02 else "" for v in vals], padding=2,
+                     **label_style)
     ax.set_xticks(x, groups)
     ax.set_xlim(-0.8, len(groups) - 0.2)
     ax.set_title(title)
     ax.set_ylabel(ylabel)
     if log:
         ax.set_yscale("log")
-        ax.set_ylim(min(positive) / 2 if positive else 0.1, top * 4 if top > 0 else 1)
+        ax.set_ylim(min(positive) / 2 if positive else 0.1, top * (12 if crowded else 4) if top > 0 else 1)
     else:
-        ax.set_ylim(0, top * 1.18 if top > 0 else 1)
+        ax.set_ylim(0, top * (1.4 if crowded else 1.18) if top > 0 else 1)
 
 
 def stack_notes(fig, stacks, shown):
