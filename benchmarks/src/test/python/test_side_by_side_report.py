@@ -245,12 +245,18 @@ def read_bytes(path):
         return f.read()
 
 
-class SideBySideReportTest(unittest.TestCase):
+class RenderedResults(unittest.TestCase):
+    """A results directory of the class's build(root), loaded and rendered without charts; no tests of its own."""
+
+    @staticmethod
+    def build(root):
+        build_results(root)
+
     @classmethod
     def setUpClass(cls):
         cls.tmp = tempfile.mkdtemp(prefix="sbs-report-test-")
         cls.results = os.path.join(cls.tmp, "results")
-        build_results(cls.results)
+        cls.build(cls.results)
         cls.data = report.load(cls.results)
         cls.section, _ = report.render(cls.data, os.path.join(cls.tmp, "docs"), os.path.join(cls.tmp, "img"),
                                        charts=False)
@@ -259,6 +265,8 @@ class SideBySideReportTest(unittest.TestCase):
     def tearDownClass(cls):
         shutil.rmtree(cls.tmp)
 
+
+class SideBySideReportTest(RenderedResults):
     def workload_table(self, cond, workload):
         raw = self.data["raw"].get(cond) if workload in report.SEQUENTIAL_WRITES else None
         rows = report.workload_table(self.data["runs"][cond][workload], raw, report.present(self.data["runs"]))
@@ -518,20 +526,11 @@ def add_cache_stack(root):
                                  *((250, gets) if stack == CACHED else (0, 0) if stack == report.OURS else ()))
 
 
-class CacheStackReportTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.tmp = tempfile.mkdtemp(prefix="sbs-report-cache-test-")
-        cls.results = os.path.join(cls.tmp, "results")
-        build_results(cls.results)
-        add_cache_stack(cls.results)
-        cls.data = report.load(cls.results)
-        cls.section, _ = report.render(cls.data, os.path.join(cls.tmp, "docs"), os.path.join(cls.tmp, "img"),
-                                       charts=False)
-
-    @classmethod
-    def tearDownClass(cls):
-        shutil.rmtree(cls.tmp)
+class CacheStackReportTest(RenderedResults):
+    @staticmethod
+    def build(root):
+        build_results(root)
+        add_cache_stack(root)
 
     def workload_table(self, cond, workload):
         rows = report.workload_table(self.data["runs"][cond][workload], None, report.present(self.data["runs"]))
