@@ -2,10 +2,19 @@
 # The guest half of benchmarks/bin/side-by-side: runs as root inside the VM (tools/vm/run-in-vm), one boot. The S3
 # servers run on the host, one per condition (ublk-s3 local-s3, objects in memory, counting requests), reached over
 # the run's tap device at S3_HOST; the guest's CPUs run only the stacks under test. For each condition and each
-# stack in turn (ublk-s3, then nbdkit's S3 plugin + nbd-client), the same workloads at the same object sizes. Raw
-# results go to $RESULTS/runs/<condition>/<workload>/<stack>/: status, fio.json or fs.json, store.json (the
-# server's counts for that run alone), cost.json (CPU seconds of the stack's serving processes and bytes moved
-# through its devices during the run), client-stats.json (ublk-s3's own view: latencies per layer and per hop).
+# stack in turn (ublk-s3; ublk-s3-cache: ublk-s3 with add --cache in writeback; then nbdkit's S3 plugin +
+# nbd-client), the same workloads at the same object sizes. Raw results go to
+# $RESULTS/runs/<condition>/<workload>/<stack>/: status, fio.json or fs.json, store.json (the server's counts for
+# that run alone), cost.json (CPU seconds of the stack's serving processes and bytes moved through its devices
+# during the run), client-stats.json (ublk-s3's own view: latencies per layer and per hop, and its cache's counts),
+# phases/<phase>/ for the metadata walks (the server's counts and ublk-s3's stats just before and after).
+#
+# The cache stack's caches live in the guest's /tmp, a tmpfs: the guest has no disk of its own (its root is the
+# host's, over 9p), and a cache's reads come from the page cache on any file system, so tmpfs gives what a local
+# disk gives them; what it leaves out is the cost of the cache's fdatasync (a FLUSH's local sync), which is no-op
+# there. A cache therefore lasts until the guest shuts down: the walk after a reboot is not measured here.
+# Before each of its counts is read, the cache stack's devices are synced (the control socket's sync, what
+# `ublk-s3 sync` sends): its uploads then count in the run that wrote, and a walk's requests are its own.
 #
 # Environment (set by benchmarks/bin/side-by-side): RESULTS, BENCH_CP (the benchmarks module's class path),
 # UBLKS3_SNAPSHOT, S3_HOST, S3_SERVERS ("COND=PORT:CONTROL_PORT ..."), CONDITIONS, WORKLOADS, STACKS, and the
@@ -18,10 +27,11 @@ RESULTS=${RESULTS:?RESULTS must name the results folder}
 S3_HOST=${S3_HOST:?S3_HOST must name the address of the S3 servers}
 S3_SERVERS=${S3_SERVERS:?S3_SERVERS must list COND=PORT:CONTROL_PORT}
 CONDITIONS=${CONDITIONS:-local datacenter home}
-STACKS=${STACKS:-ublk-s3 nbd}
+STACKS=${STACKS:-ublk-s3 ublk-s3-cache nbd}
 # randread-4k-qd1 first after the fill: ublk-s3's read latencies of that run are then its own (the fill only writes)
-FIO_WORKLOADS="randread-4k-qd1 randread-4k-qd32 randwrite-4k-qd1 randwrite-4k-qd32 write-512k read-512k write-128k read-128k"
-WORKLOADS=${WORKLOADS:-$FIO_WORKLOADS fs-backup zfs}
+FIO_WORKLOADS="randread-4k-qd1 randread-4k-qd32 randwrite-4k-qd1 randwrite-4k-qd32 randwrite-4k-once write-512k read-512k write-128k read-128k"
+# zfs-walks walks the pool zfs left again, on the same devices: it runs only right after zfs
+WORKLOADS=${WORKLOADS:-$FIO_WORKLOADS fs-backup zfs zfs-walks}
 OBJECT_SIZE=${OBJECT_SIZE:-64K}      # nbdkit 1.32 takes at most 64K
 SPECIAL_OBJECT_SIZE=${SPECIAL_OBJECT_SIZE:-4K} # the ZFS special vdev's device (docs/zfs.md)
 DEV_SIZE=${DEV_SIZE:-2G}
@@ -40,7 +50,23 @@ TREE_home=${TREE_home:-100:1:4}
 ZTREE_local=${ZTREE_local:-2000:1:8}
 ZTREE_datacenter=${ZTREE_datacenter:-700:1:4} # the user's walk: 687 files
 ZTREE_home=${ZTREE_home:-700:0:0}
+# randwrite-4k-once: each 4 KiB of this much of the fio region written once, in random order (size-based, not
+# time-based: requests per MiB then do not depend on how fast a stack writes)
+RWONCE_SIZE_local=${RWONCE_SIZE_local:-32M}
+RWONCE_SIZE_datacenter=${RWONCE_SIZE_datacenter:-8M}
+RWONCE_SIZE_home=${RWONCE_SIZE_home:-2M}
+# zfs-walks: the stream written into the pool (one file of random bytes) before the last walk
+STREAM_local=${STREAM_local:-1G}
+STREAM_datacenter=${STREAM_datacenter:-1G}
+STREAM_home=${STREAM_home:-1G}
 PHASE_TIMEOUT=${PHASE_TIMEOUT:-900}  # seconds, per fs phase
+STREAM_TIMEOUT=${STREAM_TIMEOUT:-3600} # seconds, per phase of the stream (1 GiB at 1 MB/s is 18 minutes)
+# ublk-s3-cache: the size of each device's cache (the special vdev's holds ZFS's metadata: smaller suffices)
+CACHE_SIZE=${CACHE_SIZE:-256M}
+SPECIAL_CACHE_SIZE=${SPECIAL_CACHE_SIZE:-128M}
+# zfs-walks' del + add and stream steps run on these stacks only: plain ublk-s3 keeps nothing across them, so its
+# walks there would be its cold walk again (and the stream costs 18 minutes per stack on home)
+CACHE_STEP_STACKS=${CACHE_STEP_STACKS:-ublk-s3-cache nbd}
 
 export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local-secret AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1
 export AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null
@@ -53,6 +79,7 @@ export UBLKS3_JAVA_OPTS="${UBLKS3_JAVA_OPTS:+$UBLKS3_JAVA_OPTS }-XX:ErrorFile=$R
 UBLKS3=("$UBLKS3_SNAPSHOT/ublk-s3")
 work=$(mktemp -d /tmp/side-by-side.XXXXXX)
 MNT=$work/mnt
+CACHES=$work/cache # the cache stack's cache directories, one per device key (see above: the guest's tmpfs)
 POOL=bench
 mkdir -p "$MNT" "$RESULTS/runs"
 CLK_TCK=$(getconf CLK_TCK)
@@ -77,14 +104,19 @@ use_server() { # CONDITION: sets EP and CTL from S3_SERVERS
 }
 
 # ---- the stacks: dev_add adds one device to DEVS (and its serving process to PIDS); devs_remove takes them all
-# down, flushing first ----
-DEVS=() IDS=() PIDS=() NBD_NEXT=0
-dev_add() { # STACK KEY OBJECT_SIZE SIZE
-  local i dev id sock
+# down, flushing first (a cache's dirty data uploaded); devs_readd serves the same devices by new servers ----
+DEVS=() IDS=() PIDS=() SPECS=() NBD_NEXT=0
+cached() { [ "$1" = ublk-s3-cache ]; }
+dev_add() { # STACK KEY OBJECT_SIZE SIZE [CACHE_SIZE]: the cache (ublk-s3-cache) in $CACHES/KEY, kept if there
+  local i dev id sock cache=()
   case $1 in
-    ublk-s3)
+    ublk-s3|ublk-s3-cache)
+      if cached "$1"; then
+        mkdir -p "$CACHES/$2"
+        cache=(--cache "$CACHES/$2" --cache-size "${5:-$CACHE_SIZE}" --cache-mode writeback)
+      fi
       "${UBLKS3[@]}" add --endpoint-url "$EP" --bucket bench --key "$2" --size "$4" --object-size "$3" \
-        >"$work/add.out" 2>"$work/add.err" || { cat "$work/add.err"; return 1; }
+        ${cache[@]+"${cache[@]}"} >"$work/add.out" 2>"$work/add.err" || { cat "$work/add.err"; return 1; }
       dev=$(cat "$work/add.out"); id=${dev#/dev/ublkb}
       PIDS+=("$(sed -n 's/^pid=//p' "/run/ublk-s3/$id.properties")") ;;
     nbd)
@@ -97,19 +129,36 @@ dev_add() { # STACK KEY OBJECT_SIZE SIZE
       nbd-client -unix "$sock" "$dev" -b 512 >"$work/nbd-client.out" 2>&1 || { cat "$work/nbd-client.out"; return 1; }
       for i in $(seq 300); do [ "$(cat "/sys/block/nbd$id/size")" -gt 0 ] && break; sleep 0.1; done ;;
   esac
-  DEVS+=("$dev") IDS+=("$id")
+  DEVS+=("$dev") IDS+=("$id") SPECS+=("$2 $3 $4 ${5:-}")
   [ -b "$dev" ]
 }
 devs_remove() { # STACK
   local i pid
   for i in "${!DEVS[@]}"; do
     case $1 in
-      ublk-s3) "${UBLKS3[@]}" del -n "${IDS[$i]}" ;;
+      ublk-s3|ublk-s3-cache) "${UBLKS3[@]}" del -n "${IDS[$i]}" ;;
       nbd) nbd-client -d "${DEVS[$i]}" >/dev/null; pid=${PIDS[$i]}; kill "$pid"
            local k; for k in $(seq 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done ;;
     esac
   done
-  DEVS=() IDS=() PIDS=() NBD_NEXT=0
+  DEVS=() IDS=() PIDS=() SPECS=() NBD_NEXT=0
+}
+devs_done() { # STACK: devs_remove, and the caches' directories (their RAM) freed
+  devs_remove "$1"
+  rm -rf "$CACHES"
+}
+devs_readd() { # STACK: the same devices (keys, sizes, caches) removed and added again
+  local specs=("${SPECS[@]}") spec
+  devs_remove "$1" || return 1
+  for spec in "${specs[@]}"; do dev_add "$1" $spec || return 1; done
+}
+# Waits (at most PHASE_TIMEOUT per device) until the devices' caches have uploaded every write made so far;
+# nothing to wait for without a cache. The control socket's sync is what `ublk-s3 sync -n N --timeout D` sends,
+# without a JVM's start in the measured time.
+settle() { # STACK
+  local id
+  cached "$1" || return 0
+  for id in "${IDS[@]}"; do control "/run/ublk-s3/$id.sock" "sync ${PHASE_TIMEOUT}s" || return 1; done
 }
 
 # ---- costs: CPU time of the serving processes (user + system, all their threads) and bytes through the devices ----
@@ -135,6 +184,13 @@ dev_sectors() { # DEV...: sectors read + written
 # ---- workloads ----
 fio_job() { # WORKLOAD FIO_SIZE OUT_DIR
   local rw bs depth
+  if [ "$1" = randwrite-4k-once ]; then
+    # size-based: every 4 KiB of the first FIO_SIZE bytes written once, in random order (fio's random map), at QD1:
+    # fio's latencies are then a single write's
+    timeout "$PHASE_TIMEOUT" fio --name="$1" --filename="${DEVS[0]}" --direct=1 --ioengine=libaio --rw=randwrite \
+      --bs=4k --iodepth=1 --size="$2" --randrepeat=1 --group_reporting --output-format=json --output="$3/fio.json"
+    return
+  fi
   case $1 in
     write-512k) rw=write bs=512k depth=$SEQ_DEPTH ;;
     read-512k) rw=read bs=512k depth=$SEQ_DEPTH ;;
@@ -171,22 +227,45 @@ EOF
   for i in $(seq "$large"); do head -c "${mib}M" /dev/urandom >"$1/large$i.bin"; done
 }
 
-phase() { # NAME CMD...: times CMD (bounded by PHASE_TIMEOUT) into the phases of fs.json
-  local name=$1 start
+phase() { # NAME CMD...: times CMD (a command bounded by PHASE_TIMEOUT, or a shell function) into fs.json's phases
+  local name=$1 start rc=0
   shift
   start=$(now)
-  timeout "$PHASE_TIMEOUT" "$@" || { echo "phase $name failed or timed out"; return 1; }
+  if declare -F "$1" >/dev/null; then "$@" || rc=$?; else timeout "$PHASE_TIMEOUT" "$@" || rc=$?; fi
+  [ $rc -eq 0 ] || { echo "phase $name failed or timed out"; return $rc; }
   PHASES+="${PHASES:+, }\"$name\": $(since "$start")"
+}
+upload() { # NAME STACK: for a cache stack, the phase NAME that waits until the cache has uploaded everything
+  cached "$2" || return 0
+  phase "$1" settle "$2"
 }
 # the user's cold metadata walk, as a command (timeout cannot run a shell function): WALK... DIR
 WALK=(sh -c 'find "$1" -type d -exec ls -l {} + >/dev/null' walk)
+
+snapshot_counts() { # DIR WHEN STACK: the server's counts and ublk-s3's stats into DIR/store-WHEN.json, client-WHEN-ID.json
+  local id
+  mkdir -p "$1"
+  control "$CTL" counts >"$1/store-$2.json"
+  case $3 in ublk-s3*) for id in "${IDS[@]}"; do control "/run/ublk-s3/$id.sock" stats-json >"$1/client-$2-$id.json"; done ;; esac
+}
+walk_phase() { # NAME STACK OUT_DIR: the walk of $MNT/tree as phase NAME, with the counts of that phase alone
+  # a cache stack first uploads what the import wrote: the walk's requests are then the walk's own
+  settle "$2" || return 1
+  snapshot_counts "$3/phases/$1" before "$2"
+  phase "$1" "${WALK[@]}" "$MNT/tree" || return 1
+  snapshot_counts "$3/phases/$1" after "$2"
+}
+zfs_import() { # PHASE: drops the kernel's caches (the ARC went with the export), imports the pool as phase PHASE
+  echo 3 >/proc/sys/vm/drop_caches
+  phase "$1" sh -c "zpool import -d '${DEVS[0]}' -d '${DEVS[1]}' '$POOL' && zfs load-key '$POOL' && zfs mount -a"
+}
 
 fs_json() { # TREE OUT_DIR
   printf '{"phases": {%s}, "files": %d, "bytes": %d}\n' "$PHASES" "$(find "$1" -type f | wc -l)" \
     "$(du -sb "$1" | cut -f1)" >"$2/fs.json"
 }
 
-fs_backup() { # TREE OUT_DIR: ext4 on the stack's one device
+fs_backup() { # TREE OUT_DIR STACK: ext4 on the stack's one device
   PHASES=""
   local rc=0
   phase mkfs mkfs.ext4 -q -F "${DEVS[0]}" &&
@@ -194,6 +273,7 @@ fs_backup() { # TREE OUT_DIR: ext4 on the stack's one device
     phase copy cp -a "$1" "$MNT/tree" &&
     phase sync sync -f "$MNT" &&
     phase umount umount "$MNT" &&
+    upload upload "$3" &&
     echo 3 >/proc/sys/vm/drop_caches &&
     mount "${DEVS[0]}" "$MNT" &&
     phase walk "${WALK[@]}" "$MNT/tree" &&
@@ -203,7 +283,7 @@ fs_backup() { # TREE OUT_DIR: ext4 on the stack's one device
   return $rc
 }
 
-zfs_backup() { # TREE OUT_DIR: a pool as in docs/zfs.md on the stack's data device (DEVS[0]) and special (DEVS[1])
+zfs_backup() { # TREE OUT_DIR STACK: a pool as in docs/zfs.md on the stack's data device (DEVS[0]) and special (DEVS[1])
   PHASES=""
   local rc=0
   echo "side-by-side-benchmark" >"$work/passphrase"
@@ -214,36 +294,69 @@ zfs_backup() { # TREE OUT_DIR: a pool as in docs/zfs.md on the stack's data devi
     phase copy cp -a "$1" "$MNT/tree" &&
     phase sync zpool sync "$POOL" &&
     phase export zpool export "$POOL" &&
-    echo 3 >/proc/sys/vm/drop_caches &&
-    phase import sh -c "zpool import -d '${DEVS[0]}' -d '${DEVS[1]}' '$POOL' && zfs load-key '$POOL' && zfs mount -a" &&
-    phase walk "${WALK[@]}" "$MNT/tree" || rc=1
+    upload upload "$3" &&
+    zfs_import import &&
+    walk_phase walk "$3" "$2" || rc=1
+  zpool export "$POOL" 2>/dev/null
+  fs_json "$1" "$2"
+  return $rc
+}
+
+# zfs-walks, on the pool zfs left exported on the same devices: the walk again with the stack's own cache warm
+# (ZFS's own, the ARC, went with the export); then, on CACHE_STEP_STACKS, after del + add of the devices (the
+# same cache directories), and after a stream of STREAM bytes written into the pool
+zfs_walks() { # TREE OUT_DIR STACK CONDITION
+  PHASES=""
+  local rc=0 stream_var=STREAM_$4
+  zfs_import import-warm && walk_phase walk-warm "$3" "$2" && zpool export "$POOL" || rc=1
+  if [ $rc -eq 0 ] && [[ " $CACHE_STEP_STACKS " == *" $3 "* ]]; then
+    phase readd devs_readd "$3" &&
+      zfs_import import-readd &&
+      walk_phase walk-readd "$3" "$2" &&
+      PHASE_TIMEOUT=$STREAM_TIMEOUT phase stream sh -c 'head -c "$1" /dev/urandom >"$2"' stream "${!stream_var}" "$MNT/stream.bin" &&
+      PHASE_TIMEOUT=$STREAM_TIMEOUT phase stream-sync zpool sync "$POOL" &&
+      phase stream-export zpool export "$POOL" &&
+      PHASE_TIMEOUT=$STREAM_TIMEOUT upload upload-stream "$3" && # settle's sync takes PHASE_TIMEOUT as its own
+      zfs_import import-stream &&
+      walk_phase walk-stream "$3" "$2" || rc=1
+  fi
   zpool export "$POOL" 2>/dev/null
   fs_json "$1" "$2"
   return $rc
 }
 
 # run_one CONDITION WORKLOAD STACK: one workload on the stack's started devices; the server's counts are reset
-# before and read after, the serving processes' CPU time and the devices' sectors read before and after
+# before and read after (a cache stack's uploads waited for first: upload_seconds in cost.json), the serving
+# processes' CPU time and the devices' sectors read before and after
 run_one() {
-  local out=$RESULTS/runs/$1/$2/$3 size_var=FIO_SIZE_$1 start rc cpu0 cpu1 sec0 sec1 wall id
+  local out=$RESULTS/runs/$1/$2/$3 size_var=FIO_SIZE_$1 start rc cpu0 cpu1 sec0 sec1 wall id up upload_json="" pids cpu moved
+  [ "$2" != randwrite-4k-once ] || size_var=RWONCE_SIZE_$1
   mkdir -p "$out"
   log "$1 / $2 / $3"
   control "$CTL" reset >/dev/null || { echo "failed: cannot reset the server's counts" >"$out/status"; return; }
-  cpu0=$(cpu_ticks "${PIDS[@]}") sec0=$(dev_sectors "${DEVS[@]}")
+  cpu0=$(cpu_ticks "${PIDS[@]}") sec0=$(dev_sectors "${DEVS[@]}") pids="${PIDS[*]}"
   start=$(now)
   case $2 in
-    fs-backup) fs_backup "$work/tree-$1" "$out" >"$out/log" 2>&1; rc=$? ;;
-    zfs) zfs_backup "$work/ztree-$1" "$out" >"$out/log" 2>&1; rc=$? ;;
+    fs-backup) fs_backup "$work/tree-$1" "$out" "$3" >"$out/log" 2>&1; rc=$? ;;
+    zfs) zfs_backup "$work/ztree-$1" "$out" "$3" >"$out/log" 2>&1; rc=$? ;;
+    zfs-walks) zfs_walks "$work/ztree-$1" "$out" "$3" "$1" >"$out/log" 2>&1; rc=$? ;;
     *) fio_job "$2" "${!size_var}" "$out" >"$out/log" 2>&1; rc=$? ;;
   esac
+  if cached "$3"; then
+    up=$(now)
+    settle "$3" >>"$out/log" 2>&1 || { [ $rc -ne 0 ] || rc=1; echo "the cache's uploads did not finish" >>"$out/log"; }
+    upload_json=", \"upload_seconds\": $(since "$up")"
+  fi
   wall=$(since "$start")
   cpu1=$(cpu_ticks "${PIDS[@]}") sec1=$(dev_sectors "${DEVS[@]}")
-  printf '{"cpu_seconds": %s, "bytes": %d, "seconds": %s, "processes": %d}\n' \
-    "$(awk -v t=$((cpu1 - cpu0)) -v hz="$CLK_TCK" 'BEGIN { printf "%.2f", t / hz }')" $(((sec1 - sec0) * 512)) \
-    "$wall" "${#PIDS[@]}" >"$out/cost.json"
+  cpu=$(awk -v t=$((cpu1 - cpu0)) -v hz="$CLK_TCK" 'BEGIN { printf "%.2f", t / hz }') moved=$(((sec1 - sec0) * 512))
+  # zfs-walks' del + add replaced the serving processes and the devices: their counts before are gone
+  [ "$pids" = "${PIDS[*]}" ] || cpu=null moved=null
+  printf '{"cpu_seconds": %s, "bytes": %s, "seconds": %s, "processes": %d%s}\n' "$cpu" "$moved" "$wall" \
+    "${#PIDS[@]}" "$upload_json" >"$out/cost.json"
   control "$CTL" counts >"$out/store.json"
-  # ublk-s3's own view (per layer and per queue hop), since the device was added
-  if [ "$3" = ublk-s3 ]; then
+  # ublk-s3's own view (per layer and per queue hop, and its cache's counts), since the device was added
+  if [[ $3 == ublk-s3* ]]; then
     for id in "${IDS[@]}"; do control "/run/ublk-s3/$id.sock" stats-json >"$out/client-stats-$id.json" 2>&1; done
     cp "$out/client-stats-${IDS[0]}.json" "$out/client-stats.json"
   fi
@@ -253,16 +366,30 @@ run_one() {
   log "  $(cat "$out/status") in $wall s"
 }
 
+skipped() { # CONDITION STACK WHY WORKLOAD...
+  local c=$1 s=$2 why=$3 w
+  shift 3
+  for w in "$@"; do mkdir -p "$RESULTS/runs/$c/$w/$s"; echo "failed: $why" >"$RESULTS/runs/$c/$w/$s/status"; done
+}
 not_started() { # CONDITION STACK WORKLOAD...
-  local c=$1 s=$2 w
+  local c=$1 s=$2
   shift 2
-  for w in "$@"; do mkdir -p "$RESULTS/runs/$c/$w/$s"; echo "failed: the device did not start" >"$RESULTS/runs/$c/$w/$s/status"; done
+  skipped "$c" "$s" "the device did not start" "$@"
 }
 
 has() { case " $WORKLOADS " in *" $1 "*) return 0 ;; esac; return 1; }
+without() { # WORKLOAD: WORKLOADS without it
+  local w kept=""
+  for w in $WORKLOADS; do [ "$w" = "$1" ] || kept+="${kept:+ }$w"; done
+  WORKLOADS=$kept
+}
 if has zfs && { [ ! -d /sys/module/zfs ] || ! command -v zpool >/dev/null; }; then
-  log "no ZFS in this guest (benchmarks/bin/side-by-side loads it with tools/vm/zfs-modules): the zfs workload is left out"
-  WORKLOADS=${WORKLOADS/zfs/}
+  log "no ZFS in this guest (benchmarks/bin/side-by-side loads it with tools/vm/zfs-modules): the zfs workloads are left out"
+  without zfs
+fi
+if has zfs-walks && ! has zfs; then
+  log "zfs-walks walks the pool zfs made: without zfs it is left out"
+  without zfs-walks
 fi
 
 for cond in $CONDITIONS; do
@@ -272,7 +399,7 @@ for cond in $CONDITIONS; do
   has fs-backup && make_tree "$work/tree-$cond" "${!tree_var}"
   has zfs && make_tree "$work/ztree-$cond" "${!ztree_var}"
   fio_list=""
-  for w in $WORKLOADS; do case $w in fs-backup|zfs) ;; *) fio_list+=" $w" ;; esac; done
+  for w in $WORKLOADS; do case $w in fs-backup|zfs|zfs-walks) ;; *) fio_list+=" $w" ;; esac; done
   for stack in $STACKS; do
     # the fio workloads share one device (reads read what the writes wrote); fs-backup and zfs get fresh ones
     if [ -n "$fio_list" ]; then
@@ -281,23 +408,27 @@ for cond in $CONDITIONS; do
         log "$cond / $stack: filling the ${!size_var} region (warm-up, not measured)"
         timeout 1800 fio --name=fill --filename="${DEVS[0]}" --direct=1 --ioengine=libaio --rw=write --bs=1M --iodepth=8 \
           --size="${!size_var}" --output="$work/fill.out" || log "  the fill failed: $(tail -n 2 "$work/fill.out")"
+        settle "$stack" >/dev/null || log "  the cache's uploads of the fill did not finish"
         for w in $fio_list; do run_one "$cond" "$w" "$stack"; done
       else
         not_started "$cond" "$stack" $fio_list
       fi
-      devs_remove "$stack"
+      devs_done "$stack"
     fi
     if has fs-backup; then
       if dev_add "$stack" "$stack-$cond-fs" "$OBJECT_SIZE" "$DEV_SIZE"; then run_one "$cond" fs-backup "$stack"
       else not_started "$cond" "$stack" fs-backup; fi
-      devs_remove "$stack"
+      devs_done "$stack"
     fi
     if has zfs; then
-      if dev_add "$stack" "$stack-$cond-zfs-data" "$OBJECT_SIZE" "$DEV_SIZE" &&
-        dev_add "$stack" "$stack-$cond-zfs-special" "$SPECIAL_OBJECT_SIZE" "$SPECIAL_SIZE"; then
+      if dev_add "$stack" "$stack-$cond-zfs-data" "$OBJECT_SIZE" "$DEV_SIZE" "$CACHE_SIZE" &&
+        dev_add "$stack" "$stack-$cond-zfs-special" "$SPECIAL_OBJECT_SIZE" "$SPECIAL_SIZE" "$SPECIAL_CACHE_SIZE"; then
         run_one "$cond" zfs "$stack"
-      else not_started "$cond" "$stack" zfs; fi
-      devs_remove "$stack"
+        if ! has zfs-walks; then :
+        elif [ "$(cat "$RESULTS/runs/$cond/zfs/$stack/status")" = ok ]; then run_one "$cond" zfs-walks "$stack"
+        else skipped "$cond" "$stack" "the zfs workload before it did not finish" zfs-walks; fi
+      else not_started "$cond" "$stack" zfs $(has zfs-walks && echo zfs-walks); fi
+      devs_done "$stack"
     fi
   done
   # the ceiling for sequential writes: raw CRT PUTs of as many objects as write-512k covers, same server
@@ -317,6 +448,9 @@ for cond in $CONDITIONS; do
   fi
 done
 echo "guest kernel: $(uname -r)" >>"$RESULTS/machine.txt"
+case " $STACKS " in *" ublk-s3-cache "*)
+  echo "ublk-s3-cache: add --cache in the guest's /tmp (a tmpfs: the guest has no disk of its own), writeback, $CACHE_SIZE per device ($SPECIAL_CACHE_SIZE for the ZFS special vdev's); zfs-walks' del + add and stream on: $CACHE_STEP_STACKS; stream $STREAM_local (local) / $STREAM_datacenter (datacenter) / $STREAM_home (home); randwrite-4k-once over $RWONCE_SIZE_local (local) / $RWONCE_SIZE_datacenter (datacenter) / $RWONCE_SIZE_home (home)" >>"$RESULTS/machine.txt" ;;
+esac
 echo "guest memory: $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo), $(nproc) CPUs (qemu TCG)" >>"$RESULTS/machine.txt"
 rm -rf "$work"
 log "done"

@@ -1,7 +1,7 @@
 """Tests of benchmarks/src/main/python/side_by_side_report.py on a synthetic results directory shaped as
-benchmarks/vm/side-by-side-guest.sh writes it: three conditions, both stacks, every workload, fio.json built from
+benchmarks/vm/side-by-side-guest.sh writes it: three conditions, ublk-s3 and nbd, every workload, fio.json built from
 real fio 3.33 JSON outputs (fixtures/), fs.json, store.json, cost.json, ublk-s3's client-stats, one failed run and
-one timed-out run. Run: /usr/bin/python3 -B -m unittest discover -s benchmarks/src/test/python
+one timed-out run; then the same with the cache stack (ublk-s3-cache) and the zfs-walks workload added. Run: /usr/bin/python3 -B -m unittest discover -s benchmarks/src/test/python
 (needs python3-matplotlib; not part of the Maven build). Renders only into temporary folders."""
 import contextlib
 import copy
@@ -23,7 +23,7 @@ FIO_SECONDS = 15
 FIO_JOBS = {  # workload: (rw, block size, iodepth)
     "randread-4k-qd1": ("randread", 4096, 1), "randread-4k-qd32": ("randread", 4096, 32),
     "randwrite-4k-qd1": ("randwrite", 4096, 1), "randwrite-4k-qd32": ("randwrite", 4096, 32),
-    "write-512k": ("write", 524288, 16), "read-512k": ("read", 524288, 16),
+    "randwrite-4k-once": ("randwrite", 4096, 1), "write-512k": ("write", 524288, 16), "read-512k": ("read", 524288, 16),
     "write-128k": ("write", 131072, 16), "read-128k": ("read", 131072, 16),
 }
 
@@ -168,9 +168,12 @@ def build_results(root):
         put(os.path.join(root, "runs", cond, "raw-put", "crt"), "status", "ok\n")
 
 
+TWO_STACKS = (report.OURS, report.THEIRS)  # the runs before the cache stack; the cache's tests add it
+
+
 def fill_fio(res, cond):
     for wl in FIO_JOBS:
-        for i, stack in enumerate(report.STACKS):
+        for i, stack in enumerate(TWO_STACKS):
             if wl == "randread-4k-qd32":
                 iops, p50 = QD32_READ_IOPS[cond][i], 20.0
             elif wl == "randwrite-4k-qd32":
@@ -192,7 +195,7 @@ def fill_fio(res, cond):
 
 
 def fill_fs(res, cond):
-    for i, stack in enumerate(report.STACKS):
+    for i, stack in enumerate(TWO_STACKS):
         total = FS_TOTALS.get(cond, (10.0, 20.0))[i]
         phases = {"mkfs": 0.1 * total, "copy": 0.4 * total, "sync": 0.3 * total, "umount": 0.1 * total,
                   "walk": 0.1 * total}
@@ -242,12 +245,18 @@ def read_bytes(path):
         return f.read()
 
 
-class SideBySideReportTest(unittest.TestCase):
+class RenderedResults(unittest.TestCase):
+    """A results directory of the class's build(root), loaded and rendered without charts; no tests of its own."""
+
+    @staticmethod
+    def build(root):
+        build_results(root)
+
     @classmethod
     def setUpClass(cls):
         cls.tmp = tempfile.mkdtemp(prefix="sbs-report-test-")
         cls.results = os.path.join(cls.tmp, "results")
-        build_results(cls.results)
+        cls.build(cls.results)
         cls.data = report.load(cls.results)
         cls.section, _ = report.render(cls.data, os.path.join(cls.tmp, "docs"), os.path.join(cls.tmp, "img"),
                                        charts=False)
@@ -256,9 +265,11 @@ class SideBySideReportTest(unittest.TestCase):
     def tearDownClass(cls):
         shutil.rmtree(cls.tmp)
 
+
+class SideBySideReportTest(RenderedResults):
     def workload_table(self, cond, workload):
         raw = self.data["raw"].get(cond) if workload in report.SEQUENTIAL_WRITES else None
-        rows = report.workload_table(self.data["runs"][cond][workload], raw)
+        rows = report.workload_table(self.data["runs"][cond][workload], raw, report.present(self.data["runs"]))
         return {cells[0]: cells[1:] for cells in ([c.strip() for c in r.strip("|").split("|")] for r in rows[2:])}
 
     def run_main(self, doc, img):
@@ -297,6 +308,13 @@ class SideBySideReportTest(unittest.TestCase):
         # the failed zfs run: no speed, no CPU ratio
         self.assertEqual(["failed", "13.00 s", "", "", "failed", "0.020", ""], s["zfs / home"])
         self.assertEqual(["10.00 s", "timeout", "", ""], s["fs-backup / home"][:4])
+
+    def test_without_the_cache_stack_nothing_of_it_shows(self):
+        self.assertNotIn("### The cache", self.section)
+        self.assertNotIn("--cache", self.section)
+        self.assertNotIn("upload (s)", self.workload_table("local", "zfs"))
+        header = table_after(self.section, "### write-128k: ")[0]
+        self.assertEqual(["metric", "ublk-s3", "nbdkit+nbd", "ratio"], header)
 
     # -- per workload
 
@@ -344,8 +362,8 @@ class SideBySideReportTest(unittest.TestCase):
         self.assertEqual(["2.00", "3.00", "0.67", "≤ 1", "met"], t[walk + "local"])
         self.assertEqual("not met", t[walk + "datacenter"][-1])
         cpu = "CPU s per MiB no more than nbd's, each workload / "
-        self.assertEqual("met (10 of 10)", t[cpu + "local"][-1])
-        self.assertEqual("not met (9 of 10 met)", t[cpu + "datacenter"][-1])
+        self.assertEqual("met (11 of 11)", t[cpu + "local"][-1])
+        self.assertEqual("not met (10 of 11 met)", t[cpu + "datacenter"][-1])
         self.assertIn("CPU per MiB above nbd's on datacenter: randwrite-4k-qd1 (1.50).", self.section)
 
     def test_failed_or_timed_out_run_is_not_measured(self):
@@ -354,7 +372,7 @@ class SideBySideReportTest(unittest.TestCase):
         self.assertEqual(["–", "–", "–", "≤ 1", "not measured (ublk-s3 failed)"],
                          t["zfs: cold metadata walk (s) no slower / home"])
         self.assertEqual("not measured (nbdkit+nbd timeout)", t["fs-backup: total time (s) no slower / home"][-1])
-        self.assertEqual("not measured (8 of 10 met, 2 not measured)",
+        self.assertEqual("not measured (9 of 11 met, 2 not measured)",
                          t["CPU s per MiB no more than nbd's, each workload / home"][-1])
         self.assertIn("CPU per MiB not measured on home: fs-backup (nbdkit+nbd timeout), zfs (ublk-s3 failed).",
                       self.section)
@@ -362,12 +380,12 @@ class SideBySideReportTest(unittest.TestCase):
     def test_missing_condition_and_workload_are_not_measured(self):
         runs = {c: w for c, w in self.data["runs"].items() if c != "datacenter"}
         runs["local"] = {w: s for w, s in runs["local"].items() if w != "zfs"}
-        section = "\n".join(report.targets_lines(runs))
+        section = "\n".join(report.targets_lines(runs, False))
         t = by_first_cells(table_after(section, "### Targets"), 2)
         self.assertEqual("not measured (no datacenter run)",
                          t["4 KiB random read, QD32: IOPS at least 3x nbd's / datacenter"][-1])
         self.assertEqual("not measured (no zfs run)", t["zfs: cold metadata walk (s) no slower / local"][-1])
-        self.assertEqual("not measured (9 of 10 met, 1 not measured)",
+        self.assertEqual("not measured (10 of 11 met, 1 not measured)",
                          t["CPU s per MiB no more than nbd's, each workload / local"][-1])
 
     # -- the QD1 read
@@ -425,6 +443,188 @@ class SideBySideReportTest(unittest.TestCase):
         self.assertIsNotNone(real["p99"])
         self.assertAlmostEqual(real["count"] and real["mean"] * 1e6, fixture("fio-read-128k.json")
                                ["jobs"][0]["read"]["clat_ns"]["mean"], places=3)
+
+
+# ------------------------------------------------------------------------------------------------------- the cache stack
+
+CACHED = report.CACHED
+# the walks' seconds and GETs on home: (cache stack, nbd); ublk-s3 walks warm only (the guest's CACHE_STEP_STACKS)
+HOME_WALKS = {"walk-warm": ((0.05, 0), (5.0, 1200)),      # 100x, 0 GETs: met
+              "walk-readd": ((0.08, 2), (6.0, 1200)),     # 75x but 2 GETs: not met
+              "walk-stream": ((0.5, 0), (5.0, 1200))}     # 10x: not met (needs 20)
+ONCE_MIB = 2
+
+
+def phase_counts(path, phase, gets, hits=None, misses=None):
+    """phases/<phase>/: the server's counts before and after, and ublk-s3's on two devices (hits and misses on the
+    first, none on the second) when hits is given."""
+    folder = os.path.join(path, "phases", phase)
+    put(folder, "store-before.json", store(get=100, put=50))
+    put(folder, "store-after.json", store(get=100 + gets, put=50))
+    if hits is not None:
+        for dev, (h, m) in (("3", (hits, misses)), ("4", (0, 0))):
+            put(folder, f"client-before-{dev}.json", dict(client_stats(), cache={"hits": 7, "misses": 1}))
+            put(folder, f"client-after-{dev}.json", dict(client_stats(), cache={"hits": 7 + h, "misses": 1 + m}))
+
+
+def once_doc(p50_ms):
+    """randwrite-4k-once's fio.json: ONCE_MIB written, with every percentile the report shows."""
+    doc = fio_doc("randwrite-4k-once", 100, p50_ms)
+    d = doc["jobs"][0]["write"]
+    d["io_bytes"] = ONCE_MIB * MIB
+    d["clat_ns"]["percentile"].update({"90.000000": int(p50_ms * 2e6), "99.900000": int(p50_ms * 8e6)})
+    return doc
+
+
+def add_cache_stack(root):
+    """The cache stack beside build_results' two: faster everywhere; on home a zfs-walks run per stack with the
+    walks of HOME_WALKS; on datacenter the cache stack's zfs-walks failed in its stream."""
+    res = Results(root)
+    for cond in report.CONDITIONS:
+        for wl in FIO_JOBS:
+            files = {"fio_json": fio_doc(wl, 400, 1.0), "store_json": store(get=0, put=10),
+                     "cost_json": dict(cost(0.5, 100), upload_seconds=2.0)}
+            if wl == "randwrite-4k-once":
+                files["fio_json"] = once_doc(0.5)
+                files["store_json"] = store(put=40, lst=1)  # 41 requests over 2 MiB: 20.5 per MiB
+            res.run(cond, wl, CACHED, **files)
+        res.run(cond, "randwrite-4k-once", report.THEIRS, fio_json=once_doc(50.0), store_json=store(get=512, put=512),
+                cost_json=cost(2.0, 100))  # 512 per MiB
+        res.run(cond, "fs-backup", CACHED, fs_json=fs_doc({"mkfs": 0.5, "copy": 1.0, "sync": 0.5, "umount": 0.5,
+                                                            "upload": 4.0, "walk": 0.5}),
+                store_json=store(get=10, put=400, lst=2), cost_json=cost(0.5, 100))
+        zfs = os.path.join(root, "runs", cond, "zfs")
+        res.run(cond, "zfs", CACHED, fs_json=fs_doc({"create": 1.0, "copy": 1.0, "sync": 0.5, "export": 0.5,
+                                                     "upload": 5.0, "import": 1.0, "walk": 0.1}, files=701, mib=12),
+                store_json=store(get=5, put=300), cost_json=cost(0.5, 100, processes=2))
+        phase_counts(os.path.join(zfs, CACHED), "walk", 0, 300, 0)
+        phase_counts(os.path.join(zfs, report.THEIRS), "walk", 1200)
+        if cond == "local":
+            continue
+        walks = os.path.join(root, "runs", cond, "zfs-walks")
+        for stack in (report.OURS, CACHED, report.THEIRS):
+            i = 0 if stack == CACHED else 1
+            phases = {"import-warm": 2.0, "walk-warm": HOME_WALKS["walk-warm"][i][0] if stack != report.OURS else 4.0}
+            if stack != report.OURS:
+                phases.update({"readd": 3.0, "import-readd": 2.0, "walk-readd": HOME_WALKS["walk-readd"][i][0]})
+            status = "ok\n"
+            if (cond, stack) == ("datacenter", CACHED):
+                status = "failed: exit 1: phase stream failed or timed out\n"
+            elif stack != report.OURS:
+                phases.update({"stream": 100.0 if stack == CACHED else 200.0, "stream-sync": 10.0,
+                               "stream-export": 5.0, "import-stream": 2.0,
+                               "walk-stream": HOME_WALKS["walk-stream"][i][0]})
+                if stack == CACHED:
+                    phases["upload-stream"] = 60.0
+            res.run(cond, "zfs-walks", stack, status, fs_json=fs_doc(phases, files=701, mib=12),
+                    store_json=store(get=3000, put=100), cost_json={"cpu_seconds": None, "bytes": None,
+                                                                    "seconds": 400.0, "processes": 2})
+            for phase in phases:
+                if phase.startswith("walk"):
+                    gets = HOME_WALKS[phase][i][1] if stack != report.OURS else 1100
+                    phase_counts(os.path.join(walks, stack), phase, gets,
+                                 *((250, gets) if stack == CACHED else (0, 0) if stack == report.OURS else ()))
+
+
+class CacheStackReportTest(RenderedResults):
+    @staticmethod
+    def build(root):
+        build_results(root)
+        add_cache_stack(root)
+
+    def workload_table(self, cond, workload):
+        rows = report.workload_table(self.data["runs"][cond][workload], None, report.present(self.data["runs"]))
+        return {cells[0]: cells[1:] for cells in ([c.strip() for c in r.strip("|").split("|")] for r in rows)}
+
+    def cache_table(self, cond, title):
+        """The rows of one of the cache section's tables under a condition, header first."""
+        text = self.section[self.section.index("### The cache"):]
+        text = text[text.index(f"**{cond}**"):]
+        return table_after(text, title)
+
+    def test_a_column_and_a_ratio_per_stack(self):
+        t = self.workload_table("local", "write-128k")
+        self.assertEqual(["ublk-s3", "ublk-s3 --cache", "nbdkit+nbd", "ratio, ublk-s3", "ratio, ublk-s3 --cache"],
+                         t["metric"])
+        self.assertEqual(["200", "400", "100", "2.00", "4.00"], t["IOPS"])
+        self.assertEqual(["–", "2.00", "–", "", ""], t["the cache's uploads after the job (s)"])
+
+    def test_the_upload_phase_counts_in_the_cache_stacks_total(self):
+        z = self.workload_table("local", "zfs")
+        self.assertEqual(["–", "5.00", "–", "", ""], z["upload (s)"])
+        self.assertEqual(["13.00", "9.10", "14.00", "1.08", "1.54"], z["total (s)"])
+        self.assertIn("upload (s)", self.workload_table("local", "fs-backup"))
+
+    def test_summary_has_a_row_per_stack(self):
+        rows = table_after(self.section, "### Summary")
+        self.assertEqual(["workload", "condition", "stack", "stack's value", "nbdkit+nbd"], rows[0][:5])
+        s = by_first_cells(rows, 3)
+        self.assertEqual(["25.00 MiB/s", "12.50 MiB/s", "2.00"], s["write-128k / local / ublk-s3"][:3])
+        self.assertEqual("4.00", s["write-128k / local / ublk-s3 --cache"][2])
+        self.assertEqual("24.98", s["randwrite-4k-once / home / ublk-s3 --cache"][3])  # 512 / 20.5 per MiB
+
+    def test_the_issues_targets(self):
+        t = by_first_cells(table_after(self.section, "Targets (issue 17"), 2)
+        self.assertEqual(["0.050 s, 0 GETs", "5.00 s, 1,200 GETs", "100.00", "≥ 50, 0 GETs", "met"],
+                         t["warm walk: at least 50x faster than nbdkit+nbd's, with 0 GETs / home"])
+        self.assertEqual("not met (2 GETs)",
+                         t["walk after del + add with the same cache: at least 50x faster, with 0 GETs / home"][-1])
+        self.assertEqual(["0.500 s, 0 GETs", "5.00 s, 1,200 GETs", "10.00", "≥ 20", "not met (10.00x)"],
+                         t["walk after the stream: at least 20x faster / home"])
+        self.assertEqual(["20.50", "512.0", "24.98", "≥ 10", "met"],
+                         t["randwrite-4k-once: at least 10x fewer requests (PUT + GET + LIST) per MiB / home"])
+        self.assertEqual(["home"], sorted({k.split(" / ")[1] for k in t}))  # the issue states them for home
+
+    def test_a_walk_not_measured_is_never_met(self):
+        walks = {c: {s: r for s, r in w.items() if s != report.THEIRS} for c, w in self.data["walks"].items()}
+        row = report.cache_target_row(report.CACHE_TARGETS[0], self.data["runs"], walks, "home")
+        self.assertEqual("not measured (nbdkit+nbd not run)", row[-1])
+        row = report.cache_target_row(report.CACHE_TARGETS[2], self.data["runs"], self.data["walks"], "datacenter")
+        self.assertEqual("not measured (ublk-s3 --cache failed)", row[-1])
+
+    def test_walks_with_their_gets_and_the_caches_counts(self):
+        rows = by_first_cells(self.cache_table("home", "Metadata walks"), 2)
+        self.assertEqual(["1.00", "0.100", "0", "300 / 0", "20.00"], rows["cold / ublk-s3 --cache"])
+        self.assertEqual(["3.00", "2.00", "1,200", "–", ""], rows["cold / nbdkit+nbd"])
+        self.assertEqual(["2.00", "4.00", "1,100", "0 / 0", "1.25"], rows["warm / ublk-s3"])
+        self.assertEqual(["2.00", "0.080", "2", "250 / 2", "75.00"], rows["after del + add / ublk-s3 --cache"])
+        self.assertNotIn("after del + add / ublk-s3", rows)  # not one of the stacks that take that step
+        failed = by_first_cells(self.cache_table("datacenter", "Metadata walks"), 2)
+        self.assertEqual(["–", "failed", "", "", ""], failed["after the stream / ublk-s3 --cache"])
+        self.assertIn("ublk-s3 --cache, zfs-walks: failed: exit 1: phase stream failed or timed out.", self.section)
+
+    def test_the_stream(self):
+        rows = by_first_cells(self.cache_table("home", "The stream before the last walk"))
+        self.assertEqual(["100.0", "10.00", "5.00", "60.00", "175.0", "1.23"], rows["ublk-s3 --cache"])
+        self.assertEqual(["200.0", "10.00", "5.00", "–", "215.0", ""], rows["nbdkit+nbd"])
+        failed = by_first_cells(self.cache_table("datacenter", "The stream before the last walk"))
+        self.assertEqual("failed", failed["ublk-s3 --cache"][0])
+
+    def test_random_writes_per_mib_and_latency(self):
+        rows = self.cache_table("home", "4 KiB random writes")
+        self.assertEqual(["stack", "MiB written", "PUT", "GET", "LIST", "requests per MiB",
+                          "times fewer than nbdkit+nbd", "latency p50 (ms)", "latency p90 (ms)", "latency p99 (ms)",
+                          "latency p99.9 (ms)", "the cache's uploads after fio (s)"], rows[0])
+        r = by_first_cells(rows)
+        self.assertEqual(["2.00", "40", "0", "1", "20.50", "24.98", "0.500", "1.00", "1.50", "4.00", "2.00"],
+                         r["ublk-s3 --cache"])
+        self.assertEqual(["2.00", "512", "512", "0", "512.0", "", "50.00", "100.0", "150.0", "400.0", "–"],
+                         r["nbdkit+nbd"])
+
+    def test_charts_of_the_cache_and_the_same_bytes_twice(self):
+        doc = os.path.join(self.tmp, "docs", "benchmarks.md")
+        img = os.path.join(self.tmp, "docs", "img")
+        renders = []
+        for _ in range(2):
+            with contextlib.redirect_stderr(io.StringIO()):
+                self.assertEqual(0, report.main([self.results, "--doc", doc, "--img-dir", img]))
+            renders.append((read_bytes(doc), {n: read_bytes(os.path.join(img, n)) for n in sorted(os.listdir(img))}))
+        self.assertEqual(renders[0], renders[1])
+        text, charts = renders[0][0].decode(), renders[0][1]
+        for cond in report.CONDITIONS:
+            self.assertIn(f"](img/side-by-side-{cond}-cache.png)", text)
+            self.assertEqual(b"\x89PNG", charts[f"side-by-side-{cond}-cache.png"][:4])
+        self.assertNotIn("side-by-side-home-zfs-walks.png", charts)  # only in the cache's section
 
 
 if __name__ == "__main__":
