@@ -16,7 +16,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,15 +26,14 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>Everything done to one object here (a read and its fill, a write, an upload's copy, a trim) runs in issue
- *       order ({@link MutationOrder}); so a slot's object and granules change only under its own order (but for an
- *       upload's Clean), and every operation holds its slot ({@link CacheSlots#pin}) so it is never evicted
- *       meanwhile.</li>
+ *       order ({@link MutationOrder}); so a slot's object and granules change only under its own order, and eviction
+ *       takes only slots no operation holds ({@link CacheSlots#pin}) and with no dirty granule.</li>
  *   <li>A read returns dirty granules from the cache and never a clean granule whose CRC32C fails: that one comes
  *       from the store.</li>
  *   <li>A writeback write completes once it is in the cache (FUA: and the WAL synced); writers over the dirty cap
  *       wait for uploads, they never fail for it.</li>
  *   <li>A trim or zero of whole objects drops them from the cache, dirty ones too, before its DELETE, which follows
- *       every upload's PUT issued before it.</li>
+ *       every upload's PUT issued before it ({@link ObjectDrops}).</li>
  * </ul>
  */
 public final class CachedBlockDevice extends BlockDeviceLayer {
@@ -56,6 +54,7 @@ public final class CachedBlockDevice extends BlockDeviceLayer {
     private final ReadMiss readMiss;
     private final WholeGranules wholeGranules;
     private final WriteThrough writeThrough;
+    private final ObjectDrops drops;
     private final SequentialRuns runs;
     private final long dirtyGranuleCap;
     private final AtomicLong hits = new AtomicLong();
@@ -75,6 +74,7 @@ public final class CachedBlockDevice extends BlockDeviceLayer {
         readMiss = new ReadMiss(next, log, slots, granules, threads, options.dir());
         wholeGranules = new WholeGranules(next, log, granules, threads);
         writeThrough = new WriteThrough(next, log, slots, granules, threads, options.mode());
+        drops = new ObjectDrops(log, slots, uploader, order, threads);
         runs = new SequentialRuns(options.sequentialCutoff(), 8);
         dirtyGranuleCap = Math.max(1, options.dirtyBytes() / granules.size);
     }
@@ -249,7 +249,7 @@ public final class CachedBlockDevice extends BlockDeviceLayer {
         if (first >= end) {
             return next.trim(offset, length); // no whole object: nothing here to drop, nothing below to delete
         }
-        return dropThen(first, end - 1, () -> next.trim(offset, length));
+        return drops.dropThen(first, end - 1, () -> next.trim(offset, length));
     }
 
     @Override
@@ -260,7 +260,7 @@ public final class CachedBlockDevice extends BlockDeviceLayer {
         long endWhole = endOffset >>> shift;
         if (options.mode() != CacheMode.WRITEBACK) {
             return firstWhole >= endWhole ? next.zero(offset, length)
-                    : dropThen(firstWhole, endWhole - 1, () -> next.zero(offset, length));
+                    : drops.dropThen(firstWhole, endWhole - 1, () -> next.zero(offset, length));
         }
         List<CompletableFuture<Void>> parts = new ArrayList<>();
         if (firstWhole >= endWhole) { // within one object, or across one boundary: zeros written, like any write
@@ -274,66 +274,9 @@ public final class CachedBlockDevice extends BlockDeviceLayer {
             if (endOffset > tailStart) {
                 parts.add(write(tailStart, ByteBuffer.allocate((int) (endOffset - tailStart)), false));
             }
-            parts.add(dropThen(firstWhole, endWhole - 1, () -> next.trim(headEnd, tailStart - headEnd)));
+            parts.add(drops.dropThen(firstWhole, endWhole - 1, () -> next.trim(headEnd, tailStart - headEnd)));
         }
         return Futures.allOf(parts);
-    }
-
-    /**
-     * Drops whole objects {@code first..last} from the cache (dirty ones too: their data is being deleted), makes
-     * that durable if it dropped dirty data (so a crash cannot upload it again), then issues {@code below} in the
-     * objects' order: a DELETE after every PUT issued before it.
-     */
-    private CompletableFuture<Void> dropThen(long first, long last, Supplier<CompletableFuture<Void>> below) {
-        CompletableFuture<Void> result = new CompletableFuture<>();
-        order.range(first, last, () -> threads.async(() -> {
-            boolean droppedDirty = drop(first, last);
-            if (droppedDirty) {
-                log.sync();
-            }
-            return null;
-        }).thenApply(ignored -> {
-            Futures.call(below).whenComplete((v, e) -> {
-                if (e != null) {
-                    result.completeExceptionally(Futures.unwrap(e));
-                } else {
-                    result.complete(null);
-                }
-            });
-            return (Void) null;
-        })).whenComplete((v, e) -> {
-            if (e != null) {
-                result.completeExceptionally(Futures.unwrap(e));
-            }
-        });
-        return result;
-    }
-
-    /** Frees the slots of objects {@code first..last}; true if any had dirty granules. */
-    private boolean drop(long first, long last) throws IOException {
-        boolean dirty = false;
-        lock.lock();
-        try {
-            if (last - first < index.slots()) {
-                for (long b = first; b <= last; b++) {
-                    int s = index.slotOf(b);
-                    if (s >= 0) {
-                        dirty |= slots.free(s);
-                    }
-                }
-            } else {
-                for (int s = 0; s < index.slots(); s++) {
-                    long b = index.blockOf(s);
-                    if (b >= first && b <= last) {
-                        dirty |= slots.free(s);
-                    }
-                }
-            }
-            uploader.checkDrains();
-        } finally {
-            lock.unlock();
-        }
-        return dirty;
     }
 
     /** Writeback: every write completed before the call is on local disk (one WAL sync). Else: nothing to wait for. */
