@@ -80,6 +80,7 @@ final class CacheSlots {
      * {@code cold}: streaming I/O, given up first. The Assign failing: UncheckedIOException.
      */
     int take(long block, boolean cold) {
+        requireLock("take");
         int slot = free.isEmpty() ? lru.victim(this::isVictim) : free.pop();
         if (slot < 0) {
             return -1;
@@ -105,6 +106,7 @@ final class CacheSlots {
 
     /** The slot holds nothing now (a Free record); true if it had dirty granules. */
     boolean free(int slot) throws IOException {
+        requireLock("free");
         boolean dirty = index.anyDirty(slot);
         log.free(slot);
         incarnation[slot]++;
@@ -112,6 +114,13 @@ final class CacheSlots {
         free.push(slot);
         firstDirtyNanos[slot] = NOT_DIRTY;
         return dirty;
+    }
+
+    /** Taking and freeing change the LRU, the free stack and the index together: never without the lock. */
+    private void requireLock(String what) {
+        if (!lock.isHeldByCurrentThread()) {
+            throw new IllegalStateException("cache slot " + what + " called without the cache lock: take it first");
+        }
     }
 
     /** Slots holding an object. */

@@ -89,7 +89,12 @@ final class WriteThrough {
         if (a * size < inObject || b * size > inObject + part.remaining()) {
             int bad = log.read(slot, a, data.duplicate());
             if (bad >= 0) {
-                slots.free(slot); // clean (this mode uploads nothing): drop it rather than patch bad bytes
+                lock.lock();
+                try {
+                    slots.free(slot); // clean (this mode uploads nothing): drop it rather than patch bad bytes
+                } finally {
+                    lock.unlock();
+                }
                 return;
             }
         }

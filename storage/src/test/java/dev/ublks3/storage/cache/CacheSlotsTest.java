@@ -3,6 +3,7 @@ package dev.ublks3.storage.cache;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -123,6 +124,15 @@ class CacheSlotsTest {
         assertNotEquals(taken, freed, "a Clean planned before the free must not apply");
         assertEquals(slot, take(8), "the freed slot is taken first");
         assertNotEquals(freed, (long) locked(() -> slots.incarnation(slot)));
+    }
+
+    @Test
+    void takingOrFreeingWithoutTheLockIsRefused() {
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> slots.take(1, false));
+        assertEquals("cache slot take called without the cache lock: take it first", e.getMessage());
+        int slot = take(1);
+        assertThrows(IllegalStateException.class, () -> slots.free(slot));
+        assertEquals(1, locked(slots::inUse), "nothing changed");
     }
 
     @Test
