@@ -187,7 +187,8 @@ final class CacheUploader {
             order.mutate(block, () -> threads.async(() -> {
                 Upload u = copyForUpload(slot, block, inc, storeCopy);
                 upTo[0] = u == null ? -1 : u.upTo();
-                issued.complete(u == null ? DONE : store.write(granules.offset(block, 0) + u.offset(), u.data(), false));
+                issued.complete(u == null ? DONE
+                        : store.write(granules.offset(block, 0) + u.offset(), u.data(), false));
                 return null;
             })).whenComplete((v, e) -> {
                 if (e != null) {
@@ -231,7 +232,8 @@ final class CacheUploader {
             if (!complete && storeCopy == null) { // one dirty run: the object map completes the object
                 return dirtyRun(slot, block, upTo);
             }
-            return wholeObject(slot, block, upTo, storeCopy != null ? storeCopy : ByteBuffer.allocate(granules.objectSize));
+            ByteBuffer base = storeCopy != null ? storeCopy : ByteBuffer.allocate(granules.objectSize);
+            return wholeObject(slot, block, upTo, base);
         } finally {
             slots.release(slot);
         }

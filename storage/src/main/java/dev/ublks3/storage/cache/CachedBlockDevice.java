@@ -339,8 +339,9 @@ public final class CachedBlockDevice extends BlockDeviceLayer {
                 break; // oldest first
             }
             return new CacheStats(options.mode(), index.dirtyGranules() * granules.size, index.dirtySlots(),
-                    Duration.ofNanos(index.dirtySlots() == 0 ? 0 : oldest), hits.get(), misses.get(), uploader.uploads(),
-                    uploader.uploadedBytes(), uploader.failures(), log.syncCount(), slots.inUse(), index.slots());
+                    Duration.ofNanos(index.dirtySlots() == 0 ? 0 : oldest), hits.get(), misses.get(),
+                    uploader.uploads(), uploader.uploadedBytes(), uploader.failures(), log.syncCount(), slots.inUse(),
+                    index.slots());
         } finally {
             lock.unlock();
         }

@@ -102,7 +102,8 @@ final class Granules {
 
     /** A clean granule failed its check: said, and read from the store instead. */
     void damaged(long block, int g) {
-        LOG.warn("cache {}: object {} granule {} does not match its CRC32C: read from the store instead", dir, block, g);
+        LOG.warn("cache {}: object {} granule {} does not match its CRC32C: read from the store instead", dir, block,
+                g);
     }
 
     /** A dirty granule failed its check: the only current copy is damaged, so the I/O fails. */

@@ -42,7 +42,8 @@ final class WriteThrough {
 
     /** Writes {@code part} at {@code inObject} in {@code block}. */
     CompletableFuture<Void> write(long block, int inObject, ByteBuffer part) {
-        return store.write(granules.offset(block, 0) + inObject, part, false).thenCompose(ignored -> threads.async(() -> {
+        CompletableFuture<Void> stored = store.write(granules.offset(block, 0) + inObject, part, false);
+        return stored.thenCompose(ignored -> threads.async(() -> {
             int slot = hold(block);
             if (slot >= 0) {
                 try {

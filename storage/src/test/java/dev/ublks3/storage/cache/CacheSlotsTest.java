@@ -40,13 +40,9 @@ class CacheSlotsTest {
     }
 
     private <T> T locked(Supplier<T> work) {
-        log.lock().lock();
-        try {
-            return work.get();
-        } finally {
-            log.lock().unlock();
-        }
+        return CacheTesting.locked(log, work);
     }
+
 
     private int take(long block) {
         return locked(() -> slots.take(block, false));

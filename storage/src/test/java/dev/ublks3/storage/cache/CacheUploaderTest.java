@@ -19,7 +19,6 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -72,13 +71,9 @@ class CacheUploaderTest {
     }
 
     private <T> T locked(Supplier<T> work) {
-        log.lock().lock();
-        try {
-            return work.get();
-        } finally {
-            log.lock().unlock();
-        }
+        return CacheTesting.locked(log, work);
     }
+
 
     /** Writes the whole of {@code block} into the cache, as the device's writeback path does; returns its slot. */
     private int write(long block, byte[] data) throws IOException {
@@ -98,7 +93,7 @@ class CacheUploaderTest {
     private void advance(Duration by) {
         for (long left = by.toMillis(); left > 0; left -= 200) {
             time.advance(Duration.ofMillis(Math.min(200, left)));
-            waitFor(() -> time.pending() == 1); // the tick schedules the next one when it is done
+            CacheTesting.waitFor(() -> time.pending() == 1); // the tick schedules the next one when it is done
         }
     }
 
@@ -123,7 +118,7 @@ class CacheUploaderTest {
         advance(Duration.ofMillis(1800));
         assertTrue(dirty(slot) && idle(slot), "not quiet long enough: not started");
         advance(Duration.ofMillis(400));
-        waitFor(() -> !dirty(slot));
+        CacheTesting.waitFor(() -> !dirty(slot));
         assertArrayEquals(data, stored(3));
         assertEquals(1, uploader.uploads());
     }
@@ -141,7 +136,7 @@ class CacheUploaderTest {
         byte[] last = CacheTesting.random(OS, 9);
         write(4, last);
         advance(Duration.ofMillis(1200));
-        waitFor(() -> !dirty(held));
+        CacheTesting.waitFor(() -> !dirty(held));
         assertArrayEquals(last, stored(4));
     }
 
@@ -153,13 +148,13 @@ class CacheUploaderTest {
         byte[] first = CacheTesting.random(OS, 10);
         int slot = write(5, first);
         PendingDrain drain = uploader.drain();
-        waitFor(() -> issued.puts.get() == 1); // the copy is taken, its PUT held at the gate
+        CacheTesting.waitFor(() -> issued.puts.get() == 1); // the copy is taken, its PUT held at the gate
         byte[] second = CacheTesting.random(OS, 11);
         write(5, second);
         gated.open();
         drain.done().orTimeout(30, TimeUnit.SECONDS).join();
         assertArrayEquals(first, stored(5), "the drain waited for what was dirty when it began");
-        waitFor(() -> idle(slot));
+        CacheTesting.waitFor(() -> idle(slot));
         assertTrue(dirty(slot), "the Clean covers only the copy: the later write is still to upload");
         uploader.drain().done().orTimeout(30, TimeUnit.SECONDS).join();
         assertFalse(dirty(slot));
@@ -173,7 +168,7 @@ class CacheUploaderTest {
         byte[] data = CacheTesting.random(OS, 12);
         int slot = write(6, data);
         PendingDrain drain = uploader.drain();
-        waitFor(() -> uploader.failures() == 1 && !locked(() -> slots.mayUpload(slot, time.nanoTime())));
+        CacheTesting.waitFor(() -> uploader.failures() == 1 && !locked(() -> slots.mayUpload(slot, time.nanoTime())));
         assertTrue(dirty(slot), "kept dirty");
         assertFalse(drain.done().isDone());
         LocalS3Fixture.server().createBucket(bucket);
@@ -201,7 +196,7 @@ class CacheUploaderTest {
         start(issued, Duration.ofDays(1), Duration.ofDays(1));
         int slot = write(7, CacheTesting.random(OS, 13));
         PendingDrain drain = uploader.drain();
-        waitFor(() -> issued.puts.get() == 1); // the upload's PUT, held at the gate
+        CacheTesting.waitFor(() -> issued.puts.get() == 1); // the upload's PUT, held at the gate
         log.lock().lock();
         try { // as a trim does
             assertTrue(slots.free(slot));
@@ -213,22 +208,8 @@ class CacheUploaderTest {
         int again = write(8, CacheTesting.random(OS, 14)); // the slot, for another object
         assertEquals(slot, again);
         gated.open();
-        waitFor(() -> locked(() -> slots.mayUpload(slot, Long.MAX_VALUE)));
+        CacheTesting.waitFor(() -> locked(() -> slots.mayUpload(slot, Long.MAX_VALUE)));
         assertTrue(dirty(slot), "the old upload's Clean does not touch the new object");
         assertEquals(0, uploader.uploads());
-    }
-
-    private static void waitFor(BooleanSupplier condition) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out");
-            }
-            try {
-                Thread.sleep(5);
-            } catch (InterruptedException e) {
-                throw new AssertionError(e);
-            }
-        }
     }
 }

@@ -228,7 +228,7 @@ class CachedBlockDeviceTest {
         CachedBlockDevice d = open(writeback(4L << 20), issued);
         d.write(0, ByteBuffer.wrap(random(OS, 14)), false).join();
         CachedBlockDevice.Drain drain = d.drain();
-        waitFor(() -> issued.puts.get() == 1); // the upload's PUT, held at the gate
+        CacheTesting.waitFor(() -> issued.puts.get() == 1); // the upload's PUT, held at the gate
         CompletableFuture<Void> trim = d.trim(0, OS);
         gated.open();
         trim.orTimeout(30, TimeUnit.SECONDS).join();
@@ -375,18 +375,8 @@ class CachedBlockDeviceTest {
         CachedBlockDevice again = open(writeback(4L << 20).withMaxAge(Duration.ofSeconds(30)));
         assertEquals(1, again.stats().dirtyObjects(), "found again");
         assertArrayEquals(data, read(again, 5L * OS, OS));
-        waitFor(() -> again.stats().dirtyObjects() == 0); // recovered data is uploaded at once
+        CacheTesting.waitFor(() -> again.stats().dirtyObjects() == 0); // recovered data is uploaded at once
         assertArrayEquals(data, stored(5));
-    }
-
-    private static void waitFor(java.util.function.BooleanSupplier condition) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out");
-            }
-            sleep(20);
-        }
     }
 
     private static void sleep(long ms) {
