@@ -12,7 +12,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * What the cache layer keeps of each slot beside the index: the operations and the upload holding it, its
  * incarnation, when it was last written and first made dirty, when its upload may be tried again; the free slots,
  * the segmented LRU of the others, and the writers waiting for room. Called holding the cache lock, but for
- * {@link #release}. What always holds:
+ * {@link #release} (take and free refuse to run without it). What always holds:
  *
  * <ul>
  *   <li>A slot is free (on the free stack, in no LRU segment, holding no object) or holds an object and is in

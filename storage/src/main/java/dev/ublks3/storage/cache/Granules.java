@@ -10,8 +10,8 @@ import org.slf4j.LoggerFactory;
 /**
  * How the device's objects split into granules, and the cache's granules as the device layer sees them: each
  * state read under the cache lock, runs of one state, checked reads of dirty granules, and what a damaged granule
- * is called. A state read here may be stale by the time it is used only where the object's order allows it: a
- * granule changes only under its object's order, but for an upload's Clean (dirty to clean, never to invalid).
+ * is called. Callers hold the slot and run in its object's order, so a state they read stays true until they are
+ * done, but for an upload's Clean: it turns dirty granules clean, never invalid.
  */
 final class Granules {
 
