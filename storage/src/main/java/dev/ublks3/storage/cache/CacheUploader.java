@@ -107,7 +107,7 @@ final class CacheUploader {
     // ---- ticks and due uploads ----
 
     private void scheduleTick() {
-        if (!stopped && options.mode() == CacheMode.WRITEBACK) {
+        if (!stopped) { // in every mode: a cache opened writethrough or read may hold dirty data a crash left
             scheduler.schedule(TICK_NANOS, () -> {
                 if (!stopped) {
                     threads.execute(this::tick);

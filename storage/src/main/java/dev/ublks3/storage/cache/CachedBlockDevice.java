@@ -178,9 +178,35 @@ public final class CachedBlockDevice extends BlockDeviceLayer {
         boolean streaming = runs.streaming(offset, from.remaining());
         CompletableFuture<Void> written = Futures.allOf(ObjectParts.start(offset, from, granules.objectSize,
                 (block, inObject, part) -> order.mutate(block, () -> options.mode() == CacheMode.WRITEBACK
+                                || holdsDirty(block)
                         ? writeBack(block, inObject, part, streaming)
                         : writeThrough.write(block, inObject, part))));
-        return fua && options.mode() == CacheMode.WRITEBACK ? written.thenCompose(ignored -> flush()) : written;
+        return fua && (options.mode() == CacheMode.WRITEBACK || anyDirty())
+                ? written.thenCompose(ignored -> flush()) : written;
+    }
+
+    /**
+     * Whether the cache holds unuploaded granules of the object: then even a writethrough or read-mode cache (one
+     * a crash left dirty) writes it as writeback does, or a write to the store alone would be overwritten by the
+     * object's upload, or mark its older granules clean unuploaded.
+     */
+    private boolean holdsDirty(long block) {
+        lock.lock();
+        try {
+            int slot = index.slotOf(block);
+            return slot >= 0 && index.anyDirty(slot);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private boolean anyDirty() {
+        lock.lock();
+        try {
+            return index.dirtySlots() > 0;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Into the cache as dirty granules, once there is room under the dirty cap and a slot. */
@@ -258,10 +284,7 @@ public final class CachedBlockDevice extends BlockDeviceLayer {
         long firstWhole = (offset + granules.objectSize - 1) >>> shift;
         long endOffset = offset + length;
         long endWhole = endOffset >>> shift;
-        if (options.mode() != CacheMode.WRITEBACK) {
-            return firstWhole >= endWhole ? next.zero(offset, length)
-                    : drops.dropThen(firstWhole, endWhole - 1, () -> next.zero(offset, length));
-        }
+        // in every mode, the partial ends are writes of zeros (so a cached copy follows them), whole objects dropped
         List<CompletableFuture<Void>> parts = new ArrayList<>();
         if (firstWhole >= endWhole) { // within one object, or across one boundary: zeros written, like any write
             parts.add(write(offset, ByteBuffer.allocate((int) length), false));
@@ -279,10 +302,13 @@ public final class CachedBlockDevice extends BlockDeviceLayer {
         return Futures.allOf(parts);
     }
 
-    /** Writeback: every write completed before the call is on local disk (one WAL sync). Else: nothing to wait for. */
+    /**
+     * Writeback: every write completed before the call is on local disk (one WAL sync). Else nothing to wait for,
+     * unless a crash left the cache dirty (writes to those objects are cached until uploaded: see holdsDirty).
+     */
     @Override
     public CompletableFuture<Void> flush() {
-        if (options.mode() != CacheMode.WRITEBACK) {
+        if (options.mode() != CacheMode.WRITEBACK && !anyDirty()) {
             return next.flush();
         }
         return threads.async(() -> {

@@ -290,6 +290,35 @@ class CachedBlockDeviceTest {
     }
 
     @Test
+    void aDirtyCacheOpenedWritethroughUploadsItAndKeepsLaterWritesInOrder() throws IOException {
+        CachedBlockDevice d = open(writeback(4L << 20));
+        byte[] first = random(OS, 40);
+        d.write(6L * OS, ByteBuffer.wrap(first), false).join();
+        d.flush().join();
+        opened.remove(d);
+        d.close(); // dirty: the cache keeps it
+        CachedBlockDevice wt = open(CacheOptions.of(dir, 4L << 20, CacheMode.WRITETHROUGH));
+        byte[] patch = random(4096, 41);
+        wt.write(6L * OS + 8192, ByteBuffer.wrap(patch), false).join(); // into the dirty object
+        byte[] want = first.clone();
+        System.arraycopy(patch, 0, want, 8192, 4096);
+        CacheTesting.waitFor(() -> wt.stats().dirtyObjects() == 0); // uploaded by itself, though not writeback
+        assertArrayEquals(want, stored(6), "the dirty object and the later write, in order");
+        assertArrayEquals(want, read(wt, 6L * OS, OS));
+    }
+
+    @Test
+    void aPartialZeroInWritethroughReadsAsZerosFromTheCachedCopy() throws IOException {
+        CachedBlockDevice d = open(CacheOptions.of(dir, 4L << 20, CacheMode.WRITETHROUGH));
+        byte[] data = random(OS, 42);
+        d.write(0, ByteBuffer.wrap(data), false).join(); // stored, and cached
+        d.zero(4096, 8192).join();
+        System.arraycopy(new byte[8192], 0, data, 4096, 8192);
+        assertArrayEquals(data, stored(0));
+        assertArrayEquals(data, read(d, 0, OS), "the cached copy follows the zeroes");
+    }
+
+    @Test
     void readModeCachesOnlyWhatWasRead() throws IOException {
         CachedBlockDevice d = open(CacheOptions.of(dir, 4L << 20, CacheMode.READ));
         byte[] data = random(OS, 19);
