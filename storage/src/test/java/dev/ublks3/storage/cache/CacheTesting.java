@@ -10,9 +10,14 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
-/** Shared parts of the cache tests: identities, opening, comparing indexes, copying a cache directory. */
+/**
+ * Shared parts of the cache tests: identities, opening, comparing indexes, copying a cache directory, waiting.
+ */
 final class CacheTesting {
 
     static final CacheIdentity IDENTITY = new CacheIdentity("http://127.0.0.1:9000 bucket", "disk", 16 << 10);
@@ -62,6 +67,31 @@ final class CacheTesting {
             return to;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** What {@code work} returns, run holding the log's lock. */
+    static <T> T locked(CacheLog log, Supplier<T> work) {
+        log.lock().lock();
+        try {
+            return work.get();
+        } finally {
+            log.lock().unlock();
+        }
+    }
+
+    /** Waits for {@code condition}, polling; fails after 30 s. */
+    static void waitFor(BooleanSupplier condition) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out");
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
         }
     }
 

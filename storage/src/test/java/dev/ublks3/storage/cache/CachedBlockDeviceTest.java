@@ -228,7 +228,7 @@ class CachedBlockDeviceTest {
         CachedBlockDevice d = open(writeback(4L << 20), issued);
         d.write(0, ByteBuffer.wrap(random(OS, 14)), false).join();
         CachedBlockDevice.Drain drain = d.drain();
-        waitFor(() -> issued.puts.get() == 1); // the upload's PUT, held at the gate
+        CacheTesting.waitFor(() -> issued.puts.get() == 1); // the upload's PUT, held at the gate
         CompletableFuture<Void> trim = d.trim(0, OS);
         gated.open();
         trim.orTimeout(30, TimeUnit.SECONDS).join();
@@ -290,6 +290,35 @@ class CachedBlockDeviceTest {
     }
 
     @Test
+    void aDirtyCacheOpenedWritethroughUploadsItAndKeepsLaterWritesInOrder() throws IOException {
+        CachedBlockDevice d = open(writeback(4L << 20));
+        byte[] first = random(OS, 40);
+        d.write(6L * OS, ByteBuffer.wrap(first), false).join();
+        d.flush().join();
+        opened.remove(d);
+        d.close(); // dirty: the cache keeps it
+        CachedBlockDevice wt = open(CacheOptions.of(dir, 4L << 20, CacheMode.WRITETHROUGH));
+        byte[] patch = random(4096, 41);
+        wt.write(6L * OS + 8192, ByteBuffer.wrap(patch), false).join(); // into the dirty object
+        byte[] want = first.clone();
+        System.arraycopy(patch, 0, want, 8192, 4096);
+        CacheTesting.waitFor(() -> wt.stats().dirtyObjects() == 0); // uploaded by itself, though not writeback
+        assertArrayEquals(want, stored(6), "the dirty object and the later write, in order");
+        assertArrayEquals(want, read(wt, 6L * OS, OS));
+    }
+
+    @Test
+    void aPartialZeroInWritethroughReadsAsZerosFromTheCachedCopy() throws IOException {
+        CachedBlockDevice d = open(CacheOptions.of(dir, 4L << 20, CacheMode.WRITETHROUGH));
+        byte[] data = random(OS, 42);
+        d.write(0, ByteBuffer.wrap(data), false).join(); // stored, and cached
+        d.zero(4096, 8192).join();
+        System.arraycopy(new byte[8192], 0, data, 4096, 8192);
+        assertArrayEquals(data, stored(0));
+        assertArrayEquals(data, read(d, 0, OS), "the cached copy follows the zeroes");
+    }
+
+    @Test
     void readModeCachesOnlyWhatWasRead() throws IOException {
         CachedBlockDevice d = open(CacheOptions.of(dir, 4L << 20, CacheMode.READ));
         byte[] data = random(OS, 19);
@@ -305,6 +334,31 @@ class CachedBlockDeviceTest {
         System.arraycopy(again, 0, data, 4096, 4096);
         assertArrayEquals(data, read(d, 0, OS));
         assertEquals(1, counting.gets.get());
+    }
+
+    @Test
+    void writethroughOverADamagedCachedGranuleDropsTheCopy() throws IOException {
+        CachedBlockDevice d = open(CacheOptions.of(dir, 4L << 20, CacheMode.WRITETHROUGH));
+        byte[] obj = random(OS, 26);
+        d.write(0, ByteBuffer.wrap(obj), false).join(); // in the store, and cached
+        assertEquals(1, d.stats().cachedObjects());
+        damageEveryGranule(d.stats().slots());
+        byte[] small = random(700, 27);
+        d.write(5000, ByteBuffer.wrap(small), false).orTimeout(30, TimeUnit.SECONDS).join(); // inside granule 1
+        System.arraycopy(small, 0, obj, 5000, 700);
+        assertArrayEquals(obj, stored(0));
+        assertEquals(0, d.stats().cachedObjects(), "the damaged copy is dropped, not patched");
+        counting.reset();
+        assertArrayEquals(obj, read(d, 0, OS), "read from the store");
+        assertEquals(1, counting.gets.get());
+    }
+
+    private void damageEveryGranule(int slots) throws IOException {
+        try (FileChannel data = FileChannel.open(dir.resolve("data"), StandardOpenOption.WRITE)) {
+            for (long at = 0; at < (long) slots * OS; at += 4096) {
+                data.write(ByteBuffer.wrap(new byte[] {(byte) 0x5a, (byte) 0xa5}), at + 100);
+            }
+        }
     }
 
     @Test
@@ -350,18 +404,8 @@ class CachedBlockDeviceTest {
         CachedBlockDevice again = open(writeback(4L << 20).withMaxAge(Duration.ofSeconds(30)));
         assertEquals(1, again.stats().dirtyObjects(), "found again");
         assertArrayEquals(data, read(again, 5L * OS, OS));
-        waitFor(() -> again.stats().dirtyObjects() == 0); // recovered data is uploaded at once
+        CacheTesting.waitFor(() -> again.stats().dirtyObjects() == 0); // recovered data is uploaded at once
         assertArrayEquals(data, stored(5));
-    }
-
-    private static void waitFor(java.util.function.BooleanSupplier condition) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out");
-            }
-            sleep(20);
-        }
     }
 
     private static void sleep(long ms) {
