@@ -10,8 +10,7 @@ import java.io.IOException;
  */
 public final class LocalS3Main {
 
-    private LocalS3Main() {
-    }
+    private LocalS3Main() {}
 
     public static void main(String[] args) throws IOException {
         if (args.length != 1) {

@@ -17,8 +17,7 @@ import software.amazon.awssdk.services.s3.S3AsyncClient;
  */
 final class RawCrtClient {
 
-    private RawCrtClient() {
-    }
+    private RawCrtClient() {}
 
     /** For a server with fixed keys (e.g. the local S3 endpoint's). */
     static S3AsyncClient open(S3Config config, URI endpoint, String accessKey, String secretKey) {
@@ -35,8 +34,8 @@ final class RawCrtClient {
                 // as S3ObjectStore: the CRT reads 0 retries as its default of 3, 1 is the fewest it makes
                 .retryConfiguration(retry -> retry.numRetries(Math.max(1, config.crtRetries())))
                 .httpConfiguration(http -> http.connectionTimeout(config.connectTimeout())
-                        .connectionHealthConfiguration(health -> health.minimumThroughputInBps(1L)
-                                .minimumThroughputTimeout(config.stallTimeout())))
+                        .connectionHealthConfiguration(health ->
+                                health.minimumThroughputInBps(1L).minimumThroughputTimeout(config.stallTimeout())))
                 .build();
     }
 }

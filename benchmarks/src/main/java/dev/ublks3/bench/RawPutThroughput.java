@@ -25,8 +25,7 @@ import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
  */
 public final class RawPutThroughput {
 
-    private RawPutThroughput() {
-    }
+    private RawPutThroughput() {}
 
     public static void main(String[] args) throws IOException, InterruptedException {
         if (args.length != 9) {
@@ -50,24 +49,33 @@ public final class RawPutThroughput {
             long start = System.nanoTime();
             putAll(client, bucket, key, data, objects, concurrency);
             double seconds = (System.nanoTime() - start) / 1e9;
-            String json = String.format(Locale.ROOT,
+            String json = String.format(
+                    Locale.ROOT,
                     "{\"objects\": %d, \"objectSize\": %d, \"concurrency\": %d, \"seconds\": %.3f, \"bytesPerSecond\": %.1f}",
-                    objects, objectSize, concurrency, seconds, (double) objects * objectSize / seconds);
+                    objects,
+                    objectSize,
+                    concurrency,
+                    seconds,
+                    (double) objects * objectSize / seconds);
             Files.writeString(Path.of(args[8]), json + "\n");
             System.out.println(json);
         }
     }
 
-    private static void putAll(S3AsyncClient client, String bucket, String key, ByteBuffer data, int objects,
-            int concurrency) throws InterruptedException {
+    private static void putAll(
+            S3AsyncClient client, String bucket, String key, ByteBuffer data, int objects, int concurrency)
+            throws InterruptedException {
         Semaphore slots = new Semaphore(concurrency);
         List<CompletableFuture<?>> puts = new ArrayList<>(objects);
         for (int n = 0; n < objects; n++) {
             slots.acquire();
             String name = key + "/" + "%016x".formatted(n);
-            puts.add(client.putObject(request -> request.bucket(bucket).key(name)
-                            .contentLength((long) data.remaining()).checksumAlgorithm(ChecksumAlgorithm.CRC32_C),
-                    AsyncRequestBody.fromRemainingByteBufferUnsafe(data.duplicate()))
+            puts.add(client.putObject(
+                            request -> request.bucket(bucket)
+                                    .key(name)
+                                    .contentLength((long) data.remaining())
+                                    .checksumAlgorithm(ChecksumAlgorithm.CRC32_C),
+                            AsyncRequestBody.fromRemainingByteBufferUnsafe(data.duplicate()))
                     .whenComplete((response, error) -> slots.release()));
         }
         CompletableFuture.allOf(puts.toArray(CompletableFuture[]::new)).join();

@@ -32,12 +32,10 @@ public final class StorageBenchReport {
         OPERATIONS.put("rmw4kIn128k", "4 KiB write in 128K object (RMW)");
     }
 
-    private StorageBenchReport() {
-    }
+    private StorageBenchReport() {}
 
     /** One fork's samples of one operation. */
-    private record Fork(Histogram ours, Histogram raw) {
-    }
+    private record Fork(Histogram ours, Histogram raw) {}
 
     public static void main(String[] args) throws IOException {
         if (args.length < 1 || args.length > 2) {
@@ -48,14 +46,16 @@ public final class StorageBenchReport {
         try (Stream<Path> files = Files.list(Path.of(args[0]))) {
             for (Path file : files.sorted().toList()) {
                 if (file.getFileName().toString().endsWith(".samples")) {
-                    read(file).forEach((operation, fork) ->
-                            forks.computeIfAbsent(operation, o -> new ArrayList<>()).add(fork));
+                    read(file)
+                            .forEach((operation, fork) -> forks.computeIfAbsent(operation, o -> new ArrayList<>())
+                                    .add(fork));
                 }
             }
         }
         Histogram nbdkit = args.length == 2 ? nbdkit(Path.of(args[1])) : null;
-        System.out.printf("%-34s %15s %15s %13s %13s %17s %17s%n", "operation", "ours", "raw", "ours/raw",
-                "forks, pairs", "nbdkit S3", "nbdkit/ours");
+        System.out.printf(
+                "%-34s %15s %15s %13s %13s %17s %17s%n",
+                "operation", "ours", "raw", "ours/raw", "forks, pairs", "nbdkit S3", "nbdkit/ours");
         for (Map.Entry<String, String> op : OPERATIONS.entrySet()) {
             List<Fork> list = forks.get(op.getKey());
             if (list == null) {
@@ -73,9 +73,15 @@ public final class StorageBenchReport {
                 nb = micros(nbdkit);
                 nr = "%.1f / %.1f".formatted(p(nbdkit, 50) / p(ours, 50), p(nbdkit, 99) / p(ours, 99));
             }
-            System.out.printf("%-34s %15s %15s %13s %13s %17s %17s%n", op.getValue(), micros(ours), micros(raw),
+            System.out.printf(
+                    "%-34s %15s %15s %13s %13s %17s %17s%n",
+                    op.getValue(),
+                    micros(ours),
+                    micros(raw),
                     "%.2f / %.2f".formatted(p(ours, 50) / p(raw, 50), p(ours, 99) / p(raw, 99)),
-                    list.size() + ", " + ours.getTotalCount(), nb, nr);
+                    list.size() + ", " + ours.getTotalCount(),
+                    nb,
+                    nr);
         }
         System.out.println();
         System.out.println("per-fork ours/raw, min..max (one fork alone):");
@@ -119,7 +125,8 @@ public final class StorageBenchReport {
             }
             Histogram h;
             try {
-                h = Histogram.decodeFromCompressedByteBuffer(ByteBuffer.wrap(Base64.getDecoder().decode(parts[2])), 0);
+                h = Histogram.decodeFromCompressedByteBuffer(
+                        ByteBuffer.wrap(Base64.getDecoder().decode(parts[2])), 0);
             } catch (DataFormatException | RuntimeException e) {
                 throw new IOException(file + ": unreadable samples: " + e.getMessage(), e);
             }

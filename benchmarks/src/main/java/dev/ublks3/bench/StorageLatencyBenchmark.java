@@ -1,7 +1,6 @@
 package dev.ublks3.bench;
 
 import dev.ublks3.locals3.LocalS3Server;
-import dev.ublks3.storage.BlockDevice;
 import dev.ublks3.storage.StorageStack;
 import dev.ublks3.storage.s3.S3Config;
 import dev.ublks3.storage.s3.S3ObjectStore;
@@ -73,12 +72,14 @@ public class StorageLatencyBenchmark {
 
     /** The directory the forks write their samples into; unset: none written. */
     static final String SAMPLES_ENV = "STORAGE_BENCH_SAMPLES";
+
     static final int SMALL = 4 << 10;
     static final int LARGE = 128 << 10;
     /** Objects the reads and whole writes cycle over; all exist (written in setup), so reads find data. */
     static final int OBJECTS = 16;
     /** More 128 KiB objects than the object map's copies (128 patched + 32 written whole at 128 KiB). */
     static final int RMW_OBJECTS = 512;
+
     private static final String BUCKET = "bench";
 
     /** What one pair does, on each side; the names are StorageBenchReport's keys. */
@@ -115,6 +116,7 @@ public class StorageLatencyBenchmark {
     private final SplittableRandom order = new SplittableRandom(1);
     /** Samples of the measured iterations, nanoseconds, per operation. */
     private final Histogram[] ours = histograms();
+
     private final Histogram[] rawSide = histograms();
     private boolean measuring;
 
@@ -143,7 +145,8 @@ public class StorageLatencyBenchmark {
 
         Sized(int size, int objects, S3Config config, LocalS3Server server, Random random) {
             this.size = size;
-            this.stack = StorageStack.open(S3ObjectStore.open(config, size),
+            this.stack = StorageStack.open(
+                    S3ObjectStore.open(config, size),
                     new StorageStack.Options("map" + size / 1024 + "k", (long) objects * size, size));
             this.raw = RawCrtClient.open(config, server.endpoint(), LocalS3Server.IDENTITY, LocalS3Server.CREDENTIAL);
             this.rawPrefix = "raw" + size / 1024 + "k";
@@ -156,7 +159,9 @@ public class StorageLatencyBenchmark {
         Map<String, String> writeAndReadMetadata(int offset, ByteBuffer bytes) {
             stack.device().write(offset, bytes, false).join();
             String key = stack.objectMap().objectKey(0);
-            return Map.copyOf(raw.headObject(request -> request.bucket(BUCKET).key(key)).join().metadata());
+            return Map.copyOf(raw.headObject(request -> request.bucket(BUCKET).key(key))
+                    .join()
+                    .metadata());
         }
 
         /** Objects {@code 0..objects-1} written whole on both sides ({@link #metadata} set first). */
@@ -198,8 +203,8 @@ public class StorageLatencyBenchmark {
     public void open() {
         server = LocalS3Server.inMemory();
         server.createBucket(BUCKET);
-        S3Config config = S3Config.compatible(BUCKET, server.endpoint(), LocalS3Server.IDENTITY,
-                LocalS3Server.CREDENTIAL);
+        S3Config config =
+                S3Config.compatible(BUCKET, server.endpoint(), LocalS3Server.IDENTITY, LocalS3Server.CREDENTIAL);
         Random random = new Random(1);
         small = new Sized(SMALL, OBJECTS, config, server, random);
         large = new Sized(LARGE, OBJECTS + RMW_OBJECTS, config, server, random);
@@ -234,7 +239,10 @@ public class StorageLatencyBenchmark {
         StringBuilder text = new StringBuilder();
         for (Operation op : OPERATIONS) {
             text.append(op).append(" ours ").append(encode(ours[op.ordinal()])).append('\n');
-            text.append(op).append(" raw ").append(encode(rawSide[op.ordinal()])).append('\n');
+            text.append(op)
+                    .append(" raw ")
+                    .append(encode(rawSide[op.ordinal()]))
+                    .append('\n');
         }
         try {
             Files.createDirectories(dir);
@@ -280,7 +288,10 @@ public class StorageLatencyBenchmark {
             case rmw4kIn128k -> {
                 int block = OBJECTS + n;
                 if (ours) {
-                    large.stack.device().write((long) block * LARGE + SMALL, small.data, false).join();
+                    large.stack
+                            .device()
+                            .write((long) block * LARGE + SMALL, small.data, false)
+                            .join();
                 } else {
                     // what the object map does for a partial write, by hand: GET the whole object, patch, PUT it
                     String key = large.rawKey(block);
@@ -293,14 +304,24 @@ public class StorageLatencyBenchmark {
     }
 
     private static void rawPut(S3AsyncClient raw, String key, ByteBuffer bytes, Map<String, String> userMetadata) {
-        raw.putObject(request -> request.bucket(BUCKET).key(key).contentLength((long) bytes.remaining())
-                        .checksumAlgorithm(ChecksumAlgorithm.CRC32_C).metadata(userMetadata),
-                AsyncRequestBody.fromRemainingByteBufferUnsafe(bytes.duplicate())).join();
+        raw.putObject(
+                        request -> request.bucket(BUCKET)
+                                .key(key)
+                                .contentLength((long) bytes.remaining())
+                                .checksumAlgorithm(ChecksumAlgorithm.CRC32_C)
+                                .metadata(userMetadata),
+                        AsyncRequestBody.fromRemainingByteBufferUnsafe(bytes.duplicate()))
+                .join();
     }
 
     private static byte[] rawGet(S3AsyncClient raw, String key, int length) {
-        return raw.getObject(request -> request.bucket(BUCKET).key(key).range("bytes=0-" + (length - 1))
-                        .checksumMode(ChecksumMode.ENABLED),
-                AsyncResponseTransformer.toBytes()).join().asByteArrayUnsafe();
+        return raw.getObject(
+                        request -> request.bucket(BUCKET)
+                                .key(key)
+                                .range("bytes=0-" + (length - 1))
+                                .checksumMode(ChecksumMode.ENABLED),
+                        AsyncResponseTransformer.toBytes())
+                .join()
+                .asByteArrayUnsafe();
     }
 }

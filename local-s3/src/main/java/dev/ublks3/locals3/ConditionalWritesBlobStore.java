@@ -49,7 +49,8 @@ final class ConditionalWritesBlobStore extends ForwardingBlobStore {
                     throw preconditionFailed("PUT", request.key(), "If-Match: " + request.ifMatch(), current);
                 }
             }
-            return delegate().putBlob(request.toBuilder().ifMatch(null).ifNoneMatch(null).build(), body);
+            return delegate()
+                    .putBlob(request.toBuilder().ifMatch(null).ifNoneMatch(null).build(), body);
         }
     }
 
@@ -78,11 +79,18 @@ final class ConditionalWritesBlobStore extends ForwardingBlobStore {
             synchronized (lock(request.bucket(), object.key())) {
                 HeadObjectResponse current = current(request.bucket(), object.key());
                 if (object.eTag() != null && !matches(object.eTag(), current)) {
-                    errors.add(S3Error.builder().key(object.key()).code("PreconditionFailed")
-                            .message("At least one of the pre-conditions you specified did not hold").build());
+                    errors.add(S3Error.builder()
+                            .key(object.key())
+                            .code("PreconditionFailed")
+                            .message("At least one of the pre-conditions you specified did not hold")
+                            .build());
                     continue;
                 }
-                delegate().removeBlob(DeleteObjectRequest.builder().bucket(request.bucket()).key(object.key()).build());
+                delegate()
+                        .removeBlob(DeleteObjectRequest.builder()
+                                .bucket(request.bucket())
+                                .key(object.key())
+                                .build());
                 deleted.add(DeletedObject.builder().key(object.key()).build());
             }
         }
@@ -94,7 +102,9 @@ final class ConditionalWritesBlobStore extends ForwardingBlobStore {
     }
 
     private HeadObjectResponse current(String bucket, String key) {
-        return delegate().blobMetadataIfPresent(HeadObjectRequest.builder().bucket(bucket).key(key).build());
+        return delegate()
+                .blobMetadataIfPresent(
+                        HeadObjectRequest.builder().bucket(bucket).key(key).build());
     }
 
     /** An ETag condition holds: the object exists with that ETag (quotes aside), or the condition is {@code *}. */
@@ -106,9 +116,12 @@ final class ConditionalWritesBlobStore extends ForwardingBlobStore {
         return etag == null ? "" : etag.replace("\"", "");
     }
 
-    private static RuntimeException preconditionFailed(String operation, String key, String condition,
-                                                       HeadObjectResponse current) {
-        return FaultInjectingBlobStore.error(412, "PreconditionFailed", operation + " " + key + " with " + condition
-                + ": the object " + (current == null ? "does not exist" : "has ETag " + current.eTag()));
+    private static RuntimeException preconditionFailed(
+            String operation, String key, String condition, HeadObjectResponse current) {
+        return FaultInjectingBlobStore.error(
+                412,
+                "PreconditionFailed",
+                operation + " " + key + " with " + condition + ": the object "
+                        + (current == null ? "does not exist" : "has ETag " + current.eTag()));
     }
 }

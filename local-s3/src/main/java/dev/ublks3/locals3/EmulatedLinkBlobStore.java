@@ -57,6 +57,7 @@ public final class EmulatedLinkBlobStore extends PerRequestBlobStore {
     private final long latencyNanos;
     /** Null when the bandwidth is unlimited. */
     private final TokenBucket in;
+
     private final TokenBucket out;
 
     /**
@@ -82,8 +83,8 @@ public final class EmulatedLinkBlobStore extends PerRequestBlobStore {
             throw new IllegalArgumentException("latency " + latency + " is negative: give zero or more");
         }
         if (bytesPerSecond < 0) {
-            throw new IllegalArgumentException("bandwidth " + bytesPerSecond
-                    + " bytes/s is negative: give a positive rate, or 0 for unlimited");
+            throw new IllegalArgumentException(
+                    "bandwidth " + bytesPerSecond + " bytes/s is negative: give a positive rate, or 0 for unlimited");
         }
     }
 
@@ -101,8 +102,7 @@ public final class EmulatedLinkBlobStore extends PerRequestBlobStore {
     }
 
     @Override
-    public UploadPartResponse uploadMultipartPart(MultipartUpload upload, UploadPartRequest request,
-                                                  InputStream body) {
+    public UploadPartResponse uploadMultipartPart(MultipartUpload upload, UploadPartRequest request, InputStream body) {
         return super.uploadMultipartPart(upload, request, in == null ? body : new Throttled(body, in));
     }
 

@@ -34,10 +34,17 @@ public record FaultCounts(Map<Fault, Long> injected, long whileDown, boolean dow
     public String toJson() {
         StringBuilder json = new StringBuilder("{\"down\":").append(down).append(",\"injected\":{");
         for (Fault f : Fault.values()) {
-            json.append(f.ordinal() == 0 ? "" : ",").append('"').append(f.label()).append("\":")
+            json.append(f.ordinal() == 0 ? "" : ",")
+                    .append('"')
+                    .append(f.label())
+                    .append("\":")
                     .append(injected.get(f));
         }
-        return json.append("},\"total\":").append(total()).append(",\"whileDown\":").append(whileDown).append('}')
+        return json.append("},\"total\":")
+                .append(total())
+                .append(",\"whileDown\":")
+                .append(whileDown)
+                .append('}')
                 .toString();
     }
 }

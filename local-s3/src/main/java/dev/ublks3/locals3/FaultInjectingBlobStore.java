@@ -114,8 +114,10 @@ public final class FaultInjectingBlobStore extends PerRequestBlobStore {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            throw error(400, "BadDigest", "injected fault: the CRC32C you specified did not match the calculated "
-                    + "checksum");
+            throw error(
+                    400,
+                    "BadDigest",
+                    "injected fault: the CRC32C you specified did not match the calculated " + "checksum");
         }
         return delegate().putBlob(request, body);
     }
@@ -212,10 +214,14 @@ public final class FaultInjectingBlobStore extends PerRequestBlobStore {
             case SLOW_DOWN -> error(503, "SlowDown", "injected fault: please reduce your request rate");
             case SERVICE_UNAVAILABLE -> error(503, "ServiceUnavailable", "injected fault: service unavailable");
             case EXPIRED_TOKEN -> error(400, "ExpiredToken", "injected fault: the provided token has expired");
-            case TOKEN_REFRESH -> error(400, "TokenRefreshRequired", "injected fault: the provided token must be "
-                    + "refreshed");
-            case CLOCK_SKEW -> error(403, "RequestTimeTooSkewed", "injected fault: the difference between the "
-                    + "request time and the current time is too large");
+            case TOKEN_REFRESH ->
+                error(400, "TokenRefreshRequired", "injected fault: the provided token must be " + "refreshed");
+            case CLOCK_SKEW ->
+                error(
+                        403,
+                        "RequestTimeTooSkewed",
+                        "injected fault: the difference between the "
+                                + "request time and the current time is too large");
             default -> null;
         };
     }
@@ -255,7 +261,10 @@ public final class FaultInjectingBlobStore extends PerRequestBlobStore {
         return (S3Exception) S3Exception.builder()
                 .statusCode(status)
                 .message(message)
-                .awsErrorDetails(AwsErrorDetails.builder().errorCode(code).errorMessage(message).build())
+                .awsErrorDetails(AwsErrorDetails.builder()
+                        .errorCode(code)
+                        .errorMessage(message)
+                        .build())
                 .build();
     }
 

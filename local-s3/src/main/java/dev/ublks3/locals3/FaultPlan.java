@@ -69,8 +69,19 @@ public record FaultPlan(Map<Fault, Double> rates, long seed, Duration stall) {
      * How a {@code --fault-rate} total is split: errors mostly, a few stalls (each costs a client timeout). The
      * credential, clock and digest errors are asked for by name only.
      */
-    private static final Map<Fault, Double> MIX = Map.of(Fault.INTERNAL_ERROR, 0.25, Fault.SLOW_DOWN, 0.2,
-            Fault.SERVICE_UNAVAILABLE, 0.15, Fault.TRUNCATE, 0.2, Fault.RESET, 0.15, Fault.STALL, 0.05);
+    private static final Map<Fault, Double> MIX = Map.of(
+            Fault.INTERNAL_ERROR,
+            0.25,
+            Fault.SLOW_DOWN,
+            0.2,
+            Fault.SERVICE_UNAVAILABLE,
+            0.15,
+            Fault.TRUNCATE,
+            0.2,
+            Fault.RESET,
+            0.15,
+            Fault.STALL,
+            0.05);
 
     public static final Duration DEFAULT_STALL = Duration.ofSeconds(60);
 
@@ -85,7 +96,8 @@ public record FaultPlan(Map<Fault, Double> rates, long seed, Duration stall) {
         for (Fault f : Fault.values()) {
             double rate = rates.getOrDefault(f, 0.0);
             if (!(rate >= 0 && rate <= 1)) {
-                throw new IllegalArgumentException("fault rate " + f.label + "=" + rate + " is not a share: give 0 to 1, such as 0.03");
+                throw new IllegalArgumentException(
+                        "fault rate " + f.label + "=" + rate + " is not a share: give 0 to 1, such as 0.03");
             }
             all.put(f, rate);
             sum += rate;
@@ -130,8 +142,8 @@ public record FaultPlan(Map<Fault, Double> rates, long seed, Duration stall) {
             try {
                 rate = Double.parseDouble(p.substring(eq + 1).trim());
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("fault rate '" + part.trim() + "' is not a number: give a share 0 to 1, such as "
-                        + f.label + "=0.03");
+                throw new IllegalArgumentException("fault rate '" + part.trim()
+                        + "' is not a number: give a share 0 to 1, such as " + f.label + "=0.03");
             }
             rates.put(f, rate);
         }

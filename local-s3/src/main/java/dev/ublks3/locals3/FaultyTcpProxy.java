@@ -49,7 +49,8 @@ public final class FaultyTcpProxy implements AutoCloseable {
      * @param upstreamPort the server's port on 127.0.0.1
      * @param faults       where resets are counted and whether the store is down
      */
-    public FaultyTcpProxy(String host, int port, int upstreamPort, double resetRate, long seed, FaultInjectingBlobStore faults) {
+    public FaultyTcpProxy(
+            String host, int port, int upstreamPort, double resetRate, long seed, FaultInjectingBlobStore faults) {
         if (!(resetRate >= 0 && resetRate <= 1)) {
             throw new IllegalArgumentException("reset rate " + resetRate + " is not a share: give 0 to 1");
         }

@@ -33,11 +33,14 @@ public final class LocalS3Server implements AutoCloseable {
     public static final String CREDENTIAL = "local-secret";
 
     /** Above the largest object (32 MiB), so a CRT PUT's aws-chunked body is never refused. */
-    private static final String JETTY_REFERENCES_PER_CACHE_LINE = "org.gaul.shaded.org.eclipse.jetty.util.referencesPerCacheLine";
+    private static final String JETTY_REFERENCES_PER_CACHE_LINE =
+            "org.gaul.shaded.org.eclipse.jetty.util.referencesPerCacheLine";
+
     private static final int V4_MAX_CHUNK_SIZE = 64 << 20;
 
     public static final String LOOPBACK = "127.0.0.1";
-    private static final Pattern IPV4 = Pattern.compile("(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}");
+    private static final Pattern IPV4 = Pattern.compile(
+            "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}");
 
     private static final Pattern VALID_BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
 
@@ -50,10 +53,16 @@ public final class LocalS3Server implements AutoCloseable {
     private final FaultInjectingBlobStore faults;
     /** Null unless the fault plan resets connections: then clients connect to it, not to S3Proxy. */
     private final FaultyTcpProxy tcpProxy;
+
     private final URI endpoint;
 
-    private LocalS3Server(String host, S3Proxy proxy, BlobStore blobStore, RequestCountingBlobStore counter,
-                          FaultInjectingBlobStore faults, FaultyTcpProxy tcpProxy) {
+    private LocalS3Server(
+            String host,
+            S3Proxy proxy,
+            BlobStore blobStore,
+            RequestCountingBlobStore counter,
+            FaultInjectingBlobStore faults,
+            FaultyTcpProxy tcpProxy) {
         this.proxy = proxy;
         this.blobStore = blobStore;
         this.counter = counter;
@@ -69,7 +78,8 @@ public final class LocalS3Server implements AutoCloseable {
     public static void preload() {
         System.getProperties().putIfAbsent(JETTY_REFERENCES_PER_CACHE_LINE, "16");
         try {
-            Class.forName("org.gaul.shaded.org.eclipse.jetty.http.MimeTypes", true, LocalS3Server.class.getClassLoader());
+            Class.forName(
+                    "org.gaul.shaded.org.eclipse.jetty.http.MimeTypes", true, LocalS3Server.class.getClassLoader());
         } catch (Throwable e) {
             // start() fails with Jetty's own error
         }
@@ -126,14 +136,15 @@ public final class LocalS3Server implements AutoCloseable {
         Objects.requireNonNull(options, "options");
         if (!IPV4.matcher(host).matches()) {
             blobStore.close();
-            throw new IllegalArgumentException("'" + host + "' is not an IPv4 address: give one of this machine's, such as 127.0.0.1");
+            throw new IllegalArgumentException(
+                    "'" + host + "' is not an IPv4 address: give one of this machine's, such as 127.0.0.1");
         }
         BlobStore conditional = new ConditionalWritesBlobStore(blobStore);
         BlobStore served = options.emulatesLink()
                 ? new EmulatedLinkBlobStore(conditional, options.latency(), options.bytesPerSecond())
                 : conditional;
-        FaultInjectingBlobStore faults = options.faults() != null
-                ? new FaultInjectingBlobStore(served, options.faults()) : null;
+        FaultInjectingBlobStore faults =
+                options.faults() != null ? new FaultInjectingBlobStore(served, options.faults()) : null;
         if (faults != null) {
             served = faults;
         }
@@ -159,14 +170,19 @@ public final class LocalS3Server implements AutoCloseable {
             }
         } catch (Exception e) {
             blobStore.close();
-            throw new IllegalStateException("cannot start the local S3 server on " + host + ":" + port + ": "
-                    + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot start the local S3 server on " + host + ":" + port + ": " + e.getMessage(), e);
         }
         FaultyTcpProxy tcpProxy = null;
         if (resets) {
             try {
-                tcpProxy = new FaultyTcpProxy(host, port, proxy.getPort(), options.faults().rate(FaultPlan.Fault.RESET),
-                        options.faults().seed(), faults);
+                tcpProxy = new FaultyTcpProxy(
+                        host,
+                        port,
+                        proxy.getPort(),
+                        options.faults().rate(FaultPlan.Fault.RESET),
+                        options.faults().seed(),
+                        faults);
             } catch (RuntimeException e) {
                 try {
                     proxy.stop();
@@ -174,8 +190,8 @@ public final class LocalS3Server implements AutoCloseable {
                     e.addSuppressed(stop);
                 }
                 blobStore.close();
-                throw new IllegalStateException("cannot start the local S3 server on " + host + ":" + port + ": "
-                        + e.getMessage(), e);
+                throw new IllegalStateException(
+                        "cannot start the local S3 server on " + host + ":" + port + ": " + e.getMessage(), e);
             }
         }
         return new LocalS3Server(host, proxy, blobStore, counter, faults, tcpProxy);
@@ -253,8 +269,8 @@ public final class LocalS3Server implements AutoCloseable {
         try {
             proxy.stop();
         } catch (Exception e) {
-            throw new IllegalStateException("cannot stop the local S3 server at " + endpoint + ": " + e.getMessage(),
-                    e);
+            throw new IllegalStateException(
+                    "cannot stop the local S3 server at " + endpoint + ": " + e.getMessage(), e);
         } finally {
             blobStore.close();
         }

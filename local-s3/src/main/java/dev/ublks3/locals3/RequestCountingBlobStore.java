@@ -90,8 +90,15 @@ public final class RequestCountingBlobStore extends PerRequestBlobStore {
         requests.forEach((kind, n) -> byKind.put(kind, n.sum()));
         Map<Alignment, Long> alignment = new EnumMap<>(Alignment.class);
         getAlignment.forEach((a, n) -> alignment.put(a, n.sum()));
-        return new ServerRequestCounts(byKind, keysDeleted.sum(), bytesIn.sum(), bytesOut.sum(), readModifyWrite.sum(),
-                histogram(getSizes), histogram(putSizes), alignment);
+        return new ServerRequestCounts(
+                byKind,
+                keysDeleted.sum(),
+                bytesIn.sum(),
+                bytesOut.sum(),
+                readModifyWrite.sum(),
+                histogram(getSizes),
+                histogram(putSizes),
+                alignment);
     }
 
     /** Zeroes every count and forgets the GETs a later PUT would pair with. */
@@ -122,7 +129,9 @@ public final class RequestCountingBlobStore extends PerRequestBlobStore {
         long length = head.contentLength() == null ? 0 : head.contentLength();
         bytesOut.add(length);
         add(getSizes, ServerRequestCounts.sizeBucket(length));
-        getAlignment.get(Alignment.of(rangeStart(head.contentRange(), request.range()))).increment();
+        getAlignment
+                .get(Alignment.of(rangeStart(head.contentRange(), request.range())))
+                .increment();
         return new ResponseInputStream<>(head, new FilterInputStream(response) {
             @Override
             public void close() throws IOException {

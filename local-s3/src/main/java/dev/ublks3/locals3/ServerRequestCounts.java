@@ -13,16 +13,33 @@ import java.util.TreeMap;
  * @param getSizes  GET body sizes: bucket upper bound in bytes (a power of two, from 512) -> count; empty buckets absent
  * @param putSizes  PUT body sizes, bucketed like {@code getSizes}
  */
-public record ServerRequestCounts(Map<Kind, Long> requests, long keysDeleted, long bytesIn, long bytesOut,
-                                  long readModifyWrite, SortedMap<Long, Long> getSizes, SortedMap<Long, Long> putSizes,
-                                  Map<Alignment, Long> getAlignment) {
+public record ServerRequestCounts(
+        Map<Kind, Long> requests,
+        long keysDeleted,
+        long bytesIn,
+        long bytesOut,
+        long readModifyWrite,
+        SortedMap<Long, Long> getSizes,
+        SortedMap<Long, Long> putSizes,
+        Map<Alignment, Long> getAlignment) {
 
     /** The S3 request kinds counted apart; everything else a client may send (bucket ops, multipart) is OTHER. */
-    public enum Kind { GET, PUT, LIST, DELETE, DELETE_OBJECTS, HEAD, OTHER }
+    public enum Kind {
+        GET,
+        PUT,
+        LIST,
+        DELETE,
+        DELETE_OBJECTS,
+        HEAD,
+        OTHER
+    }
 
     /** Where a GET's range starts within the object (a GET without a range starts at the object start). */
     public enum Alignment {
-        OBJECT_START("object start"), ALIGNED_4K("4K"), ALIGNED_512("512"), UNALIGNED("unaligned");
+        OBJECT_START("object start"),
+        ALIGNED_4K("4K"),
+        ALIGNED_512("512"),
+        UNALIGNED("unaligned");
 
         private final String label;
 
@@ -74,20 +91,30 @@ public record ServerRequestCounts(Map<Kind, Long> requests, long keysDeleted, lo
     public String toJson() {
         StringBuilder json = new StringBuilder("{\"requests\":{");
         for (Kind kind : Kind.values()) {
-            json.append(kind.ordinal() == 0 ? "" : ",").append('"').append(kind.name()).append("\":")
+            json.append(kind.ordinal() == 0 ? "" : ",")
+                    .append('"')
+                    .append(kind.name())
+                    .append("\":")
                     .append(requests.get(kind));
         }
-        json.append("},\"keysDeleted\":").append(keysDeleted)
-                .append(",\"bytesIn\":").append(bytesIn)
-                .append(",\"bytesOut\":").append(bytesOut)
-                .append(",\"readModifyWrite\":").append(readModifyWrite)
+        json.append("},\"keysDeleted\":")
+                .append(keysDeleted)
+                .append(",\"bytesIn\":")
+                .append(bytesIn)
+                .append(",\"bytesOut\":")
+                .append(bytesOut)
+                .append(",\"readModifyWrite\":")
+                .append(readModifyWrite)
                 .append(",\"getSizes\":");
         appendHistogram(json, getSizes);
         json.append(",\"putSizes\":");
         appendHistogram(json, putSizes);
         json.append(",\"getAlignment\":{");
         for (Alignment a : Alignment.values()) {
-            json.append(a.ordinal() == 0 ? "" : ",").append('"').append(a.label()).append("\":")
+            json.append(a.ordinal() == 0 ? "" : ",")
+                    .append('"')
+                    .append(a.label())
+                    .append("\":")
                     .append(getAlignment.get(a));
         }
         return json.append("}}").toString();

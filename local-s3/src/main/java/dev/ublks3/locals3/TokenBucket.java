@@ -18,8 +18,8 @@ final class TokenBucket {
 
     TokenBucket(long bytesPerSecond, long burstBytes) {
         if (bytesPerSecond <= 0 || burstBytes < 0) {
-            throw new IllegalArgumentException("rate: need bytesPerSecond > 0 and burstBytes >= 0, got "
-                    + bytesPerSecond + " and " + burstBytes);
+            throw new IllegalArgumentException(
+                    "rate: need bytesPerSecond > 0 and burstBytes >= 0, got " + bytesPerSecond + " and " + burstBytes);
         }
         this.bytesPerSecond = bytesPerSecond;
         this.burstNanos = nanosFor(burstBytes);

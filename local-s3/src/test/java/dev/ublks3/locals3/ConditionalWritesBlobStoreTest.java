@@ -40,13 +40,19 @@ class ConditionalWritesBlobStoreTest {
     }
 
     private String put(String key, String data, String ifMatch, String ifNoneMatch) {
-        return client.putObject(r -> r.bucket(BUCKET).key(key).ifMatch(ifMatch).ifNoneMatch(ifNoneMatch),
-                AsyncRequestBody.fromString(data)).join().eTag();
+        return client.putObject(
+                        r -> r.bucket(BUCKET).key(key).ifMatch(ifMatch).ifNoneMatch(ifNoneMatch),
+                        AsyncRequestBody.fromString(data))
+                .join()
+                .eTag();
     }
 
     private String get(String key) {
-        return new String(client.getObject(r -> r.bucket(BUCKET).key(key), AsyncResponseTransformer.toBytes())
-                .join().asByteArray(), StandardCharsets.UTF_8);
+        return new String(
+                client.getObject(r -> r.bucket(BUCKET).key(key), AsyncResponseTransformer.toBytes())
+                        .join()
+                        .asByteArray(),
+                StandardCharsets.UTF_8);
     }
 
     private static void preconditionFailed(Runnable call) {
@@ -81,12 +87,15 @@ class ConditionalWritesBlobStoreTest {
     void conditionalDeletesOfOneKeyAndOfABatch() {
         String a = put("a", "a", null, null);
         String b = put("b", "b", null, null);
-        preconditionFailed(() -> client.deleteObject(r -> r.bucket(BUCKET).key("a").ifMatch(b)).join());
+        preconditionFailed(() ->
+                client.deleteObject(r -> r.bucket(BUCKET).key("a").ifMatch(b)).join());
         client.deleteObject(r -> r.bucket(BUCKET).key("a").ifMatch(a)).join();
         put("a", "a2", null, null);
-        DeleteObjectsResponse batch = client.deleteObjects(r -> r.bucket(BUCKET).delete(d -> d.objects(
-                ObjectIdentifier.builder().key("a").eTag(a).build(),
-                ObjectIdentifier.builder().key("b").eTag(b).build()))).join();
+        DeleteObjectsResponse batch = client.deleteObjects(r -> r.bucket(BUCKET)
+                        .delete(d -> d.objects(
+                                ObjectIdentifier.builder().key("a").eTag(a).build(),
+                                ObjectIdentifier.builder().key("b").eTag(b).build())))
+                .join();
         assertEquals(List.of("b"), batch.deleted().stream().map(d -> d.key()).toList());
         assertEquals(List.of("a"), batch.errors().stream().map(e -> e.key()).toList());
         assertEquals("PreconditionFailed", batch.errors().getFirst().code());

@@ -48,13 +48,19 @@ class EmulatedLinkBlobStoreTest {
         try (EmulatedLinkBlobStore link = new EmulatedLinkBlobStore(storage, Duration.ofMillis(20), 0, clock)) {
             long start = clock.now;
             link.putBlob(PutObjectRequest.builder().bucket("b").key("k").build(), body(1 << 20));
-            try (InputStream in = link.getBlob(GetObjectRequest.builder().bucket("b").key("k").build())) {
+            try (InputStream in =
+                    link.getBlob(GetObjectRequest.builder().bucket("b").key("k").build())) {
                 in.readAllBytes();
             }
             link.list(ListObjectsV2Request.builder().bucket("b").build());
             link.blobMetadata(HeadObjectRequest.builder().bucket("b").key("k").build());
-            link.removeBlobs(DeleteObjectsRequest.builder().bucket("b").delete(Delete.builder().objects(
-                    ObjectIdentifier.builder().key("k").build(), ObjectIdentifier.builder().key("x").build()).build())
+            link.removeBlobs(DeleteObjectsRequest.builder()
+                    .bucket("b")
+                    .delete(Delete.builder()
+                            .objects(
+                                    ObjectIdentifier.builder().key("k").build(),
+                                    ObjectIdentifier.builder().key("x").build())
+                            .build())
                     .build());
             link.containerExists("b"); // a bucket operation, through HeadBucket
             assertEquals(6 * 20 * MS, clock.now - start, "6 requests, 20 ms each, bodies free");
@@ -71,20 +77,28 @@ class EmulatedLinkBlobStoreTest {
             assertEquals(2 * SECOND, put, 1000, "2 MB in at 1 MB/s");
 
             start = clock.now;
-            try (InputStream in = link.getBlob(GetObjectRequest.builder().bucket("b").key("k")
-                    .range("bytes=0-499999").build())) {
+            try (InputStream in = link.getBlob(GetObjectRequest.builder()
+                    .bucket("b")
+                    .key("k")
+                    .range("bytes=0-499999")
+                    .build())) {
                 assertEquals(0, clock.now - start, "the GET body is charged as it is read, not up front");
                 assertEquals(500_000, in.readAllBytes().length);
             }
-            assertEquals(SECOND / 2, clock.now - start, 1000,
+            assertEquals(
+                    SECOND / 2,
+                    clock.now - start,
+                    1000,
                     "0.5 MB out at 1 MB/s: the busy inbound pipe does not slow the outbound one");
         }
     }
 
     @Test
     void aNegativeRateOrLatencyIsRefused() {
-        assertTrue(assertRefused(() -> new ServerOptions(false, Duration.ofMillis(-1), 0)).startsWith("latency"));
-        assertTrue(assertRefused(() -> new ServerOptions(false, Duration.ZERO, -5)).startsWith("bandwidth -5"));
+        assertTrue(assertRefused(() -> new ServerOptions(false, Duration.ofMillis(-1), 0))
+                .startsWith("latency"));
+        assertTrue(
+                assertRefused(() -> new ServerOptions(false, Duration.ZERO, -5)).startsWith("bandwidth -5"));
     }
 
     @Test
@@ -93,7 +107,8 @@ class EmulatedLinkBlobStoreTest {
             server.createBucket("slow");
             try (S3AsyncClient client = PlainS3Client.of(server)) {
                 long start = System.nanoTime();
-                client.putObject(r -> r.bucket("slow").key("k"), AsyncRequestBody.fromBytes(new byte[4096])).join();
+                client.putObject(r -> r.bucket("slow").key("k"), AsyncRequestBody.fromBytes(new byte[4096]))
+                        .join();
                 long elapsed = System.nanoTime() - start;
                 assertTrue(elapsed >= 50 * MS, "a PUT took " + elapsed / MS + " ms, less than the 50 ms latency");
             }
@@ -101,7 +116,8 @@ class EmulatedLinkBlobStoreTest {
     }
 
     private static String assertRefused(Runnable make) {
-        return org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, make::run).getMessage();
+        return org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, make::run)
+                .getMessage();
     }
 
     private static InputStream body(int size) {

@@ -32,22 +32,32 @@ class LocalS3ServerTest {
             }
         }
         assertTrue(Files.isDirectory(dir.resolve("bucket")), "the bucket is a directory under DIR");
-        assertArrayEquals(data, Files.readAllBytes(dir.resolve("bucket/disk/0000000000000000")),
+        assertArrayEquals(
+                data,
+                Files.readAllBytes(dir.resolve("bucket/disk/0000000000000000")),
                 "an object is the file at its key under the bucket's directory");
         try (LocalS3Server server = LocalS3Server.onDirectory(dir);
-             S3AsyncClient client = PlainS3Client.of(server)) {
-            assertArrayEquals(data, client.getObject(r -> r.bucket("bucket").key("disk/0000000000000000"),
-                    AsyncResponseTransformer.toBytes()).join().asByteArray());
-            assertEquals(List.of("disk/0000000000000000"), client.listObjectsV2(r -> r.bucket("bucket")
-                    .prefix("disk/").maxKeys(10)).join().contents().stream().map(S3Object::key).toList());
+                S3AsyncClient client = PlainS3Client.of(server)) {
+            assertArrayEquals(
+                    data,
+                    client.getObject(
+                                    r -> r.bucket("bucket").key("disk/0000000000000000"),
+                                    AsyncResponseTransformer.toBytes())
+                            .join()
+                            .asByteArray());
+            assertEquals(
+                    List.of("disk/0000000000000000"),
+                    client.listObjectsV2(r -> r.bucket("bucket").prefix("disk/").maxKeys(10)).join().contents().stream()
+                            .map(S3Object::key)
+                            .toList());
         }
     }
 
     @Test
     void anInvalidBucketNameIsRefusedClearly() {
         try (LocalS3Server server = LocalS3Server.inMemory()) {
-            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                    () -> server.createBucket("b"));
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    IllegalArgumentException.class, () -> server.createBucket("b"));
             assertTrue(e.getMessage().startsWith("bucket name 'b' is not valid for S3"), e.getMessage());
         }
     }

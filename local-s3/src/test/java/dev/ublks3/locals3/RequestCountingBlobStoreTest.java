@@ -36,31 +36,61 @@ class RequestCountingBlobStoreTest {
         try (RequestCountingBlobStore store = new RequestCountingBlobStore(new TransientNio2BlobStore())) {
             store.createContainer("b");
             store.putBlob(PutObjectRequest.builder().bucket("b").key("k").build(), body(10_000));
-            try (InputStream in = store.getBlob(GetObjectRequest.builder().bucket("b").key("k").range("bytes=1000-")
+            try (InputStream in = store.getBlob(GetObjectRequest.builder()
+                    .bucket("b")
+                    .key("k")
+                    .range("bytes=1000-")
                     .build())) {
                 assertEquals(9000, in.readAllBytes().length);
             }
-            try (InputStream in = store.getBlob(GetObjectRequest.builder().bucket("b").key("k").range("bytes=512-1023")
+            try (InputStream in = store.getBlob(GetObjectRequest.builder()
+                    .bucket("b")
+                    .key("k")
+                    .range("bytes=512-1023")
                     .build())) {
                 in.readAllBytes();
             }
-            try (InputStream in = store.getBlob(GetObjectRequest.builder().bucket("b").key("k").build())) {
+            try (InputStream in = store.getBlob(
+                    GetObjectRequest.builder().bucket("b").key("k").build())) {
                 in.readAllBytes();
             }
             store.listV1(ListObjectsRequest.builder().bucket("b").build());
-            store.blobMetadataIfPresent(HeadObjectRequest.builder().bucket("b").key("k").build());
-            store.removeBlobs(DeleteObjectsRequest.builder().bucket("b").delete(Delete.builder().objects(
-                    ObjectIdentifier.builder().key("k").build(), ObjectIdentifier.builder().key("x").build(),
-                    ObjectIdentifier.builder().key("y").build()).build()).build());
+            store.blobMetadataIfPresent(
+                    HeadObjectRequest.builder().bucket("b").key("k").build());
+            store.removeBlobs(DeleteObjectsRequest.builder()
+                    .bucket("b")
+                    .delete(Delete.builder()
+                            .objects(
+                                    ObjectIdentifier.builder().key("k").build(),
+                                    ObjectIdentifier.builder().key("x").build(),
+                                    ObjectIdentifier.builder().key("y").build())
+                            .build())
+                    .build());
 
             ServerRequestCounts counts = store.snapshot();
-            assertEquals(java.util.Map.of(Kind.GET, 3L, Kind.PUT, 1L, Kind.LIST, 1L, Kind.DELETE, 0L,
-                    Kind.DELETE_OBJECTS, 1L, Kind.HEAD, 1L, Kind.OTHER, 1L), counts.requests());
+            assertEquals(
+                    java.util.Map.of(
+                            Kind.GET,
+                            3L,
+                            Kind.PUT,
+                            1L,
+                            Kind.LIST,
+                            1L,
+                            Kind.DELETE,
+                            0L,
+                            Kind.DELETE_OBJECTS,
+                            1L,
+                            Kind.HEAD,
+                            1L,
+                            Kind.OTHER,
+                            1L),
+                    counts.requests());
             assertEquals(3, counts.keysDeleted(), "one DeleteObjects, not one DELETE per key");
             assertEquals(10_000, counts.bytesIn());
             assertEquals(9000 + 512 + 10_000, counts.bytesOut());
             assertEquals(java.util.Map.of(512L, 1L, 16384L, 2L), counts.getSizes());
-            assertEquals("{\"object start\":1,\"4K\":0,\"512\":1,\"unaligned\":1}",
+            assertEquals(
+                    "{\"object start\":1,\"4K\":0,\"512\":1,\"unaligned\":1}",
                     counts.toJson().replaceAll(".*\"getAlignment\":(\\{.*\\})}$", "$1"));
         }
     }
@@ -72,12 +102,14 @@ class RequestCountingBlobStoreTest {
             store.createContainer("b");
             for (String key : List.of("near", "late", "other", "headed")) {
                 store.putBlob(PutObjectRequest.builder().bucket("b").key(key).build(), body(4096));
-                store.getBlob(GetObjectRequest.builder().bucket("b").key(key).build()).close();
+                store.getBlob(GetObjectRequest.builder().bucket("b").key(key).build())
+                        .close();
             }
             now.addAndGet(RequestCountingBlobStore.RMW_WINDOW.toNanos());
             store.putBlob(PutObjectRequest.builder().bucket("b").key("near").build(), body(4096)); // at the limit
             store.putBlob(PutObjectRequest.builder().bucket("b").key("near").build(), body(4096)); // no GET before
-            store.blobMetadata(HeadObjectRequest.builder().bucket("b").key("headed").build());
+            store.blobMetadata(
+                    HeadObjectRequest.builder().bucket("b").key("headed").build());
             store.putBlob(PutObjectRequest.builder().bucket("b").key("headed").build(), body(4096)); // HEAD between
             now.incrementAndGet();
             store.putBlob(PutObjectRequest.builder().bucket("b").key("late").build(), body(4096)); // too late

@@ -17,11 +17,17 @@ public class ErrnoException extends IOException {
     }
 
     /** The failed call, e.g. {@code "open(/dev/ublk-control)"}. */
-    public String call() { return call; }
+    public String call() {
+        return call;
+    }
 
     /** The errno, positive. */
-    public int errno() { return errno; }
+    public int errno() {
+        return errno;
+    }
 
     /** The errno's name, e.g. {@code "ENOENT"}. */
-    public String errnoName() { return Errno.name(errno); }
+    public String errnoName() {
+        return Errno.name(errno);
+    }
 }

@@ -59,68 +59,88 @@ public final class Libc {
     // per thread: the capture state, then an 8-byte scratch slot (eventfd_read's out value)
     private static final long SCRATCH_OFFSET = (CALL_STATE.byteSize() + 7) & ~7L;
     private static final ThreadLocal<MemorySegment> STATE =
-        ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(SCRATCH_OFFSET + 8, 8));
+            ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(SCRATCH_OFFSET + 8, 8));
 
     @SuppressWarnings("restricted") // binding libc is the point of this class
     private static MethodHandle downcall(String name, FunctionDescriptor fd, Linker.Option... extra) {
         Linker.Option[] options = new Linker.Option[extra.length + 1];
         options[0] = Linker.Option.captureCallState("errno");
         System.arraycopy(extra, 0, options, 1, extra.length);
-        MemorySegment symbol = LINKER.defaultLookup().find(name)
-            .orElseThrow(() -> new UnsatisfiedLinkError("libc has no " + name));
+        MemorySegment symbol =
+                LINKER.defaultLookup().find(name).orElseThrow(() -> new UnsatisfiedLinkError("libc has no " + name));
         return LINKER.downcallHandle(symbol, fd, options);
     }
 
     // one holder class a function, as jextract makes them: a handle is linked on its first call, and a command
     // that opens a file pays for no eventfd or prctl
     private static final class open {
-        static final MethodHandle HANDLE = downcall("open",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2));
+        static final MethodHandle HANDLE = downcall(
+                "open",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
+                Linker.Option.firstVariadicArg(2));
     }
+
     private static final class close {
         static final MethodHandle HANDLE = downcall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     }
+
     private static final class mmap {
-        static final MethodHandle HANDLE = downcall("mmap",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
+        static final MethodHandle HANDLE = downcall(
+                "mmap",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
     }
+
     private static final class munmap {
         static final MethodHandle HANDLE = downcall("munmap", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG));
     }
+
     private static final class eventfd {
         static final MethodHandle HANDLE = downcall("eventfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     }
+
     private static final class eventfd_read {
-        static final MethodHandle HANDLE = downcall("eventfd_read",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG));
+        static final MethodHandle HANDLE =
+                downcall("eventfd_read", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG));
     }
+
     private static final class eventfd_write {
-        static final MethodHandle HANDLE = downcall("eventfd_write",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG));
+        static final MethodHandle HANDLE =
+                downcall("eventfd_write", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG));
     }
+
     private static final class read {
-        static final MethodHandle HANDLE = downcall("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+        static final MethodHandle HANDLE =
+                downcall("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
     }
+
     private static final class write {
-        static final MethodHandle HANDLE = downcall("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+        static final MethodHandle HANDLE =
+                downcall("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
     }
+
     private static final class pread {
-        static final MethodHandle HANDLE = downcall("pread",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
+        static final MethodHandle HANDLE =
+                downcall("pread", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
     }
+
     private static final class pwrite {
-        static final MethodHandle HANDLE = downcall("pwrite",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
+        static final MethodHandle HANDLE =
+                downcall("pwrite", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
     }
+
     private static final class prctl {
-        static final MethodHandle HANDLE = downcall("prctl",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
-            Linker.Option.firstVariadicArg(1));
+        static final MethodHandle HANDLE = downcall(
+                "prctl",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
+                Linker.Option.firstVariadicArg(1));
     }
+
     private static final class syscall {
-        static final MethodHandle HANDLE = downcall("syscall",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
-            Linker.Option.firstVariadicArg(1));
+        static final MethodHandle HANDLE = downcall(
+                "syscall",
+                FunctionDescriptor.of(
+                        JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
+                Linker.Option.firstVariadicArg(1));
     }
 
     private static int errno(MemorySegment state) {
@@ -180,7 +200,8 @@ public final class Libc {
         } catch (Throwable t) {
             throw unexpected(t);
         }
-        if (address == -1L) throw fail("mmap(fd " + fd + ", offset 0x" + Long.toHexString(offset) + ", length " + length + ")", state);
+        if (address == -1L)
+            throw fail("mmap(fd " + fd + ", offset 0x" + Long.toHexString(offset) + ", length " + length + ")", state);
         return MemorySegment.ofAddress(address).reinterpret(length);
     }
 
@@ -325,8 +346,8 @@ public final class Libc {
      * {@link #rawSyscall(long, long, long, long, long, long, long)} with errno captured into the caller's
      * {@code callState} (from {@link #newCallState}) instead of a per-thread one: for a hot loop owned by one thread.
      */
-    public static long rawSyscall(MemorySegment callState, long number, long a1, long a2, long a3, long a4, long a5,
-            long a6) {
+    public static long rawSyscall(
+            MemorySegment callState, long number, long a1, long a2, long a3, long a4, long a5, long a6) {
         MemorySegment state = callState;
         long r;
         try {
@@ -347,7 +368,8 @@ public final class Libc {
 
     private static MemorySegment checked(MemorySegment buf, long count) {
         if (count < 0 || count > buf.byteSize()) {
-            throw new IndexOutOfBoundsException("count " + count + " exceeds the buffer's " + buf.byteSize() + " bytes");
+            throw new IndexOutOfBoundsException(
+                    "count " + count + " exceeds the buffer's " + buf.byteSize() + " bytes");
         }
         return buf;
     }

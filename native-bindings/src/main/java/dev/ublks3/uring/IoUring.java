@@ -42,8 +42,10 @@ import java.util.StringJoiner;
  */
 public final class IoUring implements AutoCloseable {
     /** The optional setup flags a server wants when the kernel has them; dropped one by one on EINVAL. */
-    public static final int DEFAULT_OPTIONAL_FLAGS =
-        IORING_SETUP_COOP_TASKRUN | IORING_SETUP_TASKRUN_FLAG | IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN;
+    public static final int DEFAULT_OPTIONAL_FLAGS = IORING_SETUP_COOP_TASKRUN
+            | IORING_SETUP_TASKRUN_FLAG
+            | IORING_SETUP_SINGLE_ISSUER
+            | IORING_SETUP_DEFER_TASKRUN;
 
     // head/tail/flags are shared with the kernel: acquire what the kernel writes, release what we write
     private static final VarHandle INT = JAVA_INT.varHandle();
@@ -64,7 +66,7 @@ public final class IoUring implements AutoCloseable {
     private final long timespecOffset;
     private final MemorySegment callState; // errno of io_uring_enter, without a ThreadLocal lookup per call
 
-    private int sqeTail;      // next SQE to hand out; submit publishes it as the kernel's SQ tail
+    private int sqeTail; // next SQE to hand out; submit publishes it as the kernel's SQ tail
     private long cqeBase = -1; // the CQE being handed to a CompletionHandler, for bigCqe
     private boolean closed;
 
@@ -135,7 +137,7 @@ public final class IoUring implements AutoCloseable {
         try {
             MemorySegment p = arena.allocate(io_uring_params.layout());
             int optional = optionalFlags & ~requiredFlags;
-            for (;;) {
+            for (; ; ) {
                 int flags = requiredFlags | optional | (cqEntries > 0 ? IORING_SETUP_CQSIZE : 0);
                 p.fill((byte) 0);
                 io_uring_params.flags(p, flags);
@@ -154,8 +156,8 @@ public final class IoUring implements AutoCloseable {
             int features = io_uring_params.features(p);
             int missing = (IORING_FEAT_EXT_ARG | IORING_FEAT_NODROP) & ~features;
             if (missing != 0) {
-                throw new UnsupportedOperationException(
-                    "io_uring lacks IORING_FEAT_EXT_ARG/NODROP (features 0x" + Integer.toHexString(features) + "): Linux 5.11+ needed");
+                throw new UnsupportedOperationException("io_uring lacks IORING_FEAT_EXT_ARG/NODROP (features 0x"
+                        + Integer.toHexString(features) + "): Linux 5.11+ needed");
             }
             return new IoUring(arena, fd, p);
         } catch (ErrnoException | RuntimeException e) {
@@ -174,29 +176,47 @@ public final class IoUring implements AutoCloseable {
     }
 
     /** The ring's file descriptor. */
-    public int fd() { return fd; }
+    public int fd() {
+        return fd;
+    }
 
     /** The IORING_SETUP_* flags in effect (required ones plus the optional ones the kernel accepted). */
-    public int setupFlags() { return setupFlags; }
+    public int setupFlags() {
+        return setupFlags;
+    }
 
     /** IORING_FEAT_* reported by the kernel. */
-    public int features() { return features; }
+    public int features() {
+        return features;
+    }
 
-    public int sqEntries() { return sqEntries; }
+    public int sqEntries() {
+        return sqEntries;
+    }
 
-    public int cqEntries() { return cqEntries; }
+    public int cqEntries() {
+        return cqEntries;
+    }
 
     /** 64, or 128 with IORING_SETUP_SQE128. */
-    public int sqeSize() { return sqeSize; }
+    public int sqeSize() {
+        return sqeSize;
+    }
 
     /** 16, or 32 with IORING_SETUP_CQE32. */
-    public int cqeSize() { return 1 << cqeShift; }
+    public int cqeSize() {
+        return 1 << cqeShift;
+    }
 
     /** Bytes of an SQE's command area: 16, or 80 with IORING_SETUP_SQE128. */
-    public int cmdAreaSize() { return sqeSize - (int) io_uring_sqe.cmd$OFFSET; }
+    public int cmdAreaSize() {
+        return sqeSize - (int) io_uring_sqe.cmd$OFFSET;
+    }
 
     /** The SQE array; the offsets the {@code prep} methods return address it. */
-    public MemorySegment sqes() { return sqes; }
+    public MemorySegment sqes() {
+        return sqes;
+    }
 
     // ---- submission ----
 
@@ -205,7 +225,8 @@ public final class IoUring implements AutoCloseable {
         if (sqeTail - (int) INT.getAcquire(sq, sqHead) >= sqEntries) {
             submit(); // without SQPOLL the kernel takes all published SQEs during io_uring_enter
             if (sqeTail - (int) INT.getAcquire(sq, sqHead) >= sqEntries) {
-                throw new IllegalStateException("submission queue full: the kernel took none of " + sqEntries + " SQEs");
+                throw new IllegalStateException(
+                        "submission queue full: the kernel took none of " + sqEntries + " SQEs");
             }
         }
         long sqe = (long) (sqeTail & sqMask) << sqeShift;
@@ -277,14 +298,16 @@ public final class IoUring implements AutoCloseable {
     }
 
     /** SQEs handed out but not yet taken by the kernel. */
-    public int pending() { return sqeTail - (int) INT.getAcquire(sq, sqHead); }
+    public int pending() {
+        return sqeTail - (int) INT.getAcquire(sq, sqHead);
+    }
 
     /** Submits the SQEs handed out since the last submit, in one io_uring_enter; returns how many the kernel took. */
     public int submit() throws ErrnoException {
         int toSubmit = publish();
         boolean flush = cqNeedsFlush();
         if (toSubmit == 0 && !flush) return 0;
-        for (;;) {
+        for (; ; ) {
             long r = enter(toSubmit, 0, flush ? IORING_ENTER_GETEVENTS : 0, 0);
             if (r >= 0) return (int) r;
             if (r == -Errno.EINTR) continue;
@@ -297,7 +320,7 @@ public final class IoUring implements AutoCloseable {
     public int submitAndWait(int n) throws ErrnoException {
         n = Math.min(n, cqEntries); // more can never be in the ring at once; the rest wait in the overflow backlog
         int submitted = 0;
-        for (;;) {
+        for (; ; ) {
             int toSubmit = publish();
             long r = enter(toSubmit, n, IORING_ENTER_GETEVENTS, 0);
             if (r >= 0) {
@@ -320,7 +343,7 @@ public final class IoUring implements AutoCloseable {
     public int waitCompletions(int n, Duration timeout) throws ErrnoException {
         n = Math.min(n, cqEntries);
         long deadline = System.nanoTime() + timeout.toNanos();
-        for (;;) {
+        for (; ; ) {
             int toSubmit = publish();
             int ready = ready();
             long left = deadline - System.nanoTime();
@@ -345,8 +368,15 @@ public final class IoUring implements AutoCloseable {
     }
 
     private long enter(int toSubmit, int minComplete, int flags, long arg) {
-        return Libc.rawSyscall(callState, __NR_io_uring_enter, fd, toSubmit, minComplete, flags, arg,
-            (flags & IORING_ENTER_EXT_ARG) != 0 ? ARG_SIZE : 0);
+        return Libc.rawSyscall(
+                callState,
+                __NR_io_uring_enter,
+                fd,
+                toSubmit,
+                minComplete,
+                flags,
+                arg,
+                (flags & IORING_ENTER_EXT_ARG) != 0 ? ARG_SIZE : 0);
     }
 
     private static boolean busy(long r) {
@@ -391,8 +421,10 @@ public final class IoUring implements AutoCloseable {
                 head++;
                 n++;
                 cqeBase = cqe;
-                handler.complete(io_uring_cqe.user_data$at(cq, cqe), io_uring_cqe.res$at(cq, cqe),
-                    io_uring_cqe.flags$at(cq, cqe));
+                handler.complete(
+                        io_uring_cqe.user_data$at(cq, cqe),
+                        io_uring_cqe.res$at(cq, cqe),
+                        io_uring_cqe.flags$at(cq, cqe));
             }
         } finally {
             cqeBase = -1;
@@ -432,8 +464,15 @@ public final class IoUring implements AutoCloseable {
     public void registerFiles(int... fds) throws ErrnoException {
         try (Arena scratch = Arena.ofConfined()) {
             MemorySegment array = scratch.allocateFrom(JAVA_INT, fds);
-            Libc.syscall("io_uring_register(IORING_REGISTER_FILES, " + fds.length + " files)", __NR_io_uring_register,
-                fd, IORING_REGISTER_FILES, array.address(), fds.length, 0, 0);
+            Libc.syscall(
+                    "io_uring_register(IORING_REGISTER_FILES, " + fds.length + " files)",
+                    __NR_io_uring_register,
+                    fd,
+                    IORING_REGISTER_FILES,
+                    array.address(),
+                    fds.length,
+                    0,
+                    0);
         }
     }
 
@@ -450,8 +489,22 @@ public final class IoUring implements AutoCloseable {
 
     /** "SQE128|CQE32|..." for a set of IORING_SETUP_* flags. */
     public static String setupFlagNames(int flags) {
-        String[] names = {"IOPOLL", "SQPOLL", "SQ_AFF", "CQSIZE", "CLAMP", "ATTACH_WQ", "R_DISABLED", "SUBMIT_ALL",
-            "COOP_TASKRUN", "TASKRUN_FLAG", "SQE128", "CQE32", "SINGLE_ISSUER", "DEFER_TASKRUN"};
+        String[] names = {
+            "IOPOLL",
+            "SQPOLL",
+            "SQ_AFF",
+            "CQSIZE",
+            "CLAMP",
+            "ATTACH_WQ",
+            "R_DISABLED",
+            "SUBMIT_ALL",
+            "COOP_TASKRUN",
+            "TASKRUN_FLAG",
+            "SQE128",
+            "CQE32",
+            "SINGLE_ISSUER",
+            "DEFER_TASKRUN"
+        };
         StringJoiner j = new StringJoiner("|");
         for (int bit = 0; bit < 32; bit++) {
             if ((flags & (1 << bit)) != 0) j.add(bit < names.length ? names[bit] : "1<<" + bit);
@@ -461,6 +514,7 @@ public final class IoUring implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "IoUring[fd " + fd + ", " + sqEntries + "/" + cqEntries + " entries, " + setupFlagNames(setupFlags) + "]";
+        return "IoUring[fd " + fd + ", " + sqEntries + "/" + cqEntries + " entries, " + setupFlagNames(setupFlags)
+                + "]";
     }
 }

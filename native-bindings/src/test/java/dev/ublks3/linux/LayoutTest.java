@@ -54,18 +54,29 @@ class LayoutTest {
                 Files.copy(in, dir.resolve(name));
             }
         }
-        List<String> gcc = new ArrayList<>(List.of("gcc", "-std=gnu11", "-Wall", "-Werror", "-I" + dir, "-o",
-            dir.resolve("layout").toString(), dir.resolve("layout.c").toString()));
+        List<String> gcc = new ArrayList<>(List.of(
+                "gcc",
+                "-std=gnu11",
+                "-Wall",
+                "-Werror",
+                "-I" + dir,
+                "-o",
+                dir.resolve("layout").toString(),
+                dir.resolve("layout.c").toString()));
         Path host = Path.of(HOST_UBLK_HEADER);
         boolean hostHeader = Files.exists(host) && Files.readString(host).contains(NEWEST_UBLK_NAME);
         if (hostHeader) gcc.add("-DUBLKS3_HOST_UBLK");
-        System.out.println("LayoutTest: ublk UAPI from " + (hostHeader ? HOST_UBLK_HEADER : "the test's copy ublk_cmd-6.12.h (host header too old)"));
+        System.out.println("LayoutTest: ublk UAPI from "
+                + (hostHeader ? HOST_UBLK_HEADER : "the test's copy ublk_cmd-6.12.h (host header too old)"));
         String out;
         try {
             out = run(gcc);
         } catch (IOException e) {
-            throw new AssertionError("gcc is needed to check the FFM layouts against the kernel headers and was not found ("
-                + e.getMessage() + "): install it, e.g. 'apt-get install gcc libc6-dev linux-libc-dev' (tools/bin/test does)", e);
+            throw new AssertionError(
+                    "gcc is needed to check the FFM layouts against the kernel headers and was not found ("
+                            + e.getMessage()
+                            + "): install it, e.g. 'apt-get install gcc libc6-dev linux-libc-dev' (tools/bin/test does)",
+                    e);
         }
         if (!out.isEmpty()) System.out.println(out);
         for (String line : run(List.of(dir.resolve("layout").toString())).split("\n")) {
@@ -98,24 +109,24 @@ class LayoutTest {
     record Struct(String c, String sizeKey, GroupLayout layout) {}
 
     static final List<Struct> STRUCTS = List.of(
-        new Struct("io_uring_sqe", "io_uring_sqe", io_uring_sqe.layout()),
-        new Struct("io_uring_sqe", "io_uring_sqe128", io_uring_sqe.layout128()),
-        new Struct("io_uring_cqe", "io_uring_cqe", io_uring_cqe.layout()),
-        new Struct("io_uring_cqe", "io_uring_cqe32", io_uring_cqe.layout32()),
-        new Struct("io_sqring_offsets", "io_sqring_offsets", io_sqring_offsets.layout()),
-        new Struct("io_cqring_offsets", "io_cqring_offsets", io_cqring_offsets.layout()),
-        new Struct("io_uring_params", "io_uring_params", io_uring_params.layout()),
-        new Struct("io_uring_getevents_arg", "io_uring_getevents_arg", io_uring_getevents_arg.layout()),
-        new Struct("__kernel_timespec", "__kernel_timespec", __kernel_timespec.layout()),
-        new Struct("ublksrv_ctrl_cmd", "ublksrv_ctrl_cmd", ublksrv_ctrl_cmd.layout()),
-        new Struct("ublksrv_ctrl_dev_info", "ublksrv_ctrl_dev_info", ublksrv_ctrl_dev_info.layout()),
-        new Struct("ublksrv_io_desc", "ublksrv_io_desc", ublksrv_io_desc.layout()),
-        new Struct("ublksrv_io_cmd", "ublksrv_io_cmd", ublksrv_io_cmd.layout()),
-        new Struct("ublk_param_basic", "ublk_param_basic", ublk_param_basic.layout()),
-        new Struct("ublk_param_discard", "ublk_param_discard", ublk_param_discard.layout()),
-        new Struct("ublk_param_devt", "ublk_param_devt", ublk_param_devt.layout()),
-        new Struct("ublk_param_zoned", "ublk_param_zoned", ublk_param_zoned.layout()),
-        new Struct("ublk_params", "ublk_params", ublk_params.layout()));
+            new Struct("io_uring_sqe", "io_uring_sqe", io_uring_sqe.layout()),
+            new Struct("io_uring_sqe", "io_uring_sqe128", io_uring_sqe.layout128()),
+            new Struct("io_uring_cqe", "io_uring_cqe", io_uring_cqe.layout()),
+            new Struct("io_uring_cqe", "io_uring_cqe32", io_uring_cqe.layout32()),
+            new Struct("io_sqring_offsets", "io_sqring_offsets", io_sqring_offsets.layout()),
+            new Struct("io_cqring_offsets", "io_cqring_offsets", io_cqring_offsets.layout()),
+            new Struct("io_uring_params", "io_uring_params", io_uring_params.layout()),
+            new Struct("io_uring_getevents_arg", "io_uring_getevents_arg", io_uring_getevents_arg.layout()),
+            new Struct("__kernel_timespec", "__kernel_timespec", __kernel_timespec.layout()),
+            new Struct("ublksrv_ctrl_cmd", "ublksrv_ctrl_cmd", ublksrv_ctrl_cmd.layout()),
+            new Struct("ublksrv_ctrl_dev_info", "ublksrv_ctrl_dev_info", ublksrv_ctrl_dev_info.layout()),
+            new Struct("ublksrv_io_desc", "ublksrv_io_desc", ublksrv_io_desc.layout()),
+            new Struct("ublksrv_io_cmd", "ublksrv_io_cmd", ublksrv_io_cmd.layout()),
+            new Struct("ublk_param_basic", "ublk_param_basic", ublk_param_basic.layout()),
+            new Struct("ublk_param_discard", "ublk_param_discard", ublk_param_discard.layout()),
+            new Struct("ublk_param_devt", "ublk_param_devt", ublk_param_devt.layout()),
+            new Struct("ublk_param_zoned", "ublk_param_zoned", ublk_param_zoned.layout()),
+            new Struct("ublk_params", "ublk_params", ublk_params.layout()));
 
     /** Every named member of a Java layout with its offset and size; anonymous unions/structs are transparent. */
     static void walk(GroupLayout group, long base, Map<String, long[]> out) {
@@ -133,11 +144,12 @@ class LayoutTest {
 
     @TestFactory
     Stream<DynamicTest> structSizes() {
-        return STRUCTS.stream().map(s -> dynamicTest("sizeof " + s.sizeKey(), () -> {
-            Long c = sizes.get(s.sizeKey());
-            assertTrue(c != null, "layout.c prints no size for " + s.sizeKey());
-            assertEquals(c, s.layout().byteSize(), "sizeof " + s.sizeKey() + ": C vs Java");
-        }));
+        return STRUCTS.stream()
+                .map(s -> dynamicTest("sizeof " + s.sizeKey(), () -> {
+                    Long c = sizes.get(s.sizeKey());
+                    assertTrue(c != null, "layout.c prints no size for " + s.sizeKey());
+                    assertEquals(c, s.layout().byteSize(), "sizeof " + s.sizeKey() + ": C vs Java");
+                }));
     }
 
     @TestFactory
@@ -203,10 +215,13 @@ class LayoutTest {
                 if (f.getType() != int.class && f.getType() != long.class) continue;
                 tests.add(dynamicTest(k.getSimpleName() + "." + f.getName(), () -> {
                     Long c = consts.get(f.getName());
-                    assertTrue(c != null, f.getName() + " is in " + k.getSimpleName() + " but layout.c does not print it");
+                    assertTrue(
+                            c != null, f.getName() + " is in " + k.getSimpleName() + " but layout.c does not print it");
                     if (f.getType() == int.class) {
                         // C constants may be unsigned 32-bit (UBLK_U_*): Java holds the same 32 bits
-                        assertTrue(c >= Integer.MIN_VALUE && c <= 0xFFFF_FFFFL, f.getName() + " = " + c + " does not fit 32 bits");
+                        assertTrue(
+                                c >= Integer.MIN_VALUE && c <= 0xFFFF_FFFFL,
+                                f.getName() + " = " + c + " does not fit 32 bits");
                         assertEquals((int) (long) c, f.getInt(null), f.getName() + ": C vs Java");
                     } else {
                         assertEquals((long) c, f.getLong(null), f.getName() + ": C vs Java");

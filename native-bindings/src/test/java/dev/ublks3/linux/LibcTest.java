@@ -42,7 +42,9 @@ class LibcTest {
         } finally {
             Libc.close(fd);
         }
-        assertEquals(Errno.EBADF, assertThrows(ErrnoException.class, () -> Libc.close(fd)).errno());
+        assertEquals(
+                Errno.EBADF,
+                assertThrows(ErrnoException.class, () -> Libc.close(fd)).errno());
     }
 
     @Test
@@ -57,7 +59,10 @@ class LibcTest {
         }
         int nonBlocking = Libc.eventfd(0, Libc.EFD_CLOEXEC | Libc.EFD_NONBLOCK);
         try {
-            assertEquals(Errno.EAGAIN, assertThrows(ErrnoException.class, () -> Libc.eventfdRead(nonBlocking)).errno());
+            assertEquals(
+                    Errno.EAGAIN,
+                    assertThrows(ErrnoException.class, () -> Libc.eventfdRead(nonBlocking))
+                            .errno());
         } finally {
             Libc.close(nonBlocking);
         }
@@ -65,11 +70,13 @@ class LibcTest {
 
     @Test
     void anonymousMmapIsUsableUntilMunmap() throws Exception {
-        MemorySegment m = Libc.mmap(8192, Libc.PROT_READ | Libc.PROT_WRITE, Libc.MAP_PRIVATE | Libc.MAP_ANONYMOUS, -1, 0);
+        MemorySegment m =
+                Libc.mmap(8192, Libc.PROT_READ | Libc.PROT_WRITE, Libc.MAP_PRIVATE | Libc.MAP_ANONYMOUS, -1, 0);
         m.set(JAVA_BYTE, 8191, (byte) 7);
         assertEquals(7, m.get(JAVA_BYTE, 8191));
         Libc.munmap(m);
-        ErrnoException e = assertThrows(ErrnoException.class, () -> Libc.mmap(4096, Libc.PROT_READ, Libc.MAP_SHARED, 1 << 20, 0));
+        ErrnoException e =
+                assertThrows(ErrnoException.class, () -> Libc.mmap(4096, Libc.PROT_READ, Libc.MAP_SHARED, 1 << 20, 0));
         assertEquals(Errno.EBADF, e.errno());
     }
 

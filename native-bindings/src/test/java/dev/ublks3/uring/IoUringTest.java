@@ -265,8 +265,9 @@ class IoUringTest {
             List<Cqe> done = await(ring, 1);
             int res = done.getFirst().res();
             assertEquals(9, done.getFirst().userData());
-            assertTrue(res == -Errno.EOPNOTSUPP || res == -Errno.ENOTTY || res == -Errno.EINVAL,
-                "URING_CMD on a regular file: " + res + " " + Errno.describe(res));
+            assertTrue(
+                    res == -Errno.EOPNOTSUPP || res == -Errno.ENOTTY || res == -Errno.EINVAL,
+                    "URING_CMD on a regular file: " + res + " " + Errno.describe(res));
         }
     }
 
@@ -274,7 +275,8 @@ class IoUringTest {
     void sqe128AndCqe32RingCarriesA32ByteControlCommand() throws Exception {
         int fd = track(Libc.open(dir.resolve("ctl").toString(), Libc.O_RDWR | Libc.O_CREAT | Libc.O_CLOEXEC, 0600));
         try (IoUring ring = IoUring.open(4, IORING_SETUP_SQE128 | IORING_SETUP_CQE32, IoUring.DEFAULT_OPTIONAL_FLAGS)) {
-            assertTrue((ring.setupFlags() & (IORING_SETUP_SQE128 | IORING_SETUP_CQE32)) == (IORING_SETUP_SQE128 | IORING_SETUP_CQE32));
+            assertTrue((ring.setupFlags() & (IORING_SETUP_SQE128 | IORING_SETUP_CQE32))
+                    == (IORING_SETUP_SQE128 | IORING_SETUP_CQE32));
             assertEquals(128, ring.sqeSize());
             assertEquals(32, ring.cqeSize());
             assertEquals(80, ring.cmdAreaSize());
@@ -305,7 +307,8 @@ class IoUringTest {
             }
             assertEquals(2, done.size(), done.toString());
             assertTrue(done.contains(new Cqe(12, 0, 0)), done.toString());
-            Cqe cmdDone = done.stream().filter(c -> c.userData() == 11).findFirst().orElseThrow();
+            Cqe cmdDone =
+                    done.stream().filter(c -> c.userData() == 11).findFirst().orElseThrow();
             assertTrue(cmdDone.res() < 0, "a ublk command on a regular file must fail: " + cmdDone);
             assertEquals(0, big.get(done.indexOf(new Cqe(12, 0, 0)))[0]);
             assertThrows(IllegalStateException.class, () -> ring.bigCqe(0), "outside a handler");

@@ -41,7 +41,8 @@ class UblkControlTest {
         ublksrv_ctrl_cmd.queue_id$at(s, cmd, (short) -1);
         ublksrv_ctrl_cmd.len$at(s, cmd, (short) len);
         ublksrv_ctrl_cmd.addr$at(s, cmd, buf == null ? 0 : buf.address());
-        assertEquals(1, ring.waitCompletions(1, Duration.ofSeconds(20)), "no completion for 0x" + Integer.toHexString(op));
+        assertEquals(
+                1, ring.waitCompletions(1, Duration.ofSeconds(20)), "no completion for 0x" + Integer.toHexString(op));
         ring.reap((u, r, f) -> res = r);
         return res;
     }
@@ -51,7 +52,7 @@ class UblkControlTest {
         assumeTrue(Files.exists(Path.of("/dev/ublk-control")), "no /dev/ublk-control (ublk_drv not loaded)");
         int ctl = Libc.open("/dev/ublk-control", Libc.O_RDWR | Libc.O_CLOEXEC);
         try (Arena arena = Arena.ofConfined();
-             IoUring ring = IoUring.open(4, IORING_SETUP_SQE128, IoUring.DEFAULT_OPTIONAL_FLAGS)) {
+                IoUring ring = IoUring.open(4, IORING_SETUP_SQE128, IoUring.DEFAULT_OPTIONAL_FLAGS)) {
             MemorySegment features = arena.allocate(JAVA_LONG);
             assertEquals(0, send(ring, ctl, UBLK_U_CMD_GET_FEATURES, -1, features, UBLK_FEATURES_LEN));
             assertTrue((features.get(JAVA_LONG, 0) & UBLK_F_CMD_IOCTL_ENCODE) != 0, "6.4+ encodes commands");
@@ -87,7 +88,8 @@ class UblkControlTest {
                 assertEquals(1L << 21, ublk_param_basic.dev_sectors$at(q, b));
                 assertEquals(128, ublk_param_basic.chunk_sectors$at(q, b));
                 assertTrue((ublk_params.types(q) & UBLK_PARAM_TYPE_DEVT) != 0, "GET_PARAMS adds devt");
-                String dev = Files.readString(Path.of("/sys/class/ublk-char/ublkc" + id + "/dev")).strip();
+                String dev = Files.readString(Path.of("/sys/class/ublk-char/ublkc" + id + "/dev"))
+                        .strip();
                 long d = ublk_params.devt$OFFSET;
                 assertEquals(dev, ublk_param_devt.char_major$at(q, d) + ":" + ublk_param_devt.char_minor$at(q, d));
 
@@ -105,7 +107,8 @@ class UblkControlTest {
             } finally {
                 assertEquals(0, send(ring, ctl, UBLK_U_CMD_DEL_DEV, id, null, 0));
             }
-            assertEquals(-Errno.ENODEV, send(ring, ctl, UBLK_U_CMD_GET_DEV_INFO, id, info, ublksrv_ctrl_dev_info.sizeof()));
+            assertEquals(
+                    -Errno.ENODEV, send(ring, ctl, UBLK_U_CMD_GET_DEV_INFO, id, info, ublksrv_ctrl_dev_info.sizeof()));
         } finally {
             Libc.close(ctl);
         }

@@ -13,8 +13,7 @@ import java.util.function.Supplier;
  */
 public final class AdmissionLimit {
 
-    private record Waiting(long weight, Runnable start) {
-    }
+    private record Waiting(long weight, Runnable start) {}
 
     private final long capacity;
     private final ArrayDeque<Waiting> queue = new ArrayDeque<>(); // guarded by this

@@ -26,9 +26,10 @@ final class BlockDeletion {
     /** Deletes the stored objects of blocks {@code first..last}. */
     CompletableFuture<Void> delete(long first, long last) {
         if (last - first >= ObjectStore.MAX_DELETE_KEYS) {
-            return walk.walk(first, last, keys -> keys.isEmpty()
-                    ? CompletableFuture.completedFuture(null)
-                    : store.deleteObjects(keys));
+            return walk.walk(
+                    first,
+                    last,
+                    keys -> keys.isEmpty() ? CompletableFuture.completedFuture(null) : store.deleteObjects(keys));
         }
         if (first == last) {
             return store.delete(objectKey.apply(first));

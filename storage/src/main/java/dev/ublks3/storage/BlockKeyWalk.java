@@ -37,9 +37,10 @@ final class BlockKeyWalk {
     CompletableFuture<BitSet> present(long first, long last) {
         BitSet present = new BitSet();
         return walk(first, last, keys -> {
-            keys.forEach(key -> present.set((int) (BlockKeys.blockOf(prefix, key) - first)));
-            return DONE;
-        }).thenApply(ignored -> present);
+                    keys.forEach(key -> present.set((int) (BlockKeys.blockOf(prefix, key) - first)));
+                    return DONE;
+                })
+                .thenApply(ignored -> present);
     }
 
     /**
@@ -50,43 +51,57 @@ final class BlockKeyWalk {
      */
     CompletableFuture<Void> walk(long first, long last, PageOfKeys onPage) {
         String startAfter = first == 0 ? null : objectKey.apply(first - 1);
-        return listPage(startAfter, null, new ListingOrder(prefix, startAfter), first, last,
-                objectKey.apply(last), onPage, DONE);
+        return listPage(
+                startAfter,
+                null,
+                new ListingOrder(prefix, startAfter),
+                first,
+                last,
+                objectKey.apply(last),
+                onPage,
+                DONE);
     }
 
     /**
      * {@code previous}: the work of the page before. Fails when a page breaks S3's order ({@link ListingOrder}):
      * then keys in the range may be missing from it.
      */
-    private CompletableFuture<Void> listPage(String startAfter, String token, ListingOrder order, long first,
-                                             long last, String lastKey, PageOfKeys onPage,
-                                             CompletableFuture<Void> previous) {
-        CompletableFuture<Void> pages = store.list(prefix, startAfter, token, LIST_PAGE).thenCompose(page -> {
-            StoreException misordered = order.check(page.keys());
-            if (misordered != null) {
-                return CompletableFuture.failedFuture(misordered);
-            }
-            List<String> keys = new ArrayList<>();
-            boolean past = false;
-            for (String key : page.keys()) {
-                if (KeyOrder.compare(key, lastKey) > 0) {
-                    past = true;
-                    break;
-                }
-                long block = BlockKeys.blockOf(prefix, key);
-                if (block >= first && block <= last) {
-                    keys.add(key);
-                }
-            }
-            CompletableFuture<Void> work = Futures.call(() -> onPage.accept(keys));
-            if (past || page.isLast()) {
-                return work;
-            }
-            String next = page.nextContinuationToken();
-            return previous.handle((ignored, error) -> error == null).thenCompose(ok -> ok
-                    ? listPage(startAfter, next, order, first, last, lastKey, onPage, work)
-                    : work);
-        });
+    private CompletableFuture<Void> listPage(
+            String startAfter,
+            String token,
+            ListingOrder order,
+            long first,
+            long last,
+            String lastKey,
+            PageOfKeys onPage,
+            CompletableFuture<Void> previous) {
+        CompletableFuture<Void> pages = store.list(prefix, startAfter, token, LIST_PAGE)
+                .thenCompose(page -> {
+                    StoreException misordered = order.check(page.keys());
+                    if (misordered != null) {
+                        return CompletableFuture.failedFuture(misordered);
+                    }
+                    List<String> keys = new ArrayList<>();
+                    boolean past = false;
+                    for (String key : page.keys()) {
+                        if (KeyOrder.compare(key, lastKey) > 0) {
+                            past = true;
+                            break;
+                        }
+                        long block = BlockKeys.blockOf(prefix, key);
+                        if (block >= first && block <= last) {
+                            keys.add(key);
+                        }
+                    }
+                    CompletableFuture<Void> work = Futures.call(() -> onPage.accept(keys));
+                    if (past || page.isLast()) {
+                        return work;
+                    }
+                    String next = page.nextContinuationToken();
+                    return previous.handle((ignored, error) -> error == null)
+                            .thenCompose(ok ->
+                                    ok ? listPage(startAfter, next, order, first, last, lastKey, onPage, work) : work);
+                });
         return Futures.allOf(List.of(previous, pages)); // a failed LIST still waits for the work before it
     }
 }

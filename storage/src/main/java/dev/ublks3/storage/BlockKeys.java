@@ -8,8 +8,7 @@ final class BlockKeys {
 
     static final int HEX_DIGITS = 16;
 
-    private BlockKeys() {
-    }
+    private BlockKeys() {}
 
     /** The key of block {@code blockNo} under {@code prefix} ({@code key/}): {@code key/%016x}. */
     static String keyOf(String prefix, long blockNo) {

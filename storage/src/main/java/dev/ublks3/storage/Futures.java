@@ -10,8 +10,7 @@ import java.util.function.Supplier;
 /** The few future helpers the request path shares: one copy each, so every layer unwraps and fails alike. */
 public final class Futures {
 
-    private Futures() {
-    }
+    private Futures() {}
 
     /** The error a future failed with, without the CompletionException/ExecutionException wrappers around it. */
     public static Throwable unwrap(Throwable error) {

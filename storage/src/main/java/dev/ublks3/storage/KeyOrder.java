@@ -10,8 +10,7 @@ public final class KeyOrder {
 
     public static final Comparator<String> UTF8 = KeyOrder::compare;
 
-    private KeyOrder() {
-    }
+    private KeyOrder() {}
 
     public static int compare(String a, String b) {
         int i = 0;

@@ -24,11 +24,15 @@ final class ListingOrder {
     StoreException check(List<String> keys) {
         for (String key : keys) {
             if (previous != null && KeyOrder.compare(key, previous) <= 0) {
-                return new StoreException(StoreException.Kind.CORRUPT, "LIST", prefix, "LIST of '" + printable(prefix)
-                        + "' returned '" + printable(key) + "' after '" + printable(previous) + "', out of S3's"
-                        + " ascending key order after start-after: this store's listings cannot be trusted to show"
-                        + " every object, so a trim or zero of more than 1000 objects (found by LIST) fails;"
-                        + " give --no-presence so that writes do not trust them either");
+                return new StoreException(
+                        StoreException.Kind.CORRUPT,
+                        "LIST",
+                        prefix,
+                        "LIST of '" + printable(prefix)
+                                + "' returned '" + printable(key) + "' after '" + printable(previous) + "', out of S3's"
+                                + " ascending key order after start-after: this store's listings cannot be trusted to show"
+                                + " every object, so a trim or zero of more than 1000 objects (found by LIST) fails;"
+                                + " give --no-presence so that writes do not trust them either");
             }
             previous = key;
         }

@@ -92,8 +92,7 @@ public final class MutationOrder {
     }
 
     /** A trim or zero of whole objects {@code first..last}; {@code done} always completes normally. */
-    private record RangeBarrier(long first, long last, CompletableFuture<Void> done) {
-    }
+    private record RangeBarrier(long first, long last, CompletableFuture<Void> done) {}
 
     private void addRangesCovering(long first, long last, List<CompletableFuture<Void>> into) {
         for (RangeBarrier range : ranges) {
@@ -104,13 +103,14 @@ public final class MutationOrder {
     }
 
     /** Runs {@code next} once everything in {@code before} has completed (they all complete normally). */
-    private static CompletableFuture<Void> after(List<CompletableFuture<Void>> before,
-                                                 Supplier<CompletableFuture<Void>> next) {
+    private static CompletableFuture<Void> after(
+            List<CompletableFuture<Void>> before, Supplier<CompletableFuture<Void>> next) {
         return switch (before.size()) {
             case 0 -> Futures.call(next);
             case 1 -> before.getFirst().thenCompose(ignored -> Futures.call(next));
-            default -> CompletableFuture.allOf(before.toArray(CompletableFuture[]::new))
-                    .thenCompose(ignored -> Futures.call(next));
+            default ->
+                CompletableFuture.allOf(before.toArray(CompletableFuture[]::new))
+                        .thenCompose(ignored -> Futures.call(next));
         };
     }
 }

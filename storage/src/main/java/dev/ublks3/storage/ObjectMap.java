@@ -55,9 +55,11 @@ public final class ObjectMap implements BlockDevice {
     private final RecentObjects recent;
     /** Which objects exist, for the chunks of objects used lately, so a partial write of an absent one needs no GET. */
     private final ObjectPresence presence;
+
     private final ObjectPatcher patcher;
     /** The stored keys of a range of blocks, by scoped LIST pages, for trim and the presence listing. */
     private final BlockKeyWalk keyWalk;
+
     private final BlockDeletion deletion;
     /** Mutations of one object in issue order, reads after them, trims and zeroes as range barriers. */
     private final MutationOrder order = new MutationOrder();
@@ -91,8 +93,8 @@ public final class ObjectMap implements BlockDevice {
         this.deletion = new BlockDeletion(store, this::objectKey, keyWalk);
         this.recent = new RecentObjects(options.recentBytes(), objectSize);
         this.presence = new ObjectPresence(ObjectPresence.DEFAULT_MAX_CHUNKS, options.listPresence());
-        this.patcher = new ObjectPatcher(store, this::objectKey, objectSize, recent, presence, this::listChunk,
-                options.partialWriteBytes());
+        this.patcher = new ObjectPatcher(
+                store, this::objectKey, objectSize, recent, presence, this::listChunk, options.partialWriteBytes());
     }
 
     /** Checks a device geometry without opening anything; throws IllegalArgumentException naming the problem. */
@@ -101,8 +103,8 @@ public final class ObjectMap implements BlockDevice {
             throw new IllegalArgumentException("key is empty: give the key prefix of the device's objects");
         }
         if (objectSize < MIN_OBJECT_SIZE || objectSize > MAX_OBJECT_SIZE || Integer.bitCount(objectSize) != 1) {
-            throw new IllegalArgumentException("object-size " + objectSize
-                    + " must be a power of two from 4K (4096) to 32M (33554432) bytes");
+            throw new IllegalArgumentException(
+                    "object-size " + objectSize + " must be a power of two from 4K (4096) to 32M (33554432) bytes");
         }
         if (size <= 0) {
             throw new IllegalArgumentException("size " + size + " must be greater than 0");
@@ -175,7 +177,8 @@ public final class ObjectMap implements BlockDevice {
             return CompletableFuture.failedFuture(bad);
         }
         int base = into.position();
-        return Futures.allOf(ObjectParts.start(offset, into, objectSize, this::readPart)).thenRun(() -> into.position(base + length));
+        return Futures.allOf(ObjectParts.start(offset, into, objectSize, this::readPart))
+                .thenRun(() -> into.position(base + length));
     }
 
     private CompletableFuture<Void> readPart(long block, int inObject, ByteBuffer slice) {
@@ -211,9 +214,13 @@ public final class ObjectMap implements BlockDevice {
         if (bad != null) {
             return CompletableFuture.failedFuture(bad);
         }
-        return Futures.allOf(ObjectParts.start(offset, from, objectSize, (block, inObject, part) -> part.remaining() == objectSize
-                ? order.mutate(block, () -> writeWhole(block, part))
-                : order.mutate(block, () -> patcher.patch(block, inObject, part, part.remaining()))));
+        return Futures.allOf(ObjectParts.start(
+                offset,
+                from,
+                objectSize,
+                (block, inObject, part) -> part.remaining() == objectSize
+                        ? order.mutate(block, () -> writeWhole(block, part))
+                        : order.mutate(block, () -> patcher.patch(block, inObject, part, part.remaining()))));
     }
 
     /**
@@ -295,11 +302,17 @@ public final class ObjectMap implements BlockDevice {
      * it (a range barrier, so nothing per object of the range is kept).
      */
     private CompletableFuture<Void> deleteWholeObjects(long first, long last) {
-        return order.range(first, last, () -> Futures.call(() -> {
-            recent.drop(first, last); // after the mutations it waited for, which may have kept copies
-            return deletion.delete(first, last);
-        }).whenComplete((ignored, error) -> presence.recordRange(first, last,
-                error == null ? ObjectPresence.State.ABSENT : ObjectPresence.State.UNKNOWN)));
+        return order.range(
+                first,
+                last,
+                () -> Futures.call(() -> {
+                            recent.drop(first, last); // after the mutations it waited for, which may have kept copies
+                            return deletion.delete(first, last);
+                        })
+                        .whenComplete((ignored, error) -> presence.recordRange(
+                                first,
+                                last,
+                                error == null ? ObjectPresence.State.ABSENT : ObjectPresence.State.UNKNOWN)));
     }
 
     // ---- flush ----

@@ -30,8 +30,8 @@ public record ObjectMapOptions(long recentBytes, long partialWriteBytes, boolean
      */
     public static final long DEFAULT_PARTIAL_WRITE_BYTES = 64L << 20;
 
-    public static final ObjectMapOptions DEFAULT = new ObjectMapOptions(DEFAULT_RECENT_BYTES,
-            DEFAULT_PARTIAL_WRITE_BYTES, true);
+    public static final ObjectMapOptions DEFAULT =
+            new ObjectMapOptions(DEFAULT_RECENT_BYTES, DEFAULT_PARTIAL_WRITE_BYTES, true);
 
     public ObjectMapOptions {
         if (recentBytes < 0 || partialWriteBytes < 0) {

@@ -14,8 +14,7 @@ public final class ObjectParts {
         CompletableFuture<Void> start(long block, int inObject, ByteBuffer part);
     }
 
-    private ObjectParts() {
-    }
+    private ObjectParts() {}
 
     /**
      * Splits {@code buffer}'s remaining bytes at device {@code offset} at the boundaries of objects of

@@ -38,8 +38,14 @@ final class ObjectPatcher {
      * @param memoryBytes the whole objects these writes may hold at once, in bytes (at least one object is let
      *                    through)
      */
-    ObjectPatcher(ObjectStore store, LongFunction<String> objectKey, int objectSize, RecentObjects recent,
-                  ObjectPresence presence, LongFunction<CompletableFuture<BitSet>> listChunk, long memoryBytes) {
+    ObjectPatcher(
+            ObjectStore store,
+            LongFunction<String> objectKey,
+            int objectSize,
+            RecentObjects recent,
+            ObjectPresence presence,
+            LongFunction<CompletableFuture<BitSet>> listChunk,
+            long memoryBytes) {
         this.store = store;
         this.objectKey = objectKey;
         this.objectSize = objectSize;
@@ -86,9 +92,10 @@ final class ObjectPatcher {
         }
         if (presence.state(block) == ObjectPresence.State.ABSENT) {
             writtenAbsent.increment();
-            return data == null ? DONE // a missing object already reads as zeros
-                    : patchAndPut(block, ByteBuffer.allocate(objectSize), ObjectStore.ReadOutcome.ABSENT, inObject,
-                            data, n);
+            return data == null
+                    ? DONE // a missing object already reads as zeros
+                    : patchAndPut(
+                            block, ByteBuffer.allocate(objectSize), ObjectStore.ReadOutcome.ABSENT, inObject, data, n);
         }
         readModifyWrites.increment();
         ByteBuffer bytes = ByteBuffer.allocate(objectSize);
@@ -96,8 +103,8 @@ final class ObjectPatcher {
                 .thenCompose(outcome -> patchAndPut(block, bytes, outcome, inObject, data, n));
     }
 
-    private CompletableFuture<Void> patchAndPut(long block, ByteBuffer bytes, ObjectStore.ReadOutcome outcome,
-                                                int inObject, ByteBuffer data, int n) {
+    private CompletableFuture<Void> patchAndPut(
+            long block, ByteBuffer bytes, ObjectStore.ReadOutcome outcome, int inObject, ByteBuffer data, int n) {
         if (data == null) {
             if (outcome == ObjectStore.ReadOutcome.ABSENT) {
                 return DONE; // a missing object already reads as zeros

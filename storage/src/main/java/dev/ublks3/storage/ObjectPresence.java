@@ -37,7 +37,11 @@ final class ObjectPresence {
     /** 4096 chunks of 1000 objects, about 3 MiB: 512 GiB of 128 KiB objects, 16 GiB of 4 KiB ones. */
     static final int DEFAULT_MAX_CHUNKS = 4096;
 
-    enum State { PRESENT, ABSENT, UNKNOWN }
+    enum State {
+        PRESENT,
+        ABSENT,
+        UNKNOWN
+    }
 
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
@@ -59,7 +63,8 @@ final class ObjectPresence {
         }
 
         State get(int index) {
-            return !known.get(index) || unknown.get(index) ? State.UNKNOWN
+            return !known.get(index) || unknown.get(index)
+                    ? State.UNKNOWN
                     : present.get(index) ? State.PRESENT : State.ABSENT;
         }
     }
@@ -69,12 +74,14 @@ final class ObjectPresence {
         final Answers own = new Answers();
         /** The present blocks the LIST found, once it completed; null before. */
         BitSet listedPresent;
+
         boolean listFailed;
         /** The LIST in flight, or null. */
         CompletableFuture<Void> listing;
 
         State listedState(int index) {
-            return listedPresent == null || listFailed ? State.UNKNOWN
+            return listedPresent == null || listFailed
+                    ? State.UNKNOWN
                     : listedPresent.get(index) ? State.PRESENT : State.ABSENT;
         }
     }
@@ -139,7 +146,6 @@ final class ObjectPresence {
                 chunk.listedPresent = error == null ? (BitSet) bits.clone() : new BitSet(CHUNK_BLOCKS);
                 chunk.listFailed = error != null;
                 chunk.listing = null; // an evicted chunk's listing lands in it too: harmless, it is listed again
-
             }
             done.complete(null);
         });

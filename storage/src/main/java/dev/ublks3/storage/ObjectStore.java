@@ -59,7 +59,10 @@ public interface ObjectStore extends AutoCloseable {
     CompletableFuture<ListPage> list(String prefix, String startAfter, String continuationToken, int maxKeys);
 
     /** Whether a GET found the object. */
-    enum ReadOutcome { FOUND, ABSENT }
+    enum ReadOutcome {
+        FOUND,
+        ABSENT
+    }
 
     /** One page of objects, with their sizes; {@code nextContinuationToken} is null on the last page. */
     record ListPage(List<ListedObject> objects, String nextContinuationToken) {
@@ -78,8 +81,7 @@ public interface ObjectStore extends AutoCloseable {
     }
 
     /** An object a LIST found: its key and its size in bytes (-1 when the server did not say). */
-    record ListedObject(String key, long size) {
-    }
+    record ListedObject(String key, long size) {}
 
     /** Releases connections and threads. Pending futures may fail. */
     @Override

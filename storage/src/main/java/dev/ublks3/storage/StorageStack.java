@@ -39,8 +39,8 @@ public final class StorageStack implements AutoCloseable {
      * scheduler the retry layer waits on (tests pass a manual one; its clock also times the stats), and what the
      * object map may spend on partial writes.
      */
-    public record Options(String key, long size, int objectSize, RetryPolicy retry, Scheduler scheduler,
-                          ObjectMapOptions objectMap) {
+    public record Options(
+            String key, long size, int objectSize, RetryPolicy retry, Scheduler scheduler, ObjectMapOptions objectMap) {
 
         public Options {
             ObjectMap.validate(key, size, objectSize);
@@ -90,13 +90,17 @@ public final class StorageStack implements AutoCloseable {
         Scheduler scheduler = options.scheduler();
         retry = new RetryObjectStore(base, options.retry(), scheduler);
         storeStats = new StatsObjectStore(retry, retry::retries, scheduler::nanoTime);
-        objectMap = new ObjectMap(new DeleteBatchingObjectStore(storeStats), options.key(), options.size(),
-                options.objectSize(), options.objectMap());
+        objectMap = new ObjectMap(
+                new DeleteBatchingObjectStore(storeStats),
+                options.key(),
+                options.size(),
+                options.objectSize(),
+                options.objectMap());
         BlockDevice top = objectMap;
         if (cacheSetup != null) {
             try {
-                cache = CachedBlockDevice.open(objectMap, cacheSetup.identity(), cacheSetup.options(), scheduler,
-                        cacheSetup.log());
+                cache = CachedBlockDevice.open(
+                        objectMap, cacheSetup.identity(), cacheSetup.options(), scheduler, cacheSetup.log());
             } catch (IOException e) {
                 objectMap.close();
                 throw new UncheckedIOException(e);
@@ -139,9 +143,13 @@ public final class StorageStack implements AutoCloseable {
 
     /** Every counter of the stack, now. */
     public StorageStats stats() {
-        return StorageStats.of(device, storeStats, () -> new StorageStats.PartialWrites(
-                objectMap.readModifyWriteCycles(), objectMap.partialWritesPatchedInMemory(),
-                objectMap.partialWritesOfAbsentObjects()));
+        return StorageStats.of(
+                device,
+                storeStats,
+                () -> new StorageStats.PartialWrites(
+                        objectMap.readModifyWriteCycles(),
+                        objectMap.partialWritesPatchedInMemory(),
+                        objectMap.partialWritesOfAbsentObjects()));
     }
 
     /** Closes every layer down to the base store, once. Callers wait for their calls to complete first. */

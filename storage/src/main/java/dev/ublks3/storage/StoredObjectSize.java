@@ -13,8 +13,7 @@ public final class StoredObjectSize {
     /** The keys the check's one LIST asks for: S3's most, so keys under the prefix that are not blocks rarely hide one. */
     static final int LIST_KEYS = 1000;
 
-    private StoredObjectSize() {
-    }
+    private StoredObjectSize() {}
 
     /**
      * Checks, before a device is served, that its objects were written with its object size: one LIST (prefix
@@ -31,8 +30,8 @@ public final class StoredObjectSize {
         return store.list(prefix, null, null, LIST_KEYS).thenAccept(page -> {
             for (ListedObject listed : page.objects()) {
                 if (BlockKeys.blockOf(prefix, listed.key()) >= 0) {
-                    String error = listed.size() < 0 ? null
-                            : mismatch(bucket + "/" + listed.key(), listed.size(), objectSize);
+                    String error =
+                            listed.size() < 0 ? null : mismatch(bucket + "/" + listed.key(), listed.size(), objectSize);
                     if (error != null) {
                         throw new StoreException(StoreException.Kind.CORRUPT, "LIST", listed.key(), error);
                     }

@@ -7,8 +7,7 @@ final class Zeros {
 
     private static final byte[] ZEROS = new byte[64 << 10];
 
-    private Zeros() {
-    }
+    private Zeros() {}
 
     /** Sets {@code buffer}'s remaining bytes to zero; its position is left alone. */
     static void fill(ByteBuffer buffer) {

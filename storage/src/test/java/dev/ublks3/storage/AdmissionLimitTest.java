@@ -94,7 +94,8 @@ class AdmissionLimitTest {
         CompletionException e = assertThrows(CompletionException.class, thrown::join);
         assertTrue(e.getCause() instanceof OutOfMemoryError);
         assertEquals(0, limit.inUse());
-        assertEquals(7, limit.submit(1, () -> CompletableFuture.completedFuture(7)).join());
+        assertEquals(
+                7, limit.submit(1, () -> CompletableFuture.completedFuture(7)).join());
     }
 
     @Test
@@ -126,10 +127,12 @@ class AdmissionLimitTest {
                     long weight = 1 + (i % 3);
                     results.add(limit.submit(weight, () -> {
                         maxSeen.accumulateAndGet(inFlight.addAndGet((int) weight), Math::max);
-                        return CompletableFuture.supplyAsync(() -> {
-                            inFlight.addAndGet((int) -weight);
-                            return 1;
-                        }, completer);
+                        return CompletableFuture.supplyAsync(
+                                () -> {
+                                    inFlight.addAndGet((int) -weight);
+                                    return 1;
+                                },
+                                completer);
                     }));
                 }
             }));

@@ -16,7 +16,8 @@ class BlockDeletionTest {
 
     private void putBlocks(long first, long last) {
         for (long block = first; block <= last; block++) {
-            store.put(BlockKeys.keyOf("dev/", block), ByteBuffer.wrap(new byte[] {1})).join();
+            store.put(BlockKeys.keyOf("dev/", block), ByteBuffer.wrap(new byte[] {1}))
+                    .join();
         }
     }
 

@@ -30,9 +30,10 @@ class BlockKeyWalkTest {
         put("other/%016x".formatted(11));
         List<String> seen = new ArrayList<>();
         walk.walk(3, 2400, keys -> {
-            seen.addAll(keys);
-            return CompletableFuture.completedFuture(null);
-        }).join();
+                    seen.addAll(keys);
+                    return CompletableFuture.completedFuture(null);
+                })
+                .join();
         List<String> expected = new ArrayList<>();
         for (long block = 4; block <= 2400; block += 2) {
             expected.add("dev/%016x".formatted(block));

@@ -30,7 +30,8 @@ class FuturesTest {
             throw thrown;
         });
         assertTrue(result.isCompletedExceptionally());
-        assertSame(thrown, result.handle((ignored, error) -> Futures.unwrap(error)).join());
+        assertSame(
+                thrown, result.handle((ignored, error) -> Futures.unwrap(error)).join());
     }
 
     @Test

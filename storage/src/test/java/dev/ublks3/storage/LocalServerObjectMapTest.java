@@ -27,15 +27,16 @@ class LocalServerObjectMapTest {
     void anObjectMapOnALocalFolderLaysOutOneFilePerObject() throws Exception {
         try (LocalS3Server server = LocalS3Server.onDirectory(root)) {
             server.createBucket("bucket");
-            try (ObjectMap map = new ObjectMap(S3ObjectStore.open(LocalS3Fixture.config(server, "bucket")), "vol",
-                    16 * 4096, 4096)) {
+            try (ObjectMap map = new ObjectMap(
+                    S3ObjectStore.open(LocalS3Fixture.config(server, "bucket")), "vol", 16 * 4096, 4096)) {
                 byte[] data = new byte[3 * 4096];
                 new java.util.Random(4).nextBytes(data);
                 map.write(4096 + 100, ByteBuffer.wrap(data), false).join();
                 ByteBuffer into = ByteBuffer.allocate(data.length);
                 map.read(4096 + 100, into).join();
                 assertArrayEquals(data, into.array());
-                assertEquals(List.of("0000000000000001", "0000000000000002", "0000000000000003", "0000000000000004"),
+                assertEquals(
+                        List.of("0000000000000001", "0000000000000002", "0000000000000003", "0000000000000004"),
                         files(root.resolve("bucket/vol")));
                 map.trim(4096 + 1, 3 * 4096).join(); // [4097, 16385): objects 2 and 3 are whole
                 assertEquals(List.of("0000000000000001", "0000000000000004"), files(root.resolve("bucket/vol")));
@@ -47,8 +48,8 @@ class LocalServerObjectMapTest {
     void anInMemoryServerServesAnObjectMap() {
         try (LocalS3Server server = LocalS3Server.inMemory()) {
             server.createBucket("bucket-b");
-            try (ObjectMap map = new ObjectMap(S3ObjectStore.open(LocalS3Fixture.config(server, "bucket-b")), "d",
-                    1 << 20, 65536)) {
+            try (ObjectMap map =
+                    new ObjectMap(S3ObjectStore.open(LocalS3Fixture.config(server, "bucket-b")), "d", 1 << 20, 65536)) {
                 byte[] data = new byte[100_000];
                 new java.util.Random(3).nextBytes(data);
                 map.write(1000, ByteBuffer.wrap(data), false).join();

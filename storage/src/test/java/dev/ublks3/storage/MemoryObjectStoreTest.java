@@ -30,7 +30,8 @@ class MemoryObjectStoreTest {
     @Test
     void missingObjectReadsAbsentAndLeavesBufferUntouched() {
         ByteBuffer into = ByteBuffer.allocate(4);
-        assertEquals(ObjectStore.ReadOutcome.ABSENT, store.get("disk/0", 0, into).join());
+        assertEquals(
+                ObjectStore.ReadOutcome.ABSENT, store.get("disk/0", 0, into).join());
         assertEquals(0, into.position());
         assertArrayEquals(new byte[4], into.array());
     }
@@ -49,7 +50,8 @@ class MemoryObjectStoreTest {
     void getPastTheEndIsCorruptNotPartial() {
         store.put("k", bytes("0123")).join();
         ByteBuffer into = ByteBuffer.allocate(4);
-        CompletionException e = assertThrows(CompletionException.class, () -> store.get("k", 1, into).join());
+        CompletionException e = assertThrows(
+                CompletionException.class, () -> store.get("k", 1, into).join());
         StoreException cause = assertInstanceOf(StoreException.class, e.getCause());
         assertEquals(StoreException.Kind.CORRUPT, cause.kind());
         assertEquals(0, into.position());
@@ -81,9 +83,12 @@ class MemoryObjectStoreTest {
 
     @Test
     void batchDeleteRejectsMoreThanTheS3Limit() {
-        List<String> keys = IntStream.range(0, ObjectStore.MAX_DELETE_KEYS + 1).mapToObj(MemoryObjectStoreTest::key).toList();
+        List<String> keys = IntStream.range(0, ObjectStore.MAX_DELETE_KEYS + 1)
+                .mapToObj(MemoryObjectStoreTest::key)
+                .toList();
         store.put(key(0), bytes("x")).join();
-        CompletionException e = assertThrows(CompletionException.class, () -> store.deleteObjects(keys).join());
+        CompletionException e = assertThrows(
+                CompletionException.class, () -> store.deleteObjects(keys).join());
         assertEquals(StoreException.Kind.CLIENT_ERROR, ((StoreException) e.getCause()).kind());
         assertEquals(List.of(key(0)), store.keys());
         store.deleteObjects(keys.subList(0, ObjectStore.MAX_DELETE_KEYS)).join();
@@ -111,8 +116,11 @@ class MemoryObjectStoreTest {
         assertEquals(List.of(key(2), key(3), key(4), key(5), key(6)), all);
         assertEquals(3, pages);
 
-        assertEquals(List.of(key(0), key(1)), store.list("disk/", null, null, 2).join().keys());
-        assertEquals(List.of("disj", "disk"), store.list(null, null, null, 2).join().keys());
+        assertEquals(
+                List.of(key(0), key(1)),
+                store.list("disk/", null, null, 2).join().keys());
+        assertEquals(
+                List.of("disj", "disk"), store.list(null, null, null, 2).join().keys());
         assertEquals(List.of("disk"), store.list("disk", null, null, 1).join().keys());
         // start-after before the prefix lists the whole prefix; after it, nothing
         assertEquals(7, store.list("disk/", "a", null, 1000).join().keys().size());
@@ -130,17 +138,20 @@ class MemoryObjectStoreTest {
 
     @Test
     void keysSortInUtf8ByteOrder() {
-        String bmpHigh = "k\uFF5E";          // U+FF5E: UTF-8 EF BD 9E
+        String bmpHigh = "k\uFF5E"; // U+FF5E: UTF-8 EF BD 9E
         String supplementary = "k\uD83D\uDE00"; // U+1F600: UTF-8 F0 9F 98 80, sorts after in UTF-8
         store.put(supplementary, bytes("x")).join();
         store.put(bmpHigh, bytes("x")).join();
-        assertEquals(List.of(bmpHigh, supplementary), store.list("k", null, null, 10).join().keys());
+        assertEquals(
+                List.of(bmpHigh, supplementary),
+                store.list("k", null, null, 10).join().keys());
     }
 
     @Test
     void closedStoreFailsCalls() {
         store.close();
-        CompletionException e = assertThrows(CompletionException.class, () -> store.put("k", bytes("x")).join());
+        CompletionException e = assertThrows(
+                CompletionException.class, () -> store.put("k", bytes("x")).join());
         assertInstanceOf(StoreException.class, e.getCause());
     }
 }

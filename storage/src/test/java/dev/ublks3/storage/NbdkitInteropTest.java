@@ -57,6 +57,7 @@ class NbdkitInteropTest {
     private static final String PACKAGES = "nbdkit nbdkit-plugin-python python3-boto3 libnbd-bin python3-libnbd";
     /** Debian's Python: python3-libnbd installs the nbd module there; another python3 may come first on PATH. */
     private static final String PYTHON = "/usr/bin/python3";
+
     private static final int OBJECTS = 32;
     private static final long PROCESS_TIMEOUT_SECONDS = 30;
 
@@ -124,7 +125,9 @@ class NbdkitInteropTest {
             } else {
                 String text = new String(output, StandardCharsets.UTF_8).strip();
                 problem = "'" + String.join(" ", command) + "' exited with " + p.exitValue()
-                        + (text.isEmpty() ? "" : ": " + text.lines().reduce((a, b) -> b).orElse(""));
+                        + (text.isEmpty()
+                                ? ""
+                                : ": " + text.lines().reduce((a, b) -> b).orElse(""));
             }
         } catch (IOException e) {
             problem = e.getMessage();
@@ -183,21 +186,21 @@ class NbdkitInteropTest {
             src[0] += length;
             return w;
         };
-        ops.add(write.apply(0L, 4 * os));                           // whole objects 0..3
-        ops.add(write.apply(2L * os + 7, 1000));                   // inside object 2: read-modify-write
-        ops.add(write.apply(5L * os + 100, 300));                  // inside missing object 5: RMW creates it
-        ops.add(write.apply(7L * os - 512, 2 * os + 1024));        // end of 6, whole 7 and 8, start of 9
-        ops.add(write.apply(10L * os, 8 * os));                    // whole objects 10..17
-        ops.add(write.apply(3L * os + 1, os - 2));                 // all of object 3 but its first and last byte
-        ops.add(write.apply(end - 10, 10));                        // the last 10 bytes of the device
-        ops.add(new Trim(11L * os, 2L * os));                      // deletes 11, 12
-        ops.add(new Trim(14L * os + 1, 2L * os));                  // deletes 15 only: 14 and 16 are partial
-        ops.add(new Zero(2L * os + os / 2, 2L * os, false));       // 2nd half of 2, 3 deleted, 1st half of missing 4
-        ops.add(new Zero(8L * os + 10, 20, false));                // inside object 8
-        ops.add(new Zero(17L * os, os, true));                     // aligned zero that may trim: deletes 17
-        ops.add(new Zero(20L * os + 10, 20, false));               // inside missing object 20
-        ops.add(new Trim(0, os + 5L));                             // from block 0: deletes 0 only
-        Write zeros = new Write(22L * os, os, src[0]);             // an all-zero object: stored as written
+        ops.add(write.apply(0L, 4 * os)); // whole objects 0..3
+        ops.add(write.apply(2L * os + 7, 1000)); // inside object 2: read-modify-write
+        ops.add(write.apply(5L * os + 100, 300)); // inside missing object 5: RMW creates it
+        ops.add(write.apply(7L * os - 512, 2 * os + 1024)); // end of 6, whole 7 and 8, start of 9
+        ops.add(write.apply(10L * os, 8 * os)); // whole objects 10..17
+        ops.add(write.apply(3L * os + 1, os - 2)); // all of object 3 but its first and last byte
+        ops.add(write.apply(end - 10, 10)); // the last 10 bytes of the device
+        ops.add(new Trim(11L * os, 2L * os)); // deletes 11, 12
+        ops.add(new Trim(14L * os + 1, 2L * os)); // deletes 15 only: 14 and 16 are partial
+        ops.add(new Zero(2L * os + os / 2, 2L * os, false)); // 2nd half of 2, 3 deleted, 1st half of missing 4
+        ops.add(new Zero(8L * os + 10, 20, false)); // inside object 8
+        ops.add(new Zero(17L * os, os, true)); // aligned zero that may trim: deletes 17
+        ops.add(new Zero(20L * os + 10, 20, false)); // inside missing object 20
+        ops.add(new Trim(0, os + 5L)); // from block 0: deletes 0 only
+        Write zeros = new Write(22L * os, os, src[0]); // an all-zero object: stored as written
         ops.add(zeros);
         pattern = new byte[src[0] + os];
         new Random(os).nextBytes(pattern);
@@ -228,11 +231,12 @@ class NbdkitInteropTest {
                         objects.add(n);
                     }
                 }
-                case Trim t -> forEachObject(t.offset(), t.length(), (n, whole) -> {
-                    if (whole) {
-                        delete(n);
-                    }
-                });
+                case Trim t ->
+                    forEachObject(t.offset(), t.length(), (n, whole) -> {
+                        if (whole) {
+                            delete(n);
+                        }
+                    });
                 case Zero z -> {
                     if (z.mayTrim() && (z.offset() % objectSize != 0 || z.length() % objectSize != 0)) {
                         throw new IllegalArgumentException("nbdkit 1.32 leaves the partial ends of a may-trim zero: "
@@ -296,7 +300,8 @@ class NbdkitInteropTest {
         try (ObjectMap map = new ObjectMap(S3ObjectStore.open(config), c.key(), (long) OBJECTS * os, os)) {
             assertEquals(model.keys(c.key(), neighbours(c)), keysInBucket(map.store()), "keys written by nbdkit");
             assertSameBytes(model.image, 0, read(map, 0, model.image.length), os, "the device read by the object map");
-            for (long[] range : new long[][] {{os - 3, 2L * os + 7}, {5L * os + 50, 400}, {model.image.length - 100, 100}}) {
+            for (long[] range :
+                    new long[][] {{os - 3, 2L * os + 7}, {5L * os + 50, 400}, {model.image.length - 100, 100}}) {
                 byte[] part = read(map, range[0], (int) range[1]);
                 assertSameBytes(model.image, range[0], part, os, "an unaligned read by the object map at " + range[0]);
             }
@@ -314,13 +319,16 @@ class NbdkitInteropTest {
             for (Op op : ops) {
                 model.apply(op, pattern);
                 switch (op) {
-                    case Write w -> map.write(w.offset(), ByteBuffer.wrap(pattern, w.src(), w.length()), false).join();
+                    case Write w ->
+                        map.write(w.offset(), ByteBuffer.wrap(pattern, w.src(), w.length()), false)
+                                .join();
                     case Trim t -> map.trim(t.offset(), t.length()).join();
                     case Zero z -> map.zero(z.offset(), z.length()).join();
                 }
             }
             map.flush().join();
-            assertEquals(model.keys(c.key(), neighbours(c)), keysInBucket(map.store()), "keys written by the object map");
+            assertEquals(
+                    model.keys(c.key(), neighbours(c)), keysInBucket(map.store()), "keys written by the object map");
         }
 
         Path out = dir.resolve("device.out");
@@ -376,9 +384,18 @@ class NbdkitInteropTest {
         static Nbdkit start(Path dir, S3Config config, Case c, long size) throws IOException, InterruptedException {
             Path socket = dir.resolve("nbdkit.sock");
             Path log = dir.resolve("nbdkit.log");
-            ProcessBuilder builder = new ProcessBuilder("nbdkit", "--unix", socket.toString(), "--foreground",
-                    "--exit-with-parent", "S3", "size=" + size, "bucket=" + config.bucket(), "key=" + c.key(),
-                    "object-size=" + c.objectSize(), "endpoint-url=" + config.endpoint())
+            ProcessBuilder builder = new ProcessBuilder(
+                            "nbdkit",
+                            "--unix",
+                            socket.toString(),
+                            "--foreground",
+                            "--exit-with-parent",
+                            "S3",
+                            "size=" + size,
+                            "bucket=" + config.bucket(),
+                            "key=" + c.key(),
+                            "object-size=" + c.objectSize(),
+                            "endpoint-url=" + config.endpoint())
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
@@ -389,7 +406,9 @@ class NbdkitInteropTest {
             env.put("AWS_SECRET_ACCESS_KEY", LocalS3Server.CREDENTIAL);
             env.put("AWS_DEFAULT_REGION", "us-east-1");
             env.put("AWS_CONFIG_FILE", dir.resolve("no-aws-config").toString());
-            env.put("AWS_SHARED_CREDENTIALS_FILE", dir.resolve("no-aws-credentials").toString());
+            env.put(
+                    "AWS_SHARED_CREDENTIALS_FILE",
+                    dir.resolve("no-aws-credentials").toString());
             Nbdkit nbdkit = new Nbdkit(builder.start(), dir, socket, log);
             try {
                 nbdkit.awaitAccepting();
@@ -437,8 +456,8 @@ class NbdkitInteropTest {
             Path ops = Files.write(dir.resolve("ops.txt"), lines);
             Path patternFile = dir.resolve("pattern.bin");
             Path clientLog = dir.resolve("nbd-ops.log");
-            Process client = new ProcessBuilder(PYTHON, script.toString(), socket.toString(), patternFile.toString(),
-                    out.toString())
+            Process client = new ProcessBuilder(
+                            PYTHON, script.toString(), socket.toString(), patternFile.toString(), out.toString())
                     .redirectInput(ops.toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(clientLog.toFile())
@@ -451,8 +470,8 @@ class NbdkitInteropTest {
                 client.destroyForcibly();
             }
             if (client.exitValue() != 0) {
-                fail("nbd-ops.py exited with " + client.exitValue() + ": " + Files.readString(clientLog).strip()
-                        + "\nnbdkit: " + logText());
+                fail("nbd-ops.py exited with " + client.exitValue() + ": "
+                        + Files.readString(clientLog).strip() + "\nnbdkit: " + logText());
             }
         }
 

@@ -49,7 +49,8 @@ class ObjectMapBigTrimTest {
     private static MemoryObjectStore everyObjectStored() {
         MemoryObjectStore memory = new MemoryObjectStore();
         for (long block = 0; block < OBJECTS; block++) {
-            memory.put("vol/%016x".formatted(block), ByteBuffer.wrap(new byte[] {1})).join();
+            memory.put("vol/%016x".formatted(block), ByteBuffer.wrap(new byte[] {1}))
+                    .join();
         }
         return memory;
     }
@@ -79,8 +80,8 @@ class ObjectMapBigTrimTest {
             @Override
             public CompletableFuture<Void> deleteObjects(List<String> keys) {
                 return keys.contains(firstKey)
-                        ? CompletableFuture.failedFuture(new StoreException(StoreException.Kind.ACCESS_DENIED,
-                                "DELETE", null, "AccessDenied on the first page"))
+                        ? CompletableFuture.failedFuture(new StoreException(
+                                StoreException.Kind.ACCESS_DENIED, "DELETE", null, "AccessDenied on the first page"))
                         : next.deleteObjects(keys);
             }
         };

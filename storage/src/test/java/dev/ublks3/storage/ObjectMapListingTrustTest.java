@@ -62,7 +62,10 @@ class ObjectMapListingTrustTest {
             lists.incrementAndGet();
             return next.list(prefix, startAfter, token, maxKeys).thenApply(page -> {
                 synchronized (this) {
-                    return new ListPage(page.objects().stream().filter(o -> !notYetListed.contains(o.key())).toList(),
+                    return new ListPage(
+                            page.objects().stream()
+                                    .filter(o -> !notYetListed.contains(o.key()))
+                                    .toList(),
                             page.nextContinuationToken());
                 }
             });
@@ -201,7 +204,8 @@ class ObjectMapListingTrustTest {
             memory.put(objectKey(block), ByteBuffer.wrap(old)).join();
         }
         ObjectMap map = map(new ReversedListing(memory), 3000);
-        CompletionException e = assertThrows(CompletionException.class, () -> map.zero(0, 2000L * OS).join());
+        CompletionException e = assertThrows(
+                CompletionException.class, () -> map.zero(0, 2000L * OS).join());
         StoreException cause = assertInstanceOf(StoreException.class, e.getCause());
         String message = cause.getMessage();
         assertTrue(message.contains("out of S3's ascending key order") && message.contains("--no-presence"), message);

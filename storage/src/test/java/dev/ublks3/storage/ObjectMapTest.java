@@ -220,8 +220,8 @@ class ObjectMapTest {
     @Test
     void concurrentWritersOnDisjointBytesOfSharedObjectsLoseNoUpdate() throws Exception {
         long seed = Long.getLong("ublks3.test.seed", System.nanoTime());
-        System.out.println("ObjectMapTest disjoint writers seed = " + seed
-                + " (rerun with -Dublks3.test.seed=" + seed + ")");
+        System.out.println(
+                "ObjectMapTest disjoint writers seed = " + seed + " (rerun with -Dublks3.test.seed=" + seed + ")");
         int objects = 4;
         int sector = 256;
         int threads = 4;
@@ -249,8 +249,9 @@ class ObjectMapTest {
         }
         CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
         assertArrayEquals(model, read(map, 0, model.length), "seed " + seed);
-        assertEquals(threads * 60L, map.readModifyWriteCycles() + map.partialWritesPatchedInMemory()
-                + map.partialWritesOfAbsentObjects());
+        assertEquals(
+                threads * 60L,
+                map.readModifyWriteCycles() + map.partialWritesPatchedInMemory() + map.partialWritesOfAbsentObjects());
     }
 
     // ---- partial writes patch the copy of an object they wrote a moment ago (RecentObjects) ----
@@ -341,8 +342,8 @@ class ObjectMapTest {
             @Override
             public CompletableFuture<Void> put(String key, ByteBuffer data) {
                 return failNextPut.getAndSet(false)
-                        ? CompletableFuture.failedFuture(new StoreException(StoreException.Kind.SERVER_ERROR, "PUT",
-                                key, 500, "injected", null))
+                        ? CompletableFuture.failedFuture(
+                                new StoreException(StoreException.Kind.SERVER_ERROR, "PUT", key, 500, "injected", null))
                         : next.put(key, data);
             }
         };
@@ -350,8 +351,10 @@ class ObjectMapTest {
         byte[] model = new byte[4 * OS];
         write(map, model, OS + 100, random(new Random(20), 10));
         failNextPut.set(true);
-        CompletionException failed = assertThrows(CompletionException.class,
-                () -> map.write(OS + 200, ByteBuffer.wrap(random(new Random(21), 10)), false).join());
+        CompletionException failed = assertThrows(
+                CompletionException.class,
+                () -> map.write(OS + 200, ByteBuffer.wrap(random(new Random(21), 10)), false)
+                        .join());
         assertInstanceOf(StoreException.class, failed.getCause());
         write(map, model, OS + 300, random(new Random(22), 10));
         assertEquals(1, map.partialWritesPatchedInMemory(), "the failed write patched the copy");
@@ -397,7 +400,9 @@ class ObjectMapTest {
         assertEquals(blocks.length, map.partialWritesOfAbsentObjects());
         assertEquals(0, map.readModifyWriteCycles());
         for (long block : blocks) {
-            assertArrayEquals(Arrays.copyOfRange(model, (int) block * OS, (int) (block + 1) * OS), stored(block),
+            assertArrayEquals(
+                    Arrays.copyOfRange(model, (int) block * OS, (int) (block + 1) * OS),
+                    stored(block),
                     "object " + block + " is stored whole, zeros around the data");
         }
         counting.reset();
@@ -447,8 +452,8 @@ class ObjectMapTest {
             @Override
             public CompletableFuture<ListPage> list(String prefix, String startAfter, String token, int maxKeys) {
                 counting.lists.incrementAndGet();
-                return CompletableFuture.failedFuture(new StoreException(StoreException.Kind.ACCESS_DENIED, "LIST",
-                        prefix, 403, "injected", null));
+                return CompletableFuture.failedFuture(
+                        new StoreException(StoreException.Kind.ACCESS_DENIED, "LIST", prefix, 403, "injected", null));
             }
         };
         ObjectMap map = new ObjectMap(noList, KEY, 8L * OS, OS);
@@ -468,11 +473,10 @@ class ObjectMapTest {
             @Override
             public CompletableFuture<ListPage> list(String prefix, String startAfter, String token, int maxKeys) {
                 // the LIST is served now, its answer delivered later: it cannot see what happens in between
-                return next.list(prefix, startAfter, token, maxKeys)
-                        .thenCompose(page -> {
-                            served.complete(null);
-                            return deliver.thenApply(ignored -> page);
-                        });
+                return next.list(prefix, startAfter, token, maxKeys).thenCompose(page -> {
+                    served.complete(null);
+                    return deliver.thenApply(ignored -> page);
+                });
             }
         };
         ObjectMap map = new ObjectMap(slowList, KEY, 8L * OS, OS, 0); // no copies: the store is read
@@ -550,8 +554,8 @@ class ObjectMapTest {
     void trimFromBlockZeroToTheEndTouchesOnlyBlockKeys() {
         byte[] model = new byte[4 * OS];
         ObjectMap map = filled(4, model);
-        List<String> foreign = List.of("vol/size", "vol/00000000000000001", "vol/000000000000000G",
-                "vol/000000000000000A", "vol0/x", "vo");
+        List<String> foreign = List.of(
+                "vol/size", "vol/00000000000000001", "vol/000000000000000G", "vol/000000000000000A", "vol0/x", "vo");
         for (String key : foreign) {
             s3.put(key, ByteBuffer.allocate(1)).join();
         }
@@ -658,8 +662,10 @@ class ObjectMapTest {
         assertEquals(List.of(), keysInBucket());
         counting.reset();
         map.zero(4096, size - 8192).join();
-        assertEquals(2, counting.lists.get(), "one LIST to delete, one to learn block 0 is absent (the last block"
-                + " this map deleted itself)");
+        assertEquals(
+                2,
+                counting.lists.get(),
+                "one LIST to delete, one to learn block 0 is absent (the last block" + " this map deleted itself)");
         assertEquals(2, counting.total(), "zero of 50 TiB: nothing else");
     }
 

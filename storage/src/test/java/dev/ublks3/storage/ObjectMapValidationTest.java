@@ -18,7 +18,8 @@ class ObjectMapValidationTest {
     @ParameterizedTest
     @ValueSource(ints = {0, 512, 2048, 4095, 4097, 12288, 64 << 20, -4096})
     void objectSizeMustBeAPowerOfTwoFrom4KTo32M(int objectSize) {
-        assertEquals("object-size " + objectSize + " must be a power of two from 4K (4096) to 32M (33554432) bytes",
+        assertEquals(
+                "object-size " + objectSize + " must be a power of two from 4K (4096) to 32M (33554432) bytes",
                 refused("k", 1L << 30, objectSize));
     }
 

@@ -159,8 +159,10 @@ class ObjectPresenceTest {
         ObjectPresence presence = new ObjectPresence(4);
         Lister lister = new Lister();
         CompletableFuture<Void> listed = presence.listed(7, lister);
-        lister.pending.removeFirst().completeExceptionally(new StoreException(StoreException.Kind.SERVER_ERROR,
-                "LIST", "vol/", 500, "injected", null));
+        lister.pending
+                .removeFirst()
+                .completeExceptionally(
+                        new StoreException(StoreException.Kind.SERVER_ERROR, "LIST", "vol/", 500, "injected", null));
         assertTrue(listed.isDone() && !listed.isCompletedExceptionally(), "callers fall back to a GET");
         assertEquals(UNKNOWN, presence.state(7));
         assertTrue(presence.listed(8, lister).isDone());

@@ -59,8 +59,8 @@ public abstract class ObjectStoreContractTest {
     }
 
     private void putAll(List<String> keys) {
-        CompletableFuture.allOf(keys.stream().map(k -> store.put(k, ascii(k)))
-                .toArray(CompletableFuture[]::new)).join();
+        CompletableFuture.allOf(keys.stream().map(k -> store.put(k, ascii(k))).toArray(CompletableFuture[]::new))
+                .join();
     }
 
     private List<String> listAll(String prefix, String startAfter, int maxKeys) {
@@ -142,14 +142,16 @@ public abstract class ObjectStoreContractTest {
         store.delete(key(5)).join();
         store.put(key(5), ascii("x")).join();
         store.delete(key(5)).join();
-        assertEquals(ReadOutcome.ABSENT, store.get(key(5), 0, ByteBuffer.allocate(1)).join());
+        assertEquals(
+                ReadOutcome.ABSENT, store.get(key(5), 0, ByteBuffer.allocate(1)).join());
         store.deleteObjects(List.of()).join();
         store.deleteObjects(List.of(key(6), key(7))).join();
     }
 
     @Test
     void deleteObjectsTakesABatchOf1000AndRefusesMore() {
-        List<String> keys = IntStream.range(0, 1100).mapToObj(ObjectStoreContractTest::key).toList();
+        List<String> keys =
+                IntStream.range(0, 1100).mapToObj(ObjectStoreContractTest::key).toList();
         putAll(keys);
         List<String> listed = listAll("disk/", null, 1000);
         assertEquals(keys, listed, "a listing over more than 1000 keys, in pages of 1000");
@@ -159,13 +161,17 @@ public abstract class ObjectStoreContractTest {
         store.deleteObjects(batch).join();
         assertEquals(keys.subList(999, 1100), listAll("disk/", null, 1000));
 
-        List<String> tooMany = IntStream.range(0, 1001).mapToObj(ObjectStoreContractTest::key).toList();
-        assertEquals(StoreException.Kind.CLIENT_ERROR, storeFailure(store.deleteObjects(tooMany)).kind());
+        List<String> tooMany =
+                IntStream.range(0, 1001).mapToObj(ObjectStoreContractTest::key).toList();
+        assertEquals(
+                StoreException.Kind.CLIENT_ERROR,
+                storeFailure(store.deleteObjects(tooMany)).kind());
     }
 
     @Test
     void listHonoursPrefixStartAfterAndContinuationInKeyOrder() {
-        List<String> disk = IntStream.range(0, 23).mapToObj(ObjectStoreContractTest::key).toList();
+        List<String> disk =
+                IntStream.range(0, 23).mapToObj(ObjectStoreContractTest::key).toList();
         putAll(disk);
         putAll(List.of("disk2/0000000000000000", "dis", "other/x", "disk-a"));
 
@@ -178,7 +184,8 @@ public abstract class ObjectStoreContractTest {
         ListPage first = store.list("disk/", null, null, 10).join();
         assertEquals(disk.subList(0, 10), first.keys());
         assertNotNull(first.nextContinuationToken());
-        ListPage second = store.list("disk/", null, first.nextContinuationToken(), 10).join();
+        ListPage second =
+                store.list("disk/", null, first.nextContinuationToken(), 10).join();
         assertEquals(disk.subList(10, 20), second.keys());
 
         List<String> everything = listAll("", null, 1000);
@@ -211,8 +218,12 @@ public abstract class ObjectStoreContractTest {
         store.put(key(0), ByteBuffer.allocate(4096)).join();
         store.put(key(1), ascii("seven b")).join();
         store.put(key(2), ByteBuffer.allocate(0)).join();
-        assertEquals(List.of(new ObjectStore.ListedObject(key(0), 4096), new ObjectStore.ListedObject(key(1), 7),
-                new ObjectStore.ListedObject(key(2), 0)), store.list("disk/", null, null, 10).join().objects());
+        assertEquals(
+                List.of(
+                        new ObjectStore.ListedObject(key(0), 4096),
+                        new ObjectStore.ListedObject(key(1), 7),
+                        new ObjectStore.ListedObject(key(2), 0)),
+                store.list("disk/", null, null, 10).join().objects());
     }
 
     @Test
@@ -221,7 +232,8 @@ public abstract class ObjectStoreContractTest {
         ListPage page = store.list("disk/", null, null, 2).join();
         assertEquals(List.of(key(0), key(1)), page.keys());
         if (!page.isLast()) { // S3 may say "truncated" when exactly maxKeys remain; the next page is then empty
-            ListPage next = store.list("disk/", null, page.nextContinuationToken(), 2).join();
+            ListPage next =
+                    store.list("disk/", null, page.nextContinuationToken(), 2).join();
             assertEquals(List.of(), next.keys());
             assertNull(next.nextContinuationToken());
         }

@@ -69,10 +69,18 @@ class PartialWriteBudgetTest {
         MemoryObjectStore memory = new MemoryObjectStore(); // completes at once: what is held is held by the test
         byte[] model = new byte[OBJECTS * OS];
         new Random(1).nextBytes(model);
-        new ObjectMap(memory, KEY, model.length, OS).write(0, ByteBuffer.wrap(model.clone()), false).join();
+        new ObjectMap(memory, KEY, model.length, OS)
+                .write(0, ByteBuffer.wrap(model.clone()), false)
+                .join();
         HeldGets gets = new HeldGets(memory);
-        ObjectMap map = new ObjectMap(gets, KEY, model.length, OS, ObjectMapOptions.DEFAULT.withRecentBytes(0)
-                .withPartialWriteBytes((long) budgetObjects * OS)); // no copies: every partial write GETs
+        ObjectMap map = new ObjectMap(
+                gets,
+                KEY,
+                model.length,
+                OS,
+                ObjectMapOptions.DEFAULT
+                        .withRecentBytes(0)
+                        .withPartialWriteBytes((long) budgetObjects * OS)); // no copies: every partial write GETs
 
         Random random = new Random(2);
         List<CompletableFuture<Void>> inFlight = new ArrayList<>();

@@ -59,7 +59,9 @@ class StorageStackTest {
             assertEquals(1, write.partial());
             assertEquals(1, stats.block(BlockOp.READ).ops());
             assertEquals(1, stats.block(BlockOp.FLUSH).ops());
-            assertEquals(new StorageStats.PartialWrites(0, 0, 2), stats.partialWrites(),
+            assertEquals(
+                    new StorageStats.PartialWrites(0, 0, 2),
+                    stats.partialWrites(),
                     "both objects were written in part, both absent: no GET");
             assertEquals(2, stats.store(StoreCall.GET).ops(), "the read's, one per object");
             assertEquals(1, stats.store(StoreCall.LIST).ops(), "the write's: which objects exist");
@@ -114,7 +116,9 @@ class StorageStackTest {
     void noRetryPolicySurfacesTheFirstFailure() {
         ScriptedFailingStore failing = new ScriptedFailingStore(memory).failNext(1, StoreException.Kind.SERVER_ERROR);
         try (StorageStack stack = StorageStack.open(failing, options.withRetry(RetryPolicy.NONE))) {
-            assertThrows(CompletionException.class, () -> stack.device().write(0, pattern(OBJECT, 3), false).join());
+            assertThrows(
+                    CompletionException.class,
+                    () -> stack.device().write(0, pattern(OBJECT, 3), false).join());
             StorageStats stats = stack.stats();
             assertEquals(1, stats.block(BlockOp.WRITE).errors());
             assertEquals(1, stats.store(StoreCall.PUT).errors());
@@ -136,8 +140,8 @@ class StorageStackTest {
             }
 
             private CompletableFuture<Void> unavailable() {
-                return CompletableFuture.failedFuture(new StoreException(StoreException.Kind.SERVER_ERROR, "DELETE",
-                        failingKey, 503, "SlowDown", null));
+                return CompletableFuture.failedFuture(new StoreException(
+                        StoreException.Kind.SERVER_ERROR, "DELETE", failingKey, 503, "SlowDown", null));
             }
         };
         try (StorageStack stack = StorageStack.open(failingOneKey, options)) {
@@ -155,8 +159,13 @@ class StorageStackTest {
             CompletionException e = assertThrows(CompletionException.class, retrying::join);
             assertInstanceOf(StoreException.class, e.getCause());
             read.join();
-            assertEquals(List.of("disk/0000000000000000", "disk/0000000000000001", "disk/0000000000000002",
-                    "disk/0000000000000003"), memory.keys());
+            assertEquals(
+                    List.of(
+                            "disk/0000000000000000",
+                            "disk/0000000000000001",
+                            "disk/0000000000000002",
+                            "disk/0000000000000003"),
+                    memory.keys());
         }
     }
 
@@ -171,14 +180,15 @@ class StorageStackTest {
             assertEquals(List.of(), memory.keys());
             scheduler.advance(Duration.ofMillis(1));
             assertTrue(write.isDone());
-            assertEquals(85_536_000L, stack.stats().store(StoreCall.PUT).latency().max(), 85_536);
+            assertEquals(
+                    85_536_000L, stack.stats().store(StoreCall.PUT).latency().max(), 85_536);
         }
     }
 
     @Test
     void badGeometryIsRefusedWithTheObjectMapsMessage() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new StorageStack.Options("disk", 100_000, OBJECT));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> new StorageStack.Options("disk", 100_000, OBJECT));
         assertTrue(e.getMessage().contains("not a multiple of object-size"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new StorageStack.Options("disk", 4L * 3000, 3000));
     }
@@ -188,6 +198,8 @@ class StorageStackTest {
         StorageStack stack = StorageStack.open(memory, options);
         stack.close();
         stack.close();
-        assertThrows(CompletionException.class, () -> memory.put("x", ByteBuffer.allocate(1)).join());
+        assertThrows(
+                CompletionException.class,
+                () -> memory.put("x", ByteBuffer.allocate(1)).join());
     }
 }

@@ -14,8 +14,7 @@ import java.util.List;
  */
 final class AddCommand {
 
-    private AddCommand() {
-    }
+    private AddCommand() {}
 
     static int run(List<String> args, RunDirectory run, PrintStream out, PrintStream err) throws Exception {
         AddOptions options = AddOptions.parse(args);
@@ -33,8 +32,8 @@ final class AddCommand {
         UblkControl.checkNumberUnused(options.devId());
         DeviceServer.refuseTaken(options, run, false);
         // with --restart, the supervisor starts 'add ... --foreground' and recovers it when it dies
-        List<String> command = options.restart() ? ServerLauncher.superviseCommand(args)
-                : ServerLauncher.serveCommand(args);
+        List<String> command =
+                options.restart() ? ServerLauncher.superviseCommand(args) : ServerLauncher.serveCommand(args);
         Files.createDirectories(run.path());
         Path log = run.path().resolve("add-" + ProcessHandle.current().pid() + ".log");
         return ServerLauncher.fromEnvironment().startInBackground(command, log, true, out, err);

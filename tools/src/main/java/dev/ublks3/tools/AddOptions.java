@@ -41,11 +41,29 @@ import java.util.Set;
  *                         --no-presence, for stores whose listings lag behind writes or break S3's order)
  * @param cache            --cache: the persistent local cache, or null for none
  */
-public record AddOptions(long size, long objectSize, String bucket, String key, URI endpointUrl, String region,
-                         String profile, String accessKey, String secretKey, String sessionToken, Path localDir,
-                         int queues, int depth, int logicalBlockSize, int devId, boolean foreground,
-                         boolean recovery, boolean restart, Duration retryTime, String name, boolean presence,
-                         CacheSettings cache) {
+public record AddOptions(
+        long size,
+        long objectSize,
+        String bucket,
+        String key,
+        URI endpointUrl,
+        String region,
+        String profile,
+        String accessKey,
+        String secretKey,
+        String sessionToken,
+        Path localDir,
+        int queues,
+        int depth,
+        int logicalBlockSize,
+        int devId,
+        boolean foreground,
+        boolean recovery,
+        boolean restart,
+        Duration retryTime,
+        String name,
+        boolean presence,
+        CacheSettings cache) {
 
     public static final String DEFAULT_KEY = "disk";
     public static final long DEFAULT_OBJECT_SIZE = 128 * 1024;
@@ -61,41 +79,51 @@ public record AddOptions(long size, long objectSize, String bucket, String key, 
     public static final Duration DEFAULT_RETRY_TIME = Duration.ofSeconds(60);
     /** Longer would hang the kernel's I/O (and a file system's sync) for more than a day. */
     static final Duration MAX_RETRY_TIME = Duration.ofHours(24);
+
     private static final Duration MIN_RETRY_TIME = Duration.ofMillis(1);
 
     static final String COMMAND = "add";
 
     /** nbdkit S3 plugin spellings accepted as words. */
     private static final Map<String, String> NBDKIT_WORDS = Map.of(
-            "access_key", "access-key", "secret_key", "secret-key",
-            "session_token", "session-token", "endpoint_url", "endpoint-url");
+            "access_key",
+            "access-key",
+            "secret_key",
+            "secret-key",
+            "session_token",
+            "session-token",
+            "endpoint_url",
+            "endpoint-url");
 
-    private static final ArgParser PARSER = new ArgParser(COMMAND, List.of(
-            ArgParser.Option.value("size"),
-            ArgParser.Option.value("object-size"),
-            ArgParser.Option.value("bucket"),
-            ArgParser.Option.value("key"),
-            ArgParser.Option.value("endpoint-url"),
-            ArgParser.Option.value("region"),
-            ArgParser.Option.value("profile"),
-            ArgParser.Option.value("access-key"),
-            ArgParser.Option.value("secret-key"),
-            ArgParser.Option.value("session-token"),
-            ArgParser.Option.value("local"),
-            ArgParser.Option.value("queues"),
-            ArgParser.Option.value("depth"),
-            ArgParser.Option.value("logical-block-size"),
-            ArgParser.Option.value("number").alias("n"),
-            ArgParser.Option.flag("foreground"),
-            ArgParser.Option.flag("no-recovery"),
-            ArgParser.Option.flag("restart"),
-            ArgParser.Option.value("retry-time"),
-            ArgParser.Option.flag("no-presence"),
-            ArgParser.Option.value("cache"),
-            ArgParser.Option.value("cache-size"),
-            ArgParser.Option.value("cache-mode"),
-            ArgParser.Option.value("name"),
-            ArgParser.Option.value("config-dir")), NBDKIT_WORDS);
+    private static final ArgParser PARSER = new ArgParser(
+            COMMAND,
+            List.of(
+                    ArgParser.Option.value("size"),
+                    ArgParser.Option.value("object-size"),
+                    ArgParser.Option.value("bucket"),
+                    ArgParser.Option.value("key"),
+                    ArgParser.Option.value("endpoint-url"),
+                    ArgParser.Option.value("region"),
+                    ArgParser.Option.value("profile"),
+                    ArgParser.Option.value("access-key"),
+                    ArgParser.Option.value("secret-key"),
+                    ArgParser.Option.value("session-token"),
+                    ArgParser.Option.value("local"),
+                    ArgParser.Option.value("queues"),
+                    ArgParser.Option.value("depth"),
+                    ArgParser.Option.value("logical-block-size"),
+                    ArgParser.Option.value("number").alias("n"),
+                    ArgParser.Option.flag("foreground"),
+                    ArgParser.Option.flag("no-recovery"),
+                    ArgParser.Option.flag("restart"),
+                    ArgParser.Option.value("retry-time"),
+                    ArgParser.Option.flag("no-presence"),
+                    ArgParser.Option.value("cache"),
+                    ArgParser.Option.value("cache-size"),
+                    ArgParser.Option.value("cache-mode"),
+                    ArgParser.Option.value("name"),
+                    ArgParser.Option.value("config-dir")),
+            NBDKIT_WORDS);
 
     static final String HELP = """
             Usage: ublk-s3 add --size SIZE --bucket BUCKET [options]
@@ -155,7 +183,8 @@ public record AddOptions(long size, long objectSize, String bucket, String key, 
         o.forEach(AddOptions::checkValue);
         if (!o.containsKey("name")) {
             if (o.containsKey("config-dir")) {
-                throw new UsageException("--config-dir has no use without --name: give --name NAME too, or leave --config-dir out");
+                throw new UsageException(
+                        "--config-dir has no use without --name: give --name NAME too, or leave --config-dir out");
             }
             return of(o);
         }
@@ -186,7 +215,7 @@ public record AddOptions(long size, long objectSize, String bucket, String key, 
             case "key" -> key(value);
             case "endpoint-url" -> checkEndpoint(value);
             case "region", "profile", "access-key", "secret-key", "session-token" ->
-                    nonEmpty(name, value, "a value, or leave --" + name + " out for the AWS default");
+                nonEmpty(name, value, "a value, or leave --" + name + " out for the AWS default");
             case "local" -> nonEmpty(name, value, "a directory, e.g. --local /var/lib/ublk-s3");
             case "queues" -> queues(value);
             case "depth" -> depth(value);
@@ -194,11 +223,15 @@ public record AddOptions(long size, long objectSize, String bucket, String key, 
             case "number" -> nonNegativeInt(name, value);
             case "retry-time" -> retryTime(value);
             case "name" -> ConfigFile.checkName(value);
-            case "config-dir" -> nonEmpty(name, value, "the folder of NAME.conf, or leave --config-dir out for " + ConfigFile.DEFAULT_DIR);
+            case "config-dir" ->
+                nonEmpty(
+                        name,
+                        value,
+                        "the folder of NAME.conf, or leave --config-dir out for " + ConfigFile.DEFAULT_DIR);
             case "cache" -> CacheSettings.checkDir(value);
             case "cache-size" -> CacheSettings.size(value);
             case "cache-mode" -> CacheSettings.mode(value);
-            default -> { } // flags
+            default -> {} // flags
         }
     }
 
@@ -209,7 +242,8 @@ public record AddOptions(long size, long objectSize, String bucket, String key, 
         ArgParser.requireOnlyOneOf(o, COMMAND, Set.of("local", "access-key"));
         ArgParser.requireOnlyOneOf(o, COMMAND, Set.of("profile", "access-key"));
         if (o.containsKey("access-key") != o.containsKey("secret-key")) {
-            throw new UsageException("--access-key and --secret-key go together: give both, or neither to use the AWS default chain");
+            throw new UsageException(
+                    "--access-key and --secret-key go together: give both, or neither to use the AWS default chain");
         }
         if (o.containsKey("session-token") && !o.containsKey("access-key")) {
             throw new UsageException("--session-token needs --access-key and --secret-key: give all three");
@@ -227,24 +261,65 @@ public record AddOptions(long size, long objectSize, String bucket, String key, 
         String key = o.containsKey("key") ? key(o.get("key")) : DEFAULT_KEY;
         URI endpoint = o.containsKey("endpoint-url") ? checkEndpoint(o.get("endpoint-url")) : null;
         Path local = o.containsKey("local") ? Path.of(o.get("local")) : null;
-        int queues = o.containsKey("queues") ? queues(o.get("queues")) : Math.min(Runtime.getRuntime().availableProcessors(), 4);
+        int queues = o.containsKey("queues")
+                ? queues(o.get("queues"))
+                : Math.min(Runtime.getRuntime().availableProcessors(), 4);
         int depth = o.containsKey("depth") ? depth(o.get("depth")) : defaultDepth(queues, objectSize);
         int lbs = o.containsKey("logical-block-size") ? logicalBlockSize(o.get("logical-block-size")) : 512;
         int devId = o.containsKey("number") ? nonNegativeInt("number", o.get("number")) : -1;
         ArgParser.requireOnlyOneOf(o, COMMAND, Set.of("no-recovery", "restart"));
         Duration retryTime = o.containsKey("retry-time") ? retryTime(o.get("retry-time")) : DEFAULT_RETRY_TIME;
         CacheSettings cache = CacheSettings.of(o, objectSize);
-        return new AddOptions(size, objectSize, bucket, key, endpoint, o.get("region"), o.get("profile"),
-                o.get("access-key"), o.get("secret-key"), o.get("session-token"), local, queues, depth, lbs, devId,
-                o.containsKey("foreground"), !o.containsKey("no-recovery"), o.containsKey("restart"), retryTime, o.get("name"),
-                !o.containsKey("no-presence"), cache);
+        return new AddOptions(
+                size,
+                objectSize,
+                bucket,
+                key,
+                endpoint,
+                o.get("region"),
+                o.get("profile"),
+                o.get("access-key"),
+                o.get("secret-key"),
+                o.get("session-token"),
+                local,
+                queues,
+                depth,
+                lbs,
+                devId,
+                o.containsKey("foreground"),
+                !o.containsKey("no-recovery"),
+                o.containsKey("restart"),
+                retryTime,
+                o.get("name"),
+                !o.containsKey("no-presence"),
+                cache);
     }
 
     /** The same device under {@code name} (recover keeps the name its record has). */
     AddOptions withName(String name) {
-        return new AddOptions(size, objectSize, bucket, key, endpointUrl, region, profile, accessKey, secretKey, sessionToken,
-                localDir, queues, depth, logicalBlockSize, devId, foreground, recovery, restart, retryTime, name,
-                presence, cache);
+        return new AddOptions(
+                size,
+                objectSize,
+                bucket,
+                key,
+                endpointUrl,
+                region,
+                profile,
+                accessKey,
+                secretKey,
+                sessionToken,
+                localDir,
+                queues,
+                depth,
+                logicalBlockSize,
+                devId,
+                foreground,
+                recovery,
+                restart,
+                retryTime,
+                name,
+                presence,
+                cache);
     }
 
     private static long size(String text) {
@@ -258,7 +333,9 @@ public record AddOptions(long size, long objectSize, String bucket, String key, 
     /** The nbdkit layout's rule (storage's ObjectMap checks it again): named after the option. */
     private static long objectSize(String text) {
         long objectSize = Sizes.parse("--object-size", text);
-        if (objectSize < ObjectMap.MIN_OBJECT_SIZE || objectSize > ObjectMap.MAX_OBJECT_SIZE || Long.bitCount(objectSize) != 1) {
+        if (objectSize < ObjectMap.MIN_OBJECT_SIZE
+                || objectSize > ObjectMap.MAX_OBJECT_SIZE
+                || Long.bitCount(objectSize) != 1) {
             throw new UsageException("--object-size " + Sizes.format(objectSize) + " is not a power of two from "
                     + Sizes.format(ObjectMap.MIN_OBJECT_SIZE) + " to " + Sizes.format(ObjectMap.MAX_OBJECT_SIZE)
                     + ": give one such as 128K (the default), the one the bucket was written with");
@@ -268,7 +345,8 @@ public record AddOptions(long size, long objectSize, String bucket, String key, 
 
     private static String key(String key) {
         if (key.isBlank()) {
-            throw new UsageException("--key is empty: give a key prefix such as 'disk' (objects are KEY/0000000000000000 ...)");
+            throw new UsageException(
+                    "--key is empty: give a key prefix such as 'disk' (objects are KEY/0000000000000000 ...)");
         }
         return key;
     }
@@ -298,8 +376,9 @@ public record AddOptions(long size, long objectSize, String bucket, String key, 
     static Duration retryTime(String text) {
         Duration d = Durations.parse("--retry-time", text, MAX_RETRY_TIME);
         if (d.compareTo(MIN_RETRY_TIME) < 0) {
-            throw new UsageException("--retry-time " + text.trim() + " is too short: give how long a failing request is retried"
-                    + " before an I/O error, at least 1ms, such as 15s (or leave it out for 1m)");
+            throw new UsageException(
+                    "--retry-time " + text.trim() + " is too short: give how long a failing request is retried"
+                            + " before an I/O error, at least 1ms, such as 15s (or leave it out for 1m)");
         }
         return d;
     }
@@ -345,7 +424,8 @@ public record AddOptions(long size, long objectSize, String bucket, String key, 
     private static int nonNegativeInt(String name, String text) {
         int n = parseInt(name, text);
         if (n < 0) {
-            throw new UsageException("--" + name + " " + text + " must not be negative: give a device number such as 0, or leave it out for the next free one");
+            throw new UsageException("--" + name + " " + text
+                    + " must not be negative: give a device number such as 0, or leave it out for the next free one");
         }
         return n;
     }
@@ -359,7 +439,8 @@ public record AddOptions(long size, long objectSize, String bucket, String key, 
             return Integer.parseInt(v);
         } catch (NumberFormatException e) {
             if (v.matches("[+-]?\\d+")) {
-                throw new UsageException("--" + name + " " + v + " is too large: give a number below 2147483648, e.g. --" + name + " 2");
+                throw new UsageException(
+                        "--" + name + " " + v + " is too large: give a number below 2147483648, e.g. --" + name + " 2");
             }
             throw new UsageException("--" + name + " '" + text + "' is not a whole number: give e.g. --" + name + " 2");
         }
@@ -368,8 +449,11 @@ public record AddOptions(long size, long objectSize, String bucket, String key, 
     /** Names any S3-compatible server accepts: no slashes, spaces or control characters, 3..255 characters. */
     private static String bucket(String bucket) {
         nonEmpty("bucket", bucket, "the bucket name, e.g. --bucket my-backups");
-        if (bucket.length() < 3 || bucket.length() > 255 || !bucket.chars().allMatch(c -> c > ' ' && c < 127 && c != '/')) {
-            throw new UsageException("--bucket '" + bucket + "' is not a bucket name: use 3-63 letters, digits, '-' or '.', without '/'; put paths in --key");
+        if (bucket.length() < 3
+                || bucket.length() > 255
+                || !bucket.chars().allMatch(c -> c > ' ' && c < 127 && c != '/')) {
+            throw new UsageException("--bucket '" + bucket
+                    + "' is not a bucket name: use 3-63 letters, digits, '-' or '.', without '/'; put paths in --key");
         }
         return bucket;
     }
@@ -377,12 +461,15 @@ public record AddOptions(long size, long objectSize, String bucket, String key, 
     private static URI checkEndpoint(String text) {
         try {
             URI uri = new URI(text);
-            if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https")) || uri.getHost() == null) {
+            if (uri.getScheme() == null
+                    || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))
+                    || uri.getHost() == null) {
                 throw new URISyntaxException(text, "not http(s)://host[:port]");
             }
             return uri;
         } catch (URISyntaxException e) {
-            throw new UsageException("--endpoint-url '" + text + "' is not a URL: give http(s)://HOST[:PORT], e.g. http://127.0.0.1:9000");
+            throw new UsageException("--endpoint-url '" + text
+                    + "' is not a URL: give http(s)://HOST[:PORT], e.g. http://127.0.0.1:9000");
         }
     }
 }

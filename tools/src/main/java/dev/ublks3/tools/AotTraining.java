@@ -32,8 +32,7 @@ final class AotTraining {
     /** The project's own jars on the class path: every class of theirs is loaded, run or not. */
     private static final List<String> OWN_JARS = List.of("tools", "ublk-driver", "native-bindings", "storage");
 
-    private AotTraining() {
-    }
+    private AotTraining() {}
 
     public static void main(String[] args) throws Exception {
         Path tmp = Files.createTempDirectory("ublk-s3-aot");
@@ -56,15 +55,36 @@ final class AotTraining {
         RunDirectory run = new RunDirectory(tmp.resolve("run"));
         PrintStream sink = new PrintStream(OutputStream.nullOutputStream());
         Path etc = Files.createDirectories(tmp.resolve("etc"));
-        Files.writeString(etc.resolve("train.conf"), "size 16M\nobject-size 64K\nbucket train\nkey a/b\nretry-time 5s\n"
-                + "local " + tmp + "\nqueues 1\n");
-        List<List<String>> commands = List.of(List.of(), List.of("--help"),
-                List.of("add", "--help"), List.of("del", "--help"), List.of("recover", "--help"), List.of("list", "--help"),
-                List.of("stats", "--help"), List.of("local-s3", "--help"), List.of("unit-start", "--help"),
-                List.of("list"), List.of("stats", "-n", "77"), List.of("stats", "--name", "train", "--json"),
-                List.of("del", "-n", "77"), List.of("recover", "-n", "77"), List.of("unit-stop", "--name", "train"),
+        Files.writeString(
+                etc.resolve("train.conf"),
+                "size 16M\nobject-size 64K\nbucket train\nkey a/b\nretry-time 5s\n" + "local " + tmp + "\nqueues 1\n");
+        List<List<String>> commands = List.of(
+                List.of(),
+                List.of("--help"),
+                List.of("add", "--help"),
+                List.of("del", "--help"),
+                List.of("recover", "--help"),
+                List.of("list", "--help"),
+                List.of("stats", "--help"),
+                List.of("local-s3", "--help"),
+                List.of("unit-start", "--help"),
+                List.of("list"),
+                List.of("stats", "-n", "77"),
+                List.of("stats", "--name", "train", "--json"),
+                List.of("del", "-n", "77"),
+                List.of("recover", "-n", "77"),
+                List.of("unit-stop", "--name", "train"),
                 // refused before anything is made: a size that is no multiple of the object size
-                List.of("add", "--size", "100K", "--object-size", "64K", "--bucket", "train", "--local", tmp.toString()),
+                List.of(
+                        "add",
+                        "--size",
+                        "100K",
+                        "--object-size",
+                        "64K",
+                        "--bucket",
+                        "train",
+                        "--local",
+                        tmp.toString()),
                 List.of("add", "size=100K", "object-size=64K", "bucket=train", "endpoint-url=http://127.0.0.1:1"),
                 List.of("add", "--name", "missing", "--config-dir", etc.toString()));
         for (List<String> command : commands) {
@@ -80,17 +100,32 @@ final class AotTraining {
     private static void store(Path tmp) throws Exception {
         Path dir = Files.createDirectories(tmp.resolve("s3"));
         Path socket = tmp.resolve("s3.sock");
-        try (LocalS3Command.Serving serving = LocalS3Command.start(List.of("--dir", dir.toString(), "--port", "0",
-                "--bucket", "train", "--latency", "1ms", "--faults", "500=0.0", "--control", socket.toString()))) {
-            ControlSocket.call(socket, "counts", line -> { });
+        try (LocalS3Command.Serving serving = LocalS3Command.start(List.of(
+                "--dir",
+                dir.toString(),
+                "--port",
+                "0",
+                "--bucket",
+                "train",
+                "--latency",
+                "1ms",
+                "--faults",
+                "500=0.0",
+                "--control",
+                socket.toString()))) {
+            ControlSocket.call(socket, "counts", line -> {});
             S3ObjectStore s3 = S3ObjectStore.open(LocalS3Config.of(serving.server(), "train"), 64 << 10);
-            try (StorageStack stack = StorageStack.open(s3, new StorageStack.Options("a/b", 16 << 20, 64 << 10)
-                    .withRetry(RetryPolicy.forTime(Duration.ofSeconds(5))))) {
+            try (StorageStack stack = StorageStack.open(
+                    s3,
+                    new StorageStack.Options("a/b", 16 << 20, 64 << 10)
+                            .withRetry(RetryPolicy.forTime(Duration.ofSeconds(5))))) {
                 s3.list("a/b/", null, null, 1).join();
                 ByteBuffer data = ByteBuffer.allocateDirect(256 << 10);
                 stack.device().write(0, data.duplicate(), false).join();
                 stack.device().write(4096, data.duplicate().limit(4096), true).join();
-                stack.device().write(1 << 20, data.duplicate().limit(512), false).join();
+                stack.device()
+                        .write(1 << 20, data.duplicate().limit(512), false)
+                        .join();
                 stack.device().read(0, data.duplicate()).join();
                 stack.device().read(8 << 20, data.duplicate().limit(4096)).join();
                 stack.device().trim(0, 128 << 10).join();
@@ -99,7 +134,7 @@ final class AotTraining {
                 stack.stats().toText();
                 stack.stats().toJson();
             }
-            ControlSocket.call(socket, "counts", line -> { });
+            ControlSocket.call(socket, "counts", line -> {});
         }
     }
 
@@ -108,7 +143,7 @@ final class AotTraining {
         try (IoUring ring = IoUring.open(8, 0, IoUring.DEFAULT_OPTIONAL_FLAGS)) {
             ring.prepNop(1);
             ring.submitAndWait(1);
-            ring.reap((userData, result, flags) -> { });
+            ring.reap((userData, result, flags) -> {});
         } catch (Exception | LinkageError e) {
             // no io_uring here (seccomp, an old kernel): the classes are still loaded below
         }
@@ -122,8 +157,11 @@ final class AotTraining {
                 continue;
             }
             try (JarFile jar = new JarFile(entry)) {
-                jar.stream().map(e -> e.getName())
-                        .filter(n -> n.endsWith(".class") && !n.endsWith("module-info.class") && !n.endsWith("package-info.class"))
+                jar.stream()
+                        .map(e -> e.getName())
+                        .filter(n -> n.endsWith(".class")
+                                && !n.endsWith("module-info.class")
+                                && !n.endsWith("package-info.class"))
                         .forEach(n -> {
                             try {
                                 Class.forName(n.substring(0, n.length() - 6).replace('/', '.'), false, loader);

@@ -61,7 +61,8 @@ final class ArgParser {
                 }
                 if (eq >= 0) {
                     if (!option.takesValue()) {
-                        throw new UsageException("option --" + name + " of '" + command + "' takes no value: write just --" + name);
+                        throw new UsageException(
+                                "option --" + name + " of '" + command + "' takes no value: write just --" + name);
                     }
                     value = body.substring(eq + 1);
                 }
@@ -83,7 +84,8 @@ final class ArgParser {
             }
             if (option.takesValue() && value == null) {
                 if (i + 1 >= args.size()) {
-                    throw new UsageException("option --" + option.name() + " of '" + command + "' needs a value: write --" + option.name() + " VALUE");
+                    throw new UsageException("option --" + option.name() + " of '" + command
+                            + "' needs a value: write --" + option.name() + " VALUE");
                 }
                 value = args.get(++i);
             }
@@ -91,7 +93,8 @@ final class ArgParser {
                 value = "";
             }
             if (out.putIfAbsent(option.name(), value) != null) {
-                throw new UsageException("option --" + option.name() + " is given twice for '" + command + "': keep one");
+                throw new UsageException(
+                        "option --" + option.name() + " is given twice for '" + command + "': keep one");
             }
         }
         return out;
@@ -103,13 +106,15 @@ final class ArgParser {
     }
 
     private UsageException unknown(String arg) {
-        return new UsageException("unknown option '" + arg + "' for '" + command + "': see 'ublk-s3 " + command + " --help' for the options");
+        return new UsageException("unknown option '" + arg + "' for '" + command + "': see 'ublk-s3 " + command
+                + " --help' for the options");
     }
 
     static void requireOnlyOneOf(Map<String, String> opts, String command, Set<String> names) {
         List<String> given = names.stream().filter(opts::containsKey).sorted().toList();
         if (given.size() > 1) {
-            throw new UsageException("options --" + String.join(" and --", given) + " of '" + command + "' exclude each other: keep one");
+            throw new UsageException("options --" + String.join(" and --", given) + " of '" + command
+                    + "' exclude each other: keep one");
         }
     }
 }

@@ -49,8 +49,13 @@ final class BlockDeviceTarget implements UblkTarget {
         // every failure is an I/O error the file system sees; log the first ones and then every 1000th
         if (n <= 100 || n % 1000 == 0) {
             Throwable cause = Futures.unwrap(error);
-            LOG.error("{} of {} bytes at {} failed (EIO to the kernel, failure #{}): {}", io.op(), io.length(),
-                    io.offset(), n, ControlSocket.oneLine(cause));
+            LOG.error(
+                    "{} of {} bytes at {} failed (EIO to the kernel, failure #{}): {}",
+                    io.op(),
+                    io.length(),
+                    io.offset(),
+                    n,
+                    ControlSocket.oneLine(cause));
         }
         io.complete(-EIO);
     }

@@ -37,8 +37,13 @@ final class CacheControl {
      * @param interval  how often a drain tells its progress
      * @param stopping  true once the server stops: a drain then ends
      */
-    CacheControl(CachedBlockDevice cache, CacheSettings settings, int devId, Duration retryTime, Duration interval,
-                 BooleanSupplier stopping) {
+    CacheControl(
+            CachedBlockDevice cache,
+            CacheSettings settings,
+            int devId,
+            Duration retryTime,
+            Duration interval,
+            BooleanSupplier stopping) {
         this.cache = cache;
         this.settings = settings;
         this.devId = devId;
@@ -52,7 +57,8 @@ final class CacheControl {
 
     /** Whether the cache may hold writes the store lacks: writeback, or a cache that another mode left dirty. */
     private boolean mayBeDirty() {
-        return cache != null && (cache.mode() == CacheMode.WRITEBACK || cache.stats().dirtyObjects() > 0);
+        return cache != null
+                && (cache.mode() == CacheMode.WRITEBACK || cache.stats().dirtyObjects() > 0);
     }
 
     /**
@@ -65,17 +71,21 @@ final class CacheControl {
         }
         Duration timeout = args.isEmpty() ? null : Durations.parse("--timeout", args.get(0), MAX_TIMEOUT);
         if (!mayBeDirty()) {
-            out.accept("nothing to sync: " + path() + (cache == null ? " has no cache" : " has a "
-                    + cache.mode().word() + " cache") + ", its writes go to the store before they complete");
+            out.accept("nothing to sync: " + path()
+                    + (cache == null
+                            ? " has no cache"
+                            : " has a " + cache.mode().word() + " cache")
+                    + ", its writes go to the store before they complete");
             return;
         }
         DrainWatch.Outcome outcome = watch.await(timeout, null, p -> out.accept(SyncProgress.line(p)));
         switch (outcome) {
-            case DrainWatch.Done d -> out.accept("synced: every write " + path() + " completed before the sync is in"
-                    + " the store");
-            case DrainWatch.TimedOut t -> throw new ServeException(left(t.left()) + " still to upload after "
-                    + Durations.format(timeout) + " (" + uploadFailures() + "): the store may be unreachable: see"
-                    + " 'ublk-s3 stats -n " + devId + "', and run sync again");
+            case DrainWatch.Done d ->
+                out.accept("synced: every write " + path() + " completed before the sync is in" + " the store");
+            case DrainWatch.TimedOut t ->
+                throw new ServeException(left(t.left()) + " still to upload after "
+                        + Durations.format(timeout) + " (" + uploadFailures() + "): the store may be unreachable: see"
+                        + " 'ublk-s3 stats -n " + devId + "', and run sync again");
             case DrainWatch.Stopped s -> throw stopped(s.left());
             case DrainWatch.Stalled s -> throw new IllegalStateException("a sync has no stall limit");
         }
@@ -92,11 +102,13 @@ final class CacheControl {
         out.accept("uploading what the cache " + settings.dir() + " holds that the store lacks");
         DrainWatch.Outcome outcome = watch.await(null, retryTime, p -> out.accept(SyncProgress.line(p)));
         switch (outcome) {
-            case DrainWatch.Done d -> { }
-            case DrainWatch.Stalled s -> throw new ServeException(s.left().objects() + " dirty objects could not be"
-                    + " uploaded (store unreachable for " + Durations.format(retryTime) + "): fix the store and run"
-                    + " del again, or 'ublk-s3 del -n " + devId + " --keep-dirty' to remove the device and keep them"
-                    + " in the cache for the next add");
+            case DrainWatch.Done d -> {}
+            case DrainWatch.Stalled s ->
+                throw new ServeException(s.left().objects() + " dirty objects could not be"
+                        + " uploaded (store unreachable for " + Durations.format(retryTime) + "): fix the store and run"
+                        + " del again, or 'ublk-s3 del -n " + devId
+                        + " --keep-dirty' to remove the device and keep them"
+                        + " in the cache for the next add");
             case DrainWatch.Stopped s -> throw stopped(s.left());
             case DrainWatch.TimedOut t -> throw new IllegalStateException("a drain for del has no deadline");
         }
@@ -163,7 +175,8 @@ final class CacheControl {
             return json;
         }
         int end = json.lastIndexOf('}');
-        return json.substring(0, end).stripTrailing() + ",\n  \"cache\": " + cache.stats().toJson() + "\n}";
+        return json.substring(0, end).stripTrailing() + ",\n  \"cache\": "
+                + cache.stats().toJson() + "\n}";
     }
 
     /** One short line for {@code list}. */
@@ -172,8 +185,14 @@ final class CacheControl {
     }
 
     static String summary(CacheStats s) {
-        return String.format(Locale.ROOT, "%s, %d dirty (%s, oldest %.1f s), %d hits, %d misses", s.mode().word(),
-                s.dirtyObjects(), SyncProgress.readable(s.dirtyBytes()), s.oldestDirty().toMillis() / 1000.0,
-                s.hits(), s.misses());
+        return String.format(
+                Locale.ROOT,
+                "%s, %d dirty (%s, oldest %.1f s), %d hits, %d misses",
+                s.mode().word(),
+                s.dirtyObjects(),
+                SyncProgress.readable(s.dirtyBytes()),
+                s.oldestDirty().toMillis() / 1000.0,
+                s.hits(),
+                s.misses());
     }
 }

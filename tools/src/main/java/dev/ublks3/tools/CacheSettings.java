@@ -82,8 +82,8 @@ record CacheSettings(Path dir, long bytes, CacheMode mode) {
                     + dir + ") on a local disk; for an existing one, mount its disk");
         }
         if (!Files.isWritable(dir)) {
-            throw new UsageException("--cache " + dir + " is not writable: fix its permissions or give another"
-                    + " directory");
+            throw new UsageException(
+                    "--cache " + dir + " is not writable: fix its permissions or give another" + " directory");
         }
     }
 

@@ -47,8 +47,7 @@ import java.util.regex.Pattern;
 record ConfigFile(Path path, Map<String, Setting> settings) {
 
     /** One option of the file: its value ("" for a flag) and where it is. */
-    record Setting(String value, int line) {
-    }
+    record Setting(String value, int line) {}
 
     ConfigFile {
         settings = Collections.unmodifiableMap(new LinkedHashMap<>(settings));
@@ -75,7 +74,11 @@ record ConfigFile(Path path, Map<String, Setting> settings) {
     /** {@code text} with control characters as escapes (\\n, \\x01), so that a message stays one line. */
     private static String printable(String text) {
         StringBuilder b = new StringBuilder();
-        text.chars().forEach(c -> b.append(c == '\n' ? "\\n" : c < ' ' || c == 127 ? String.format("\\x%02x", c) : String.valueOf((char) c)));
+        text.chars()
+                .forEach(c -> b.append(
+                        c == '\n'
+                                ? "\\n"
+                                : c < ' ' || c == 127 ? String.format("\\x%02x", c) : String.valueOf((char) c)));
         return b.toString();
     }
 
@@ -112,8 +115,9 @@ record ConfigFile(Path path, Map<String, Setting> settings) {
             }
             ArgParser.Option option = word.isEmpty() ? null : AddOptions.option(word);
             if (option == null || option.name().equals("name") || option.name().equals("config-dir")) {
-                throw new UsageException(where + "unknown word '" + (word.isEmpty() ? line : word) + "': use add's options"
-                        + " without their dashes, one per line, such as 'size 50G' (see 'ublk-s3 add --help')");
+                throw new UsageException(
+                        where + "unknown word '" + (word.isEmpty() ? line : word) + "': use add's options"
+                                + " without their dashes, one per line, such as 'size 50G' (see 'ublk-s3 add --help')");
             }
             String o = option.name();
             if (HOW_TO_RUN.contains(o)) {
@@ -121,8 +125,9 @@ record ConfigFile(Path path, Map<String, Setting> settings) {
                         + " and give --" + o + " on the command line when you want it");
             }
             if (KEYS.contains(o)) {
-                throw new UsageException(where + "'" + o + "' does not belong in a config file: remove the line, keep the keys"
-                        + " in the AWS credentials file (/root/.aws/credentials) and name their profile with 'profile NAME'");
+                throw new UsageException(
+                        where + "'" + o + "' does not belong in a config file: remove the line, keep the keys"
+                                + " in the AWS credentials file (/root/.aws/credentials) and name their profile with 'profile NAME'");
             }
             if (!option.takesValue() && value != null) {
                 throw new UsageException(where + "'" + o + "' takes no value: write just '" + o + "'");
@@ -132,7 +137,8 @@ record ConfigFile(Path path, Map<String, Setting> settings) {
             }
             Setting before = settings.get(o);
             if (before != null) {
-                throw new UsageException(where + "'" + o + "' is given twice (also on line " + before.line() + "): keep one");
+                throw new UsageException(
+                        where + "'" + o + "' is given twice (also on line " + before.line() + "): keep one");
             }
             try {
                 AddOptions.checkValue(o, value == null ? "" : value);
@@ -154,8 +160,8 @@ record ConfigFile(Path path, Map<String, Setting> settings) {
         Map<String, String> merged = new LinkedHashMap<>(commandLine);
         settings.forEach((name, s) -> {
             if (merged.putIfAbsent(name, s.value()) != null) {
-                throw new UsageException("--" + name + " is given both on the command line and in " + path + ":" + s.line()
-                        + ": keep one (leave --" + name + " out, or edit the file)");
+                throw new UsageException("--" + name + " is given both on the command line and in " + path + ":"
+                        + s.line() + ": keep one (leave --" + name + " out, or edit the file)");
             }
         });
         return merged;
@@ -167,10 +173,12 @@ record ConfigFile(Path path, Map<String, Setting> settings) {
         try {
             attributes = Files.readAttributes(path, PosixFileAttributes.class);
         } catch (NoSuchFileException e) {
-            throw new UsageException("no config file " + path + " for --name " + name + ": create it with add's options, one per"
-                    + " line, such as 'size 50G' and 'bucket my-backups' (see 'ublk-s3 add --help'), or give --config-dir DIR");
+            throw new UsageException(
+                    "no config file " + path + " for --name " + name + ": create it with add's options, one per"
+                            + " line, such as 'size 50G' and 'bucket my-backups' (see 'ublk-s3 add --help'), or give --config-dir DIR");
         } catch (IOException e) {
-            throw new UsageException("cannot read " + path + " (" + reason(e) + "): run as root, or fix its folder's permissions");
+            throw new UsageException(
+                    "cannot read " + path + " (" + reason(e) + "): run as root, or fix its folder's permissions");
         }
         if (!attributes.isRegularFile()) {
             throw new UsageException(path + " is not a file: make it a text file of add's options, one per line");
@@ -189,12 +197,16 @@ record ConfigFile(Path path, Map<String, Setting> settings) {
         try {
             bytes = Files.readAllBytes(path);
         } catch (IOException e) {
-            throw new UsageException("cannot read " + path + " (" + reason(e) + "): run as root, or make it readable by its"
-                    + " owner (chmod 600 " + path + ")");
+            throw new UsageException("cannot read " + path + " (" + reason(e)
+                    + "): run as root, or make it readable by its" + " owner (chmod 600 " + path + ")");
         }
         try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
         } catch (CharacterCodingException e) {
             throw new UsageException(path + " is not UTF-8 text: write add's options as text, one per line");
         }

@@ -31,8 +31,7 @@ final class ControlSocket {
     static final String OK = "OK";
     static final String ERROR = "ERROR ";
 
-    private ControlSocket() {
-    }
+    private ControlSocket() {}
 
     /** Handles one command; writes lines to {@code out}. A thrown exception's message becomes the ERROR line. */
     interface Handler {
@@ -46,6 +45,7 @@ final class ControlSocket {
     static final class Server implements AutoCloseable {
         /** The socket file; null on TCP. */
         private final Path path;
+
         private final ServerSocketChannel channel;
         private final Thread thread;
         private final Set<Thread> serving = ConcurrentHashMap.newKeySet();
@@ -62,10 +62,12 @@ final class ControlSocket {
                 if (path != null) {
                     Files.deleteIfExists(path); // a stale socket of a dead server
                 }
-                channel = ServerSocketChannel.open(path != null ? StandardProtocolFamily.UNIX : StandardProtocolFamily.INET);
+                channel = ServerSocketChannel.open(
+                        path != null ? StandardProtocolFamily.UNIX : StandardProtocolFamily.INET);
                 channel.bind(address);
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot listen on " + (path != null ? path : address) + ": " + e.getMessage(), e);
+                throw new UncheckedIOException(
+                        "cannot listen on " + (path != null ? path : address) + ": " + e.getMessage(), e);
             }
             thread = Thread.ofPlatform().daemon().name("ublk-s3-control").start(() -> accept(handler));
         }
@@ -81,7 +83,9 @@ final class ControlSocket {
                     }
                     continue;
                 }
-                Thread t = Thread.ofPlatform().daemon().name("ublk-s3-control-" + connections.incrementAndGet())
+                Thread t = Thread.ofPlatform()
+                        .daemon()
+                        .name("ublk-s3-control-" + connections.incrementAndGet())
                         .unstarted(() -> {
                             try {
                                 serve(client, handler);
@@ -96,8 +100,8 @@ final class ControlSocket {
 
         private static void serve(SocketChannel channel, Handler handler) {
             try (SocketChannel client = channel) {
-                BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(client),
-                        StandardCharsets.UTF_8));
+                BufferedReader in = new BufferedReader(
+                        new InputStreamReader(Channels.newInputStream(client), StandardCharsets.UTF_8));
                 PrintWriter out = new PrintWriter(Channels.newOutputStream(client), true, StandardCharsets.UTF_8);
                 String command = in.readLine();
                 if (command == null) {
@@ -174,7 +178,8 @@ final class ControlSocket {
         try (SocketChannel ch = SocketChannel.open(address)) {
             PrintWriter out = new PrintWriter(Channels.newOutputStream(ch), true, StandardCharsets.UTF_8);
             out.println(command);
-            BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(ch), StandardCharsets.UTF_8));
+            BufferedReader in =
+                    new BufferedReader(new InputStreamReader(Channels.newInputStream(ch), StandardCharsets.UTF_8));
             for (String line; (line = in.readLine()) != null; ) {
                 if (line.equals(OK)) {
                     return null;

@@ -38,15 +38,17 @@ final class DelCommand {
                                cache directory, and the next add with the same --cache uploads it
             """;
 
-    private static final ArgParser PARSER = new ArgParser("del", List.of(
-            ArgParser.Option.value("number").alias("n"),
-            ArgParser.Option.value("name"),
-            ArgParser.Option.flag("all"),
-            ArgParser.Option.flag("force"),
-            ArgParser.Option.flag("keep-dirty")), Map.of());
+    private static final ArgParser PARSER = new ArgParser(
+            "del",
+            List.of(
+                    ArgParser.Option.value("number").alias("n"),
+                    ArgParser.Option.value("name"),
+                    ArgParser.Option.flag("all"),
+                    ArgParser.Option.flag("force"),
+                    ArgParser.Option.flag("keep-dirty")),
+            Map.of());
 
-    private DelCommand() {
-    }
+    private DelCommand() {}
 
     static int run(List<String> args, RunDirectory run, PrintStream out, boolean terminal) throws Exception {
         Map<String, String> o = PARSER.parse(args);
@@ -105,9 +107,11 @@ final class DelCommand {
                     out.flush();
                 });
             } catch (IOException e) {
-                throw new ServeException("the server of " + path + " (pid " + record.get().pid()
-                        + ") does not answer on " + run.socket(id) + ": stop it with 'kill " + record.get().pid()
-                        + "' (it flushes on SIGTERM), then run del again");
+                throw new ServeException(
+                        "the server of " + path + " (pid " + record.get().pid()
+                                + ") does not answer on " + run.socket(id) + ": stop it with 'kill "
+                                + record.get().pid()
+                                + "' (it flushes on SIGTERM), then run del again");
             }
             progress.end();
             if (error != null) {
@@ -117,8 +121,8 @@ final class DelCommand {
         }
         if (Devices.exists(id)) {
             // no server: nothing can be pending in it; the kernel failed any I/O it could not serve
-            out.println(path + ": its server is gone" + record.map(r -> " (pid " + r.pid() + ")").orElse("")
-                    + ": removing the device");
+            out.println(path + ": its server is gone"
+                    + record.map(r -> " (pid " + r.pid() + ")").orElse("") + ": removing the device");
             try (UblkControl control = UblkControl.open()) {
                 try {
                     control.stopDev(id);
@@ -129,9 +133,10 @@ final class DelCommand {
             }
             run.retire(id);
             out.println(path + ": removed");
-            record.map(DeviceRecord::cache).ifPresent(c -> out.println(path + ": its cache " + c.dir()
-                    + " keeps what the server had not uploaded: the next 'ublk-s3 add' with --cache " + c.dir()
-                    + " uploads it"));
+            record.map(DeviceRecord::cache)
+                    .ifPresent(c -> out.println(path + ": its cache " + c.dir()
+                            + " keeps what the server had not uploaded: the next 'ublk-s3 add' with --cache " + c.dir()
+                            + " uploads it"));
             return;
         }
         if (record.isPresent() || Files.exists(run.socket(id))) {

@@ -14,14 +14,14 @@ import java.util.List;
  */
 final class DeviceHolders {
 
-    private DeviceHolders() {
-    }
+    private DeviceHolders() {}
 
     /** "PID (COMMAND)" of every other process with {@code device} open; empty if none (or /proc is not readable). */
     static List<String> of(Path device) {
         List<String> holders = new ArrayList<>();
         long self = ProcessHandle.current().pid();
-        try (DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"), p -> isPid(p.getFileName().toString()))) {
+        try (DirectoryStream<Path> procs = Files.newDirectoryStream(
+                Path.of("/proc"), p -> isPid(p.getFileName().toString()))) {
             for (Path proc : procs) {
                 long pid = Long.parseLong(proc.getFileName().toString());
                 if (pid != self && holds(proc, device)) {

@@ -31,10 +31,27 @@ import java.util.Properties;
  * @param presence         partial writes may trust a LIST for absent objects (false: --no-presence)
  * @param cache            --cache: the persistent cache (directory, size, mode), or null
  */
-public record DeviceRecord(int devId, long pid, String bucket, String key, String endpoint, long size,
-                           long objectSize, int queues, int depth, int logicalBlockSize, String endpointUrl,
-                           String region, String credentials, String localDir, boolean recovery, boolean restart,
-                           Duration retryTime, String name, boolean presence, CacheSettings cache) {
+public record DeviceRecord(
+        int devId,
+        long pid,
+        String bucket,
+        String key,
+        String endpoint,
+        long size,
+        long objectSize,
+        int queues,
+        int depth,
+        int logicalBlockSize,
+        String endpointUrl,
+        String region,
+        String credentials,
+        String localDir,
+        boolean recovery,
+        boolean restart,
+        Duration retryTime,
+        String name,
+        boolean presence,
+        CacheSettings cache) {
 
     static final String CREDENTIALS_DEFAULT = "default chain";
     static final String CREDENTIALS_KEYS = "keys";
@@ -43,13 +60,32 @@ public record DeviceRecord(int devId, long pid, String bucket, String key, Strin
 
     /** The record of a device served with {@code o} by this process. */
     static DeviceRecord of(int devId, long pid, AddOptions o, String endpoint, int queues, int depth) {
-        String credentials = o.localDir() != null ? CREDENTIALS_LOCAL
-                : o.accessKey() != null ? CREDENTIALS_KEYS
-                : o.profile() != null ? PROFILE + o.profile() : CREDENTIALS_DEFAULT;
-        return new DeviceRecord(devId, pid, o.bucket(), o.key(), endpoint, o.size(), o.objectSize(), queues, depth,
-                o.logicalBlockSize(), o.endpointUrl() != null ? o.endpointUrl().toString() : null, o.region(), credentials,
-                o.localDir() != null ? o.localDir().toString() : null, o.recovery(), o.restart(), o.retryTime(), o.name(),
-                o.presence(), o.cache());
+        String credentials = o.localDir() != null
+                ? CREDENTIALS_LOCAL
+                : o.accessKey() != null
+                        ? CREDENTIALS_KEYS
+                        : o.profile() != null ? PROFILE + o.profile() : CREDENTIALS_DEFAULT;
+        return new DeviceRecord(
+                devId,
+                pid,
+                o.bucket(),
+                o.key(),
+                endpoint,
+                o.size(),
+                o.objectSize(),
+                queues,
+                depth,
+                o.logicalBlockSize(),
+                o.endpointUrl() != null ? o.endpointUrl().toString() : null,
+                o.region(),
+                credentials,
+                o.localDir() != null ? o.localDir().toString() : null,
+                o.recovery(),
+                o.restart(),
+                o.retryTime(),
+                o.name(),
+                o.presence(),
+                o.cache());
     }
 
     /** True when recover needs --access-key/--secret-key again (they are never written to disk). */
@@ -63,10 +99,25 @@ public record DeviceRecord(int devId, long pid, String bucket, String key, Strin
      * the record is what the device is).
      */
     List<String> addArguments() {
-        List<String> a = new ArrayList<>(List.of("--size", Long.toString(size), "--object-size", Long.toString(objectSize),
-                "--bucket", bucket, "--key", key, "--queues", Integer.toString(queues), "--depth", Integer.toString(depth),
-                "--logical-block-size", Integer.toString(logicalBlockSize), "--number", Integer.toString(devId),
-                "--retry-time", Durations.format(retryTime)));
+        List<String> a = new ArrayList<>(List.of(
+                "--size",
+                Long.toString(size),
+                "--object-size",
+                Long.toString(objectSize),
+                "--bucket",
+                bucket,
+                "--key",
+                key,
+                "--queues",
+                Integer.toString(queues),
+                "--depth",
+                Integer.toString(depth),
+                "--logical-block-size",
+                Integer.toString(logicalBlockSize),
+                "--number",
+                Integer.toString(devId),
+                "--retry-time",
+                Durations.format(retryTime)));
         if (endpointUrl != null) {
             a.addAll(List.of("--endpoint-url", endpointUrl));
         }
@@ -133,15 +184,28 @@ public record DeviceRecord(int devId, long pid, String bucket, String key, Strin
         Properties p = new Properties();
         p.load(in);
         try {
-            return new DeviceRecord(Integer.parseInt(p.getProperty("dev-id")), Long.parseLong(p.getProperty("pid")),
-                    required(p, "bucket"), required(p, "key"), required(p, "endpoint"),
-                    Long.parseLong(p.getProperty("size")), Long.parseLong(p.getProperty("object-size")),
-                    Integer.parseInt(p.getProperty("queues")), Integer.parseInt(p.getProperty("depth")),
-                    Integer.parseInt(p.getProperty("logical-block-size", "512")), p.getProperty("endpoint-url"),
-                    p.getProperty("region"), p.getProperty("credentials", CREDENTIALS_DEFAULT), p.getProperty("local"),
-                    Boolean.parseBoolean(p.getProperty("recovery", "false")), Boolean.parseBoolean(p.getProperty("restart", "false")),
-                    p.containsKey("retry-time") ? AddOptions.retryTime(p.getProperty("retry-time")) : AddOptions.DEFAULT_RETRY_TIME,
-                    p.getProperty("name"), Boolean.parseBoolean(p.getProperty("presence", "true")),
+            return new DeviceRecord(
+                    Integer.parseInt(p.getProperty("dev-id")),
+                    Long.parseLong(p.getProperty("pid")),
+                    required(p, "bucket"),
+                    required(p, "key"),
+                    required(p, "endpoint"),
+                    Long.parseLong(p.getProperty("size")),
+                    Long.parseLong(p.getProperty("object-size")),
+                    Integer.parseInt(p.getProperty("queues")),
+                    Integer.parseInt(p.getProperty("depth")),
+                    Integer.parseInt(p.getProperty("logical-block-size", "512")),
+                    p.getProperty("endpoint-url"),
+                    p.getProperty("region"),
+                    p.getProperty("credentials", CREDENTIALS_DEFAULT),
+                    p.getProperty("local"),
+                    Boolean.parseBoolean(p.getProperty("recovery", "false")),
+                    Boolean.parseBoolean(p.getProperty("restart", "false")),
+                    p.containsKey("retry-time")
+                            ? AddOptions.retryTime(p.getProperty("retry-time"))
+                            : AddOptions.DEFAULT_RETRY_TIME,
+                    p.getProperty("name"),
+                    Boolean.parseBoolean(p.getProperty("presence", "true")),
                     CacheSettings.read(p));
         } catch (RuntimeException e) {
             throw new IOException("damaged device record: " + e.getMessage(), e);
@@ -180,7 +244,10 @@ public record DeviceRecord(int devId, long pid, String bucket, String key, Strin
         try {
             String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
             int paren = stat.lastIndexOf(')');
-            return paren > 0 && paren + 2 < stat.length() && stat.charAt(paren + 2) != 'Z' && stat.charAt(paren + 2) != 'X';
+            return paren > 0
+                    && paren + 2 < stat.length()
+                    && stat.charAt(paren + 2) != 'Z'
+                    && stat.charAt(paren + 2) != 'X';
         } catch (IOException | RuntimeException e) {
             return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
         }

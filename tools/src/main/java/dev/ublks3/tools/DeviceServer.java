@@ -1,8 +1,9 @@
 package dev.ublks3.tools;
 
-import dev.ublks3.linux.ErrnoException;
 import dev.ublks3.linux.Errno;
+import dev.ublks3.linux.ErrnoException;
 import dev.ublks3.linux.Libc;
+import dev.ublks3.linux.ublk_cmd_h;
 import dev.ublks3.locals3.LocalS3Server;
 import dev.ublks3.storage.ObjectMap;
 import dev.ublks3.storage.ObjectMapOptions;
@@ -16,16 +17,15 @@ import dev.ublks3.storage.layer.RetryPolicy;
 import dev.ublks3.storage.s3.S3Config;
 import dev.ublks3.storage.s3.S3Credentials;
 import dev.ublks3.storage.s3.S3ObjectStore;
-import dev.ublks3.ublk.UblkControl;
 import dev.ublks3.ublk.QueueTimes;
+import dev.ublks3.ublk.UblkControl;
 import dev.ublks3.ublk.UblkDevice;
-import dev.ublks3.ublk.UblkOp;
-import dev.ublks3.ublk.UblkPaths;
 import dev.ublks3.ublk.UblkDeviceConfig;
 import dev.ublks3.ublk.UblkException;
 import dev.ublks3.ublk.UblkFeatures;
+import dev.ublks3.ublk.UblkOp;
 import dev.ublks3.ublk.UblkParams;
-import dev.ublks3.linux.ublk_cmd_h;
+import dev.ublks3.ublk.UblkPaths;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -59,6 +59,7 @@ final class DeviceServer {
     private final boolean recover;
     /** What to undo, newest first; a failed start unwinds exactly what it made. */
     private final Deque<AutoCloseable> opened = new ArrayDeque<>();
+
     private final CountDownLatch stopped = new CountDownLatch(1);
     private ControlSocket.Server controlSocket;
     private StorageStack stack;
@@ -131,8 +132,8 @@ final class DeviceServer {
         if (recover) { // before the kernel re-issues, and before a cache uploads what the dead server left in it
             awaitDeadServersUploads(s3);
         }
-        StorageStack.Options stackOptions = new StorageStack.Options(options.key(), options.size(),
-                        (int) options.objectSize())
+        StorageStack.Options stackOptions = new StorageStack.Options(
+                        options.key(), options.size(), (int) options.objectSize())
                 .withRetry(RetryPolicy.forTime(options.retryTime()))
                 .withObjectMap(ObjectMapOptions.DEFAULT.withPresenceListing(options.presence()));
         if (options.cache() == null) {
@@ -151,20 +152,37 @@ final class DeviceServer {
                 checkSameGeometry(control);
                 device = UblkDevice.recover(options.devId(), new BlockDeviceTarget(stack.device()));
             } else {
-                device = UblkDevice.create(control, config.withUserRecovery(options.recovery()), new BlockDeviceTarget(stack.device()));
+                device = UblkDevice.create(
+                        control, config.withUserRecovery(options.recovery()), new BlockDeviceTarget(stack.device()));
             }
             opened.push(device);
-            run.publish(DeviceRecord.of(device.devId(), ProcessHandle.current().pid(), options, s3.describeEndpoint(),
-                    device.info().nrHwQueues(), device.info().queueDepth()));
+            run.publish(DeviceRecord.of(
+                    device.devId(),
+                    ProcessHandle.current().pid(),
+                    options,
+                    s3.describeEndpoint(),
+                    device.info().nrHwQueues(),
+                    device.info().queueDepth()));
             opened.push(() -> run.retire(device.devId()));
         }
-        cacheControl = new CacheControl(stack.cache().orElse(null), options.cache(), device.devId(),
-                options.retryTime(), PROGRESS_INTERVAL, () -> stopping);
+        cacheControl = new CacheControl(
+                stack.cache().orElse(null),
+                options.cache(),
+                device.devId(),
+                options.retryTime(),
+                PROGRESS_INTERVAL,
+                () -> stopping);
         controlSocket = new ControlSocket.Server(run.socket(device.devId()), this::control);
         opened.push(controlSocket);
-        LOG.info("{} {} from {} ({} queues, depth {}, object size {}, retry time {}, {}{})",
-                recover ? "recovered" : "serving", device.blockDevicePath(), where, device.info().nrHwQueues(),
-                device.info().queueDepth(), Sizes.format(options.objectSize()), Durations.format(options.retryTime()),
+        LOG.info(
+                "{} {} from {} ({} queues, depth {}, object size {}, retry time {}, {}{})",
+                recover ? "recovered" : "serving",
+                device.blockDevicePath(),
+                where,
+                device.info().nrHwQueues(),
+                device.info().queueDepth(),
+                Sizes.format(options.objectSize()),
+                Durations.format(options.retryTime()),
                 recoveryMode(device.info().features()),
                 options.cache() == null ? "" : ", " + options.cache().describe());
     }
@@ -176,8 +194,13 @@ final class DeviceServer {
     private StorageStack openCached(S3ObjectStore store, StorageStack.Options stackOptions, S3Config s3) {
         CacheSettings cache = options.cache();
         try {
-            return StorageStack.open(store, stackOptions, new StorageStack.CacheSetup(cache.options(options.size()),
-                    CacheSettings.identity(options, s3.describeEndpoint()), line -> LOG.info("{}", line)));
+            return StorageStack.open(
+                    store,
+                    stackOptions,
+                    new StorageStack.CacheSetup(
+                            cache.options(options.size()),
+                            CacheSettings.identity(options, s3.describeEndpoint()),
+                            line -> LOG.info("{}", line)));
         } catch (UncheckedIOException e) {
             if (e.getCause() instanceof CacheException c) {
                 throw new ServeException(c.getMessage());
@@ -191,7 +214,8 @@ final class DeviceServer {
         if (!f.has(ublk_cmd_h.UBLK_F_USER_RECOVERY)) {
             return "no user recovery";
         }
-        return f.has(ublk_cmd_h.UBLK_F_USER_RECOVERY_REISSUE) ? "user recovery, in-flight I/O re-issued"
+        return f.has(ublk_cmd_h.UBLK_F_USER_RECOVERY_REISSUE)
+                ? "user recovery, in-flight I/O re-issued"
                 : "user recovery, in-flight I/O failed (no REISSUE in this kernel)";
     }
 
@@ -200,8 +224,10 @@ final class DeviceServer {
         UblkParams.Basic b = control.getParams(options.devId()).basic();
         if (b.sizeBytes() != options.size() || (1L << b.ioMinShift()) != options.objectSize()) {
             throw new ServeException(UblkPaths.block(options.devId()) + " has " + b.sizeBytes() + " bytes and "
-                    + (1L << b.ioMinShift()) + "-byte objects, its record says " + options.size() + " and " + options.objectSize()
-                    + ": the record in " + run.path() + " is not this device's; remove it with 'ublk-s3 del -n " + options.devId() + "'");
+                    + (1L << b.ioMinShift()) + "-byte objects, its record says " + options.size() + " and "
+                    + options.objectSize()
+                    + ": the record in " + run.path() + " is not this device's; remove it with 'ublk-s3 del -n "
+                    + options.devId() + "'");
         }
     }
 
@@ -229,7 +255,8 @@ final class DeviceServer {
                     + o.localDir() + ") or give another");
         }
         if (!Files.isWritable(o.localDir())) {
-            throw new UsageException("--local " + o.localDir() + " is not writable: fix its permissions or give another directory");
+            throw new UsageException(
+                    "--local " + o.localDir() + " is not writable: fix its permissions or give another directory");
         }
     }
 
@@ -249,7 +276,9 @@ final class DeviceServer {
             return;
         }
         for (DeviceRecord r : run.all()) {
-            if (r.serverAlive() && r.cache() != null && options.cache().sameDir(r.cache().dir())) {
+            if (r.serverAlive()
+                    && r.cache() != null
+                    && options.cache().sameDir(r.cache().dir())) {
                 throw new UsageException("--cache " + options.cache().dir() + " is the cache of "
                         + UblkPaths.block(r.devId()) + " (pid " + r.pid() + "): give each device its own --cache"
                         + " directory");
@@ -259,10 +288,13 @@ final class DeviceServer {
 
     private static void refuseSecondAttach(AddOptions options, RunDirectory run) {
         for (DeviceRecord r : run.all()) {
-            if (r.serverAlive() && r.bucket().equals(options.bucket()) && r.key().equals(options.key())
+            if (r.serverAlive()
+                    && r.bucket().equals(options.bucket())
+                    && r.key().equals(options.key())
                     && sameStore(options, r)) {
                 throw new UsageException("s3://" + options.bucket() + "/" + options.key() + " is already served as "
-                        + UblkPaths.block(r.devId()) + " (pid " + r.pid() + "): two servers would overwrite each other's objects; use another --key");
+                        + UblkPaths.block(r.devId()) + " (pid " + r.pid()
+                        + "): two servers would overwrite each other's objects; use another --key");
             }
         }
     }
@@ -270,7 +302,8 @@ final class DeviceServer {
     /** Whether the record's objects live where {@code options}' would: the same --local folder, or endpoint. */
     private static boolean sameStore(AddOptions options, DeviceRecord r) {
         if (options.localDir() != null || r.localDir() != null) {
-            return options.localDir() != null && r.localDir() != null
+            return options.localDir() != null
+                    && r.localDir() != null
                     && sameFolder(options.localDir(), Path.of(r.localDir()));
         }
         return r.endpoint().equals(remoteConfig(options).describeEndpoint());
@@ -295,8 +328,11 @@ final class DeviceServer {
                 .ifPresent(r -> {
                     String name = options.name();
                     throw new ServeException("a device named " + name + " already exists: " + UblkPaths.block(r.devId())
-                            + (r.serverAlive() ? ", served by pid " + r.pid() + ": use it, or remove it first with 'ublk-s3 del --name " + name + "'"
-                            : ", whose server died: take it over with 'ublk-s3 recover --name " + name + "', or remove it with 'ublk-s3 del --name " + name + "'"));
+                            + (r.serverAlive()
+                                    ? ", served by pid " + r.pid()
+                                            + ": use it, or remove it first with 'ublk-s3 del --name " + name + "'"
+                                    : ", whose server died: take it over with 'ublk-s3 recover --name " + name
+                                            + "', or remove it with 'ublk-s3 del --name " + name + "'"));
                 });
     }
 
@@ -317,7 +353,8 @@ final class DeviceServer {
     /** The bucket at AWS or at --endpoint-url; builds no client, so the run records can be compared with it. */
     private static S3Config remoteConfig(AddOptions options) {
         S3Credentials credentials = options.accessKey() != null
-                ? (options.sessionToken() != null ? S3Credentials.sessionKeys(options.accessKey(), options.secretKey(), options.sessionToken())
+                ? (options.sessionToken() != null
+                        ? S3Credentials.sessionKeys(options.accessKey(), options.secretKey(), options.sessionToken())
                         : S3Credentials.keys(options.accessKey(), options.secretKey()))
                 : options.profile() != null ? S3Credentials.profile(options.profile()) : S3Credentials.defaultChain();
         S3Config config = S3Config.aws(options.bucket(), options.region()).withCredentials(credentials);
@@ -338,8 +375,8 @@ final class DeviceServer {
         URI endpoint = s3.endpoint();
         boolean http = endpoint != null && "http".equalsIgnoreCase(endpoint.getScheme());
         int port = endpoint != null && endpoint.getPort() > 0 ? endpoint.getPort() : http ? 80 : 443;
-        Duration max = options.retryTime().compareTo(Duration.ofSeconds(5)) > 0 ? options.retryTime()
-                : Duration.ofSeconds(5);
+        Duration max =
+                options.retryTime().compareTo(Duration.ofSeconds(5)) > 0 ? options.retryTime() : Duration.ofSeconds(5);
         long start = System.nanoTime();
         int before = OrphanedSockets.undelivered(port);
         if (before == 0) {
@@ -348,14 +385,20 @@ final class DeviceServer {
         int left = OrphanedSockets.awaitDrained(port, max);
         long millis = (System.nanoTime() - start) / 1_000_000;
         if (left == 0) {
-            LOG.info("waited {} ms for {} connection(s) of a dead process to port {} to deliver what they had queued",
-                    millis, before, port);
+            LOG.info(
+                    "waited {} ms for {} connection(s) of a dead process to port {} to deliver what they had queued",
+                    millis,
+                    before,
+                    port);
         } else {
-            LOG.warn("{} connection(s) of a dead process to port {} still had data queued after {} ms; going on: a "
-                    + "PUT of the dead server that arrives later may undo a newer write", left, port, millis);
+            LOG.warn(
+                    "{} connection(s) of a dead process to port {} still had data queued after {} ms; going on: a "
+                            + "PUT of the dead server that arrives later may undo a newer write",
+                    left,
+                    port,
+                    millis);
         }
     }
-
 
     /**
      * One LIST: the bucket exists, the credentials work, the endpoint answers, and the first object of the key it
@@ -364,7 +407,8 @@ final class DeviceServer {
      */
     static void probe(ObjectStore store, AddOptions options) {
         try {
-            StoredObjectSize.check(store, options.bucket(), options.key(), options.objectSize()).join();
+            StoredObjectSize.check(store, options.bucket(), options.key(), options.objectSize())
+                    .join();
         } catch (CompletionException e) {
             if (e.getCause() instanceof StoreException s) {
                 throw new ServeException(s.getMessage());
@@ -383,15 +427,18 @@ final class DeviceServer {
         boolean honoured = false;
         for (int attempt = 1; ; attempt++) {
             try {
-                honoured = store.checkConditionalWrites(options.key() + "/ublk-s3-conditional-write-probe").join();
+                honoured = store.checkConditionalWrites(options.key() + "/ublk-s3-conditional-write-probe")
+                        .join();
                 break;
             } catch (CompletionException e) {
                 if (!(e.getCause() instanceof StoreException s)) {
                     throw e;
                 }
                 if (s.kind() == StoreException.Kind.ACCESS_DENIED) { // read-only keys: no write to make conditional
-                    LOG.info("{}: these credentials may not write ({}); conditional writes not checked",
-                            s3.describeEndpoint(), s.getMessage());
+                    LOG.info(
+                            "{}: these credentials may not write ({}); conditional writes not checked",
+                            s3.describeEndpoint(),
+                            s.getMessage());
                     return;
                 }
                 if (!s.retryable() || attempt == 3) { // the LIST before answered: a passing fault, most likely
@@ -401,8 +448,10 @@ final class DeviceServer {
         }
         store.conditionalWrites(honoured);
         if (!honoured) {
-            LOG.warn("{} does not honour conditional writes (If-Match): PUTs are unconditional, so after a crash a "
-                    + "PUT the dead server had sent may still undo a newer write", s3.describeEndpoint());
+            LOG.warn(
+                    "{} does not honour conditional writes (If-Match): PUTs are unconditional, so after a crash a "
+                            + "PUT the dead server had sent may still undo a newer write",
+                    s3.describeEndpoint());
         }
     }
 
@@ -412,10 +461,12 @@ final class DeviceServer {
         String command = words.get(0);
         List<String> args = words.subList(1, words.size());
         switch (command) {
-            case "stats" -> out.accept(stack.stats().toText().stripTrailing() + cacheControl.statsText() + "\n"
-                    + queueTimesText(device.queueTimes()));
-            case "stats-json" -> out.accept(withQueueTimes(cacheControl.withStats(stack.stats().toJson().strip()),
-                    device.queueTimes()));
+            case "stats" ->
+                out.accept(stack.stats().toText().stripTrailing() + cacheControl.statsText() + "\n"
+                        + queueTimesText(device.queueTimes()));
+            case "stats-json" ->
+                out.accept(withQueueTimes(
+                        cacheControl.withStats(stack.stats().toJson().strip()), device.queueTimes()));
             case CacheControl.SYNC -> cacheControl.sync(args, out);
             case CacheControl.SUMMARY -> out.accept(cacheControl.summary());
             case DEL -> del(false, false, out);
@@ -462,9 +513,15 @@ final class DeviceServer {
             if (o.target().count() == 0) {
                 continue;
             }
-            b.append(String.format(Locale.ROOT, "queue %s: %d requests%n  target: %s%n  in handle, on the queue thread: %s%n"
-                    + "  return to queue thread: %s%n", opName(op), o.target().count(), hopText(o.target()),
-                    hopText(o.handle()), hopText(o.returnToQueue())));
+            b.append(String.format(
+                    Locale.ROOT,
+                    "queue %s: %d requests%n  target: %s%n  in handle, on the queue thread: %s%n"
+                            + "  return to queue thread: %s%n",
+                    opName(op),
+                    o.target().count(),
+                    hopText(o.target()),
+                    hopText(o.handle()),
+                    hopText(o.returnToQueue())));
         }
         return b.isEmpty() ? "queue: no requests" : b.toString().stripTrailing();
     }
@@ -474,8 +531,14 @@ final class DeviceServer {
     }
 
     private static String hopText(QueueTimes.Hop h) {
-        return String.format(Locale.ROOT, "p50 %.6f s, p90 %.6f s, p99 %.6f s, max %.6f s, mean %.6f s",
-                h.p50() / 1e9, h.p90() / 1e9, h.p99() / 1e9, h.max() / 1e9, h.mean() / 1e9);
+        return String.format(
+                Locale.ROOT,
+                "p50 %.6f s, p90 %.6f s, p99 %.6f s, max %.6f s, mean %.6f s",
+                h.p50() / 1e9,
+                h.p90() / 1e9,
+                h.p99() / 1e9,
+                h.max() / 1e9,
+                h.mean() / 1e9);
     }
 
     /**
@@ -486,17 +549,31 @@ final class DeviceServer {
         StringBuilder b = new StringBuilder(",\n  \"queue\": {");
         for (UblkOp op : UblkOp.values()) {
             QueueTimes.OpTimes o = t.of(op);
-            b.append(op.ordinal() == 0 ? "" : ",").append("\n    \"").append(opName(op)).append("\": {\"target_ns\": ")
-                    .append(hopJson(o.target())).append(", \"handle_ns\": ").append(hopJson(o.handle()))
-                    .append(", \"return_ns\": ").append(hopJson(o.returnToQueue())).append('}');
+            b.append(op.ordinal() == 0 ? "" : ",")
+                    .append("\n    \"")
+                    .append(opName(op))
+                    .append("\": {\"target_ns\": ")
+                    .append(hopJson(o.target()))
+                    .append(", \"handle_ns\": ")
+                    .append(hopJson(o.handle()))
+                    .append(", \"return_ns\": ")
+                    .append(hopJson(o.returnToQueue()))
+                    .append('}');
         }
         int end = storageJson.lastIndexOf('}');
         return storageJson.substring(0, end).stripTrailing() + b + "\n  }\n}";
     }
 
     private static String hopJson(QueueTimes.Hop h) {
-        return String.format(Locale.ROOT, "{\"count\": %d, \"p50\": %d, \"p90\": %d, \"p99\": %d, \"max\": %d, \"mean\": %.0f}",
-                h.count(), h.p50(), h.p90(), h.p99(), h.max(), h.mean());
+        return String.format(
+                Locale.ROOT,
+                "{\"count\": %d, \"p50\": %d, \"p90\": %d, \"p99\": %d, \"max\": %d, \"mean\": %.0f}",
+                h.count(),
+                h.p50(),
+                h.p90(),
+                h.p99(),
+                h.max(),
+                h.mean());
     }
 
     /**
@@ -513,8 +590,9 @@ final class DeviceServer {
             Libc.close(Libc.open(device.blockDevicePath(), Libc.O_RDONLY | Libc.O_EXCL | Libc.O_CLOEXEC));
         } catch (ErrnoException e) {
             if (e.errno() == Errno.EBUSY) {
-                throw new ServeException(device.blockDevicePath() + " is in use (mounted, or held by a program such as a ZFS pool): "
-                        + "unmount or export it first, or use 'ublk-s3 del --force' to remove it anyway");
+                throw new ServeException(
+                        device.blockDevicePath() + " is in use (mounted, or held by a program such as a ZFS pool): "
+                                + "unmount or export it first, or use 'ublk-s3 del --force' to remove it anyway");
             }
             throw e;
         }
@@ -544,13 +622,18 @@ final class DeviceServer {
                 first = e;
             }
             boolean cached = options.cache() != null && options.cache().mode() == CacheMode.WRITEBACK;
-            progress.accept(cached ? "flushing: syncing every acknowledged write to the cache " + options.cache().dir()
-                    : "flushing: waiting until every acknowledged write is stored in " + where);
+            progress.accept(
+                    cached
+                            ? "flushing: syncing every acknowledged write to the cache "
+                                    + options.cache().dir()
+                            : "flushing: waiting until every acknowledged write is stored in " + where);
             try {
                 stack.device().flush().join();
             } catch (CompletionException e) {
-                first = first != null ? first : new ServeException("flush failed, some writes may not be stored: "
-                        + ControlSocket.oneLine(e.getCause()));
+                first = first != null
+                        ? first
+                        : new ServeException(
+                                "flush failed, some writes may not be stored: " + ControlSocket.oneLine(e.getCause()));
             }
             String notUploaded = first == null && drain ? cacheControl.drainAfterStop(progress) : null;
             String kept = cacheControl.keptInCache();
@@ -564,8 +647,8 @@ final class DeviceServer {
             if (first != null) {
                 throw first;
             }
-            progress.accept("removed " + path + (kept == null ? "; every acknowledged write is in the store"
-                    : "; " + kept));
+            progress.accept(
+                    "removed " + path + (kept == null ? "; every acknowledged write is in the store" : "; " + kept));
         } finally {
             stopped.countDown();
         }

@@ -17,8 +17,7 @@ final class Devices {
 
     private static final Path DEV = Path.of("/dev");
 
-    private Devices() {
-    }
+    private Devices() {}
 
     static boolean exists(int devId) {
         return Files.exists(Path.of(UblkPaths.character(devId)));
@@ -27,7 +26,9 @@ final class Devices {
     static TreeSet<Integer> inKernel() {
         TreeSet<Integer> ids = new TreeSet<>();
         try (Stream<Path> files = Files.list(DEV)) {
-            files.mapToInt(p -> UblkPaths.charId(p.toString())).filter(id -> id >= 0).forEach(ids::add);
+            files.mapToInt(p -> UblkPaths.charId(p.toString()))
+                    .filter(id -> id >= 0)
+                    .forEach(ids::add);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list /dev: " + e.getMessage(), e);
         }
@@ -39,19 +40,22 @@ final class Devices {
      * server runs; a stale record (device and server gone) only when there is no other.
      */
     static Optional<DeviceRecord> named(RunDirectory run, String name) {
-        return run.all().stream().filter(r -> name.equals(r.name()))
+        return run.all().stream()
+                .filter(r -> name.equals(r.name()))
                 .max(Comparator.comparing((DeviceRecord r) -> exists(r.devId()) || r.serverAlive()));
     }
 
     /** The device number of {@code --name NAME}; else a one-line error pointing at list. */
     static int numberOf(RunDirectory run, String name) {
-        return named(run, ConfigFile.checkName(name)).map(DeviceRecord::devId)
+        return named(run, ConfigFile.checkName(name))
+                .map(DeviceRecord::devId)
                 .orElseThrow(() -> new ServeException("there is no device named " + name + ": see 'ublk-s3 list'"));
     }
 
     /** The device a command's {@code -n N} or {@code --name NAME} chooses (the caller checked that one is given). */
     static int chosen(RunDirectory run, Map<String, String> options) {
-        return options.containsKey("name") ? numberOf(run, options.get("name"))
+        return options.containsKey("name")
+                ? numberOf(run, options.get("name"))
                 : AddOptions.nonNegativeInt(options, "number");
     }
 

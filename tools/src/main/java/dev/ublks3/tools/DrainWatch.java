@@ -24,24 +24,19 @@ import java.util.function.Consumer;
 final class DrainWatch {
 
     /** How a wait ended. */
-    sealed interface Outcome {
-    }
+    sealed interface Outcome {}
 
     /** Everything dirty at the call is in the store. */
-    record Done() implements Outcome {
-    }
+    record Done() implements Outcome {}
 
     /** The deadline passed with {@code left} still to upload. */
-    record TimedOut(DrainProgress left) implements Outcome {
-    }
+    record TimedOut(DrainProgress left) implements Outcome {}
 
     /** Nothing was uploaded for longer than the stall limit, and uploads failed meanwhile. */
-    record Stalled(DrainProgress left) implements Outcome {
-    }
+    record Stalled(DrainProgress left) implements Outcome {}
 
     /** The server began to stop. */
-    record Stopped(DrainProgress left) implements Outcome {
-    }
+    record Stopped(DrainProgress left) implements Outcome {}
 
     private final CachedBlockDevice cache;
     private final Duration interval;
@@ -66,7 +61,7 @@ final class DrainWatch {
         long lastChange = start;
         long failuresAtChange = cache.stats().uploadFailures();
         progress.accept(last);
-        for (;;) {
+        for (; ; ) {
             long now = System.nanoTime();
             long wait = interval.toNanos();
             if (timeout != null) {
@@ -93,7 +88,8 @@ final class DrainWatch {
             if (timeout != null && now - start >= timeout.toNanos()) {
                 return new TimedOut(left);
             }
-            if (stallLimit != null && now - lastChange > stallLimit.toNanos()
+            if (stallLimit != null
+                    && now - lastChange > stallLimit.toNanos()
                     && cache.stats().uploadFailures() > failuresAtChange) {
                 return new Stalled(left);
             }

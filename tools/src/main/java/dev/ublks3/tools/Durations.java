@@ -15,8 +15,7 @@ public final class Durations {
 
     private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?|\\.\\d+)(us|ms|s|m|h)");
 
-    private Durations() {
-    }
+    private Durations() {}
 
     /** Parses {@code text} for {@code option}, at most {@code max}; a bad value is a one-line {@link UsageException}. */
     public static Duration parse(String option, String text, Duration max) {
@@ -26,8 +25,9 @@ public final class Durations {
         }
         Matcher m = DURATION.matcher(t);
         if (!m.matches()) {
-            throw new UsageException(option + " '" + text + "' is not a duration: give a number with a unit us, ms, s, m or h,"
-                    + " such as 20ms, 0.5s, 15s or 2m");
+            throw new UsageException(
+                    option + " '" + text + "' is not a duration: give a number with a unit us, ms, s, m or h,"
+                            + " such as 20ms, 0.5s, 15s or 2m");
         }
         long nanosPerUnit = switch (m.group(2)) {
             case "us" -> 1_000L;
@@ -38,7 +38,8 @@ public final class Durations {
         };
         BigDecimal nanos = new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(nanosPerUnit));
         if (nanos.compareTo(BigDecimal.valueOf(max.toNanos())) > 0) {
-            throw new UsageException(option + " " + text.trim() + " is longer than " + format(max) + ": give a shorter one");
+            throw new UsageException(
+                    option + " " + text.trim() + " is longer than " + format(max) + ": give a shorter one");
         }
         return Duration.ofNanos(nanos.longValue());
     }

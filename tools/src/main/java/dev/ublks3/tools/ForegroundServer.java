@@ -17,8 +17,7 @@ final class ForegroundServer {
     /** What a shutdown, a kill, Ctrl-C or a closed terminal send: each stops the device cleanly. */
     private static final List<String> STOP_SIGNALS = List.of("TERM", "INT", "HUP");
 
-    private ForegroundServer() {
-    }
+    private ForegroundServer() {}
 
     /**
      * Serves until the device is stopped; prints its path once live. Returns 0 after del, 128 + the signal's number
@@ -38,8 +37,8 @@ final class ForegroundServer {
         // any other way out of the JVM still stops the device, as well as it can then
         Thread onSignal = new Thread(() -> stop(server), "ublk-s3-shutdown");
         Runtime.getRuntime().addShutdownHook(onSignal);
-        ServerLauncher.announce(server.device().blockDevicePath(), run.logFile(server.device().devId()), out,
-                System.getenv());
+        ServerLauncher.announce(
+                server.device().blockDevicePath(), run.logFile(server.device().devId()), out, System.getenv());
         server.awaitStopped();
         try {
             Runtime.getRuntime().removeShutdownHook(onSignal);

@@ -30,8 +30,7 @@ final class ListCommand {
     /** How long a server may take to answer for its cache's line; a busy or hung one reads "no answer". */
     private static final long ANSWER_MILLIS = 2_000;
 
-    private ListCommand() {
-    }
+    private ListCommand() {}
 
     static int run(List<String> args, RunDirectory run, PrintStream out) {
         new ArgParser("list", List.of(), Map.of()).parse(args);
@@ -39,18 +38,25 @@ final class ListCommand {
         for (int id : Devices.known(run)) {
             devices.put(id, run.read(id));
         }
-        int nameWidth = devices.values().stream().flatMap(Optional::stream).map(DeviceRecord::name)
-                .filter(Objects::nonNull).mapToInt(String::length).max().orElse(0);
+        int nameWidth = devices.values().stream()
+                .flatMap(Optional::stream)
+                .map(DeviceRecord::name)
+                .filter(Objects::nonNull)
+                .mapToInt(String::length)
+                .max()
+                .orElse(0);
         String format = "%-12s %-" + Math.max(4, nameWidth) + "s %8s %7s %6s %-9s %8s  %s  %s  %s%n";
-        out.printf(format, "DEVICE", "NAME", "SIZE", "OBJECT", "RETRY", "STATE", "PID", "BUCKET/KEY", "ENDPOINT",
-                "CACHE");
+        out.printf(
+                format, "DEVICE", "NAME", "SIZE", "OBJECT", "RETRY", "STATE", "PID", "BUCKET/KEY", "ENDPOINT", "CACHE");
         UblkControl control = openQuietly();
         try {
             for (Map.Entry<Integer, Optional<DeviceRecord>> device : devices.entrySet()) {
                 int id = device.getKey();
                 Optional<DeviceRecord> r = device.getValue();
                 String state = state(control, id, r);
-                out.printf(format, UblkPaths.block(id),
+                out.printf(
+                        format,
+                        UblkPaths.block(id),
                         r.map(DeviceRecord::name).orElse("-"),
                         r.map(x -> Sizes.format(x.size())).orElse("-"),
                         r.map(x -> Sizes.format(x.objectSize())).orElse("-"),
@@ -76,7 +82,8 @@ final class ListCommand {
         }
         String mode = r.cache().mode().word();
         if (!r.serverAlive()) {
-            return mode + " (no server: what it had not uploaded stays in " + r.cache().dir() + ")";
+            return mode + " (no server: what it had not uploaded stays in "
+                    + r.cache().dir() + ")";
         }
         CompletableFuture<String> answer = new CompletableFuture<>();
         // a thread of its own: a server that never answers keeps it, and no other device's answer waits behind it

@@ -79,28 +79,31 @@ final class LocalS3Command {
                                   the client's timeouts (ublk-s3's: 20 s without a byte; default: 60s)
             """;
 
-    private static final ArgParser PARSER = new ArgParser("local-s3", List.of(
-            ArgParser.Option.value("dir"),
-            ArgParser.Option.flag("memory"),
-            ArgParser.Option.value("address"),
-            ArgParser.Option.value("port"),
-            ArgParser.Option.value("bucket"),
-            ArgParser.Option.value("latency"),
-            ArgParser.Option.value("bandwidth"),
-            ArgParser.Option.value("control"),
-            ArgParser.Option.value("faults"),
-            ArgParser.Option.value("fault-rate"),
-            ArgParser.Option.value("fault-seed"),
-            ArgParser.Option.value("stall")), Map.of());
+    private static final ArgParser PARSER = new ArgParser(
+            "local-s3",
+            List.of(
+                    ArgParser.Option.value("dir"),
+                    ArgParser.Option.flag("memory"),
+                    ArgParser.Option.value("address"),
+                    ArgParser.Option.value("port"),
+                    ArgParser.Option.value("bucket"),
+                    ArgParser.Option.value("latency"),
+                    ArgParser.Option.value("bandwidth"),
+                    ArgParser.Option.value("control"),
+                    ArgParser.Option.value("faults"),
+                    ArgParser.Option.value("fault-rate"),
+                    ArgParser.Option.value("fault-seed"),
+                    ArgParser.Option.value("stall")),
+            Map.of());
 
     private static final Duration MAX_LATENCY = Duration.ofSeconds(60);
     private static final Duration MAX_STALL = Duration.ofSeconds(600);
     /** sun_path holds 108 bytes, the terminating NUL included. */
     private static final int MAX_SOCKET_PATH = 107;
+
     private static final int SOCKET_FILE_TYPE = 0140000;
 
-    private LocalS3Command() {
-    }
+    private LocalS3Command() {}
 
     /** A started endpoint and, with --control, its control socket. */
     record Serving(LocalS3Server server, ControlSocket.Server control) implements AutoCloseable {
@@ -116,10 +119,13 @@ final class LocalS3Command {
     static int run(List<String> args, PrintStream out) throws InterruptedException {
         Serving serving = start(args);
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            serving.close();
-            stopped.countDown();
-        }, "local-s3-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            serving.close();
+                            stopped.countDown();
+                        },
+                        "local-s3-shutdown"));
         out.println(serving.server().endpoint());
         out.flush();
         stopped.await();
@@ -136,7 +142,8 @@ final class LocalS3Command {
         }
         Path dir = o.containsKey("dir") ? Path.of(o.get("dir")) : null;
         if (dir != null && (!Files.isDirectory(dir) || !Files.isWritable(dir))) {
-            throw new UsageException("--dir " + dir + " is not a writable directory: create it (mkdir -p " + dir + ") or give another");
+            throw new UsageException(
+                    "--dir " + dir + " is not a writable directory: create it (mkdir -p " + dir + ") or give another");
         }
         int port = o.containsKey("port") ? AddOptions.nonNegativeInt(o, "port") : 9000;
         if (port > 65535) {
@@ -152,11 +159,12 @@ final class LocalS3Command {
         boolean controlled = controlText != null;
 
         // with a control socket there is always a fault layer (maybe injecting nothing): 'down' and 'up' need it
-        ServerOptions options = new ServerOptions(controlled, latency, bandwidth,
-                faults == null && controlled ? FaultPlan.NONE : faults);
+        ServerOptions options = new ServerOptions(
+                controlled, latency, bandwidth, faults == null && controlled ? FaultPlan.NONE : faults);
         LocalS3Server server;
         try {
-            server = dir != null ? LocalS3Server.onDirectory(dir, address, port, options)
+            server = dir != null
+                    ? LocalS3Server.onDirectory(dir, address, port, options)
                     : LocalS3Server.inMemory(address, port, options);
         } catch (IllegalArgumentException e) {
             throw new UsageException("--address " + e.getMessage());
@@ -170,9 +178,11 @@ final class LocalS3Command {
             if (!controlled) {
                 return new Serving(server, null);
             }
-            SocketAddress at = control != null ? UnixDomainSocketAddress.of(control)
+            SocketAddress at = control != null
+                    ? UnixDomainSocketAddress.of(control)
                     : new InetSocketAddress(InetAddress.getByName(address), controlPort);
-            return new Serving(server, new ControlSocket.Server(at, (command, lines) -> control(server, command, lines)));
+            return new Serving(
+                    server, new ControlSocket.Server(at, (command, lines) -> control(server, command, lines)));
         } catch (IllegalArgumentException e) {
             server.close();
             throw new UsageException(e.getMessage());
@@ -194,8 +204,9 @@ final class LocalS3Command {
             case "faults" -> lines.accept(server.faultCounts().toJson());
             case "down" -> server.down(true);
             case "up" -> server.down(false);
-            default -> throw new IllegalArgumentException("unknown command '" + command
-                    + "' for local-s3: use counts, reset, faults, down or up");
+            default ->
+                throw new IllegalArgumentException(
+                        "unknown command '" + command + "' for local-s3: use counts, reset, faults, down or up");
         }
     }
 
@@ -217,12 +228,15 @@ final class LocalS3Command {
             try {
                 seed = Long.parseLong(o.get("fault-seed").trim());
             } catch (NumberFormatException e) {
-                throw new UsageException("--fault-seed '" + o.get("fault-seed") + "' is not a whole number: give one such as 42");
+                throw new UsageException(
+                        "--fault-seed '" + o.get("fault-seed") + "' is not a whole number: give one such as 42");
             }
         }
-        Duration stall = o.containsKey("stall") ? duration("--stall", o.get("stall"), MAX_STALL) : FaultPlan.DEFAULT_STALL;
+        Duration stall =
+                o.containsKey("stall") ? duration("--stall", o.get("stall"), MAX_STALL) : FaultPlan.DEFAULT_STALL;
         if (stall.isZero()) {
-            throw new UsageException("--stall 0 is no stall: give a duration longer than the client's timeouts, such as 30s");
+            throw new UsageException(
+                    "--stall 0 is no stall: give a duration longer than the client's timeouts, such as 30s");
         }
         try {
             if (o.containsKey("faults")) {
@@ -232,11 +246,13 @@ final class LocalS3Command {
             try {
                 rate = Double.parseDouble(o.get("fault-rate").trim());
             } catch (NumberFormatException e) {
-                throw new UsageException("--fault-rate '" + o.get("fault-rate") + "' is not a number: give a share 0 to 1, such as 0.1");
+                throw new UsageException(
+                        "--fault-rate '" + o.get("fault-rate") + "' is not a number: give a share 0 to 1, such as 0.1");
             }
             return FaultPlan.mix(rate, seed, stall);
         } catch (IllegalArgumentException e) {
-            throw new UsageException("--" + (o.containsKey("faults") ? "faults" : "fault-rate") + ": " + e.getMessage());
+            throw new UsageException(
+                    "--" + (o.containsKey("faults") ? "faults" : "fault-rate") + ": " + e.getMessage());
         }
     }
 
@@ -256,7 +272,8 @@ final class LocalS3Command {
         String size = t.endsWith("/s") ? t.substring(0, t.length() - 2) : t;
         long rate = Sizes.parse("--bandwidth", size);
         if (rate == 0) {
-            throw new UsageException("--bandwidth " + text + " is no rate: give bytes per second above 0 such as 1M, or leave it out for no limit");
+            throw new UsageException("--bandwidth " + text
+                    + " is no rate: give bytes per second above 0 such as 1M, or leave it out for no limit");
         }
         return rate;
     }
@@ -272,7 +289,8 @@ final class LocalS3Command {
         } catch (NumberFormatException e) {
             // below
         }
-        throw new UsageException("--control " + text + ": '" + p + "' is not a TCP port: give tcp:1..65535, or a socket path");
+        throw new UsageException(
+                "--control " + text + ": '" + p + "' is not a TCP port: give tcp:1..65535, or a socket path");
     }
 
     /** A socket path the server may take: in an existing folder, and not a file or a live server's socket. */
@@ -280,17 +298,21 @@ final class LocalS3Command {
         Path path = Path.of(text).toAbsolutePath();
         Path folder = path.getParent();
         if (folder == null || !Files.isDirectory(folder)) {
-            throw new UsageException("--control " + text + ": folder " + folder + " does not exist: create it (mkdir -p " + folder + ") or give another path");
+            throw new UsageException("--control " + text + ": folder " + folder
+                    + " does not exist: create it (mkdir -p " + folder + ") or give another path");
         }
         if (path.toString().getBytes(StandardCharsets.UTF_8).length > MAX_SOCKET_PATH) {
-            throw new UsageException("--control " + text + " is too long for a Unix socket (at most " + MAX_SOCKET_PATH + " bytes): give a shorter path");
+            throw new UsageException("--control " + text + " is too long for a Unix socket (at most " + MAX_SOCKET_PATH
+                    + " bytes): give a shorter path");
         }
         if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
             if (!isSocket(path)) {
-                throw new UsageException("--control " + text + " exists and is not a socket: give a new path (it would be replaced)");
+                throw new UsageException(
+                        "--control " + text + " exists and is not a socket: give a new path (it would be replaced)");
             }
             if (answers(path)) {
-                throw new UsageException("--control " + text + " is served by another process: stop it or give another path");
+                throw new UsageException(
+                        "--control " + text + " is served by another process: stop it or give another path");
             }
         }
         return path;

@@ -20,10 +20,10 @@ final class OrphanedSockets {
     private static final List<Path> TABLES = List.of(Path.of("/proc/net/tcp"), Path.of("/proc/net/tcp6"));
     /** TCP states, as /proc/net/tcp shows them, of a socket that closed with data or its FIN not yet acknowledged. */
     private static final int FIN_WAIT1 = 0x04;
+
     private static final int CLOSING = 0x0B;
 
-    private OrphanedSockets() {
-    }
+    private OrphanedSockets() {}
 
     /**
      * Orphaned sockets to remote port {@code port} with data not yet acknowledged by the peer (queued to send, or a

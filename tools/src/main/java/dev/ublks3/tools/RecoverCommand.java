@@ -41,22 +41,25 @@ final class RecoverCommand {
     /** How long the kernel may take to notice the server's death and quiesce the device. */
     private static final long QUIESCE_WAIT_MILLIS = 15_000;
 
-    private static final ArgParser PARSER = new ArgParser(COMMAND, List.of(
-            ArgParser.Option.value("number").alias("n"),
-            ArgParser.Option.value("name"),
-            ArgParser.Option.value("access-key"),
-            ArgParser.Option.value("secret-key"),
-            ArgParser.Option.value("session-token"),
-            ArgParser.Option.flag("foreground")), Map.of());
+    private static final ArgParser PARSER = new ArgParser(
+            COMMAND,
+            List.of(
+                    ArgParser.Option.value("number").alias("n"),
+                    ArgParser.Option.value("name"),
+                    ArgParser.Option.value("access-key"),
+                    ArgParser.Option.value("secret-key"),
+                    ArgParser.Option.value("session-token"),
+                    ArgParser.Option.flag("foreground")),
+            Map.of());
 
-    private RecoverCommand() {
-    }
+    private RecoverCommand() {}
 
     static int run(List<String> args, RunDirectory run, PrintStream out, PrintStream err) throws Exception {
         Map<String, String> o = PARSER.parse(args);
         ArgParser.requireOnlyOneOf(o, COMMAND, Set.of("number", "name"));
         if (!o.containsKey("number") && !o.containsKey("name")) {
-            throw new UsageException("'recover' needs -n N or --name NAME: see 'ublk-s3 list' for the devices whose state is NO-SERVER");
+            throw new UsageException(
+                    "'recover' needs -n N or --name NAME: see 'ublk-s3 list' for the devices whose state is NO-SERVER");
         }
         int id = Devices.chosen(run, o);
         DeviceRecord record = record(id, run);
@@ -68,8 +71,8 @@ final class RecoverCommand {
             AddOptions options = AddOptions.parse(addArgs).withName(record.name());
             return ForegroundServer.serve(DeviceServer.recover(options, run), run, out);
         }
-        return ServerLauncher.fromEnvironment().startInBackground(ServerLauncher.recoverCommand(id, keys),
-                run.logFile(id), false, out, err);
+        return ServerLauncher.fromEnvironment()
+                .startInBackground(ServerLauncher.recoverCommand(id, keys), run.logFile(id), false, out, err);
     }
 
     /** The record of device N whose server is gone; else the one-line reason why there is nothing to recover. */
@@ -78,14 +81,16 @@ final class RecoverCommand {
         DeviceRecord record = run.read(id).orElse(null);
         if (record == null) {
             if (Devices.exists(id)) {
-                throw new ServeException(path + " has no record in " + run.path() + " (not added by ublk-s3, or the folder was cleared): "
+                throw new ServeException(path + " has no record in " + run.path()
+                        + " (not added by ublk-s3, or the folder was cleared): "
                         + "it cannot be recovered; remove it with 'ublk-s3 del -n " + id + "'");
             }
             throw new ServeException("there is no ublk device " + id + ": see 'ublk-s3 list'");
         }
         if (record.serverAlive()) {
-            throw new ServeException("the server of " + path + " (pid " + record.pid() + ") is still running: nothing to recover"
-                    + " (to restart it: 'ublk-s3 del -n " + id + "', then add)");
+            throw new ServeException(
+                    "the server of " + path + " (pid " + record.pid() + ") is still running: nothing to recover"
+                            + " (to restart it: 'ublk-s3 del -n " + id + "', then add)");
         }
         return record;
     }
@@ -95,7 +100,8 @@ final class RecoverCommand {
         int id = record.devId();
         String path = UblkPaths.block(id);
         if (!Devices.exists(id)) {
-            throw new ServeException(path + " is gone (its server ended and the kernel removed it): add it again with 'ublk-s3 add'");
+            throw new ServeException(
+                    path + " is gone (its server ended and the kernel removed it): add it again with 'ublk-s3 add'");
         }
         if (!record.recovery()) {
             throw notRecoverable(id);
@@ -107,37 +113,45 @@ final class RecoverCommand {
             }
             // LIVE with a dead server: the kernel quiesces once it has released the dead server's queues
             long deadline = System.nanoTime() + QUIESCE_WAIT_MILLIS * 1_000_000;
-            while (info.state() == ublk_cmd_h.UBLK_S_DEV_LIVE && !DeviceRecord.alive(info.ublksrvPid())
+            while (info.state() == ublk_cmd_h.UBLK_S_DEV_LIVE
+                    && !DeviceRecord.alive(info.ublksrvPid())
                     && System.nanoTime() < deadline) {
                 Thread.sleep(100);
                 info = control.getDevInfo(id);
             }
             switch (info.state()) {
-                case ublk_cmd_h.UBLK_S_DEV_QUIESCED, ublk_cmd_h.UBLK_S_DEV_FAIL_IO -> { }
-                case ublk_cmd_h.UBLK_S_DEV_LIVE -> throw new ServeException(path + " is LIVE"
-                        + (DeviceRecord.alive(info.ublksrvPid()) ? ", served by pid " + info.ublksrvPid() + ": nothing to recover"
-                        : " " + QUIESCE_WAIT_MILLIS / 1000 + " s after its server died, not QUIESCED: try again, or remove it with 'ublk-s3 del -n " + id + "'"));
-                default -> throw new ServeException(path + " is in state " + info.stateName() + ", which cannot be recovered"
-                        + ": remove it with 'ublk-s3 del -n " + id + "'");
+                case ublk_cmd_h.UBLK_S_DEV_QUIESCED, ublk_cmd_h.UBLK_S_DEV_FAIL_IO -> {}
+                case ublk_cmd_h.UBLK_S_DEV_LIVE ->
+                    throw new ServeException(path + " is LIVE"
+                            + (DeviceRecord.alive(info.ublksrvPid())
+                                    ? ", served by pid " + info.ublksrvPid() + ": nothing to recover"
+                                    : " " + QUIESCE_WAIT_MILLIS / 1000
+                                            + " s after its server died, not QUIESCED: try again, or remove it with 'ublk-s3 del -n "
+                                            + id + "'"));
+                default ->
+                    throw new ServeException(path + " is in state " + info.stateName() + ", which cannot be recovered"
+                            + ": remove it with 'ublk-s3 del -n " + id + "'");
             }
         }
     }
 
     private static ServeException notRecoverable(int id) {
-        return new ServeException(UblkPaths.block(id) + " was added with --no-recovery, so it cannot be taken over: remove it with 'ublk-s3 del -n "
-                + id + "' and add it again");
+        return new ServeException(UblkPaths.block(id)
+                + " was added with --no-recovery, so it cannot be taken over: remove it with 'ublk-s3 del -n " + id
+                + "' and add it again");
     }
 
     /** The keys to pass on: required when the device was added with keys, refused otherwise. */
     private static List<String> keys(Map<String, String> o, DeviceRecord record) {
         boolean given = o.containsKey("access-key") || o.containsKey("secret-key") || o.containsKey("session-token");
         if (record.needsKeys() && !(o.containsKey("access-key") && o.containsKey("secret-key"))) {
-            throw new UsageException(UblkPaths.block(record.devId()) + " was added with --access-key/--secret-key, which are never stored: "
+            throw new UsageException(UblkPaths.block(record.devId())
+                    + " was added with --access-key/--secret-key, which are never stored: "
                     + "give them again (ublk-s3 recover -n " + record.devId() + " --access-key K --secret-key S)");
         }
         if (!record.needsKeys() && given) {
-            throw new UsageException(UblkPaths.block(record.devId()) + " takes its credentials from " + record.credentials()
-                    + ": leave out --access-key/--secret-key/--session-token");
+            throw new UsageException(UblkPaths.block(record.devId()) + " takes its credentials from "
+                    + record.credentials() + ": leave out --access-key/--secret-key/--session-token");
         }
         List<String> keys = new ArrayList<>();
         for (String name : List.of("access-key", "secret-key", "session-token")) {

@@ -89,7 +89,11 @@ public final class RunDirectory {
                 record.write(w);
             }
             try {
-                Files.move(tmp, recordFile(record.devId()), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                Files.move(
+                        tmp,
+                        recordFile(record.devId()),
+                        StandardCopyOption.ATOMIC_MOVE,
+                        StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(tmp, recordFile(record.devId()), StandardCopyOption.REPLACE_EXISTING);
             }
@@ -165,8 +169,11 @@ public final class RunDirectory {
             return out;
         }
         try (Stream<Path> files = Files.list(dir)) {
-            for (Path f : files.filter(p -> p.getFileName().toString().matches("\\d+\\.properties")).sorted().toList()) {
-                read(Integer.parseInt(f.getFileName().toString().replace(".properties", ""))).ifPresent(out::add);
+            for (Path f : files.filter(p -> p.getFileName().toString().matches("\\d+\\.properties"))
+                    .sorted()
+                    .toList()) {
+                read(Integer.parseInt(f.getFileName().toString().replace(".properties", "")))
+                        .ifPresent(out::add);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + dir + ": " + e.getMessage(), e);
@@ -181,7 +188,8 @@ public final class RunDirectory {
             Files.deleteIfExists(recordFile(devId));
             Files.deleteIfExists(socket(devId));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot remove the run files of device " + devId + " in " + dir + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "cannot remove the run files of device " + devId + " in " + dir + ": " + e.getMessage(), e);
         }
     }
 }

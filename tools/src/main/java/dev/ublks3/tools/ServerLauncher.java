@@ -90,8 +90,10 @@ final class ServerLauncher {
         if (ownLog) {
             Files.deleteIfExists(log);
         }
-        err.println(reason != null ? reason
-                : "ublk-s3: the server exited with code " + code + " before the device was live");
+        err.println(
+                reason != null
+                        ? reason
+                        : "ublk-s3: the server exited with code " + code + " before the device was live");
         return code != 0 ? code : 1;
     }
 
@@ -106,8 +108,8 @@ final class ServerLauncher {
     Process launch(List<String> args, Path log, boolean detach, boolean inherit, boolean renameLog) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(command(args, detach))
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .redirectError(inherit ? ProcessBuilder.Redirect.INHERIT
-                        : ProcessBuilder.Redirect.appendTo(log.toFile()));
+                .redirectError(
+                        inherit ? ProcessBuilder.Redirect.INHERIT : ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().remove(LOG_ENV);
         if (renameLog) {
             pb.environment().put(LOG_ENV, log.toString());
@@ -146,8 +148,8 @@ final class ServerLauncher {
      * /tmp/hsperfdata_root/N" when a PID is reused), and taking that for the answer failed a good add.
      */
     static String devicePathLine(Process server) throws IOException {
-        try (BufferedReader lines = new BufferedReader(
-                new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader lines =
+                new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line; (line = lines.readLine()) != null; ) {
                 if (UblkPaths.blockId(line) >= 0) {
                     return line;
@@ -201,7 +203,8 @@ final class ServerLauncher {
             }
         }
         // no one-line error (a JVM that could not start, a crash): its last words, pointing at the whole log
-        return found != null ? found
+        return found != null
+                ? found
                 : last != null ? "ublk-s3: the server failed: '" + last.strip() + "' (see " + log + ")" : null;
     }
 }

@@ -9,8 +9,7 @@ import java.util.Locale;
  */
 public final class Sizes {
 
-    private Sizes() {
-    }
+    private Sizes() {}
 
     /** Parses {@code text} for option {@code option}; a bad value is a one-line {@link UsageException}. */
     public static long parse(String option, String text) {
@@ -22,7 +21,8 @@ public final class Sizes {
         if (lower.endsWith("ib")) {
             lower = lower.substring(0, lower.length() - 2);
         } else if (lower.endsWith("b") && lower.length() > 1 && !Character.isDigit(lower.charAt(lower.length() - 2))) {
-            throw new UsageException(option + " '" + text + "' is not a size: use a suffix k, M, G, T, P or E (powers of 1024)");
+            throw new UsageException(
+                    option + " '" + text + "' is not a size: use a suffix k, M, G, T, P or E (powers of 1024)");
         } else if (lower.endsWith("b")) {
             lower = lower.substring(0, lower.length() - 1); // "512b" = 512 bytes
         }
@@ -40,7 +40,8 @@ public final class Sizes {
         }
         String digits = shift == 0 ? lower : lower.substring(0, lower.length() - 1);
         if (digits.isEmpty() || !digits.chars().allMatch(Character::isDigit)) {
-            throw new UsageException(option + " '" + text + "' is not a size: give a whole number with an optional suffix k, M, G, T, P or E, such as 50G");
+            throw new UsageException(option + " '" + text
+                    + "' is not a size: give a whole number with an optional suffix k, M, G, T, P or E, such as 50G");
         }
         long n;
         try {

@@ -21,13 +21,15 @@ final class StatsCommand {
             their failures, local syncs. Text like nbdkit's stats filter, or JSON.
             """;
 
-    private static final ArgParser PARSER = new ArgParser("stats", List.of(
-            ArgParser.Option.value("number").alias("n"),
-            ArgParser.Option.value("name"),
-            ArgParser.Option.flag("json")), Map.of());
+    private static final ArgParser PARSER = new ArgParser(
+            "stats",
+            List.of(
+                    ArgParser.Option.value("number").alias("n"),
+                    ArgParser.Option.value("name"),
+                    ArgParser.Option.flag("json")),
+            Map.of());
 
-    private StatsCommand() {
-    }
+    private StatsCommand() {}
 
     static int run(List<String> args, RunDirectory run, PrintStream out) throws IOException {
         Map<String, String> o = PARSER.parse(args);

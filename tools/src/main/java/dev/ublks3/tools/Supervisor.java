@@ -22,15 +22,14 @@ final class Supervisor {
     static final int ATTEMPTS = 5;
     private static final long FIRST_PAUSE_MILLIS = 500;
 
-    private Supervisor() {
-    }
+    private Supervisor() {}
 
     static int run(List<String> addArgs, PrintStream out) throws Exception {
         AddOptions options = AddOptions.parse(addArgs);
         String log = System.getenv(ServerLauncher.LOG_ENV);
         if (log == null) {
-            throw new UsageException("'" + ServerLauncher.SUPERVISE
-                    + "' is started by 'ublk-s3 add --restart': use that");
+            throw new UsageException(
+                    "'" + ServerLauncher.SUPERVISE + "' is started by 'ublk-s3 add --restart': use that");
         }
         ServerLauncher launcher = ServerLauncher.fromEnvironment();
         // the server renames the log to N.log; this process writes to the same open file
@@ -45,13 +44,17 @@ final class Supervisor {
         int id = UblkPaths.blockId(first);
         List<String> recover = ServerLauncher.recoverCommand(id, keys(options));
         LOG.info("supervising {} (pid {}): it is recovered when its server dies", first, server.pid());
-        for (;;) {
+        for (; ; ) {
             int code = server.waitFor();
             if (code == 0 || !Devices.exists(id)) {
                 LOG.info("the server of {} ended (exit {}) and removed the device: supervisor done", first, code);
                 return 0;
             }
-            LOG.warn("the server of {} (pid {}) died (exit {}) and left the device: recovering it", first, server.pid(), code);
+            LOG.warn(
+                    "the server of {} (pid {}) died (exit {}) and left the device: recovering it",
+                    first,
+                    server.pid(),
+                    code);
             server = null;
             long pause = FIRST_PAUSE_MILLIS;
             for (int attempt = 1; attempt <= ATTEMPTS && server == null; attempt++) {
@@ -67,12 +70,21 @@ final class Supervisor {
                     server = p;
                     LOG.info("recovered {}: served by pid {} (attempt {})", first, p.pid(), attempt);
                 } else {
-                    LOG.warn("recovering {}: attempt {} of {} failed (exit {}, see above)", first, attempt, ATTEMPTS, p.waitFor());
+                    LOG.warn(
+                            "recovering {}: attempt {} of {} failed (exit {}, see above)",
+                            first,
+                            attempt,
+                            ATTEMPTS,
+                            p.waitFor());
                 }
             }
             if (server == null) {
-                LOG.error("gave up recovering {} after {} attempts: run 'ublk-s3 recover -n {}' or 'ublk-s3 del -n {}'",
-                        first, ATTEMPTS, id, id);
+                LOG.error(
+                        "gave up recovering {} after {} attempts: run 'ublk-s3 recover -n {}' or 'ublk-s3 del -n {}'",
+                        first,
+                        ATTEMPTS,
+                        id,
+                        id);
                 return 1;
             }
         }

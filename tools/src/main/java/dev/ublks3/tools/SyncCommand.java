@@ -32,27 +32,31 @@ final class SyncCommand {
 
     static final String COMMAND = "sync";
 
-    private static final ArgParser PARSER = new ArgParser(COMMAND, List.of(
-            ArgParser.Option.value("number").alias("n"),
-            ArgParser.Option.value("name"),
-            ArgParser.Option.value("timeout")), Map.of());
+    private static final ArgParser PARSER = new ArgParser(
+            COMMAND,
+            List.of(
+                    ArgParser.Option.value("number").alias("n"),
+                    ArgParser.Option.value("name"),
+                    ArgParser.Option.value("timeout")),
+            Map.of());
 
-    private SyncCommand() {
-    }
+    private SyncCommand() {}
 
     static int run(List<String> args, RunDirectory run, PrintStream out, boolean terminal) throws IOException {
         Map<String, String> o = PARSER.parse(args);
         int id = Devices.chosenFor(COMMAND, run, o);
         Duration timeout = o.containsKey("timeout")
-                ? Durations.parse("--timeout", o.get("timeout"), CacheControl.MAX_TIMEOUT) : null;
+                ? Durations.parse("--timeout", o.get("timeout"), CacheControl.MAX_TIMEOUT)
+                : null;
         String path = UblkPaths.block(id);
-        DeviceRecord record = run.read(id).orElseThrow(
-                () -> new ServeException("no ublk-s3 server serves " + path + ": see 'ublk-s3 list'"));
+        DeviceRecord record = run.read(id)
+                .orElseThrow(() -> new ServeException("no ublk-s3 server serves " + path + ": see 'ublk-s3 list'"));
         if (!record.serverAlive()) {
             throw new ServeException("the server of " + path + " (pid " + record.pid() + ") is gone: "
-                    + (record.cache() != null ? "take the device over with 'ublk-s3 recover -n " + id + "', which"
-                    + " uploads what its cache holds, then sync again"
-                    : "nothing is pending in it: see 'ublk-s3 list'"));
+                    + (record.cache() != null
+                            ? "take the device over with 'ublk-s3 recover -n " + id + "', which"
+                                    + " uploads what its cache holds, then sync again"
+                            : "nothing is pending in it: see 'ublk-s3 list'"));
         }
         SyncProgress progress = new SyncProgress(out, "syncing " + path);
         String error;

@@ -76,8 +76,8 @@ final class SyncProgress {
                 + ") left";
         long done = firstBytes - p.bytes();
         if (done <= 0) {
-            return left + ", waiting for the first upload" + (nowNanos - firstNanos >= QUIET_NANOS
-                    ? " (" + eta(nowNanos - firstNanos) + ")" : "");
+            return left + ", waiting for the first upload"
+                    + (nowNanos - firstNanos >= QUIET_NANOS ? " (" + eta(nowNanos - firstNanos) + ")" : "");
         }
         double perSecond = done * 1e9 / Math.max(1, nowNanos - firstNanos);
         String rate = ", " + readable((long) perSecond) + "/s";

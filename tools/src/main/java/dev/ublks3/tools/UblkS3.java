@@ -32,8 +32,7 @@ public final class UblkS3 {
             'ublk-s3 COMMAND --help' tells a command's options.
             """;
 
-    private UblkS3() {
-    }
+    private UblkS3() {}
 
     public static void main(String[] args) {
         // the one logging backend, named: without it SLF4J searches every jar of the class path for providers (and
@@ -59,18 +58,19 @@ public final class UblkS3 {
             String command = args.get(0);
             List<String> rest = args.subList(1, args.size());
             if (rest.contains("--help") || rest.contains("-h")) {
-                out.print(switch (command) {
-                    case "add" -> AddOptions.HELP;
-                    case "del" -> DelCommand.HELP;
-                    case "recover" -> RecoverCommand.HELP;
-                    case "list" -> ListCommand.HELP;
-                    case "stats" -> StatsCommand.HELP;
-                    case SyncCommand.COMMAND -> SyncCommand.HELP;
-                    case "local-s3" -> LocalS3Command.HELP;
-                    case UnitCommand.START -> UnitCommand.START_HELP;
-                    case UnitCommand.STOP -> UnitCommand.STOP_HELP;
-                    default -> throw unknownCommand(command);
-                });
+                out.print(
+                        switch (command) {
+                            case "add" -> AddOptions.HELP;
+                            case "del" -> DelCommand.HELP;
+                            case "recover" -> RecoverCommand.HELP;
+                            case "list" -> ListCommand.HELP;
+                            case "stats" -> StatsCommand.HELP;
+                            case SyncCommand.COMMAND -> SyncCommand.HELP;
+                            case "local-s3" -> LocalS3Command.HELP;
+                            case UnitCommand.START -> UnitCommand.START_HELP;
+                            case UnitCommand.STOP -> UnitCommand.STOP_HELP;
+                            default -> throw unknownCommand(command);
+                        });
                 return 0;
             }
             return switch (command) {

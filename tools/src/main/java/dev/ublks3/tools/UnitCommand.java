@@ -50,14 +50,11 @@ final class UnitCommand {
               --name NAME              the device's name
             """;
 
-    private static final ArgParser START_PARSER = new ArgParser(START, List.of(
-            ArgParser.Option.value("name"),
-            ArgParser.Option.value("config-dir")), Map.of());
-    private static final ArgParser STOP_PARSER = new ArgParser(STOP, List.of(
-            ArgParser.Option.value("name")), Map.of());
+    private static final ArgParser START_PARSER = new ArgParser(
+            START, List.of(ArgParser.Option.value("name"), ArgParser.Option.value("config-dir")), Map.of());
+    private static final ArgParser STOP_PARSER = new ArgParser(STOP, List.of(ArgParser.Option.value("name")), Map.of());
 
-    private UnitCommand() {
-    }
+    private UnitCommand() {}
 
     static int start(List<String> args, RunDirectory run, PrintStream out, PrintStream err) throws Exception {
         Map<String, String> o = START_PARSER.parse(args);
@@ -67,11 +64,12 @@ final class UnitCommand {
         if (existing.isPresent()) {
             DeviceRecord r = existing.get();
             if (r.serverAlive()) {
-                throw new ServeException("device " + name + " is already " + UblkPaths.block(r.devId()) + ", served by pid " + r.pid()
-                        + " outside this unit: remove it with 'ublk-s3 del --name " + name + "', then start the unit again");
+                throw new ServeException("device " + name + " is already " + UblkPaths.block(r.devId())
+                        + ", served by pid " + r.pid() + " outside this unit: remove it with 'ublk-s3 del --name "
+                        + name + "', then start the unit again");
             }
-            out.println(name + ": the server of " + UblkPaths.block(r.devId())
-                    + " died: taking the device over (recover)");
+            out.println(
+                    name + ": the server of " + UblkPaths.block(r.devId()) + " died: taking the device over (recover)");
             code = RecoverCommand.run(List.of("--number", Integer.toString(r.devId())), run, out, err);
         } else {
             List<String> add = new ArrayList<>(List.of("--name", name));
@@ -83,8 +81,10 @@ final class UnitCommand {
         if (code != 0) {
             return code;
         }
-        DeviceRecord served = Devices.named(run, name).filter(DeviceRecord::serverAlive).orElseThrow(
-                () -> new ServeException("the server of " + name + " ended right after it started: see its log in " + run.path()));
+        DeviceRecord served = Devices.named(run, name)
+                .filter(DeviceRecord::serverAlive)
+                .orElseThrow(() -> new ServeException(
+                        "the server of " + name + " ended right after it started: see its log in " + run.path()));
         run.writePid(name, served.pid());
         return 0;
     }
@@ -96,7 +96,8 @@ final class UnitCommand {
     static int stop(List<String> args, RunDirectory run, PrintStream out, ZfsPools zfs) throws Exception {
         Map<String, String> o = STOP_PARSER.parse(args);
         String name = name(o, STOP);
-        Optional<DeviceRecord> device = Devices.named(run, name).filter(r -> Devices.exists(r.devId()) || r.serverAlive());
+        Optional<DeviceRecord> device =
+                Devices.named(run, name).filter(r -> Devices.exists(r.devId()) || r.serverAlive());
         if (device.isEmpty()) {
             out.println(name + ": no such device: nothing to stop");
             run.removePid(name);
@@ -105,8 +106,9 @@ final class UnitCommand {
         DeviceRecord r = device.get();
         String path = UblkPaths.block(r.devId());
         if (!r.serverAlive()) {
-            out.println(name + ": the server of " + path + " (pid " + r.pid() + ") died: the device is left for recovery"
-                    + " (the unit's restart, or 'ublk-s3 recover --name " + name + "'); 'ublk-s3 del --name " + name + "' removes it");
+            out.println(name + ": the server of " + path + " (pid " + r.pid()
+                    + ") died: the device is left for recovery" + " (the unit's restart, or 'ublk-s3 recover --name "
+                    + name + "'); 'ublk-s3 del --name " + name + "' removes it");
             return 0;
         }
         for (String pool : zfs.using(r.devId())) {
@@ -121,7 +123,8 @@ final class UnitCommand {
 
     private static String name(Map<String, String> o, String command) {
         if (!o.containsKey("name")) {
-            throw new UsageException("'" + command + "' needs --name NAME: give the device's name, as in ublk-s3@NAME.service");
+            throw new UsageException(
+                    "'" + command + "' needs --name NAME: give the device's name, as in ublk-s3@NAME.service");
         }
         return ConfigFile.checkName(o.get("name"));
     }

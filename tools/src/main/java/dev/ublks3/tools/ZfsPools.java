@@ -46,8 +46,9 @@ record ZfsPools(String zpool, Path zfsModule) {
             if (!Files.isDirectory(zfsModule)) {
                 return List.of(); // zpool without the module loaded: no pool can be imported
             }
-            throw new ServeException("cannot tell which ZFS pools use " + UblkPaths.block(devId) + " ('" + zpool
-                    + " list' failed: " + list.lastLine() + "): export them by hand (zpool export POOL), then run this again");
+            throw new ServeException(
+                    "cannot tell which ZFS pools use " + UblkPaths.block(devId) + " ('" + zpool + " list' failed: "
+                            + list.lastLine() + "): export them by hand (zpool export POOL), then run this again");
         }
         return poolsOn(list.out(), devId);
     }
@@ -100,7 +101,9 @@ record ZfsPools(String zpool, Path zfsModule) {
     private Result run(long timeoutSeconds, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(zpool));
         command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+        Process p = new ProcessBuilder(command)
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .start();
         // both pipes read aside, so that a zpool that hangs (a suspended pool) cannot hang this past the timeout
         CompletableFuture<String> out = readAside(p.getInputStream());
         CompletableFuture<String> err = readAside(p.getErrorStream());
@@ -109,7 +112,10 @@ record ZfsPools(String zpool, Path zfsModule) {
                 p.destroyForcibly();
                 return new Result(-1, "", "no answer after " + timeoutSeconds + " s");
             }
-            return new Result(p.exitValue(), out.get(TIMEOUT_SECONDS, TimeUnit.SECONDS), err.get(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+            return new Result(
+                    p.exitValue(),
+                    out.get(TIMEOUT_SECONDS, TimeUnit.SECONDS),
+                    err.get(TIMEOUT_SECONDS, TimeUnit.SECONDS));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             p.destroyForcibly();
@@ -120,12 +126,14 @@ record ZfsPools(String zpool, Path zfsModule) {
     }
 
     private static CompletableFuture<String> readAside(InputStream in) {
-        return CompletableFuture.supplyAsync(() -> {
-            try (in) {
-                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }, command -> Thread.ofVirtual().start(command));
+        return CompletableFuture.supplyAsync(
+                () -> {
+                    try (in) {
+                        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                },
+                command -> Thread.ofVirtual().start(command));
     }
 }

@@ -18,7 +18,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 class AddOptionsTest {
 
     private static AddOptions parse(String line) {
-        return AddOptions.parse(line.isBlank() ? List.of() : Arrays.asList(line.trim().split(" +")));
+        return AddOptions.parse(
+                line.isBlank() ? List.of() : Arrays.asList(line.trim().split(" +")));
     }
 
     @Test
@@ -58,18 +59,33 @@ class AddOptionsTest {
         AddOptions big = parse("--size 64M --bucket bkt --object-size 32M --queues 2");
         assertEquals(8, big.depth());
         assertEquals(512L << 20, (long) big.queues() * big.depth() * big.objectSize());
-        assertEquals(100, parse("--size 64M --bucket bkt --object-size 32M --queues 2 --depth 100").depth(),
+        assertEquals(
+                100,
+                parse("--size 64M --bucket bkt --object-size 32M --queues 2 --depth 100")
+                        .depth(),
                 "a depth given is kept");
     }
 
     @Test
     void retryTimeSpellings() {
-        assertEquals(Duration.ofSeconds(15), parse("--size 1G --bucket bkt --retry-time 15s").retryTime());
-        assertEquals(Duration.ofMinutes(2), parse("--size 1G --bucket bkt --retry-time 2m").retryTime());
-        assertEquals(Duration.ofMillis(500), parse("--size 1G --bucket bkt --retry-time 500ms").retryTime());
-        assertEquals(Duration.ofMillis(1500), parse("--size 1G --bucket bkt --retry-time 1.5s").retryTime());
-        assertEquals(Duration.ofHours(24), parse("--size 1G --bucket bkt retry-time=24h").retryTime());
-        assertEquals(Duration.ofMillis(1), parse("--size 1G --bucket bkt --retry-time 1ms").retryTime());
+        assertEquals(
+                Duration.ofSeconds(15),
+                parse("--size 1G --bucket bkt --retry-time 15s").retryTime());
+        assertEquals(
+                Duration.ofMinutes(2),
+                parse("--size 1G --bucket bkt --retry-time 2m").retryTime());
+        assertEquals(
+                Duration.ofMillis(500),
+                parse("--size 1G --bucket bkt --retry-time 500ms").retryTime());
+        assertEquals(
+                Duration.ofMillis(1500),
+                parse("--size 1G --bucket bkt --retry-time 1.5s").retryTime());
+        assertEquals(
+                Duration.ofHours(24),
+                parse("--size 1G --bucket bkt retry-time=24h").retryTime());
+        assertEquals(
+                Duration.ofMillis(1),
+                parse("--size 1G --bucket bkt --retry-time 1ms").retryTime());
     }
 
     @Test
@@ -78,14 +94,17 @@ class AddOptionsTest {
         AddOptions restart = parse("--size 1G --bucket bkt --restart");
         assertTrue(restart.restart());
         assertTrue(restart.recovery());
-        UsageException e = assertThrows(UsageException.class, () -> parse("--size 1G --bucket bkt --restart --no-recovery"));
+        UsageException e =
+                assertThrows(UsageException.class, () -> parse("--size 1G --bucket bkt --restart --no-recovery"));
         assertTrue(e.getMessage().contains("--no-recovery and --restart"), e.getMessage());
     }
 
     @Test
     void nbdkitWordsMeanTheSame() {
-        AddOptions words = parse("size=10G bucket=b1x key=vm/disk0 object-size=4K endpoint-url=http://127.0.0.1:9000 access_key=A secret-key=S");
-        AddOptions longs = parse("--size 10G --bucket=b1x --key vm/disk0 --object-size 4K --endpoint-url http://127.0.0.1:9000 --access-key A --secret-key S");
+        AddOptions words = parse(
+                "size=10G bucket=b1x key=vm/disk0 object-size=4K endpoint-url=http://127.0.0.1:9000 access_key=A secret-key=S");
+        AddOptions longs = parse(
+                "--size 10G --bucket=b1x --key vm/disk0 --object-size 4K --endpoint-url http://127.0.0.1:9000 --access-key A --secret-key S");
         assertEquals(longs, words);
         assertEquals(URI.create("http://127.0.0.1:9000"), words.endpointUrl());
         assertEquals("vm/disk0", words.key());
@@ -105,37 +124,42 @@ class AddOptionsTest {
         assertEquals(4096, o.logicalBlockSize());
         assertEquals(7, o.devId());
         assertTrue(o.foreground());
-        assertEquals(Path.of("/srv/x"), parse("--size 1G --bucket bkt --local /srv/x").localDir());
+        assertEquals(
+                Path.of("/srv/x"),
+                parse("--size 1G --bucket bkt --local /srv/x").localDir());
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
-            "\"\"                                                  | 'add' needs --size",
-            "--bucket bkt                                        | 'add' needs --size",
-            "--size 1G                                           | 'add' needs --bucket",
-            "--size 1G --bucket bkt --bogus 1                    | unknown option '--bogus'",
-            "--size 1G --bucket bkt bogus=1                      | unknown option 'bogus=1'",
-            "--size 1G --bucket bkt stray                        | unexpected argument 'stray'",
-            "--size 1G --bucket bkt --size 2G                    | option --size is given twice",
-            "--size 1G --bucket                                  | option --bucket of 'add' needs a value",
-            "--size 1X --bucket bkt                              | --size '1X' is not a size",
-            "--size 1G --bucket a/b                              | --bucket 'a/b' is not a bucket name",
-            "--size 1G --bucket bkt --key=                       | --key is empty",
-            "--size 1G --bucket bkt --queues 0                   | --queues 0 must be at least 1",
-            "--size 1G --bucket bkt --depth two                  | --depth 'two' is not a whole number",
-            "--size 1G --bucket bkt --logical-block-size 1024    | --logical-block-size 1024 is not supported",
-            "--size 1G --bucket bkt -n -3                        | --number -3 must not be negative",
-            "--size 1G --bucket bkt --endpoint-url ftp://x       | --endpoint-url 'ftp://x' is not a URL",
-            "--size 1G --bucket bkt --local /d --endpoint-url http://h | options --endpoint-url and --local of 'add' exclude each other",
-            "--size 1G --bucket bkt --access-key A               | --access-key and --secret-key go together",
-            "--size 1G --bucket bkt --session-token T            | --session-token needs --access-key",
-            "--size 1G --bucket bkt --foreground=yes             | option --foreground of 'add' takes no value",
-            "--size 1G --bucket bkt --retry-time 0               | --retry-time 0 is too short: give how long",
-            "--size 1G --bucket bkt --retry-time 15              | --retry-time '15' is not a duration: give a number with a unit",
-            "--size 1G --bucket bkt --retry-time -1s             | --retry-time '-1s' is not a duration",
-            "--size 1G --bucket bkt --retry-time 2d              | --retry-time '2d' is not a duration",
-            "--size 1G --bucket bkt --retry-time 25h             | --retry-time 25h is longer than 24h: give a shorter one",
-    })
+    @CsvSource(
+            delimiter = '|',
+            quoteCharacter = '"',
+            value = {
+                "\"\"                                                  | 'add' needs --size",
+                "--bucket bkt                                        | 'add' needs --size",
+                "--size 1G                                           | 'add' needs --bucket",
+                "--size 1G --bucket bkt --bogus 1                    | unknown option '--bogus'",
+                "--size 1G --bucket bkt bogus=1                      | unknown option 'bogus=1'",
+                "--size 1G --bucket bkt stray                        | unexpected argument 'stray'",
+                "--size 1G --bucket bkt --size 2G                    | option --size is given twice",
+                "--size 1G --bucket                                  | option --bucket of 'add' needs a value",
+                "--size 1X --bucket bkt                              | --size '1X' is not a size",
+                "--size 1G --bucket a/b                              | --bucket 'a/b' is not a bucket name",
+                "--size 1G --bucket bkt --key=                       | --key is empty",
+                "--size 1G --bucket bkt --queues 0                   | --queues 0 must be at least 1",
+                "--size 1G --bucket bkt --depth two                  | --depth 'two' is not a whole number",
+                "--size 1G --bucket bkt --logical-block-size 1024    | --logical-block-size 1024 is not supported",
+                "--size 1G --bucket bkt -n -3                        | --number -3 must not be negative",
+                "--size 1G --bucket bkt --endpoint-url ftp://x       | --endpoint-url 'ftp://x' is not a URL",
+                "--size 1G --bucket bkt --local /d --endpoint-url http://h | options --endpoint-url and --local of 'add' exclude each other",
+                "--size 1G --bucket bkt --access-key A               | --access-key and --secret-key go together",
+                "--size 1G --bucket bkt --session-token T            | --session-token needs --access-key",
+                "--size 1G --bucket bkt --foreground=yes             | option --foreground of 'add' takes no value",
+                "--size 1G --bucket bkt --retry-time 0               | --retry-time 0 is too short: give how long",
+                "--size 1G --bucket bkt --retry-time 15              | --retry-time '15' is not a duration: give a number with a unit",
+                "--size 1G --bucket bkt --retry-time -1s             | --retry-time '-1s' is not a duration",
+                "--size 1G --bucket bkt --retry-time 2d              | --retry-time '2d' is not a duration",
+                "--size 1G --bucket bkt --retry-time 25h             | --retry-time 25h is longer than 24h: give a shorter one",
+            })
     void badInputIsOneLineNamingTheProblem(String line, String expectedStart) {
         UsageException e = assertThrows(UsageException.class, () -> parse(line));
         assertTrue(e.getMessage().contains(expectedStart), e.getMessage());

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,8 +30,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class BadInputMatrixTest {
 
     /** Words that say what to do. */
-    private static final Pattern HINT = Pattern.compile(
-            "\\b(use|give|run|see|write|keep|create|load|stop|unmount|leave|remove|fix|make)\\b");
+    private static final Pattern HINT =
+            Pattern.compile("\\b(use|give|run|see|write|keep|create|load|stop|unmount|leave|remove|fix|make)\\b");
 
     /** A valid add, to which one bad part is added or in which one is replaced; in the foreground, so that a case
      * wrongly accepted fails here (no /dev/ublk-control, exit 1) instead of starting a background server. */
@@ -43,7 +43,8 @@ class BadInputMatrixTest {
     private record Case(List<String> args, int code, String names) {
         @Override
         public String toString() {
-            return String.join(" ", args.stream().map(a -> a.isEmpty() ? "''" : a).toList());
+            return String.join(
+                    " ", args.stream().map(a -> a.isEmpty() ? "''" : a).toList());
         }
     }
 
@@ -83,7 +84,8 @@ class BadInputMatrixTest {
             Files.createDirectories(configDir());
             Path file = configDir().resolve(n + ".conf");
             Files.writeString(file, text);
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(mode.length > 0 ? mode[0] : "rw-------"));
+            Files.setPosixFilePermissions(
+                    file, PosixFilePermissions.fromString(mode.length > 0 ? mode[0] : "rw-------"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -102,7 +104,8 @@ class BadInputMatrixTest {
 
     private static void chown(Path file, String user) {
         try {
-            Files.setOwner(file, file.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(user));
+            Files.setOwner(
+                    file, file.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(user));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -111,13 +114,43 @@ class BadInputMatrixTest {
     static Stream<Arguments> cases() {
         List<Case> c = new ArrayList<>();
         // ---- add: sizes
-        for (String v : List.of("", " ", "-1G", "0", "0G", "abc", "1.5G", "1X", "1GB", "G", "99999999999999999999G",
-                "99999999999999999999", "8E", "16E", "9223372036854775807", "1000K", "1000000", "4095")) {
+        for (String v : List.of(
+                "",
+                " ",
+                "-1G",
+                "0",
+                "0G",
+                "abc",
+                "1.5G",
+                "1X",
+                "1GB",
+                "G",
+                "99999999999999999999G",
+                "99999999999999999999",
+                "8E",
+                "16E",
+                "9223372036854775807",
+                "1000K",
+                "1000000",
+                "4095")) {
             c.add(add("--size", "--size", v));
         }
         c.add(add("--object-size", "--size", "1M", "--object-size", "64M"));
-        for (String v : List.of("", "0", "-4K", "3K", "48K", "2K", "1", "512", "64M", "1G", "99999999999999999999G",
-                "4X", "abc", "8E")) {
+        for (String v : List.of(
+                "",
+                "0",
+                "-4K",
+                "3K",
+                "48K",
+                "2K",
+                "1",
+                "512",
+                "64M",
+                "1G",
+                "99999999999999999999G",
+                "4X",
+                "abc",
+                "8E")) {
             c.add(add("--object-size", "--object-size", v));
         }
         // ---- add: counts
@@ -136,8 +169,24 @@ class BadInputMatrixTest {
         c.add(add("--number", "-n", "-3"));
         c.add(add("--number", "-n", "x"));
         // ---- add: durations
-        for (String v : List.of("", " ", "0", "0s", "0.0001ms", "500us", "-5s", "fast", "15", "15 s", "1e3s", "2d", "25h",
-                "24.001h", "1441m", "99999999999999999999h", "15s,")) {
+        for (String v : List.of(
+                "",
+                " ",
+                "0",
+                "0s",
+                "0.0001ms",
+                "500us",
+                "-5s",
+                "fast",
+                "15",
+                "15 s",
+                "1e3s",
+                "2d",
+                "25h",
+                "24.001h",
+                "1441m",
+                "99999999999999999999h",
+                "15s,")) {
             c.add(add("--retry-time", "--retry-time", v));
         }
         c.add(add("--retry-time", "retry-time=0"));
@@ -168,8 +217,21 @@ class BadInputMatrixTest {
         c.add(usage("--size", "add"));
         c.add(usage("--size", "add", "--bucket", "bkt"));
         c.add(usage("--bucket", "add", "--size", "1G"));
-        for (String o : List.of("--size", "--bucket", "--key", "--object-size", "--endpoint-url", "--region",
-                "--profile", "--local", "--queues", "--depth", "--logical-block-size", "--number", "-n", "--retry-time")) {
+        for (String o : List.of(
+                "--size",
+                "--bucket",
+                "--key",
+                "--object-size",
+                "--endpoint-url",
+                "--region",
+                "--profile",
+                "--local",
+                "--queues",
+                "--depth",
+                "--logical-block-size",
+                "--number",
+                "-n",
+                "--retry-time")) {
             c.add(add(o.equals("-n") ? "--number" : o, o)); // no value
         }
         c.add(add("--size", "--size=2G"));
@@ -186,9 +248,14 @@ class BadInputMatrixTest {
         }
         // ---- add: the cache
         c.add(add("--cache " + Path.of("on").toAbsolutePath() + " is not a directory", "cache=on"));
-        c.add(add("--cache " + tmp.resolve("missing") + " is not a directory: for a new cache, create it",
-                "--cache", tmp.resolve("missing").toString()));
-        c.add(add("--cache " + tmp.resolve("file") + " is not a directory", "--cache", tmp.resolve("file").toString()));
+        c.add(add(
+                "--cache " + tmp.resolve("missing") + " is not a directory: for a new cache, create it",
+                "--cache",
+                tmp.resolve("missing").toString()));
+        c.add(add(
+                "--cache " + tmp.resolve("file") + " is not a directory",
+                "--cache",
+                tmp.resolve("file").toString()));
         c.add(add("--cache is empty", "--cache", ""));
         c.add(add("--cache is empty", "--cache", " "));
         c.add(add("--cache-size has no use without --cache", "--cache-size", "1G"));
@@ -198,8 +265,12 @@ class BadInputMatrixTest {
             c.add(add("--cache-size '" + v + "'", "--cache", tmp.toString(), "--cache-size", v));
         }
         for (String v : List.of("0", "1M", "1")) {
-            c.add(add("--cache-size " + v + " is less than 16 objects of 128K",
-                    "--cache", tmp.toString(), "--cache-size", v));
+            c.add(add(
+                    "--cache-size " + v + " is less than 16 objects of 128K",
+                    "--cache",
+                    tmp.toString(),
+                    "--cache-size",
+                    v));
         }
         for (String v : List.of("", "fast", "write-back", "none")) {
             c.add(add("--cache-mode '" + v + "' is not a cache mode", "--cache", tmp.toString(), "--cache-mode", v));
@@ -228,72 +299,126 @@ class BadInputMatrixTest {
         folder.toFile().mkdirs();
         c.add(usage("folder.conf is not a file", "add", "--foreground", "--name", "folder", "--config-dir", etc));
         for (String[] bad : new String[][] {
-                // {file text, what the one line must name}
-                {"colour blue", ":1: unknown word 'colour'"},
-                {"bucket bkt\nsize 1G\nreadonly", ":3: unknown word 'readonly'"},
-                {"name other", ":1: unknown word 'name'"},
-                {"config-dir /etc", ":1: unknown word 'config-dir'"},
-                {"n 3", ":1: unknown word 'n'"},
-                {"-n 3", ":1: unknown word '-n'"},
-                {"=5", ":1: unknown word '=5'"},
-                {"--", ":1: unknown word '--'"},
-                {"bucket bkt\nsize 1G\nforeground", ":3: 'foreground' says how to run"},
-                {"bucket bkt\nsize 1G\nrestart", ":3: 'restart' says how to run"},
-                {"bucket bkt\nsize 1G\naccess-key AKIDEXAMPLE", ":3: 'access-key' does not belong in a config file"},
-                {"bucket bkt\nsize 1G\nsecret_key s3cr3t", ":3: 'secret-key' does not belong in a config file"},
-                {"bucket bkt\nsize 1G\nsession-token t", ":3: 'session-token' does not belong in a config file"},
-                {"bucket bkt\nsize 1G\n# again\nsize 2G", ":4: 'size' is given twice (also on line 2)"},
-                {"bucket bkt\nsize=1G\n--size 1G", ":3: 'size' is given twice"},
-                {"bucket bkt\nsize", ":2: 'size' needs a value"},
-                {"bucket bkt\nsize 1G\nno-recovery yes", ":3: 'no-recovery' takes no value"},
-                {"bucket bkt\nsize 1G\nno-recovery=", ":3: 'no-recovery' takes no value"},
-                {"bucket bkt\nsize 1G\nno-presence on", ":3: 'no-presence' takes no value"},
-                {"bucket bkt\nsize abc", ":2: size 'abc' is not a size"},
-                {"bucket bkt\nsize 0", ":2: size 0 is no size"},
-                {"bucket bkt\nsize=", ":2: size is empty"},
-                {"bucket bkt\nsize 1G\nobject-size 3K", ":3: object-size 3K is not a power of two"},
-                {"bucket a/b\nsize 1G", ":1: bucket 'a/b' is not a bucket name"},
-                {"bucket bkt\nsize 1G\nkey =", ":3: key is empty"},
-                {"bucket bkt\nsize 1G\nendpoint-url ftp://x", ":3: endpoint-url 'ftp://x' is not a URL"},
-                {"bucket bkt\nsize 1G\nqueues 0", ":3: queues 0 must be at least 1"},
-                {"bucket bkt\nsize 1G\ndepth 5000", ":3: depth 5000 is more than 4096"},
-                {"bucket bkt\nsize 1G\nlogical-block-size 1024", ":3: logical-block-size 1024 is not supported"},
-                {"bucket bkt\nsize 1G\nnumber -1", ":3: number -1 must not be negative"},
-                {"bucket bkt\nsize 1G\nretry-time 0", ":3: retry-time 0 is too short"},
-                {"bucket bkt\nsize 1G\nretry-time 2d", ":3: retry-time '2d' is not a duration"},
-                {"bucket bkt\nsize 1G\nregion =", ":3: region is empty"},
-                {"bucket bkt\nsize 1000K\nobject-size 64K", ".conf: --size 1000K is not a multiple of --object-size 64K"},
-                {"size 1G", ".conf: 'add' needs --bucket"},
-                {"bucket bkt\nsize 1G\nlocal /srv\nendpoint-url http://h", ".conf: options --endpoint-url and --local of 'add' exclude each other"},
-                {"bucket bkt\nsize 1G\nrestart-time 1m", ":3: unknown word 'restart-time'"},
-                {"bucket bkt\nsize 1G\ncache", ":3: 'cache' needs a value"},
-                {"bucket bkt\nsize 1G\ncache =", ":3: cache is empty"},
-                {"bucket bkt\nsize 1G\ncache /srv\ncache-mode fast",
-                        ":4: cache-mode 'fast' is not a cache mode: use writeback"},
-                {"bucket bkt\nsize 1G\ncache /srv\ncache-size big", ":4: cache-size 'big' is not a size"},
-                {"bucket bkt\nsize 1G\ncache-size 2G", ".conf: --cache-size has no use without --cache"},
-                {"bucket bkt\nsize 1G\ncache /srv\ncache-size 1M",
-                        ".conf: --cache-size 1M is less than 16 objects of 128K: give at least 2M"},
+            // {file text, what the one line must name}
+            {"colour blue", ":1: unknown word 'colour'"},
+            {"bucket bkt\nsize 1G\nreadonly", ":3: unknown word 'readonly'"},
+            {"name other", ":1: unknown word 'name'"},
+            {"config-dir /etc", ":1: unknown word 'config-dir'"},
+            {"n 3", ":1: unknown word 'n'"},
+            {"-n 3", ":1: unknown word '-n'"},
+            {"=5", ":1: unknown word '=5'"},
+            {"--", ":1: unknown word '--'"},
+            {"bucket bkt\nsize 1G\nforeground", ":3: 'foreground' says how to run"},
+            {"bucket bkt\nsize 1G\nrestart", ":3: 'restart' says how to run"},
+            {"bucket bkt\nsize 1G\naccess-key AKIDEXAMPLE", ":3: 'access-key' does not belong in a config file"},
+            {"bucket bkt\nsize 1G\nsecret_key s3cr3t", ":3: 'secret-key' does not belong in a config file"},
+            {"bucket bkt\nsize 1G\nsession-token t", ":3: 'session-token' does not belong in a config file"},
+            {"bucket bkt\nsize 1G\n# again\nsize 2G", ":4: 'size' is given twice (also on line 2)"},
+            {"bucket bkt\nsize=1G\n--size 1G", ":3: 'size' is given twice"},
+            {"bucket bkt\nsize", ":2: 'size' needs a value"},
+            {"bucket bkt\nsize 1G\nno-recovery yes", ":3: 'no-recovery' takes no value"},
+            {"bucket bkt\nsize 1G\nno-recovery=", ":3: 'no-recovery' takes no value"},
+            {"bucket bkt\nsize 1G\nno-presence on", ":3: 'no-presence' takes no value"},
+            {"bucket bkt\nsize abc", ":2: size 'abc' is not a size"},
+            {"bucket bkt\nsize 0", ":2: size 0 is no size"},
+            {"bucket bkt\nsize=", ":2: size is empty"},
+            {"bucket bkt\nsize 1G\nobject-size 3K", ":3: object-size 3K is not a power of two"},
+            {"bucket a/b\nsize 1G", ":1: bucket 'a/b' is not a bucket name"},
+            {"bucket bkt\nsize 1G\nkey =", ":3: key is empty"},
+            {"bucket bkt\nsize 1G\nendpoint-url ftp://x", ":3: endpoint-url 'ftp://x' is not a URL"},
+            {"bucket bkt\nsize 1G\nqueues 0", ":3: queues 0 must be at least 1"},
+            {"bucket bkt\nsize 1G\ndepth 5000", ":3: depth 5000 is more than 4096"},
+            {"bucket bkt\nsize 1G\nlogical-block-size 1024", ":3: logical-block-size 1024 is not supported"},
+            {"bucket bkt\nsize 1G\nnumber -1", ":3: number -1 must not be negative"},
+            {"bucket bkt\nsize 1G\nretry-time 0", ":3: retry-time 0 is too short"},
+            {"bucket bkt\nsize 1G\nretry-time 2d", ":3: retry-time '2d' is not a duration"},
+            {"bucket bkt\nsize 1G\nregion =", ":3: region is empty"},
+            {"bucket bkt\nsize 1000K\nobject-size 64K", ".conf: --size 1000K is not a multiple of --object-size 64K"},
+            {"size 1G", ".conf: 'add' needs --bucket"},
+            {
+                "bucket bkt\nsize 1G\nlocal /srv\nendpoint-url http://h",
+                ".conf: options --endpoint-url and --local of 'add' exclude each other"
+            },
+            {"bucket bkt\nsize 1G\nrestart-time 1m", ":3: unknown word 'restart-time'"},
+            {"bucket bkt\nsize 1G\ncache", ":3: 'cache' needs a value"},
+            {"bucket bkt\nsize 1G\ncache =", ":3: cache is empty"},
+            {
+                "bucket bkt\nsize 1G\ncache /srv\ncache-mode fast",
+                ":4: cache-mode 'fast' is not a cache mode: use writeback"
+            },
+            {"bucket bkt\nsize 1G\ncache /srv\ncache-size big", ":4: cache-size 'big' is not a size"},
+            {"bucket bkt\nsize 1G\ncache-size 2G", ".conf: --cache-size has no use without --cache"},
+            {
+                "bucket bkt\nsize 1G\ncache /srv\ncache-size 1M",
+                ".conf: --cache-size 1M is less than 16 objects of 128K: give at least 2M"
+            },
         }) {
             c.add(usage(bad[1], "add", "--foreground", "--name", conf(null, bad[0]), "--config-dir", etc));
         }
-        c.add(usage("--size is given both on the command line and in " + etc + "/good.conf:2",
-                "add", "--foreground", "--name", "good", "--config-dir", etc, "--size", "2G"));
-        c.add(usage("--bucket is given both", "add", "--foreground", "--size=2G", "bucket=other", "--name", "good", "--config-dir", etc));
-        c.add(usage("can be changed by other users (rw-rw----): make it writable by its owner only",
-                "add", "--foreground", "--name", conf(null, "bucket bkt\nsize 1G", "rw-rw----"), "--config-dir", etc));
-        c.add(usage("can be changed by other users (rw-rw-rw-)",
-                "add", "--foreground", "--name", conf(null, "bucket bkt\nsize 1G", "rw-rw-rw-"), "--config-dir", etc));
-        c.add(usage("is not UTF-8 text: write",
-                "add", "--foreground", "--name", confBytes(new byte[] {'s', 'i', 'z', 'e', ' ', (byte) 0xff, '\n'}), "--config-dir", etc));
+        c.add(usage(
+                "--size is given both on the command line and in " + etc + "/good.conf:2",
+                "add",
+                "--foreground",
+                "--name",
+                "good",
+                "--config-dir",
+                etc,
+                "--size",
+                "2G"));
+        c.add(usage(
+                "--bucket is given both",
+                "add",
+                "--foreground",
+                "--size=2G",
+                "bucket=other",
+                "--name",
+                "good",
+                "--config-dir",
+                etc));
+        c.add(usage(
+                "can be changed by other users (rw-rw----): make it writable by its owner only",
+                "add",
+                "--foreground",
+                "--name",
+                conf(null, "bucket bkt\nsize 1G", "rw-rw----"),
+                "--config-dir",
+                etc));
+        c.add(usage(
+                "can be changed by other users (rw-rw-rw-)",
+                "add",
+                "--foreground",
+                "--name",
+                conf(null, "bucket bkt\nsize 1G", "rw-rw-rw-"),
+                "--config-dir",
+                etc));
+        c.add(usage(
+                "is not UTF-8 text: write",
+                "add",
+                "--foreground",
+                "--name",
+                confBytes(new byte[] {'s', 'i', 'z', 'e', ' ', (byte) 0xff, '\n'}),
+                "--config-dir",
+                etc));
         if (ROOT) { // root reads every file; another user's file is refused instead
             String other = conf(null, "bucket bkt\nsize 1G");
             chown(configDir().resolve(other + ".conf"), "nobody");
-            c.add(usage("belongs to user nobody, who could change what it serves: make root its owner",
-                    "add", "--foreground", "--name", other, "--config-dir", etc));
+            c.add(usage(
+                    "belongs to user nobody, who could change what it serves: make root its owner",
+                    "add",
+                    "--foreground",
+                    "--name",
+                    other,
+                    "--config-dir",
+                    etc));
         } else {
-            c.add(usage("(permission denied): run as root",
-                    "add", "--foreground", "--name", conf(null, "bucket bkt\nsize 1G", "-w-------"), "--config-dir", etc));
+            c.add(usage(
+                    "(permission denied): run as root",
+                    "add",
+                    "--foreground",
+                    "--name",
+                    conf(null, "bucket bkt\nsize 1G", "-w-------"),
+                    "--config-dir",
+                    etc));
         }
         // ---- the unit's commands, and --name for del, stats and recover
         c.add(usage("'unit-start' needs --name NAME", "unit-start"));
@@ -301,7 +426,8 @@ class BadInputMatrixTest {
         c.add(usage("--name", "unit-start", "--name", "../x"));
         c.add(usage("--name", "unit-start", "--name", ""));
         c.add(usage("absent.conf for --name absent", "unit-start", "--name", "absent", "--config-dir", etc));
-        c.add(usage(":1: unknown word 'colour'", "unit-start", "--name", conf(null, "colour blue"), "--config-dir", etc));
+        c.add(usage(
+                ":1: unknown word 'colour'", "unit-start", "--name", conf(null, "colour blue"), "--config-dir", etc));
         c.add(usage("--bogus", "unit-start", "--name", "good", "--bogus"));
         c.add(usage("--config-dir", "unit-stop", "--name", "good", "--config-dir", etc));
         c.add(usage("'unit-stop' needs --name NAME", "unit-stop"));
@@ -394,8 +520,11 @@ class BadInputMatrixTest {
         Path runDir = tmp.resolve("run-" + Integer.toHexString(line.hashCode()));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = UblkS3.run(new ArrayList<>(c.args()), new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), new RunDirectory(runDir));
+        int code = UblkS3.run(
+                new ArrayList<>(c.args()),
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8),
+                new RunDirectory(runDir));
         String e = err.toString(StandardCharsets.UTF_8);
         assertEquals(c.code(), code, e);
         assertEquals("", out.toString(StandardCharsets.UTF_8), "nothing on stdout");

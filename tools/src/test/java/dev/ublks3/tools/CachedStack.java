@@ -45,11 +45,15 @@ final class CachedStack implements AutoCloseable {
         bucket = "cached-" + BUCKETS.incrementAndGet();
         server().createBucket(bucket);
         S3ObjectStore store = S3ObjectStore.open(LocalS3Config.of(server(), bucket), OBJECT);
-        stack = StorageStack.open(store, new StorageStack.Options(KEY, 64L * OBJECT, OBJECT)
-                        .withRetry(RetryPolicy.forTime(retryTime)),
-                new StorageStack.CacheSetup(CacheOptions.of(cacheDir, 32L * OBJECT, CacheMode.WRITEBACK)
-                        .withQuietTime(Duration.ofDays(1)).withMaxAge(Duration.ofDays(1)),
-                        new CacheIdentity(server().endpoint() + " " + bucket, KEY, OBJECT), line -> { }));
+        stack = StorageStack.open(
+                store,
+                new StorageStack.Options(KEY, 64L * OBJECT, OBJECT).withRetry(RetryPolicy.forTime(retryTime)),
+                new StorageStack.CacheSetup(
+                        CacheOptions.of(cacheDir, 32L * OBJECT, CacheMode.WRITEBACK)
+                                .withQuietTime(Duration.ofDays(1))
+                                .withMaxAge(Duration.ofDays(1)),
+                        new CacheIdentity(server().endpoint() + " " + bucket, KEY, OBJECT),
+                        line -> {}));
     }
 
     CachedBlockDevice cache() {
@@ -63,7 +67,9 @@ final class CachedStack implements AutoCloseable {
         for (int i = 0; i < objects; i++) {
             written[i] = new byte[4096];
             random.nextBytes(written[i]);
-            stack.device().write((long) i * OBJECT, ByteBuffer.wrap(written[i]), false).join();
+            stack.device()
+                    .write((long) i * OBJECT, ByteBuffer.wrap(written[i]), false)
+                    .join();
         }
         return written;
     }
@@ -72,7 +78,8 @@ final class CachedStack implements AutoCloseable {
     byte[] stored(long block) {
         try (S3ObjectStore store = S3ObjectStore.open(LocalS3Config.of(server(), bucket), OBJECT)) {
             ByteBuffer into = ByteBuffer.allocate(4096);
-            ReadOutcome outcome = store.get(KEY + "/" + String.format("%016x", block), 0, into).join();
+            ReadOutcome outcome = store.get(KEY + "/" + String.format("%016x", block), 0, into)
+                    .join();
             return outcome == ReadOutcome.FOUND ? into.array() : null;
         }
     }

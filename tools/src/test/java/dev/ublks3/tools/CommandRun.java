@@ -12,8 +12,11 @@ record CommandRun(int code, String out, String err) {
     static CommandRun of(String line, RunDirectory run) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = UblkS3.run(Arrays.asList(line.split(" +")), new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), run);
+        int code = UblkS3.run(
+                Arrays.asList(line.split(" +")),
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8),
+                run);
         return new CommandRun(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 }

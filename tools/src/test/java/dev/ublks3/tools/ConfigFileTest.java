@@ -60,10 +60,33 @@ class ConfigFileTest {
                 no-presence
                 """);
         AddOptions fromFile = add("--name backup");
-        AddOptions fromCommandLine = AddOptions.parse(List.of("--bucket", "my-backups", "--key", "hosts/db1", "--size", "2G",
-                "--object-size", "1M", "--region", "eu-west-1", "--profile", "backup", "--queues", "2", "--depth", "64",
-                "--logical-block-size", "4096", "-n", "7", "--retry-time", "5m", "--endpoint-url", "http://10.0.0.1:9000",
-                "--no-recovery", "--no-presence"));
+        AddOptions fromCommandLine = AddOptions.parse(List.of(
+                "--bucket",
+                "my-backups",
+                "--key",
+                "hosts/db1",
+                "--size",
+                "2G",
+                "--object-size",
+                "1M",
+                "--region",
+                "eu-west-1",
+                "--profile",
+                "backup",
+                "--queues",
+                "2",
+                "--depth",
+                "64",
+                "--logical-block-size",
+                "4096",
+                "-n",
+                "7",
+                "--retry-time",
+                "5m",
+                "--endpoint-url",
+                "http://10.0.0.1:9000",
+                "--no-recovery",
+                "--no-presence"));
         assertEquals(fromCommandLine.withName("backup"), fromFile);
         assertEquals("backup", fromFile.name());
         assertEquals(URI.create("http://10.0.0.1:9000"), fromFile.endpointUrl());
@@ -112,8 +135,17 @@ class ConfigFileTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"db", "db1", "DB_1", "pool.backup", "a-b", "_x", "0",
-            "a234567890123456789012345678901234567890123456789012345678901234"})
+    @ValueSource(
+            strings = {
+                "db",
+                "db1",
+                "DB_1",
+                "pool.backup",
+                "a-b",
+                "_x",
+                "0",
+                "a234567890123456789012345678901234567890123456789012345678901234"
+            })
     void goodNames(String name) {
         assertEquals(name, ConfigFile.checkName(name));
     }
@@ -122,7 +154,9 @@ class ConfigFileTest {
     @ValueSource(strings = {"", ".db", "-db", "a/b", "..", "../etc/passwd", "a b", "db\n", "ä", "a@b", "a\\x2db"})
     void badNames(String name) {
         UsageException e = assertThrows(UsageException.class, () -> ConfigFile.checkName(name));
-        assertTrue(e.getMessage().startsWith("--name '") && e.getMessage().contains("' is not a device name: use 1 to 64 letters, digits"),
+        assertTrue(
+                e.getMessage().startsWith("--name '")
+                        && e.getMessage().contains("' is not a device name: use 1 to 64 letters, digits"),
                 e.getMessage());
         assertEquals(1, e.getMessage().lines().count(), e.getMessage());
         assertThrows(UsageException.class, () -> ConfigFile.checkName("a".repeat(65)));

@@ -41,8 +41,8 @@ class DrainWatchTest {
             byte[][] written = s.writeObjects(3, 1);
             assertNull(s.stored(0), "writeback: nothing uploaded before the drain");
             List<DrainProgress> progress = new ArrayList<>();
-            DrainWatch.Outcome outcome = assertTimeoutPreemptively(LIMIT,
-                    () -> new DrainWatch(s.cache(), INTERVAL, () -> false).await(null, RETRY, progress::add));
+            DrainWatch.Outcome outcome = assertTimeoutPreemptively(
+                    LIMIT, () -> new DrainWatch(s.cache(), INTERVAL, () -> false).await(null, RETRY, progress::add));
             assertInstanceOf(DrainWatch.Done.class, outcome);
             assertEquals(new DrainProgress(3, 3L * CachedStack.OBJECT), progress.get(0), "what is left at the start");
             for (int i = 0; i < 3; i++) {
@@ -58,14 +58,14 @@ class DrainWatchTest {
             byte[][] written = s.writeObjects(2, 2);
             CachedStack.server().down(true);
             DrainWatch watch = new DrainWatch(s.cache(), INTERVAL, () -> false);
-            DrainWatch.Outcome outcome = assertTimeoutPreemptively(LIMIT, () -> watch.await(null, RETRY, p -> { }));
+            DrainWatch.Outcome outcome = assertTimeoutPreemptively(LIMIT, () -> watch.await(null, RETRY, p -> {}));
             DrainWatch.Stalled stalled = assertInstanceOf(DrainWatch.Stalled.class, outcome);
             assertEquals(2, stalled.left().objects());
             assertEquals(2, s.cache().stats().dirtyObjects(), "kept in the cache");
 
             CachedStack.server().down(false);
-            assertInstanceOf(DrainWatch.Done.class,
-                    assertTimeoutPreemptively(LIMIT, () -> watch.await(null, RETRY, p -> { })));
+            assertInstanceOf(
+                    DrainWatch.Done.class, assertTimeoutPreemptively(LIMIT, () -> watch.await(null, RETRY, p -> {})));
             assertArrayEquals(written[0], s.stored(0));
             assertArrayEquals(written[1], s.stored(1));
         }
@@ -76,8 +76,10 @@ class DrainWatchTest {
         try (CachedStack s = new CachedStack(dir, Duration.ofMinutes(5))) {
             s.writeObjects(2, 3);
             CachedStack.server().down(true);
-            DrainWatch.Outcome outcome = assertTimeoutPreemptively(LIMIT, () -> new DrainWatch(s.cache(), INTERVAL,
-                    () -> false).await(Duration.ofMillis(300), null, p -> { }));
+            DrainWatch.Outcome outcome = assertTimeoutPreemptively(
+                    LIMIT,
+                    () -> new DrainWatch(s.cache(), INTERVAL, () -> false)
+                            .await(Duration.ofMillis(300), null, p -> {}));
             assertEquals(new DrainWatch.TimedOut(new DrainProgress(2, 2L * CachedStack.OBJECT)), outcome);
         }
     }
@@ -88,8 +90,10 @@ class DrainWatchTest {
             s.writeObjects(1, 4);
             CachedStack.server().down(true);
             boolean[] stopping = {false};
-            DrainWatch.Outcome outcome = assertTimeoutPreemptively(LIMIT, () -> new DrainWatch(s.cache(), INTERVAL,
-                    () -> stopping[0]).await(null, null, p -> stopping[0] = true));
+            DrainWatch.Outcome outcome = assertTimeoutPreemptively(
+                    LIMIT,
+                    () -> new DrainWatch(s.cache(), INTERVAL, () -> stopping[0])
+                            .await(null, null, p -> stopping[0] = true));
             assertEquals(new DrainWatch.Stopped(new DrainProgress(1, CachedStack.OBJECT)), outcome);
         }
     }

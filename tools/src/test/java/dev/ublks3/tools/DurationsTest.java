@@ -33,7 +33,8 @@ class DurationsTest {
         assertEquals("250us", Durations.format(Duration.ofNanos(250_000)));
         assertEquals("24h", Durations.format(DAY));
         assertEquals("0", Durations.format(Duration.ZERO));
-        for (Duration d : new Duration[] {Duration.ofSeconds(60), Duration.ofMillis(1500), Duration.ofNanos(1_500), DAY}) {
+        for (Duration d :
+                new Duration[] {Duration.ofSeconds(60), Duration.ofMillis(1500), Duration.ofNanos(1_500), DAY}) {
             assertEquals(d, Durations.parse("--x", Durations.format(d), DAY), d.toString());
         }
     }
@@ -42,7 +43,10 @@ class DurationsTest {
     void badSpellingsNameTheOptionAndTheUnits() {
         for (String bad : new String[] {"15", "-5s", "1e3s", "2d", "s", "", "15 s", "1,5s"}) {
             UsageException e = assertThrows(UsageException.class, () -> Durations.parse("--retry-time", bad, DAY));
-            assertTrue(e.getMessage().startsWith("--retry-time '" + bad + "' is not a duration: give a number with a unit us, ms, s, m or h"),
+            assertTrue(
+                    e.getMessage()
+                            .startsWith("--retry-time '" + bad
+                                    + "' is not a duration: give a number with a unit us, ms, s, m or h"),
                     e.getMessage());
         }
         UsageException e = assertThrows(UsageException.class, () -> Durations.parse("--retry-time", "25h", DAY));

@@ -28,12 +28,14 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LauncherTest {
 
-    private static final Path LAUNCH = Path.of("bin", "launch.sh"); // the tools module's folder is the working directory
+    private static final Path LAUNCH =
+            Path.of("bin", "launch.sh"); // the tools module's folder is the working directory
     private static final Path LAUNCHER = Path.of("bin", "ublk-s3");
     private static final Path SNAPSHOT = Path.of("bin", "snapshot");
 
     @TempDir
     Path tmp;
+
     private Path jdk;
     private Path dir;
 
@@ -56,20 +58,26 @@ class LauncherTest {
         for (String cache : List.of("aot/server.aot", "aot/client.aot")) {
             Files.setLastModifiedTime(dir.resolve(cache), FileTime.fromMillis(System.currentTimeMillis() + 2_000));
         }
-        Files.writeString(dir.resolve("aot/stamp"), run(". \"$LAUNCH\"; ublks3_aot_stamp \"$DIR\"; echo \"$UBLKS3_AOT_STAMP\"", Map.of()));
+        Files.writeString(
+                dir.resolve("aot/stamp"),
+                run(". \"$LAUNCH\"; ublks3_aot_stamp \"$DIR\"; echo \"$UBLKS3_AOT_STAMP\"", Map.of()));
     }
 
     /** The java command line the launcher builds for {@code folder} and the command {@code ARGS}, one word a line. */
     private List<String> javaCommand(Path folder, Map<String, String> env, String... args) throws Exception {
-        return run(". \"$LAUNCH\"; ublks3_kind \"$@\"; ublks3_jvm \"$DIR\" \"$UBLKS3_MAIN\" \"$UBLKS3_KIND\"; printf '%s\\n' \"${UBLKS3_JVM[@]}\"",
-                Map.of("DIR", folder.toString()), env, args).lines().toList();
+        return run(
+                        ". \"$LAUNCH\"; ublks3_kind \"$@\"; ublks3_jvm \"$DIR\" \"$UBLKS3_MAIN\" \"$UBLKS3_KIND\"; printf '%s\\n' \"${UBLKS3_JVM[@]}\"",
+                        Map.of("DIR", folder.toString()), env, args)
+                .lines()
+                .toList();
     }
 
     private String run(String script, Map<String, String> env) throws Exception {
         return run(script, Map.of("DIR", dir.toString()), env);
     }
 
-    private String run(String script, Map<String, String> vars, Map<String, String> env, String... args) throws Exception {
+    private String run(String script, Map<String, String> vars, Map<String, String> env, String... args)
+            throws Exception {
         List<String> command = new java.util.ArrayList<>(List.of("bash", "-c", script, "launch-test"));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
@@ -93,11 +101,17 @@ class LauncherTest {
     void serversGetTheServerCacheEveryOtherCommandTheClientCache() throws Exception {
         Path server = dir.resolve("aot/server.aot");
         Path client = dir.resolve("aot/client.aot");
-        assertTrue(javaCommand(dir, Map.of(), "add", "--size", "1G", "--foreground").contains("-XX:AOTCache=" + server));
-        assertTrue(javaCommand(dir, Map.of(), "recover", "-n", "3", "--foreground").contains("-XX:AOTCache=" + server));
+        assertTrue(javaCommand(dir, Map.of(), "add", "--size", "1G", "--foreground")
+                .contains("-XX:AOTCache=" + server));
+        assertTrue(
+                javaCommand(dir, Map.of(), "recover", "-n", "3", "--foreground").contains("-XX:AOTCache=" + server));
         assertTrue(javaCommand(dir, Map.of(), "local-s3", "--memory").contains("-XX:AOTCache=" + server));
-        for (List<String> args : List.<List<String>>of(List.of("add", "--size", "1G"), List.of("list"), List.of("del", "-n", "3"),
-                List.of("supervise", "--size", "1G"), List.of())) {
+        for (List<String> args : List.<List<String>>of(
+                List.of("add", "--size", "1G"),
+                List.of("list"),
+                List.of("del", "-n", "3"),
+                List.of("supervise", "--size", "1G"),
+                List.of())) {
             List<String> command = javaCommand(dir, Map.of(), args.toArray(String[]::new));
             assertTrue(command.contains("-XX:AOTCache=" + client), args + ": " + command);
         }
@@ -105,14 +119,16 @@ class LauncherTest {
 
     @Test
     void serversLoadTheCrtLibraryTakenOutWithTheCaches() throws Exception {
-        assertTrue(javaCommand(dir, Map.of(), "local-s3").stream().noneMatch(w -> w.startsWith("-Djava.library.path=")));
+        assertTrue(
+                javaCommand(dir, Map.of(), "local-s3").stream().noneMatch(w -> w.startsWith("-Djava.library.path=")));
         Files.createDirectories(dir.resolve("aot/native"));
         Files.writeString(dir.resolve("aot/native/libaws-crt-jni.so"), "crt");
         assertTrue(javaCommand(dir, Map.of(), "local-s3").contains("-Djava.library.path=" + dir.resolve("aot/native")));
         assertTrue(javaCommand(dir, Map.of(), "list").stream().noneMatch(w -> w.startsWith("-Djava.library.path=")));
         Path jar = dir.resolve("lib/aws-2.jar"); // a new CRT jar: its own library, extracted by the CRT itself
         Files.setLastModifiedTime(jar, FileTime.fromMillis(System.currentTimeMillis() + 5_000));
-        assertTrue(javaCommand(dir, Map.of(), "local-s3").stream().noneMatch(w -> w.startsWith("-Djava.library.path=")));
+        assertTrue(
+                javaCommand(dir, Map.of(), "local-s3").stream().noneMatch(w -> w.startsWith("-Djava.library.path=")));
     }
 
     @Test
@@ -120,17 +136,23 @@ class LauncherTest {
         List<String> command = javaCommand(dir, Map.of());
         assertTrue(usesCache(command, dir), command.toString());
         assertTrue(command.contains("-Xlog:aot*=off,cds*=off"), command.toString());
-        assertEquals(List.of("-cp", dir + "/tools.jar:" + dir + "/lib/*", "dev.ublks3.tools.UblkS3"),
+        assertEquals(
+                List.of("-cp", dir + "/tools.jar:" + dir + "/lib/*", "dev.ublks3.tools.UblkS3"),
                 command.subList(command.size() - 3, command.size()));
     }
 
     @Test
     void moreClassPathComesAfterTheJarsWhereTheCacheStillFits() throws Exception {
         String bench = "dev.ublks3.bench.RawPutThroughput";
-        List<String> command = run(". \"$LAUNCH\"; ublks3_jvm \"$DIR\" " + bench + " server \"$DIR/bench\";"
-                + " printf '%s\\n' \"${UBLKS3_JVM[@]}\"", Map.of()).lines().toList();
+        List<String> command = run(
+                        ". \"$LAUNCH\"; ublks3_jvm \"$DIR\" " + bench + " server \"$DIR/bench\";"
+                                + " printf '%s\\n' \"${UBLKS3_JVM[@]}\"",
+                        Map.of())
+                .lines()
+                .toList();
         assertTrue(command.contains("-XX:AOTCache=" + dir.resolve("aot/server.aot")), command.toString());
-        assertEquals(List.of("-cp", dir + "/tools.jar:" + dir + "/lib/*:" + dir + "/bench", bench),
+        assertEquals(
+                List.of("-cp", dir + "/tools.jar:" + dir + "/lib/*:" + dir + "/bench", bench),
                 command.subList(command.size() - 3, command.size()));
     }
 
@@ -138,7 +160,8 @@ class LauncherTest {
     void aJarRebuiltAtTheSameSizeDisablesIt() throws Exception {
         Path jar = dir.resolve("lib/storage-1.jar");
         Files.writeString(jar, "storage 2"); // same length, other classes
-        Files.setLastModifiedTime(jar, FileTime.fromMillis(Files.getLastModifiedTime(jar).toMillis() + 5_000));
+        Files.setLastModifiedTime(
+                jar, FileTime.fromMillis(Files.getLastModifiedTime(jar).toMillis() + 5_000));
         List<String> command = javaCommand(dir, Map.of());
         assertFalse(usesCache(command, dir), command.toString());
         assertTrue(command.contains("dev.ublks3.tools.UblkS3"), command.toString());
@@ -165,7 +188,10 @@ class LauncherTest {
         assertFalse(usesCache(javaCommand(dir, Map.of()), dir));
         Files.setLastModifiedTime(jdk.resolve("lib/modules"), FileTime.fromMillis(System.currentTimeMillis() - 60_000));
         Path other = Files.createDirectories(tmp.resolve("other-jdk/lib/server"));
-        assertFalse(usesCache(javaCommand(dir, Map.of("JAVA_HOME", other.getParent().getParent().toString())), dir));
+        assertFalse(usesCache(
+                javaCommand(
+                        dir, Map.of("JAVA_HOME", other.getParent().getParent().toString())),
+                dir));
     }
 
     @Test
@@ -181,7 +207,9 @@ class LauncherTest {
     void aCopyKeepingTimesKeepsItsCache() throws Exception {
         Path copy = tmp.resolve("elsewhere/cmd");
         Files.createDirectories(copy.getParent());
-        Process cp = new ProcessBuilder("cp", "-a", dir.toString(), copy.toString()).inheritIO().start();
+        Process cp = new ProcessBuilder("cp", "-a", dir.toString(), copy.toString())
+                .inheritIO()
+                .start();
         assertEquals(0, cp.waitFor());
         assertTrue(usesCache(javaCommand(copy, Map.of()), copy));
         // a copy that gives every file one time (an archive unpacked with a fixed time) is not trusted
@@ -207,8 +235,8 @@ class LauncherTest {
     /** Makes the stand-in JDK one that find-jdk.sh accepts, whose java prints the launcher and its command line. */
     private void runnableJdk() throws Exception {
         Files.createDirectories(jdk.resolve("bin"));
-        Files.writeString(jdk.resolve("bin/java"),
-                "#!/bin/sh\nprintf '%s\\n' \"launcher=$UBLKS3_LAUNCHER\" \"$0\" \"$@\"\n");
+        Files.writeString(
+                jdk.resolve("bin/java"), "#!/bin/sh\nprintf '%s\\n' \"launcher=$UBLKS3_LAUNCHER\" \"$0\" \"$@\"\n");
         Files.writeString(jdk.resolve("bin/javac"), "#!/bin/sh\n");
         for (String tool : List.of("bin/java", "bin/javac")) {
             Files.setPosixFilePermissions(jdk.resolve(tool), PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -218,15 +246,19 @@ class LauncherTest {
 
     /** bin/snapshot of the stand-in build, made on the stand-in JDK. */
     private Path snapshot(Path dest) throws Exception {
-        output(Path.of("").toAbsolutePath(), jdk.toString(), SNAPSHOT.toAbsolutePath().toString(), dest.toString(),
+        output(
+                Path.of("").toAbsolutePath(),
+                jdk.toString(),
+                SNAPSHOT.toAbsolutePath().toString(),
+                dest.toString(),
                 dir.toString());
         return dest;
     }
 
     /** What {@code command} prints, run in {@code cwd} with JAVA_HOME {@code javaHome}. */
     private static List<String> output(Path cwd, String javaHome, String... command) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(command).directory(cwd.toFile())
-                .redirectError(ProcessBuilder.Redirect.INHERIT);
+        ProcessBuilder pb =
+                new ProcessBuilder(command).directory(cwd.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT);
         pb.environment().put("JAVA_HOME", javaHome);
         pb.environment().remove("UBLKS3_JAVA_OPTS");
         pb.environment().remove("UBLKS3_LAUNCHER");
@@ -244,12 +276,14 @@ class LauncherTest {
         assertEquals(Files.readString(LAUNCHER), Files.readString(snapshot.resolve("ublk-s3")), "one launcher");
         assertEquals(Files.readString(LAUNCH), Files.readString(snapshot.resolve("launch.sh")));
         // another JAVA_HOME when it runs: the snapshot's JDK still, which its AOT caches were made on
-        List<String> list = output(tmp, "/nonexistent", snapshot.resolve("ublk-s3").toString(), "list");
+        List<String> list =
+                output(tmp, "/nonexistent", snapshot.resolve("ublk-s3").toString(), "list");
         assertEquals("launcher=" + snapshot.resolve("ublk-s3"), list.get(0));
         assertEquals(jdk.resolve("bin/java").toString(), list.get(1));
         assertTrue(list.contains("-XX:AOTCache=" + snapshot.resolve("aot/client.aot")), list.toString());
         assertTrue(list.contains("-Xint"), list.toString());
-        assertEquals(List.of("-cp", snapshot + "/tools.jar:" + snapshot + "/lib/*", "dev.ublks3.tools.UblkS3", "list"),
+        assertEquals(
+                List.of("-cp", snapshot + "/tools.jar:" + snapshot + "/lib/*", "dev.ublks3.tools.UblkS3", "list"),
                 list.subList(list.size() - 4, list.size()));
     }
 
@@ -259,10 +293,12 @@ class LauncherTest {
         Path snapshot = snapshot(tmp.resolve("snap/cmd"));
         Path moved = tmp.resolve("guest/cmd");
         Files.createDirectories(moved.getParent());
-        Process cp = new ProcessBuilder("cp", "-a", snapshot.toString(), moved.toString()).inheritIO().start();
+        Process cp = new ProcessBuilder("cp", "-a", snapshot.toString(), moved.toString())
+                .inheritIO()
+                .start();
         assertEquals(0, cp.waitFor());
-        List<String> server = output(moved.getParent(), "/nonexistent", "cmd/ublk-s3", "add", "--size", "1G",
-                "--foreground");
+        List<String> server =
+                output(moved.getParent(), "/nonexistent", "cmd/ublk-s3", "add", "--size", "1G", "--foreground");
         assertEquals("launcher=" + moved.resolve("ublk-s3"), server.get(0), "what it starts goes through the copy");
         assertTrue(server.contains("-XX:AOTCache=" + moved.resolve("aot/server.aot")), server.toString());
         assertTrue(!server.contains("-Xint"), server.toString());
@@ -277,14 +313,19 @@ class LauncherTest {
     @Test
     void aSnapshotOfNoBuildIsRefusedInOneLine() throws Exception {
         runnableJdk();
-        ProcessBuilder pb = new ProcessBuilder(SNAPSHOT.toAbsolutePath().toString(), tmp.resolve("s").toString(),
-                tmp.resolve("nothing").toString()).redirectErrorStream(true);
+        ProcessBuilder pb = new ProcessBuilder(
+                        SNAPSHOT.toAbsolutePath().toString(),
+                        tmp.resolve("s").toString(),
+                        tmp.resolve("nothing").toString())
+                .redirectErrorStream(true);
         pb.environment().put("JAVA_HOME", jdk.toString());
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(1, p.waitFor());
-        assertEquals("snapshot: the ublk-s3 command is not built in " + tmp.resolve("nothing")
-                + ": run 'tools/bin/mvn -pl tools -am package' first\n", out);
+        assertEquals(
+                "snapshot: the ublk-s3 command is not built in " + tmp.resolve("nothing")
+                        + ": run 'tools/bin/mvn -pl tools -am package' first\n",
+                out);
         assertFalse(Files.exists(tmp.resolve("s")));
     }
 }

@@ -37,8 +37,16 @@ class MissingDriverTest {
     }
 
     private List<String> add(String... more) {
-        List<String> args = new ArrayList<>(List.of("add", "--local", tmp.resolve("s3").toString(), "--bucket", "bkt",
-                "--size", "16M", "--object-size", "64K"));
+        List<String> args = new ArrayList<>(List.of(
+                "add",
+                "--local",
+                tmp.resolve("s3").toString(),
+                "--bucket",
+                "bkt",
+                "--size",
+                "16M",
+                "--object-size",
+                "64K"));
         args.addAll(List.of(more));
         return args;
     }
@@ -46,8 +54,10 @@ class MissingDriverTest {
     private void assertOneLineAndNothingLeft(String err, String out) throws Exception {
         assertEquals("", out, "nothing on stdout");
         assertEquals(1, err.lines().count(), err);
-        assertTrue(err.startsWith("ublk-s3: open /dev/ublk-control: ENOENT (no ublk control device): "
-                + "load the ublk driver with 'modprobe ublk_drv'"), err);
+        assertTrue(
+                err.startsWith("ublk-s3: open /dev/ublk-control: ENOENT (no ublk control device): "
+                        + "load the ublk driver with 'modprobe ublk_drv'"),
+                err);
         try (Stream<Path> s3 = Files.walk(tmp.resolve("s3"))) {
             assertEquals(List.of(tmp.resolve("s3")), s3.toList(), "no bucket or object written");
         }
@@ -63,17 +73,25 @@ class MissingDriverTest {
     void foregroundAdd() throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = UblkS3.run(add("--foreground"), new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), new RunDirectory(tmp.resolve("run")));
+        int code = UblkS3.run(
+                add("--foreground"),
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8),
+                new RunDirectory(tmp.resolve("run")));
         assertEquals(1, code, err.toString(StandardCharsets.UTF_8));
         assertOneLineAndNothingLeft(err.toString(StandardCharsets.UTF_8), out.toString(StandardCharsets.UTF_8));
     }
 
     @Test
     void backgroundAddAsTheRealCommand() throws Exception {
-        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"), UblkS3.class.getName()));
+        List<String> command = new ArrayList<>(List.of(
+                ProcessHandle.current().info().command().orElse("java"),
+                "--enable-native-access=ALL-UNNAMED",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-cp",
+                System.getProperty("java.class.path"),
+                UblkS3.class.getName()));
         command.addAll(add());
         ProcessBuilder pb = new ProcessBuilder(command)
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))

@@ -23,8 +23,9 @@ class OrphanedSocketsTest {
     void anOrphanWithDataQueuedOrItsFinUnacknowledgedIsUndelivered() {
         assertTrue(OrphanedSockets.isUndelivered(
                 "1" + HEADER_FIELDS + "04 00001000:00000000 01:00000014 00000000     0        0 0 3 0", 9000));
-        assertTrue(OrphanedSockets.isUndelivered(
-                "1" + HEADER_FIELDS + "04 00000000:00000000 01:00000014 00000000     0        0 0 3 0", 9000),
+        assertTrue(
+                OrphanedSockets.isUndelivered(
+                        "1" + HEADER_FIELDS + "04 00000000:00000000 01:00000014 00000000     0        0 0 3 0", 9000),
                 "FIN_WAIT1: its FIN, after the data, not yet acknowledged");
         assertTrue(OrphanedSockets.isUndelivered(
                 "1" + HEADER_FIELDS + "0B 00000000:00000000 01:00000014 00000000     0        0 0 3 0", 9000));
@@ -32,16 +33,20 @@ class OrphanedSocketsTest {
 
     @Test
     void aSocketOfALiveProcessAnotherPortOrDeliveredDataIsNot() {
-        assertFalse(OrphanedSockets.isUndelivered(
-                "1" + HEADER_FIELDS + "01 00001000:00000000 01:00000014 00000000     0        0 4242 3 0", 9000),
+        assertFalse(
+                OrphanedSockets.isUndelivered(
+                        "1" + HEADER_FIELDS + "01 00001000:00000000 01:00000014 00000000     0        0 4242 3 0",
+                        9000),
                 "a process owns it");
         assertFalse(OrphanedSockets.isUndelivered(
                 "1" + HEADER_FIELDS + "04 00001000:00000000 01:00000014 00000000     0        0 0 3 0", 443));
-        assertFalse(OrphanedSockets.isUndelivered(
-                "1" + HEADER_FIELDS + "05 00000000:00000000 00:00000000 00000000     0        0 0 3 0", 9000),
+        assertFalse(
+                OrphanedSockets.isUndelivered(
+                        "1" + HEADER_FIELDS + "05 00000000:00000000 00:00000000 00000000     0        0 0 3 0", 9000),
                 "FIN_WAIT2: everything acknowledged");
-        assertFalse(OrphanedSockets.isUndelivered(
-                "1" + HEADER_FIELDS + "06 00000000:00000000 03:00000524 00000000     0        0 0 3 0", 9000),
+        assertFalse(
+                OrphanedSockets.isUndelivered(
+                        "1" + HEADER_FIELDS + "06 00000000:00000000 03:00000524 00000000     0        0 0 3 0", 9000),
                 "TIME_WAIT");
         assertFalse(OrphanedSockets.isUndelivered("  sl  local_address rem_address   st tx_queue", 9000));
     }
@@ -67,7 +72,8 @@ class OrphanedSocketsTest {
                 }
                 client.close(); // like a killed process: the kernel keeps sending what was queued
                 assertTrue(OrphanedSockets.undelivered(port) >= 1, "the closed connection holds data");
-                assertTrue(OrphanedSockets.awaitDrained(port, Duration.ofMillis(200)) >= 1,
+                assertTrue(
+                        OrphanedSockets.awaitDrained(port, Duration.ofMillis(200)) >= 1,
                         "not delivered while the peer does not read");
                 Thread reader = Thread.ofPlatform().start(() -> {
                     try (InputStream in = peer.getInputStream()) {
@@ -76,7 +82,9 @@ class OrphanedSocketsTest {
                         throw new java.io.UncheckedIOException(e);
                     }
                 });
-                assertEquals(0, OrphanedSockets.awaitDrained(port, Duration.ofSeconds(30)),
+                assertEquals(
+                        0,
+                        OrphanedSockets.awaitDrained(port, Duration.ofSeconds(30)),
                         "delivered once the peer reads (" + sent + " bytes)");
                 reader.join();
             }

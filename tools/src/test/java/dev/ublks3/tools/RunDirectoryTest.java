@@ -29,7 +29,9 @@ class RunDirectoryTest {
                     print("locked")
                 except OSError:
                     print("busy")
-                """, lockFile.toString()).redirectErrorStream(true).start();
+                """, lockFile.toString())
+                .redirectErrorStream(true)
+                .start();
         assertTrue(p.waitFor(30, TimeUnit.SECONDS), "python3 did not finish");
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         assertTrue(List.of("locked", "busy").contains(out), out);

@@ -32,14 +32,20 @@ class SecondAttachTest {
     void theSameLocalFolderIsRefusedAnotherIsNot() throws Exception {
         Path a = Files.createDirectories(tmp.resolve("a"));
         Path b = Files.createDirectories(tmp.resolve("b"));
-        RunDirectory run = runDirectoryWith("--size 64M --bucket rec --key vm/disk --local " + a, "http://127.0.0.1:40000");
-        UsageException e = assertThrows(UsageException.class, () -> DeviceServer.refuseTaken(
-                parse("--size 64M --bucket rec --key vm/disk --local " + a + "/."), run, false));
+        RunDirectory run =
+                runDirectoryWith("--size 64M --bucket rec --key vm/disk --local " + a, "http://127.0.0.1:40000");
+        UsageException e = assertThrows(
+                UsageException.class,
+                () -> DeviceServer.refuseTaken(
+                        parse("--size 64M --bucket rec --key vm/disk --local " + a + "/."), run, false));
         assertTrue(e.getMessage().contains("s3://rec/vm/disk is already served as /dev/ublkb3"), e.getMessage());
-        assertDoesNotThrow(() -> DeviceServer.refuseTaken(
-                parse("--size 64M --bucket rec --key vm/disk --local " + b), run, false));
-        assertDoesNotThrow(() -> DeviceServer.refuseTaken(
-                parse("--size 64M --bucket rec --key vm/disk --endpoint-url http://127.0.0.1:40000"), run, false),
+        assertDoesNotThrow(() ->
+                DeviceServer.refuseTaken(parse("--size 64M --bucket rec --key vm/disk --local " + b), run, false));
+        assertDoesNotThrow(
+                () -> DeviceServer.refuseTaken(
+                        parse("--size 64M --bucket rec --key vm/disk --endpoint-url http://127.0.0.1:40000"),
+                        run,
+                        false),
                 "a local folder's objects are not a remote endpoint's");
     }
 

@@ -25,6 +25,7 @@ class ServerLauncherTest {
 
     @TempDir
     Path tmp;
+
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
@@ -50,19 +51,25 @@ class ServerLauncherTest {
     /** A launcher script whose body is {@code body}; it first writes its arguments and environment to tmp/seen. */
     private ServerLauncher launcher(String body) throws Exception {
         Path script = tmp.resolve("launcher");
-        Files.writeString(script, "#!/bin/sh\n{\n"
-                + "echo \"args: $*\"\n"
-                + "echo \"log: ${UBLKS3_SERVER_LOG:-none}\"\n"
-                + "echo \"detached: ${UBLKS3_DETACHED:-no}\"\n"
-                + "echo \"stdin: $(readlink /proc/$$/fd/0)\"\n"
-                + "echo \"session leader: $([ \"$(cut -d' ' -f6 /proc/$$/stat)\" = $$ ] && echo yes || echo no)\"\n"
-                + "} >" + tmp.resolve("seen") + "\n" + body + "\n");
+        Files.writeString(
+                script,
+                "#!/bin/sh\n{\n"
+                        + "echo \"args: $*\"\n"
+                        + "echo \"log: ${UBLKS3_SERVER_LOG:-none}\"\n"
+                        + "echo \"detached: ${UBLKS3_DETACHED:-no}\"\n"
+                        + "echo \"stdin: $(readlink /proc/$$/fd/0)\"\n"
+                        + "echo \"session leader: $([ \"$(cut -d' ' -f6 /proc/$$/stat)\" = $$ ] && echo yes || echo no)\"\n"
+                        + "} >" + tmp.resolve("seen") + "\n" + body + "\n");
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
         return new ServerLauncher(script.toString());
     }
 
     private int start(ServerLauncher launcher, List<String> command, Path log, boolean ownLog) throws Exception {
-        return launcher.startInBackground(command, log, ownLog, new PrintStream(out, true, StandardCharsets.UTF_8),
+        return launcher.startInBackground(
+                command,
+                log,
+                ownLog,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
     }
 
@@ -120,21 +127,25 @@ class ServerLauncherTest {
         Path log = tmp.resolve("add-4.log");
         ServerLauncher noJvm = launcher("echo 'Error: Could not find or load main class X' >&2; exit 1");
         assertEquals(1, start(noJvm, List.of("add"), log, true));
-        assertEquals("ublk-s3: the server failed: 'Error: Could not find or load main class X' (see " + log + ")\n",
+        assertEquals(
+                "ublk-s3: the server failed: 'Error: Could not find or load main class X' (see " + log + ")\n",
                 err.toString(StandardCharsets.UTF_8));
         err.reset();
         assertEquals(1, start(launcher("exit 0"), List.of("add"), log, true), "no device is a failure, exit 0 too");
-        assertEquals("ublk-s3: the server exited with code 0 before the device was live\n",
+        assertEquals(
+                "ublk-s3: the server exited with code 0 before the device was live\n",
                 err.toString(StandardCharsets.UTF_8));
     }
 
     @Test
     void withoutALauncherTheServerRunsOnThisJvmWithNativeAccess() {
         List<String> command = new ServerLauncher(null).command(List.of("list"), false);
-        assertEquals(List.of("-cp", System.getProperty("java.class.path"), UblkS3.class.getName(), "list"),
+        assertEquals(
+                List.of("-cp", System.getProperty("java.class.path"), UblkS3.class.getName(), "list"),
                 command.subList(command.size() - 4, command.size()));
         assertTrue(command.stream().anyMatch(a -> a.startsWith("--enable-native-access")), command.toString());
-        assertEquals(List.of("/path/ublk-s3", "del", "-n", "1"),
+        assertEquals(
+                List.of("/path/ublk-s3", "del", "-n", "1"),
                 new ServerLauncher("/path/ublk-s3").command(List.of("del", "-n", "1"), false));
     }
 
@@ -143,7 +154,10 @@ class ServerLauncherTest {
         Path started = Files.writeString(tmp.resolve("add-5.log"), "INFO starting\n");
         Path deviceLog = tmp.resolve("5.log");
         PrintStream stdout = new PrintStream(out, true, StandardCharsets.UTF_8);
-        ServerLauncher.announce("/dev/ublkb5", deviceLog, stdout,
+        ServerLauncher.announce(
+                "/dev/ublkb5",
+                deviceLog,
+                stdout,
                 Map.of(ServerLauncher.LOG_ENV, started.toString(), ServerLauncher.DETACHED_ENV, "1"));
         assertEquals("/dev/ublkb5\n", out.toString(StandardCharsets.UTF_8));
         assertEquals("INFO starting\n", Files.readString(deviceLog));
@@ -161,8 +175,8 @@ class ServerLauncherTest {
         assertEquals("/dev/ublkb6\nlater\n", out.toString(StandardCharsets.UTF_8));
         assertFalse(Files.exists(tmp.resolve("6.log")));
         PrintStream supervised = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
-        ServerLauncher.announce("/dev/ublkb6", tmp.resolve("6.log"), supervised,
-                Map.of(ServerLauncher.DETACHED_ENV, "1"));
+        ServerLauncher.announce(
+                "/dev/ublkb6", tmp.resolve("6.log"), supervised, Map.of(ServerLauncher.DETACHED_ENV, "1"));
         supervised.println("later");
         assertTrue(supervised.checkError(), "a supervisor's server: its stdout is a pipe to the supervisor");
     }

@@ -11,8 +11,19 @@ import org.junit.jupiter.params.provider.ValueSource;
 class SizesTest {
 
     @ParameterizedTest
-    @CsvSource({"4096,4096", "4K,4096", "4k,4096", "128K,131072", "50G,53687091200", "1T,1099511627776",
-            "50TiB,54975581388800", "512b,512", "32M,33554432", "1E,1152921504606846976", "0,0"})
+    @CsvSource({
+        "4096,4096",
+        "4K,4096",
+        "4k,4096",
+        "128K,131072",
+        "50G,53687091200",
+        "1T,1099511627776",
+        "50TiB,54975581388800",
+        "512b,512",
+        "32M,33554432",
+        "1E,1152921504606846976",
+        "0,0"
+    })
     void parsesNbdkitSpellings(String text, long bytes) {
         assertEquals(bytes, Sizes.parse("--size", text));
     }

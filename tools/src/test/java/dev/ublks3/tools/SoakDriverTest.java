@@ -34,8 +34,7 @@ class SoakDriverTest {
     @TempDir
     Path tmp;
 
-    private record Run(int code, String out, String err) {
-    }
+    private record Run(int code, String out, String err) {}
 
     private Run soak(String... extra) throws IOException, InterruptedException {
         assumeTrue(Files.isExecutable(PYTHON), "no /usr/bin/python3");
@@ -43,13 +42,26 @@ class SoakDriverTest {
         try (RandomAccessFile f = new RandomAccessFile(disk.toFile(), "rw")) {
             f.setLength(4 << 20);
         }
-        List<String> command = new java.util.ArrayList<>(List.of(PYTHON.toString(), DRIVER.toString(), "--target",
-                disk.toString(), "--seconds", "2", "--seed", "7", "--results", tmp.resolve("results").toString()));
+        List<String> command = new java.util.ArrayList<>(List.of(
+                PYTHON.toString(),
+                DRIVER.toString(),
+                "--target",
+                disk.toString(),
+                "--seconds",
+                "2",
+                "--seed",
+                "7",
+                "--results",
+                tmp.resolve("results").toString()));
         command.addAll(List.of(extra));
-        Process p = new ProcessBuilder(command).redirectOutput(tmp.resolve("out").toFile())
-                .redirectError(tmp.resolve("err").toFile()).start();
+        Process p = new ProcessBuilder(command)
+                .redirectOutput(tmp.resolve("out").toFile())
+                .redirectError(tmp.resolve("err").toFile())
+                .start();
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the driver did not end within 60 s");
-        return new Run(p.exitValue(), Files.readString(tmp.resolve("out"), StandardCharsets.UTF_8),
+        return new Run(
+                p.exitValue(),
+                Files.readString(tmp.resolve("out"), StandardCharsets.UTF_8),
                 Files.readString(tmp.resolve("err"), StandardCharsets.UTF_8));
     }
 

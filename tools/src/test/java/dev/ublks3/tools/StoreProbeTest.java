@@ -24,6 +24,7 @@ class StoreProbeTest {
 
     @TempDir
     static Path dir;
+
     private static LocalS3Server server;
 
     @BeforeAll
@@ -45,10 +46,12 @@ class StoreProbeTest {
     void objectsOfAnotherSizeRefuseTheDevice() {
         try (S3ObjectStore store = S3ObjectStore.open(LocalS3Config.of(server, "bkt"))) {
             store.put("big/0000000000000000", ByteBuffer.allocate(128 << 10)).join();
-            ServeException e = assertThrows(ServeException.class,
-                    () -> DeviceServer.probe(store, add("--key big --object-size 64K")));
-            assertEquals("object bkt/big/0000000000000000 has 131072 bytes, not the object size 65536: it was written "
-                    + "with object-size 128K; use --object-size 128K to add this device", e.getMessage());
+            ServeException e = assertThrows(
+                    ServeException.class, () -> DeviceServer.probe(store, add("--key big --object-size 64K")));
+            assertEquals(
+                    "object bkt/big/0000000000000000 has 131072 bytes, not the object size 65536: it was written "
+                            + "with object-size 128K; use --object-size 128K to add this device",
+                    e.getMessage());
             DeviceServer.probe(store, add("--key big --object-size 128K"));
             DeviceServer.probe(store, add("--key new --object-size 64K")); // nothing under the key yet
         }
@@ -60,10 +63,13 @@ class StoreProbeTest {
         Files.createDirectories(dir.resolve("bkt/file"));
         Files.write(dir.resolve("bkt/file/0000000000000000"), new byte[128 << 10]);
         try (S3ObjectStore store = S3ObjectStore.open(LocalS3Config.of(server, "bkt"))) {
-            ServeException e = assertThrows(ServeException.class,
-                    () -> DeviceServer.probe(store, add("--key file --object-size 64K")));
-            assertTrue(e.getMessage().contains("has 131072 bytes, not the object size 65536: it was written with "
-                    + "object-size 128K; use --object-size 128K"), e.getMessage());
+            ServeException e = assertThrows(
+                    ServeException.class, () -> DeviceServer.probe(store, add("--key file --object-size 64K")));
+            assertTrue(
+                    e.getMessage()
+                            .contains("has 131072 bytes, not the object size 65536: it was written with "
+                                    + "object-size 128K; use --object-size 128K"),
+                    e.getMessage());
         }
     }
 }

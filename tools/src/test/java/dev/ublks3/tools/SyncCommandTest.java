@@ -36,6 +36,7 @@ class SyncCommandTest {
     private ControlSocket.Server socket;
     /** The del commands the server was asked to stop with, once its drain let it. */
     private final List<String> stops = new CopyOnWriteArrayList<>();
+
     private CacheControl control;
 
     @AfterEach
@@ -117,16 +118,20 @@ class SyncCommandTest {
         stack.writeObjects(2, 12);
         String shown = syncOnATerminal();
         assertTrue(shown.startsWith("\rsyncing /dev/ublkb5: 2 objects (128.0 KiB) left, "), shown);
-        assertTrue(shown.endsWith("\n/dev/ublkb5: synced: every write /dev/ublkb5 completed before the sync is in the"
-                + " store\n"), shown);
+        assertTrue(
+                shown.endsWith("\n/dev/ublkb5: synced: every write /dev/ublkb5 completed before the sync is in the"
+                        + " store\n"),
+                shown);
     }
 
     @Test
     void withoutACacheThereIsNothingToSync() throws Exception {
         serve(false);
         assertEquals(new CommandRun(0, "", ""), command("sync -n " + DEV));
-        assertEquals("/dev/ublkb5: nothing to sync: /dev/ublkb5 has no cache, its writes go to the store before they"
-                + " complete\n", syncOnATerminal());
+        assertEquals(
+                "/dev/ublkb5: nothing to sync: /dev/ublkb5 has no cache, its writes go to the store before they"
+                        + " complete\n",
+                syncOnATerminal());
     }
 
     @Test
@@ -137,9 +142,12 @@ class SyncCommandTest {
         CommandRun r = command("sync -n " + DEV + " --timeout 1s");
         assertEquals(1, r.code(), r.toString());
         assertEquals("", r.out());
-        assertTrue(r.err().matches("ublk-s3: sync of /dev/ublkb5: 2 dirty objects \\(128\\.0 KiB\\) still to upload"
-                + " after 1s \\((no upload failed yet|\\d+ uploads failed so far)\\): the store may be unreachable: see"
-                + " 'ublk-s3 stats -n 5', and run sync again\n"), r.err());
+        assertTrue(
+                r.err()
+                        .matches("ublk-s3: sync of /dev/ublkb5: 2 dirty objects \\(128\\.0 KiB\\) still to upload"
+                                + " after 1s \\((no upload failed yet|\\d+ uploads failed so far)\\): the store may be unreachable: see"
+                                + " 'ublk-s3 stats -n 5', and run sync again\n"),
+                r.err());
         assertEquals(2, stack.cache().stats().dirtyObjects(), "still in the cache");
     }
 
@@ -150,17 +158,21 @@ class SyncCommandTest {
         CachedStack.server().down(true);
         CommandRun refused = command("del -n " + DEV);
         assertEquals(1, refused.code(), refused.toString());
-        assertEquals("ublk-s3: /dev/ublkb5: 2 dirty objects could not be uploaded (store unreachable for 300ms): fix"
-                + " the store and run del again, or 'ublk-s3 del -n 5 --keep-dirty' to remove the device and keep them"
-                + " in the cache for the next add\n", refused.err());
+        assertEquals(
+                "ublk-s3: /dev/ublkb5: 2 dirty objects could not be uploaded (store unreachable for 300ms): fix"
+                        + " the store and run del again, or 'ublk-s3 del -n 5 --keep-dirty' to remove the device and keep them"
+                        + " in the cache for the next add\n",
+                refused.err());
         assertEquals(List.of(), stops, "the device is kept");
         assertEquals(2, stack.cache().stats().dirtyObjects(), "and its dirty data");
 
         CachedStack.server().down(false);
         CommandRun done = command("del -n " + DEV);
         assertEquals(0, done.code(), done.toString());
-        assertEquals("/dev/ublkb5: uploading what the cache " + tmp.resolve("cache") + " holds that the store lacks\n",
-                done.out(), "no progress lines off a terminal");
+        assertEquals(
+                "/dev/ublkb5: uploading what the cache " + tmp.resolve("cache") + " holds that the store lacks\n",
+                done.out(),
+                "no progress lines off a terminal");
         assertEquals(List.of(DeviceServer.DEL), stops);
         assertArrayEquals(written[0], stack.stored(0));
         assertArrayEquals(written[1], stack.stored(1));
@@ -182,25 +194,35 @@ class SyncCommandTest {
         stack.writeObjects(2, 16);
         CommandRun list = command("list");
         assertEquals(0, list.code(), list.toString());
-        String line = list.out().lines().filter(l -> l.startsWith("/dev/ublkb5 ")).findFirst().orElseThrow();
+        String line = list.out()
+                .lines()
+                .filter(l -> l.startsWith("/dev/ublkb5 "))
+                .findFirst()
+                .orElseThrow();
         assertTrue(line.matches(".*  writeback, 2 dirty \\(8\\.0 KiB, oldest \\d+\\.\\d s\\), 0 hits, 0 misses"), line);
         assertTrue(list.out().lines().findFirst().orElseThrow().endsWith("  CACHE"), list.out());
 
         CommandRun stats = command("stats -n " + DEV);
-        assertTrue(stats.out().contains("\ncache: writeback, 2 of 32 objects cached, dirty 2 objects (8192 bytes)"),
+        assertTrue(
+                stats.out().contains("\ncache: writeback, 2 of 32 objects cached, dirty 2 objects (8192 bytes)"),
                 stats.out());
         String json = control.withStats("{\n  \"requests\": {}\n}");
-        assertTrue(json.matches("(?s)\\{\n  \"requests\": \\{},\n  \"cache\": \\{\"mode\": \"writeback\", .*"
-                + "\"dirty_objects\": 2, \"dirty_bytes\": 8192, .*}\n}"), json);
+        assertTrue(
+                json.matches("(?s)\\{\n  \"requests\": \\{},\n  \"cache\": \\{\"mode\": \"writeback\", .*"
+                        + "\"dirty_objects\": 2, \"dirty_bytes\": 8192, .*}\n}"),
+                json);
     }
 
     @Test
     void listReadsTheModeFromTheRecordWhenTheServerIsGone() throws Exception {
         Path cacheDir = Files.createDirectories(tmp.resolve("cache"));
         String add = "--size 4M --bucket bkt --cache " + cacheDir;
-        assertEquals("writethrough (no server: what it had not uploaded stays in " + cacheDir + ")",
+        assertEquals(
+                "writethrough (no server: what it had not uploaded stays in " + cacheDir + ")",
                 ListCommand.cache(record(999_999_999L, add + " --cache-mode writethrough"), run()));
-        assertEquals("writeback (no answer)", ListCommand.cache(record(ProcessHandle.current().pid(), add), run()),
+        assertEquals(
+                "writeback (no answer)",
+                ListCommand.cache(record(ProcessHandle.current().pid(), add), run()),
                 "no socket");
         assertEquals("-", ListCommand.cache(record(1, "--size 4M --bucket bkt"), run()), "no cache");
     }

@@ -27,22 +27,28 @@ class SyncProgressTest {
     @Test
     void rateAndTimeLeftCountFromTheFirstLine() {
         SyncProgress s = new SyncProgress(null, "syncing /dev/ublkb0");
-        assertEquals("syncing /dev/ublkb0: 12 objects (12.0 MiB) left, waiting for the first upload",
+        assertEquals(
+                "syncing /dev/ublkb0: 12 objects (12.0 MiB) left, waiting for the first upload",
                 s.text(new DrainProgress(12, 12 * MIB), 100 * S));
-        assertEquals("syncing /dev/ublkb0: 8 objects (8.0 MiB) left, 2.0 MiB/s, ETA 4s",
+        assertEquals(
+                "syncing /dev/ublkb0: 8 objects (8.0 MiB) left, 2.0 MiB/s, ETA 4s",
                 s.text(new DrainProgress(8, 8 * MIB), 102 * S));
-        assertEquals("syncing /dev/ublkb0: 1 object (1.0 MiB) left, 1.8 MiB/s, ETA 1s",
+        assertEquals(
+                "syncing /dev/ublkb0: 1 object (1.0 MiB) left, 1.8 MiB/s, ETA 1s",
                 s.text(new DrainProgress(1, MIB), 106 * S));
-        assertEquals("syncing /dev/ublkb0: 1 object (1.0 MiB) left, 704.0 KiB/s, no upload done for 10s",
-                s.text(new DrainProgress(1, MIB), 116 * S), "a stalled store shows as such, not as an ETA");
+        assertEquals(
+                "syncing /dev/ublkb0: 1 object (1.0 MiB) left, 704.0 KiB/s, no upload done for 10s",
+                s.text(new DrainProgress(1, MIB), 116 * S),
+                "a stalled store shows as such, not as an ETA");
     }
 
     @Test
     void aStoreThatNeverTookAnUploadSaysHowLongItWaited() {
         SyncProgress s = new SyncProgress(null, "uploading the cache of /dev/ublkb1");
         s.text(new DrainProgress(3, 3 * MIB), 0);
-        assertEquals("uploading the cache of /dev/ublkb1: 3 objects (3.0 MiB) left, waiting for the first upload"
-                + " (1m05s)",
+        assertEquals(
+                "uploading the cache of /dev/ublkb1: 3 objects (3.0 MiB) left, waiting for the first upload"
+                        + " (1m05s)",
                 s.text(new DrainProgress(3, 3 * MIB), 65 * S));
     }
 
@@ -53,7 +59,8 @@ class SyncProgressTest {
         s.show(new DrainProgress(2, 2 * MIB));
         s.end();
         s.end();
-        assertEquals("\rsyncing /dev/ublkb0: 2 objects (2.0 MiB) left, waiting for the first upload\033[K\n",
+        assertEquals(
+                "\rsyncing /dev/ublkb0: 2 objects (2.0 MiB) left, waiting for the first upload\033[K\n",
                 bytes.toString(StandardCharsets.UTF_8));
     }
 

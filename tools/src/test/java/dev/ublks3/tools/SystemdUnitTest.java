@@ -9,7 +9,6 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -26,14 +25,16 @@ class SystemdUnitTest {
 
     static final Path UNIT = Path.of("systemd", "ublk-s3@.service").toAbsolutePath(); // surefire runs in tools/
     static final String INSTALLED = "/usr/local/bin/ublk-s3";
-    private static final Path NETWORKD_WAIT_ONLINE = Path.of("/lib/systemd/system/systemd-networkd-wait-online.service");
+    private static final Path NETWORKD_WAIT_ONLINE =
+            Path.of("/lib/systemd/system/systemd-networkd-wait-online.service");
 
     @TempDir
     Path tmp;
 
     @BeforeAll
     static void systemdAnalyzeIsThere() throws Exception {
-        assumeTrue(run(List.of("sh", "-c", "command -v systemd-analyze")).code() == 0,
+        assumeTrue(
+                run(List.of("sh", "-c", "command -v systemd-analyze")).code() == 0,
                 "systemd-analyze is not installed (apt-get install systemd): the unit file is not verified");
     }
 
@@ -58,8 +59,10 @@ class SystemdUnitTest {
     private static void installUnit(Path dir) throws IOException {
         String text = Files.readString(UNIT);
         assertTrue(text.contains("ExecStart=" + INSTALLED + " unit-start --name %i"), text);
-        Files.writeString(dir.resolve("ublk-s3@.service"),
-                text.replace(INSTALLED, Path.of("bin", "ublk-s3").toAbsolutePath().toString()));
+        Files.writeString(
+                dir.resolve("ublk-s3@.service"),
+                text.replace(
+                        INSTALLED, Path.of("bin", "ublk-s3").toAbsolutePath().toString()));
     }
 
     private static Path fixture(String name) throws URISyntaxException {
@@ -96,7 +99,9 @@ class SystemdUnitTest {
         }
         installUnit(dir);
         if (!device) {
-            Files.writeString(dir.resolve("boot.target"), Files.readString(dir.resolve("boot.target")).replace(" ublk-s3@disk0.service", ""));
+            Files.writeString(
+                    dir.resolve("boot.target"),
+                    Files.readString(dir.resolve("boot.target")).replace(" ublk-s3@disk0.service", ""));
         }
         if (!network.startsWith("/lib/systemd/system")) { // a fixture: in the folder, where systemd looks for it
             network = Files.copy(network, dir.resolve(network.getFileName()));
@@ -104,7 +109,9 @@ class SystemdUnitTest {
         Path wants = Files.createDirectories(dir.resolve("network-online.target.wants"));
         Files.createSymbolicLink(wants.resolve(network.getFileName()), network);
         Result r = verify(dir.resolve("boot.target"));
-        return r.lines().stream().filter(l -> l.contains("ordering cycle") || l.contains("Found dependency")).toList();
+        return r.lines().stream()
+                .filter(l -> l.contains("ordering cycle") || l.contains("Found dependency"))
+                .toList();
     }
 
     @Test

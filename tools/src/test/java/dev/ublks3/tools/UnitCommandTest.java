@@ -32,7 +32,8 @@ class UnitCommandTest {
     }
 
     private void publishNamed(String name, int devId, long pid) {
-        AddOptions o = AddOptions.parse(List.of("--size", "1G", "--bucket", "bkt")).withName(name);
+        AddOptions o =
+                AddOptions.parse(List.of("--size", "1G", "--bucket", "bkt")).withName(name);
         run().publish(DeviceRecord.of(devId, pid, o, "http://127.0.0.1:9000", 1, 8));
     }
 
@@ -44,24 +45,35 @@ class UnitCommandTest {
         assertEquals("db: no such device: nothing to stop\n", r.out());
         assertFalse(Files.exists(run().pidFile("db")), "the PID file goes too");
         publishNamed("db", 78, DEAD_PID); // a stale record: server and device gone
-        assertEquals("db: no such device: nothing to stop\n", CommandRun.of("unit-stop --name db", run()).out());
+        assertEquals(
+                "db: no such device: nothing to stop\n",
+                CommandRun.of("unit-stop --name db", run()).out());
     }
 
     @Test
     void stopExportsThePoolsOnTheDeviceThenDeletesIt() throws Exception {
         Path calls = tmp.resolve("calls");
         Path zpool = tmp.resolve("zpool");
-        Files.writeString(zpool, "#!/bin/sh\necho \"$*\" >>'" + calls + "'\n"
-                + "[ \"$1\" = list ] && printf 'tank\\t1G\\n\\t/dev/ublkb78p1\\t1G\\nother\\t1G\\n\\t/dev/sda1\\t1G\\n'\nexit 0\n");
+        Files.writeString(
+                zpool,
+                "#!/bin/sh\necho \"$*\" >>'" + calls + "'\n"
+                        + "[ \"$1\" = list ] && printf 'tank\\t1G\\n\\t/dev/ublkb78p1\\t1G\\nother\\t1G\\n\\t/dev/sda1\\t1G\\n'\nexit 0\n");
         Files.setPosixFilePermissions(zpool, PosixFilePermissions.fromString("rwx------"));
         publishNamed("db", 78, ProcessHandle.current().pid()); // "served" by this process, which has no control socket
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ServeException e = org.junit.jupiter.api.Assertions.assertThrows(ServeException.class,
-                () -> UnitCommand.stop(List.of("--name", "db"), run(), new PrintStream(out, true, StandardCharsets.UTF_8),
+        ServeException e = org.junit.jupiter.api.Assertions.assertThrows(
+                ServeException.class,
+                () -> UnitCommand.stop(
+                        List.of("--name", "db"),
+                        run(),
+                        new PrintStream(out, true, StandardCharsets.UTF_8),
                         new ZfsPools(zpool.toString(), tmp.resolve("no-module"))));
         assertEquals(List.of("list -H -v -P -L", "export tank"), Files.readAllLines(calls), "tank only, before del");
         assertEquals("/dev/ublkb78: exporting ZFS pool tank\n", out.toString(StandardCharsets.UTF_8));
-        assertTrue(e.getMessage().startsWith("the server of /dev/ublkb78 (pid " + ProcessHandle.current().pid() + ") does not answer"),
+        assertTrue(
+                e.getMessage()
+                        .startsWith("the server of /dev/ublkb78 (pid "
+                                + ProcessHandle.current().pid() + ") does not answer"),
                 "then del, which asks the server: " + e.getMessage());
     }
 
@@ -72,7 +84,11 @@ class UnitCommandTest {
         Files.writeString(etc.resolve("db.conf"), "bucket bkt\nsize 1G\nlocal " + tmp + "\n");
         CommandRun r = CommandRun.of("unit-start --name db --config-dir " + etc, run());
         assertEquals(1, r.code(), r.err());
-        assertTrue(r.err().startsWith("ublk-s3: open /dev/ublk-control: ENOENT (no ublk control device): load the ublk driver"), r.err());
+        assertTrue(
+                r.err()
+                        .startsWith(
+                                "ublk-s3: open /dev/ublk-control: ENOENT (no ublk control device): load the ublk driver"),
+                r.err());
         assertEquals("", r.out());
         assertFalse(Files.exists(run().pidFile("db")));
     }

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ZfsPoolsTest {
 
     /** zpool list -H -v -P -L: pool lines, then their vdevs' lines after a tab (with -H, at any depth). */
-    private static final String LIST = String.join("\n",
+    private static final String LIST = String.join(
+            "\n",
             "tank\t9.50G\t110K\t9.50G\t-\t-\t0%\t0%\t1.00x\tONLINE\t-",
             "\t/dev/ublkb0p1\t9.98G\t110K\t9.50G\t-\t-\t0%\t0.00%\t-\tONLINE",
             "mirrored\t1.88G\t300K\t1.87G\t-\t-\t0%\t0%\t1.00x\tONLINE\t-",
@@ -46,13 +47,16 @@ class ZfsPoolsTest {
     private ZfsPools fake(String listOutput, int listCode, int exportCode, boolean moduleLoaded) throws IOException {
         Files.writeString(tmp.resolve("list.out"), listOutput);
         Path zpool = tmp.resolve("zpool");
-        Files.writeString(zpool, "#!/bin/sh\n"
-                + "echo \"$*\" >>'" + tmp.resolve("calls") + "'\n"
-                + "case $1 in\n"
-                + "  list) cat '" + tmp.resolve("list.out") + "'; [ " + listCode + " -eq 0 ] ||"
-                + " { echo \"The ZFS modules cannot be auto-loaded.\" >&2; exit " + listCode + "; } ;;\n"
-                + "  export) [ " + exportCode + " -eq 0 ] || { echo \"cannot export '$2': pool is busy\" >&2; exit " + exportCode + "; } ;;\n"
-                + "esac\n");
+        Files.writeString(
+                zpool,
+                "#!/bin/sh\n"
+                        + "echo \"$*\" >>'" + tmp.resolve("calls") + "'\n"
+                        + "case $1 in\n"
+                        + "  list) cat '" + tmp.resolve("list.out") + "'; [ " + listCode + " -eq 0 ] ||"
+                        + " { echo \"The ZFS modules cannot be auto-loaded.\" >&2; exit " + listCode + "; } ;;\n"
+                        + "  export) [ " + exportCode
+                        + " -eq 0 ] || { echo \"cannot export '$2': pool is busy\" >&2; exit " + exportCode + "; } ;;\n"
+                        + "esac\n");
         Files.setPosixFilePermissions(zpool, PosixFilePermissions.fromString("rwx------"));
         Path module = tmp.resolve("sys-module-zfs");
         if (moduleLoaded) {
@@ -85,16 +89,24 @@ class ZfsPoolsTest {
 
     @Test
     void zpoolFailingWithTheModuleLoadedIsAnError() throws IOException {
-        ServeException e = assertThrows(ServeException.class, () -> fake("", 1, 0, true).using(0));
+        ServeException e =
+                assertThrows(ServeException.class, () -> fake("", 1, 0, true).using(0));
         assertTrue(e.getMessage().startsWith("cannot tell which ZFS pools use /dev/ublkb0 ("), e.getMessage());
-        assertTrue(e.getMessage().endsWith("list' failed: The ZFS modules cannot be auto-loaded.): export them by hand"
-                + " (zpool export POOL), then run this again"), e.getMessage());
+        assertTrue(
+                e.getMessage()
+                        .endsWith("list' failed: The ZFS modules cannot be auto-loaded.): export them by hand"
+                                + " (zpool export POOL), then run this again"),
+                e.getMessage());
     }
 
     @Test
     void aFailedExportSaysWhyAndWhatToDo() throws IOException {
-        ServeException e = assertThrows(ServeException.class, () -> fake(LIST, 0, 1, true).export("tank"));
-        assertTrue(e.getMessage().endsWith(" export tank' failed: cannot export 'tank': pool is busy: stop what uses the pool"
-                + " (its mounts, zvols), then run this again"), e.getMessage());
+        ServeException e =
+                assertThrows(ServeException.class, () -> fake(LIST, 0, 1, true).export("tank"));
+        assertTrue(
+                e.getMessage()
+                        .endsWith(" export tank' failed: cannot export 'tank': pool is busy: stop what uses the pool"
+                                + " (its mounts, zvols), then run this again"),
+                e.getMessage());
     }
 }

@@ -25,15 +25,20 @@ public final class QueueTimes {
         static final Hop NONE = new Hop(0, 0, 0, 0, 0, 0);
 
         static Hop of(Histogram h) {
-            return h.getTotalCount() == 0 ? NONE
-                    : new Hop(h.getTotalCount(), h.getValueAtPercentile(50), h.getValueAtPercentile(90),
-                    h.getValueAtPercentile(99), h.getMaxValue(), h.getMean());
+            return h.getTotalCount() == 0
+                    ? NONE
+                    : new Hop(
+                            h.getTotalCount(),
+                            h.getValueAtPercentile(50),
+                            h.getValueAtPercentile(90),
+                            h.getValueAtPercentile(99),
+                            h.getMaxValue(),
+                            h.getMean());
         }
     }
 
     /** The hops of one operation. */
-    public record OpTimes(Hop target, Hop handle, Hop returnToQueue) {
-    }
+    public record OpTimes(Hop target, Hop handle, Hop returnToQueue) {}
 
     /** Every operation's hops (all present, zeros when unused), of a queue or of a device's queues merged. */
     public record Snapshot(Map<UblkOp, OpTimes> ops) {

@@ -31,6 +31,7 @@ import java.time.Duration;
 public final class UblkControl implements AutoCloseable {
     /** The control device's path. */
     public static final String CONTROL_PATH = "/dev/ublk-control";
+
     private static final int ENOTSUPP = 524; // the kernel's internal "unknown command" of 6.0-6.3
     private static final long NO_DEVICE = 0xFFFF_FFFFL;
 
@@ -74,10 +75,20 @@ public final class UblkControl implements AutoCloseable {
 
     private static UblkException openError(String path, int errno, Throwable cause) {
         return switch (errno) {
-            case Errno.ENOENT, Errno.ENODEV, Errno.ENXIO -> new UblkException("open " + path, errno,
-                "no ublk control device", "load the ublk driver with 'modprobe ublk_drv' (Linux 6.1+ built with CONFIG_BLK_DEV_UBLK)", cause);
-            case Errno.EACCES, Errno.EPERM -> new UblkException("open " + path, errno,
-                Errno.message(errno), "run as root (ublk devices need CAP_SYS_ADMIN)", cause);
+            case Errno.ENOENT, Errno.ENODEV, Errno.ENXIO ->
+                new UblkException(
+                        "open " + path,
+                        errno,
+                        "no ublk control device",
+                        "load the ublk driver with 'modprobe ublk_drv' (Linux 6.1+ built with CONFIG_BLK_DEV_UBLK)",
+                        cause);
+            case Errno.EACCES, Errno.EPERM ->
+                new UblkException(
+                        "open " + path,
+                        errno,
+                        Errno.message(errno),
+                        "run as root (ublk devices need CAP_SYS_ADMIN)",
+                        cause);
             default -> new UblkException("open " + path, errno, Errno.message(errno), "", cause);
         };
     }
@@ -100,7 +111,12 @@ public final class UblkControl implements AutoCloseable {
                 // the ring failure is the error to report
             }
             if (e instanceof ErrnoException x) {
-                throw new UblkException("io_uring_setup", x.errno(), Errno.message(x.errno()), "io_uring must be enabled (sysctl kernel.io_uring_disabled=0)", e);
+                throw new UblkException(
+                        "io_uring_setup",
+                        x.errno(),
+                        Errno.message(x.errno()),
+                        "io_uring must be enabled (sysctl kernel.io_uring_disabled=0)",
+                        e);
             }
             throw (RuntimeException) e;
         }
@@ -120,10 +136,27 @@ public final class UblkControl implements AutoCloseable {
     public synchronized UblkDevInfo addDev(int devId, int queues, int depth, int maxIoBufBytes, long flags)
             throws UblkException {
         buf.asSlice(0, ublksrv_ctrl_dev_info.sizeof()).fill((byte) 0);
-        new UblkDevInfo(queues, depth, 0, maxIoBufBytes, devId, (int) ProcessHandle.current().pid(), flags, 0, 0, 0)
-            .write(buf, 0);
-        send("ADD_DEV", UBLK_U_CMD_ADD_DEV, UBLK_CMD_ADD_DEV, devId, devId, buf.address(),
-            (int) ublksrv_ctrl_dev_info.sizeof(), 0);
+        new UblkDevInfo(
+                        queues,
+                        depth,
+                        0,
+                        maxIoBufBytes,
+                        devId,
+                        (int) ProcessHandle.current().pid(),
+                        flags,
+                        0,
+                        0,
+                        0)
+                .write(buf, 0);
+        send(
+                "ADD_DEV",
+                UBLK_U_CMD_ADD_DEV,
+                UBLK_CMD_ADD_DEV,
+                devId,
+                devId,
+                buf.address(),
+                (int) ublksrv_ctrl_dev_info.sizeof(),
+                0);
         return UblkDevInfo.read(buf, 0);
     }
 
@@ -132,7 +165,15 @@ public final class UblkControl implements AutoCloseable {
         MemorySegment p = buf.asSlice(0, ublk_params.sizeof());
         p.fill((byte) 0);
         params.write(p);
-        send("SET_PARAMS", UBLK_U_CMD_SET_PARAMS, UBLK_CMD_SET_PARAMS, devId, devId, p.address(), (int) p.byteSize(), 0);
+        send(
+                "SET_PARAMS",
+                UBLK_U_CMD_SET_PARAMS,
+                UBLK_CMD_SET_PARAMS,
+                devId,
+                devId,
+                p.address(),
+                (int) p.byteSize(),
+                0);
     }
 
     /** UBLK_U_CMD_GET_PARAMS: the params in effect, with the device numbers (DEVT). */
@@ -140,7 +181,15 @@ public final class UblkControl implements AutoCloseable {
         MemorySegment p = buf.asSlice(0, ublk_params.sizeof());
         p.fill((byte) 0);
         ublk_params.len(p, (int) p.byteSize());
-        send("GET_PARAMS", UBLK_U_CMD_GET_PARAMS, UBLK_CMD_GET_PARAMS, devId, devId, p.address(), (int) p.byteSize(), 0);
+        send(
+                "GET_PARAMS",
+                UBLK_U_CMD_GET_PARAMS,
+                UBLK_CMD_GET_PARAMS,
+                devId,
+                devId,
+                p.address(),
+                (int) p.byteSize(),
+                0);
         return UblkParams.read(p);
     }
 
@@ -174,8 +223,16 @@ public final class UblkControl implements AutoCloseable {
         buf.asSlice(0, start + charPath.length + infoLen).fill((byte) 0);
         MemorySegment.copy(charPath, 0, buf, ValueLayout.JAVA_BYTE, start, charPath.length);
         try {
-            sendCmd("GET_DEV_INFO2", UBLK_U_CMD_GET_DEV_INFO2, UBLK_CMD_GET_DEV_INFO2, devId, devId,
-                buf.address() + start, charPath.length + infoLen, 0, charPath.length);
+            sendCmd(
+                    "GET_DEV_INFO2",
+                    UBLK_U_CMD_GET_DEV_INFO2,
+                    UBLK_CMD_GET_DEV_INFO2,
+                    devId,
+                    devId,
+                    buf.address() + start,
+                    charPath.length + infoLen,
+                    0,
+                    charPath.length);
             return UblkDevInfo.read(buf, start + charPath.length);
         } catch (UblkException e) {
             if (!unknownCommand(e.errno())) throw e;
@@ -216,7 +273,15 @@ public final class UblkControl implements AutoCloseable {
 
     /** UBLK_U_CMD_START_USER_RECOVERY (6.1+, device made with UBLK_F_USER_RECOVERY whose server died). */
     public synchronized void startUserRecovery(int devId) throws UblkException {
-        send("START_USER_RECOVERY", UBLK_U_CMD_START_USER_RECOVERY, UBLK_CMD_START_USER_RECOVERY, devId, devId, 0, 0, 0);
+        send(
+                "START_USER_RECOVERY",
+                UBLK_U_CMD_START_USER_RECOVERY,
+                UBLK_CMD_START_USER_RECOVERY,
+                devId,
+                devId,
+                0,
+                0,
+                0);
     }
 
     /** UBLK_U_CMD_END_USER_RECOVERY with data[0] = the new server's {@code pid}, once its queues fetched again. */
@@ -233,8 +298,17 @@ public final class UblkControl implements AutoCloseable {
         sendCmd(name, encoded, legacy, devId, cmdDevId, addr, len, data0, 0);
     }
 
-    private void sendCmd(String name, int encoded, int legacy, int devId, int cmdDevId, long addr, int len, long data0,
-            int devPathLen) throws UblkException {
+    private void sendCmd(
+            String name,
+            int encoded,
+            int legacy,
+            int devId,
+            int cmdDevId,
+            long addr,
+            int len,
+            long data0,
+            int devPathLen)
+            throws UblkException {
         if (closed) throw new IllegalStateException("ublk control is closed");
         int res = submit(name, legacyOpcodes && legacy >= 0 ? legacy : encoded, cmdDevId, addr, len, data0, devPathLen);
         // 6.0-6.3 know only the legacy numbers; 6.4+ without CONFIG_BLKDEV_UBLK_LEGACY_OPCODES only the encoded ones
@@ -304,7 +378,7 @@ public final class UblkControl implements AutoCloseable {
                 if (name.equals("SET_PARAMS")) hint = "check block sizes and max_sectors against max_io_buf_bytes";
             }
             case Errno.ENOMEM -> hint = "lower --queues, --depth or the max I/O size";
-            default -> { }
+            default -> {}
         }
         return new UblkException(name, errno, detail, hint);
     }

@@ -9,8 +9,17 @@ import java.lang.foreign.MemorySegment;
  * {@code struct ublksrv_ctrl_dev_info} as the kernel returned it (ADD_DEV writes back the negotiated values:
  * nr_hw_queues capped at the CPU count, max_io_buf_bytes rounded to the page size, the flags it accepted).
  */
-public record UblkDevInfo(int nrHwQueues, int queueDepth, int state, int maxIoBufBytes, int devId, int ublksrvPid,
-                          long flags, long ublksrvFlags, int ownerUid, int ownerGid) {
+public record UblkDevInfo(
+        int nrHwQueues,
+        int queueDepth,
+        int state,
+        int maxIoBufBytes,
+        int devId,
+        int ublksrvPid,
+        long flags,
+        long ublksrvFlags,
+        int ownerUid,
+        int ownerGid) {
 
     /** The device's flags, decoded. */
     public UblkFeatures features() {
@@ -29,12 +38,17 @@ public record UblkDevInfo(int nrHwQueues, int queueDepth, int state, int maxIoBu
     }
 
     static UblkDevInfo read(MemorySegment s, long base) {
-        return new UblkDevInfo(ublksrv_ctrl_dev_info.nr_hw_queues$at(s, base) & 0xffff,
-            ublksrv_ctrl_dev_info.queue_depth$at(s, base) & 0xffff, ublksrv_ctrl_dev_info.state$at(s, base) & 0xffff,
-            ublksrv_ctrl_dev_info.max_io_buf_bytes$at(s, base), ublksrv_ctrl_dev_info.dev_id$at(s, base),
-            ublksrv_ctrl_dev_info.ublksrv_pid$at(s, base), ublksrv_ctrl_dev_info.flags$at(s, base),
-            ublksrv_ctrl_dev_info.ublksrv_flags$at(s, base), ublksrv_ctrl_dev_info.owner_uid$at(s, base),
-            ublksrv_ctrl_dev_info.owner_gid$at(s, base));
+        return new UblkDevInfo(
+                ublksrv_ctrl_dev_info.nr_hw_queues$at(s, base) & 0xffff,
+                ublksrv_ctrl_dev_info.queue_depth$at(s, base) & 0xffff,
+                ublksrv_ctrl_dev_info.state$at(s, base) & 0xffff,
+                ublksrv_ctrl_dev_info.max_io_buf_bytes$at(s, base),
+                ublksrv_ctrl_dev_info.dev_id$at(s, base),
+                ublksrv_ctrl_dev_info.ublksrv_pid$at(s, base),
+                ublksrv_ctrl_dev_info.flags$at(s, base),
+                ublksrv_ctrl_dev_info.ublksrv_flags$at(s, base),
+                ublksrv_ctrl_dev_info.owner_uid$at(s, base),
+                ublksrv_ctrl_dev_info.owner_gid$at(s, base));
     }
 
     void write(MemorySegment s, long base) {
@@ -53,6 +67,6 @@ public record UblkDevInfo(int nrHwQueues, int queueDepth, int state, int maxIoBu
     @Override
     public String toString() {
         return "ublk " + devId + ": " + stateName() + ", " + nrHwQueues + " queues x depth " + queueDepth
-            + ", max_io_buf_bytes " + maxIoBufBytes + ", pid " + ublksrvPid + ", flags " + features();
+                + ", max_io_buf_bytes " + maxIoBufBytes + ", pid " + ublksrvPid + ", flags " + features();
     }
 }

@@ -37,8 +37,8 @@ public final class UblkDevice implements AutoCloseable {
     private int charFd = -1;
     private boolean added, started, closed;
 
-    private UblkDevice(UblkControl control, boolean ownsControl, UblkDeviceConfig config, UblkTarget target,
-            int recoverDevId) {
+    private UblkDevice(
+            UblkControl control, boolean ownsControl, UblkDeviceConfig config, UblkTarget target, int recoverDevId) {
         this.control = control;
         this.ownsControl = ownsControl;
         this.config = config;
@@ -52,12 +52,13 @@ public final class UblkDevice implements AutoCloseable {
     }
 
     /** As {@link #create(UblkDeviceConfig, UblkTarget)} on a shared control connection (left open on close). */
-    public static UblkDevice create(UblkControl control, UblkDeviceConfig config, UblkTarget target) throws UblkException {
+    public static UblkDevice create(UblkControl control, UblkDeviceConfig config, UblkTarget target)
+            throws UblkException {
         return create(control, false, config, target);
     }
 
-    private static UblkDevice create(UblkControl control, boolean ownsControl, UblkDeviceConfig config,
-            UblkTarget target) throws UblkException {
+    private static UblkDevice create(
+            UblkControl control, boolean ownsControl, UblkDeviceConfig config, UblkTarget target) throws UblkException {
         if (config == null || target == null) {
             if (ownsControl) control.close();
             throw new IllegalArgumentException("a ublk device needs a config and a target");
@@ -94,16 +95,27 @@ public final class UblkDevice implements AutoCloseable {
         devId = recoverDevId;
         info = control.getDevInfo(devId);
         if (!info.features().has(dev.ublks3.linux.ublk_cmd_h.UBLK_F_USER_RECOVERY)) {
-            throw new UblkException("START_USER_RECOVERY", 0, "ublk " + devId + " was made without UBLK_F_USER_RECOVERY",
-                "only a device made with user recovery can be taken over; delete it instead");
+            throw new UblkException(
+                    "START_USER_RECOVERY",
+                    0,
+                    "ublk " + devId + " was made without UBLK_F_USER_RECOVERY",
+                    "only a device made with user recovery can be taken over; delete it instead");
         }
         params = control.getParams(devId);
         var b = params.basic();
-        config = new UblkDeviceConfig(devId, info.nrHwQueues(), info.queueDepth(), info.maxIoBufBytes(), b.sizeBytes(),
-            b.logicalBlockSize(), 1 << b.ioMinShift(), params.discard() != null, true);
+        config = new UblkDeviceConfig(
+                devId,
+                info.nrHwQueues(),
+                info.queueDepth(),
+                info.maxIoBufBytes(),
+                b.sizeBytes(),
+                b.logicalBlockSize(),
+                1 << b.ioMinShift(),
+                params.discard() != null,
+                true);
         // EBUSY until the dead server's files are released and the kernel has quiesced the queue: wait a little
         long deadline = System.nanoTime() + RECOVERY_WAIT_MILLIS * 1_000_000;
-        for (;;) {
+        for (; ; ) {
             try {
                 control.startUserRecovery(devId);
                 break;
@@ -123,7 +135,8 @@ public final class UblkDevice implements AutoCloseable {
         devId = info.devId();
         added = true;
         if (config.userRecovery() && !info.features().has(dev.ublks3.linux.ublk_cmd_h.UBLK_F_USER_RECOVERY)) {
-            throw new UblkException("ADD_DEV", 0, "the kernel dropped UBLK_F_USER_RECOVERY", "Linux 6.1+ is needed for user recovery");
+            throw new UblkException(
+                    "ADD_DEV", 0, "the kernel dropped UBLK_F_USER_RECOVERY", "Linux 6.1+ is needed for user recovery");
         }
         control.setParams(devId, config.params(info.maxIoBufBytes()));
         startQueues();
@@ -138,7 +151,8 @@ public final class UblkDevice implements AutoCloseable {
         charFd = openCharDevice(charDevicePath());
         boolean encodedIo = info.features().has(dev.ublks3.linux.ublk_cmd_h.UBLK_F_CMD_IOCTL_ENCODE);
         for (int q = 0; q < info.nrHwQueues(); q++) {
-            UblkQueue queue = new UblkQueue(devId, q, info.queueDepth(), info.maxIoBufBytes(), charFd, encodedIo, target);
+            UblkQueue queue =
+                    new UblkQueue(devId, q, info.queueDepth(), info.maxIoBufBytes(), charFd, encodedIo, target);
             queues.add(queue);
             queue.start();
         }
@@ -147,7 +161,7 @@ public final class UblkDevice implements AutoCloseable {
 
     private static int openCharDevice(String path) throws UblkException {
         long deadline = System.nanoTime() + CHAR_DEVICE_WAIT_MILLIS * 1_000_000;
-        for (;;) {
+        for (; ; ) {
             try {
                 return Libc.open(path, Libc.O_RDWR | Libc.O_CLOEXEC);
             } catch (ErrnoException e) {
@@ -158,7 +172,8 @@ public final class UblkDevice implements AutoCloseable {
                 }
                 String hint = switch (e.errno()) {
                     case Errno.EBUSY -> "another server holds it";
-                    case Errno.ENOENT -> "it did not appear within " + CHAR_DEVICE_WAIT_MILLIS + " ms (is devtmpfs mounted on /dev?)";
+                    case Errno.ENOENT ->
+                        "it did not appear within " + CHAR_DEVICE_WAIT_MILLIS + " ms (is devtmpfs mounted on /dev?)";
                     case Errno.EACCES, Errno.EPERM -> "run as root";
                     default -> "";
                 };
@@ -177,28 +192,44 @@ public final class UblkDevice implements AutoCloseable {
     }
 
     /** The device number N. */
-    public int devId() { return devId; }
+    public int devId() {
+        return devId;
+    }
 
     /** /dev/ublkbN, the block device. */
-    public String blockDevicePath() { return UblkPaths.block(devId); }
+    public String blockDevicePath() {
+        return UblkPaths.block(devId);
+    }
 
     /** /dev/ublkcN, the server's char device. */
-    public String charDevicePath() { return UblkPaths.character(devId); }
+    public String charDevicePath() {
+        return UblkPaths.character(devId);
+    }
 
     /** The device info after START_DEV: the values ADD_DEV negotiated (queues, depth, max_io_buf_bytes, flags), state, pid. */
-    public UblkDevInfo info() { return info; }
+    public UblkDevInfo info() {
+        return info;
+    }
 
     /** The params in effect (GET_PARAMS after START_DEV, with the device numbers). */
-    public UblkParams params() { return params; }
+    public UblkParams params() {
+        return params;
+    }
 
     /** The config it was made with. */
-    public UblkDeviceConfig config() { return config; }
+    public UblkDeviceConfig config() {
+        return config;
+    }
 
     /** Where the requests' time went in the queues so far: in the target, and back to the queue thread. */
-    public QueueTimes.Snapshot queueTimes() { return QueueTimes.merge(queues.stream().map(UblkQueue::times).toList()); }
+    public QueueTimes.Snapshot queueTimes() {
+        return QueueTimes.merge(queues.stream().map(UblkQueue::times).toList());
+    }
 
     /** The queues (one thread each). */
-    public List<UblkQueue> queues() { return List.copyOf(queues); }
+    public List<UblkQueue> queues() {
+        return List.copyOf(queues);
+    }
 
     /** The first queue failure, or null: a failed queue thread ends, and the kernel then fails that queue's I/O. */
     public Throwable queueFailure() {
@@ -275,8 +306,8 @@ public final class UblkDevice implements AutoCloseable {
         }
         if (errors.isEmpty()) return null;
         Throwable f = errors.get(0);
-        UblkException first = f instanceof UblkException u ? u
-            : new UblkException("close ublk " + devId, 0, f.toString(), "", f);
+        UblkException first =
+                f instanceof UblkException u ? u : new UblkException("close ublk " + devId, 0, f.toString(), "", f);
         for (Throwable t : errors.subList(1, errors.size())) first.addSuppressed(t);
         return first;
     }

@@ -18,11 +18,20 @@ import static dev.ublks3.linux.ublk_cmd_h.*;
  * @param discard          advertise DISCARD and WRITE_ZEROES
  * @param userRecovery     UBLK_F_USER_RECOVERY (a restarted server can take the device over); off by default
  */
-public record UblkDeviceConfig(int devId, int queues, int depth, int maxIoBufBytes, long sizeBytes,
-                               int logicalBlockSize, int ioUnitBytes, boolean discard, boolean userRecovery) {
+public record UblkDeviceConfig(
+        int devId,
+        int queues,
+        int depth,
+        int maxIoBufBytes,
+        long sizeBytes,
+        int logicalBlockSize,
+        int ioUnitBytes,
+        boolean discard,
+        boolean userRecovery) {
     public static final int PAGE_SIZE = 4096;
     /** The largest ublk request buffer: 1 &lt;&lt; UBLK_IO_BUF_BITS = 32 MiB. */
     public static final int MAX_IO_BUF_BYTES = 1 << UBLK_IO_BUF_BITS;
+
     public static final int DEFAULT_DEPTH = 128;
     /** The default request size cap when none is given: 1 MiB, or the io unit when larger. */
     public static final int DEFAULT_MAX_IO_BUF_BYTES = 1 << 20;
@@ -35,23 +44,25 @@ public record UblkDeviceConfig(int devId, int queues, int depth, int maxIoBufByt
     public UblkDeviceConfig {
         if (devId < -1) fail("device id " + devId + " is negative: give 0 or more, or -1 to let the kernel choose");
         if (queues < 1 || queues > UBLK_MAX_NR_QUEUES) {
-            fail("queues " + queues + " out of range: give 1.." + UBLK_MAX_NR_QUEUES + " (the kernel caps it at the CPU count)");
+            fail("queues " + queues + " out of range: give 1.." + UBLK_MAX_NR_QUEUES
+                    + " (the kernel caps it at the CPU count)");
         }
-        if (depth < 1 || depth > UBLK_MAX_QUEUE_DEPTH) fail("depth " + depth + " out of range: give 1.." + UBLK_MAX_QUEUE_DEPTH);
+        if (depth < 1 || depth > UBLK_MAX_QUEUE_DEPTH)
+            fail("depth " + depth + " out of range: give 1.." + UBLK_MAX_QUEUE_DEPTH);
         if (logicalBlockSize != 512 && logicalBlockSize != 4096) {
             fail("logical block size " + logicalBlockSize + " not supported: give 512 or 4096");
         }
         if (maxIoBufBytes < PAGE_SIZE || maxIoBufBytes > MAX_IO_BUF_BYTES || maxIoBufBytes % PAGE_SIZE != 0) {
-            fail("max I/O size " + maxIoBufBytes + " bytes invalid: give a multiple of " + PAGE_SIZE
-                + " up to " + MAX_IO_BUF_BYTES + " (32 MiB, ublk's buffer limit)");
+            fail("max I/O size " + maxIoBufBytes + " bytes invalid: give a multiple of " + PAGE_SIZE + " up to "
+                    + MAX_IO_BUF_BYTES + " (32 MiB, ublk's buffer limit)");
         }
         if (ioUnitBytes < logicalBlockSize || ioUnitBytes > MAX_IO_BUF_BYTES || Integer.bitCount(ioUnitBytes) != 1) {
             fail("I/O unit " + ioUnitBytes + " bytes invalid: give a power of two from the logical block size ("
-                + logicalBlockSize + ") to 32 MiB");
+                    + logicalBlockSize + ") to 32 MiB");
         }
         if (sizeBytes <= 0 || sizeBytes % logicalBlockSize != 0) {
             fail("device size " + sizeBytes + " bytes invalid: give a positive multiple of the logical block size ("
-                + logicalBlockSize + ")");
+                    + logicalBlockSize + ")");
         }
     }
 
@@ -64,9 +75,13 @@ public record UblkDeviceConfig(int devId, int queues, int depth, int maxIoBufByt
      * requests up to max(1 MiB, ioUnitBytes), discard on, no user recovery.
      */
     public static UblkDeviceConfig of(long sizeBytes, int ioUnitBytes) {
-        int maxIo = ioUnitBytes > DEFAULT_MAX_IO_BUF_BYTES && ioUnitBytes <= MAX_IO_BUF_BYTES && ioUnitBytes % PAGE_SIZE == 0
-            ? ioUnitBytes : DEFAULT_MAX_IO_BUF_BYTES;
-        return new UblkDeviceConfig(-1, defaultQueues(), DEFAULT_DEPTH, maxIo, sizeBytes, 512, ioUnitBytes, true, false);
+        int maxIo = ioUnitBytes > DEFAULT_MAX_IO_BUF_BYTES
+                        && ioUnitBytes <= MAX_IO_BUF_BYTES
+                        && ioUnitBytes % PAGE_SIZE == 0
+                ? ioUnitBytes
+                : DEFAULT_MAX_IO_BUF_BYTES;
+        return new UblkDeviceConfig(
+                -1, defaultQueues(), DEFAULT_DEPTH, maxIo, sizeBytes, 512, ioUnitBytes, true, false);
     }
 
     /** min(available CPUs, 4). */
@@ -74,19 +89,40 @@ public record UblkDeviceConfig(int devId, int queues, int depth, int maxIoBufByt
         return Math.min(Runtime.getRuntime().availableProcessors(), 4);
     }
 
-    public UblkDeviceConfig withDevId(int v) { return new UblkDeviceConfig(v, queues, depth, maxIoBufBytes, sizeBytes, logicalBlockSize, ioUnitBytes, discard, userRecovery); }
+    public UblkDeviceConfig withDevId(int v) {
+        return new UblkDeviceConfig(
+                v, queues, depth, maxIoBufBytes, sizeBytes, logicalBlockSize, ioUnitBytes, discard, userRecovery);
+    }
 
-    public UblkDeviceConfig withQueues(int v) { return new UblkDeviceConfig(devId, v, depth, maxIoBufBytes, sizeBytes, logicalBlockSize, ioUnitBytes, discard, userRecovery); }
+    public UblkDeviceConfig withQueues(int v) {
+        return new UblkDeviceConfig(
+                devId, v, depth, maxIoBufBytes, sizeBytes, logicalBlockSize, ioUnitBytes, discard, userRecovery);
+    }
 
-    public UblkDeviceConfig withDepth(int v) { return new UblkDeviceConfig(devId, queues, v, maxIoBufBytes, sizeBytes, logicalBlockSize, ioUnitBytes, discard, userRecovery); }
+    public UblkDeviceConfig withDepth(int v) {
+        return new UblkDeviceConfig(
+                devId, queues, v, maxIoBufBytes, sizeBytes, logicalBlockSize, ioUnitBytes, discard, userRecovery);
+    }
 
-    public UblkDeviceConfig withMaxIoBufBytes(int v) { return new UblkDeviceConfig(devId, queues, depth, v, sizeBytes, logicalBlockSize, ioUnitBytes, discard, userRecovery); }
+    public UblkDeviceConfig withMaxIoBufBytes(int v) {
+        return new UblkDeviceConfig(
+                devId, queues, depth, v, sizeBytes, logicalBlockSize, ioUnitBytes, discard, userRecovery);
+    }
 
-    public UblkDeviceConfig withLogicalBlockSize(int v) { return new UblkDeviceConfig(devId, queues, depth, maxIoBufBytes, sizeBytes, v, ioUnitBytes, discard, userRecovery); }
+    public UblkDeviceConfig withLogicalBlockSize(int v) {
+        return new UblkDeviceConfig(
+                devId, queues, depth, maxIoBufBytes, sizeBytes, v, ioUnitBytes, discard, userRecovery);
+    }
 
-    public UblkDeviceConfig withDiscard(boolean v) { return new UblkDeviceConfig(devId, queues, depth, maxIoBufBytes, sizeBytes, logicalBlockSize, ioUnitBytes, v, userRecovery); }
+    public UblkDeviceConfig withDiscard(boolean v) {
+        return new UblkDeviceConfig(
+                devId, queues, depth, maxIoBufBytes, sizeBytes, logicalBlockSize, ioUnitBytes, v, userRecovery);
+    }
 
-    public UblkDeviceConfig withUserRecovery(boolean v) { return new UblkDeviceConfig(devId, queues, depth, maxIoBufBytes, sizeBytes, logicalBlockSize, ioUnitBytes, discard, v); }
+    public UblkDeviceConfig withUserRecovery(boolean v) {
+        return new UblkDeviceConfig(
+                devId, queues, depth, maxIoBufBytes, sizeBytes, logicalBlockSize, ioUnitBytes, discard, v);
+    }
 
     /** The UBLK_F_* flags ADD_DEV asks for. */
     public long flags() {
@@ -106,10 +142,16 @@ public record UblkDeviceConfig(int devId, int queues, int depth, int maxIoBufByt
         // VOLATILE_CACHE: the file system sends FLUSH (and FUA writes), so "durable" means what the target makes it.
         // physical_bs_shift = the unit, uncapped: 6.12's blk_validate_limits accepts a physical block above PAGE_SIZE
         // (the VM test sees physical_block_size 33554432 for a 32 MiB unit); only the logical block is capped (4096).
-        var basic = new UblkParams.Basic(UBLK_ATTR_VOLATILE_CACHE | UBLK_ATTR_FUA, lbsShift, unitShift, unitShift,
-            unitShift, negotiatedMaxIoBufBytes >>> 9,
-            ioUnitBytes >>> 9, // chunk_sectors: the block layer never sends a read/write across a unit boundary
-            devSectors, 0);
+        var basic = new UblkParams.Basic(
+                UBLK_ATTR_VOLATILE_CACHE | UBLK_ATTR_FUA,
+                lbsShift,
+                unitShift,
+                unitShift,
+                unitShift,
+                negotiatedMaxIoBufBytes >>> 9,
+                ioUnitBytes >>> 9, // chunk_sectors: the block layer never sends a read/write across a unit boundary
+                devSectors,
+                0);
         UblkParams.Discard d = null;
         if (discard) {
             // whole units per discard bio: the block layer splits discards at multiples of the granularity
@@ -123,8 +165,9 @@ public record UblkDeviceConfig(int devId, int queues, int depth, int maxIoBufByt
 
     @Override
     public String toString() {
-        return "ublk device " + (devId < 0 ? "(auto id)" : devId) + ": " + sizeBytes + " bytes, " + queues + " queues x depth "
-            + depth + ", max I/O " + maxIoBufBytes + ", logical block " + logicalBlockSize + ", unit " + ioUnitBytes
-            + (discard ? ", discard" : "") + (userRecovery ? ", user recovery" : "");
+        return "ublk device " + (devId < 0 ? "(auto id)" : devId) + ": " + sizeBytes + " bytes, " + queues
+                + " queues x depth "
+                + depth + ", max I/O " + maxIoBufBytes + ", logical block " + logicalBlockSize + ", unit " + ioUnitBytes
+                + (discard ? ", discard" : "") + (userRecovery ? ", user recovery" : "");
     }
 }

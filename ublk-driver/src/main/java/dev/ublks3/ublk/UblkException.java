@@ -37,8 +37,12 @@ public class UblkException extends IOException {
     }
 
     /** The command's kernel name ("ADD_DEV") or the failed step. */
-    public String command() { return command; }
+    public String command() {
+        return command;
+    }
 
     /** The errno, positive; 0 when there is none. */
-    public int errno() { return errno; }
+    public int errno() {
+        return errno;
+    }
 }

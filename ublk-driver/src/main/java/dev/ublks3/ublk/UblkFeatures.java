@@ -9,9 +9,22 @@ import java.util.List;
 public record UblkFeatures(long bits) {
     // index = bit number; the kernel's names less "UBLK_F_"
     private static final String[] NAMES = {
-        "SUPPORT_ZERO_COPY", "URING_CMD_COMP_IN_TASK", "NEED_GET_DATA", "USER_RECOVERY", "USER_RECOVERY_REISSUE",
-        "UNPRIVILEGED_DEV", "CMD_IOCTL_ENCODE", "USER_COPY", "ZONED", "USER_RECOVERY_FAIL_IO", "UPDATE_SIZE",
-        "AUTO_BUF_REG", "QUIESCE", "PER_IO_DAEMON", "BUF_REG_OFF_DAEMON"};
+        "SUPPORT_ZERO_COPY",
+        "URING_CMD_COMP_IN_TASK",
+        "NEED_GET_DATA",
+        "USER_RECOVERY",
+        "USER_RECOVERY_REISSUE",
+        "UNPRIVILEGED_DEV",
+        "CMD_IOCTL_ENCODE",
+        "USER_COPY",
+        "ZONED",
+        "USER_RECOVERY_FAIL_IO",
+        "UPDATE_SIZE",
+        "AUTO_BUF_REG",
+        "QUIESCE",
+        "PER_IO_DAEMON",
+        "BUF_REG_OFF_DAEMON"
+    };
 
     /** True when every bit of {@code flag} (a UBLK_F_* constant) is set. */
     public boolean has(long flag) {

@@ -64,38 +64,58 @@ public final class UblkIo {
     }
 
     /** The operation. */
-    public UblkOp op() { return op; }
+    public UblkOp op() {
+        return op;
+    }
 
     /** Byte offset on the device (the kernel's start_sector × 512); 0 for FLUSH. */
-    public long offset() { return offset; }
+    public long offset() {
+        return offset;
+    }
 
     /** Bytes concerned (nr_sectors × 512): transferred for READ/WRITE, the range for DISCARD/WRITE_ZEROES, 0 for FLUSH. */
-    public int length() { return length; }
+    public int length() {
+        return length;
+    }
 
     /** REQ_FUA: the written data must be on stable storage before this request completes. */
-    public boolean fua() { return (opFlags & UBLK_IO_F_FUA) != 0; }
+    public boolean fua() {
+        return (opFlags & UBLK_IO_F_FUA) != 0;
+    }
 
     /** REQ_NOUNMAP on WRITE_ZEROES: the range must stay allocated (do not deallocate it to make it read zero). */
-    public boolean noUnmap() { return (opFlags & UBLK_IO_F_NOUNMAP) != 0; }
+    public boolean noUnmap() {
+        return (opFlags & UBLK_IO_F_NOUNMAP) != 0;
+    }
 
     /** The raw {@code op_flags} of the descriptor (UBLK_IO_F_* bits above the op). */
-    public int opFlags() { return opFlags; }
+    public int opFlags() {
+        return opFlags;
+    }
 
     /**
      * The request's data: position 0, limit {@link #length()} for READ (fill it) and WRITE (the data to store),
      * limit 0 for the other ops. The same ByteBuffer object for every request of this tag; its position and limit
      * are reset for each request.
      */
-    public ByteBuffer buffer() { return byteBuffer; }
+    public ByteBuffer buffer() {
+        return byteBuffer;
+    }
 
     /** The tag's whole buffer as a native segment (its first {@link #length()} bytes are the request's data). */
-    public MemorySegment segment() { return buffer; }
+    public MemorySegment segment() {
+        return buffer;
+    }
 
     /** The hardware queue the request came on. */
-    public int queueId() { return queue.queueId(); }
+    public int queueId() {
+        return queue.queueId();
+    }
 
     /** The request's tag within its queue (0 .. depth-1). */
-    public int tag() { return tag; }
+    public int tag() {
+        return tag;
+    }
 
     /**
      * Ends the request with {@code result}: bytes transferred for READ/WRITE, 0 for FLUSH/DISCARD/WRITE_ZEROES, or
@@ -106,7 +126,7 @@ public final class UblkIo {
     public void complete(int result) {
         if (!STATE.compareAndSet(this, IN_FLIGHT, COMPLETED)) {
             throw new IllegalStateException("ublk queue " + queueId() + " tag " + tag + ": "
-                + (state == IDLE ? "no request in flight" : "request completed twice"));
+                    + (state == IDLE ? "no request in flight" : "request completed twice"));
         }
         this.result = result;
         this.completedNanos = System.nanoTime();
@@ -128,11 +148,13 @@ public final class UblkIo {
     }
 
     /** True from {@link UblkTarget#handle} until {@link #complete}. */
-    public boolean inFlight() { return state == IN_FLIGHT; }
+    public boolean inFlight() {
+        return state == IN_FLIGHT;
+    }
 
     @Override
     public String toString() {
         return "UblkIo[q " + queueId() + " tag " + tag + " " + op + " offset " + offset + " length " + length
-            + (fua() ? " FUA" : "") + (noUnmap() ? " NOUNMAP" : "") + "]";
+                + (fua() ? " FUA" : "") + (noUnmap() ? " NOUNMAP" : "") + "]";
     }
 }

@@ -15,30 +15,50 @@ import java.lang.foreign.MemorySegment;
  */
 public record UblkParams(Basic basic, Discard discard, Devt devt) {
     public UblkParams {
-        if (basic == null) throw new IllegalArgumentException("ublk params need the basic part (UBLK_PARAM_TYPE_BASIC)");
+        if (basic == null)
+            throw new IllegalArgumentException("ublk params need the basic part (UBLK_PARAM_TYPE_BASIC)");
     }
 
     /** {@code struct ublk_param_basic}; sizes in 512-byte sectors, block sizes as log2. */
-    public record Basic(int attrs, int logicalBsShift, int physicalBsShift, int ioOptShift, int ioMinShift,
-                        int maxSectors, int chunkSectors, long devSectors, long virtBoundaryMask) {
-        public int logicalBlockSize() { return 1 << logicalBsShift; }
+    public record Basic(
+            int attrs,
+            int logicalBsShift,
+            int physicalBsShift,
+            int ioOptShift,
+            int ioMinShift,
+            int maxSectors,
+            int chunkSectors,
+            long devSectors,
+            long virtBoundaryMask) {
+        public int logicalBlockSize() {
+            return 1 << logicalBsShift;
+        }
 
-        public int physicalBlockSize() { return 1 << physicalBsShift; }
+        public int physicalBlockSize() {
+            return 1 << physicalBsShift;
+        }
 
-        public long sizeBytes() { return devSectors << 9; }
+        public long sizeBytes() {
+            return devSectors << 9;
+        }
     }
 
     /** {@code struct ublk_param_discard}. */
-    public record Discard(int discardAlignment, int discardGranularity, int maxDiscardSectors,
-                          int maxWriteZeroesSectors, int maxDiscardSegments) {}
+    public record Discard(
+            int discardAlignment,
+            int discardGranularity,
+            int maxDiscardSectors,
+            int maxWriteZeroesSectors,
+            int maxDiscardSegments) {}
 
     /** {@code struct ublk_param_devt}: the char (/dev/ublkcN) and disk (/dev/ublkbN) device numbers. */
     public record Devt(int charMajor, int charMinor, int diskMajor, int diskMinor) {}
 
     /** The UBLK_PARAM_TYPE_* bits present. */
     public int types() {
-        return UBLK_PARAM_TYPE_BASIC | (discard != null ? UBLK_PARAM_TYPE_DISCARD : 0)
-            | (devt != null ? UBLK_PARAM_TYPE_DEVT : 0);
+        return UBLK_PARAM_TYPE_BASIC
+                | (discard != null ? UBLK_PARAM_TYPE_DISCARD : 0)
+                | (devt != null ? UBLK_PARAM_TYPE_DEVT : 0);
     }
 
     /** Writes these params into {@code p} (a zeroed {@code ublk_params}); devt is the kernel's, never sent. */
@@ -69,24 +89,34 @@ public record UblkParams(Basic basic, Discard discard, Devt devt) {
     static UblkParams read(MemorySegment p) {
         int types = ublk_params.types(p);
         long b = ublk_params.basic$OFFSET;
-        Basic basic = new Basic(ublk_param_basic.attrs$at(p, b),
-            ublk_param_basic.logical_bs_shift$at(p, b) & 0xff, ublk_param_basic.physical_bs_shift$at(p, b) & 0xff,
-            ublk_param_basic.io_opt_shift$at(p, b) & 0xff, ublk_param_basic.io_min_shift$at(p, b) & 0xff,
-            ublk_param_basic.max_sectors$at(p, b), ublk_param_basic.chunk_sectors$at(p, b),
-            ublk_param_basic.dev_sectors$at(p, b), ublk_param_basic.virt_boundary_mask$at(p, b));
+        Basic basic = new Basic(
+                ublk_param_basic.attrs$at(p, b),
+                ublk_param_basic.logical_bs_shift$at(p, b) & 0xff,
+                ublk_param_basic.physical_bs_shift$at(p, b) & 0xff,
+                ublk_param_basic.io_opt_shift$at(p, b) & 0xff,
+                ublk_param_basic.io_min_shift$at(p, b) & 0xff,
+                ublk_param_basic.max_sectors$at(p, b),
+                ublk_param_basic.chunk_sectors$at(p, b),
+                ublk_param_basic.dev_sectors$at(p, b),
+                ublk_param_basic.virt_boundary_mask$at(p, b));
         Discard discard = null;
         if ((types & UBLK_PARAM_TYPE_DISCARD) != 0) {
             long d = ublk_params.discard$OFFSET;
-            discard = new Discard(ublk_param_discard.discard_alignment$at(p, d),
-                ublk_param_discard.discard_granularity$at(p, d), ublk_param_discard.max_discard_sectors$at(p, d),
-                ublk_param_discard.max_write_zeroes_sectors$at(p, d),
-                ublk_param_discard.max_discard_segments$at(p, d) & 0xffff);
+            discard = new Discard(
+                    ublk_param_discard.discard_alignment$at(p, d),
+                    ublk_param_discard.discard_granularity$at(p, d),
+                    ublk_param_discard.max_discard_sectors$at(p, d),
+                    ublk_param_discard.max_write_zeroes_sectors$at(p, d),
+                    ublk_param_discard.max_discard_segments$at(p, d) & 0xffff);
         }
         Devt devt = null;
         if ((types & UBLK_PARAM_TYPE_DEVT) != 0) {
             long t = ublk_params.devt$OFFSET;
-            devt = new Devt(ublk_param_devt.char_major$at(p, t), ublk_param_devt.char_minor$at(p, t),
-                ublk_param_devt.disk_major$at(p, t), ublk_param_devt.disk_minor$at(p, t));
+            devt = new Devt(
+                    ublk_param_devt.char_major$at(p, t),
+                    ublk_param_devt.char_minor$at(p, t),
+                    ublk_param_devt.disk_major$at(p, t),
+                    ublk_param_devt.disk_minor$at(p, t));
         }
         return new UblkParams(basic, discard, devt);
     }

@@ -9,8 +9,7 @@ public final class UblkPaths {
     private static final String BLOCK = "/dev/ublkb";
     private static final String CHAR = "/dev/ublkc";
 
-    private UblkPaths() {
-    }
+    private UblkPaths() {}
 
     /** /dev/ublkbN. */
     public static String block(int devId) {

@@ -44,8 +44,9 @@ public final class UblkQueue {
         var linker = java.lang.foreign.Linker.nativeLinker();
         var symbol = linker.defaultLookup().find("getpagesize").orElseThrow();
         try {
-            return (int) linker.downcallHandle(symbol, java.lang.foreign.FunctionDescriptor.of(
-                java.lang.foreign.ValueLayout.JAVA_INT)).invokeExact();
+            return (int) linker.downcallHandle(
+                            symbol, java.lang.foreign.FunctionDescriptor.of(java.lang.foreign.ValueLayout.JAVA_INT))
+                    .invokeExact();
         } catch (Throwable t) {
             throw new ExceptionInInitializerError(t);
         }
@@ -100,17 +101,26 @@ public final class UblkQueue {
         } catch (ErrnoException e) {
             throw new UblkException("eventfd", e.errno(), Errno.message(e.errno()), "", e);
         }
-        this.thread = Thread.ofPlatform().name("ublk-q" + devId + "-" + qid).daemon(false).unstarted(this::run);
+        this.thread = Thread.ofPlatform()
+                .name("ublk-q" + devId + "-" + qid)
+                .daemon(false)
+                .unstarted(this::run);
     }
 
     /** The queue's number (q_id). */
-    public int queueId() { return qid; }
+    public int queueId() {
+        return qid;
+    }
 
     /** The queue's depth (tags 0..depth-1). */
-    public int depth() { return depth; }
+    public int depth() {
+        return depth;
+    }
 
     /** The serving thread. */
-    public Thread thread() { return thread; }
+    public Thread thread() {
+        return thread;
+    }
 
     void start() {
         thread.start();
@@ -120,7 +130,8 @@ public final class UblkQueue {
     void awaitFetched(long timeoutMillis) throws UblkException {
         try {
             if (!fetched.await(timeoutMillis, TimeUnit.MILLISECONDS)) {
-                throw new UblkException("FETCH_REQ", 0, "queue " + qid + " did not fetch within " + timeoutMillis + " ms", "");
+                throw new UblkException(
+                        "FETCH_REQ", 0, "queue " + qid + " did not fetch within " + timeoutMillis + " ms", "");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -129,23 +140,37 @@ public final class UblkQueue {
         Throwable f = failure;
         if (f instanceof UblkException u) throw u;
         if (f instanceof ErrnoException e) {
-            throw new UblkException("queue " + qid + " setup", e.errno(), e.getMessage(),
-                e.errno() == Errno.ENOMEM ? "lower the depth or the max I/O size (each tag has a buffer that large)" : "", e);
+            throw new UblkException(
+                    "queue " + qid + " setup",
+                    e.errno(),
+                    e.getMessage(),
+                    e.errno() == Errno.ENOMEM
+                            ? "lower the depth or the max I/O size (each tag has a buffer that large)"
+                            : "",
+                    e);
         }
         if (f != null) throw new UblkException("queue " + qid + " setup", 0, f.toString(), "", f);
     }
 
     /** Requests handed to the target so far (exact once the thread ended, approximate while it serves). */
-    public long requests() { return requests; }
+    public long requests() {
+        return requests;
+    }
 
     /** Where its requests' time went: in the target, and back to this thread. */
-    QueueTimes times() { return times; }
+    QueueTimes times() {
+        return times;
+    }
 
     /** The failure that ended the thread, or null. */
-    public Throwable failure() { return failure; }
+    public Throwable failure() {
+        return failure;
+    }
 
     /** True once the thread has ended (ring closed, mappings released). */
-    public boolean exited() { return exited; }
+    public boolean exited() {
+        return exited;
+    }
 
     /** Asks the thread to end now, whatever is pending (a start that failed before START_DEV, or a stuck stop). */
     void requestExit() {
@@ -159,7 +184,8 @@ public final class UblkQueue {
 
     /** Releases the eventfd once the thread has ended. */
     void close() {
-        if (!exited && thread.getState() != Thread.State.NEW) throw new IllegalStateException("queue " + qid + " is still serving");
+        if (!exited && thread.getState() != Thread.State.NEW)
+            throw new IllegalStateException("queue " + qid + " is still serving");
         try {
             Libc.close(eventFd);
         } catch (ErrnoException e) {
@@ -168,11 +194,17 @@ public final class UblkQueue {
     }
 
     // for tests: the cross-thread hand-off without a kernel
-    TagQueue completions() { return completions; }
+    TagQueue completions() {
+        return completions;
+    }
 
-    int eventFd() { return eventFd; }
+    int eventFd() {
+        return eventFd;
+    }
 
-    void armWakeup() { wakeupArmed.set(true); }
+    void armWakeup() {
+        wakeupArmed.set(true);
+    }
 
     // ---- the queue thread ----
 
@@ -196,7 +228,8 @@ public final class UblkQueue {
 
     private void setup() throws ErrnoException, UblkException {
         try {
-            // marks the thread as doing I/O for the block layer (memory reclaim must not wait on it), as other servers do
+            // marks the thread as doing I/O for the block layer (memory reclaim must not wait on it), as other servers
+            // do
             Libc.prctl(Libc.PR_SET_IO_FLUSHER, 1, 0, 0, 0);
         } catch (ErrnoException e) {
             LOG.log(System.Logger.Level.DEBUG, "prctl(PR_SET_IO_FLUSHER): " + e.getMessage());
@@ -207,10 +240,19 @@ public final class UblkQueue {
         long pageMask = PAGE_SIZE - 1; // the kernel's page size: 64 KiB on some aarch64 kernels
         long descStride = ((long) UBLK_MAX_QUEUE_DEPTH * DESC_SIZE + pageMask) & ~pageMask;
         long descLen = (depth * DESC_SIZE + pageMask) & ~pageMask;
-        descs = map(descLen, Libc.PROT_READ, Libc.MAP_SHARED | Libc.MAP_POPULATE, charFd, UBLKSRV_CMD_BUF_OFFSET + qid * descStride);
+        descs = map(
+                descLen,
+                Libc.PROT_READ,
+                Libc.MAP_SHARED | Libc.MAP_POPULATE,
+                charFd,
+                UBLKSRV_CMD_BUF_OFFSET + qid * descStride);
         // buffers: anonymous mappings are page aligned and take memory only where the kernel copies data
-        MemorySegment buffers = map((long) depth * bufBytes, Libc.PROT_READ | Libc.PROT_WRITE,
-            Libc.MAP_PRIVATE | Libc.MAP_ANONYMOUS, -1, 0);
+        MemorySegment buffers = map(
+                (long) depth * bufBytes,
+                Libc.PROT_READ | Libc.PROT_WRITE,
+                Libc.MAP_PRIVATE | Libc.MAP_ANONYMOUS,
+                -1,
+                0);
         eventBuf = arena.allocate(8, 8);
         for (int tag = 0; tag < depth; tag++) {
             MemorySegment buf = buffers.asSlice((long) tag * bufBytes, bufBytes);
@@ -259,8 +301,10 @@ public final class UblkQueue {
                 dispatch(tag);
             } else {
                 if (res != UBLK_IO_RES_ABORT) {
-                    LOG.log(System.Logger.Level.ERROR, "ublk " + devId + " queue " + qid + " tag " + tag
-                        + ": the kernel refused the command: " + Errno.describe(res));
+                    LOG.log(
+                            System.Logger.Level.ERROR,
+                            "ublk " + devId + " queue " + qid + " tag " + tag + ": the kernel refused the command: "
+                                    + Errno.describe(res));
                 }
                 if (!tagDone[tag]) {
                     tagDone[tag] = true;
@@ -304,7 +348,9 @@ public final class UblkQueue {
             return;
         }
         if (exited) {
-            LOG.log(System.Logger.Level.WARNING, "ublk " + devId + " queue " + qid + ": " + io + " completed after the queue ended");
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "ublk " + devId + " queue " + qid + ": " + io + " completed after the queue ended");
             return;
         }
         completions.offer(io.tag());
@@ -315,7 +361,9 @@ public final class UblkQueue {
         try {
             Libc.eventfdWrite(eventFd, 1);
         } catch (ErrnoException e) {
-            LOG.log(System.Logger.Level.ERROR, "ublk queue " + qid + ": cannot wake the queue thread: " + e.getMessage());
+            LOG.log(
+                    System.Logger.Level.ERROR,
+                    "ublk queue " + qid + ": cannot wake the queue thread: " + e.getMessage());
         }
     }
 
@@ -337,6 +385,7 @@ public final class UblkQueue {
 
     @Override
     public String toString() {
-        return "UblkQueue[dev " + devId + " q " + qid + ", depth " + depth + ", " + (exited ? "exited" : "serving") + "]";
+        return "UblkQueue[dev " + devId + " q " + qid + ", depth " + depth + ", " + (exited ? "exited" : "serving")
+                + "]";
     }
 }

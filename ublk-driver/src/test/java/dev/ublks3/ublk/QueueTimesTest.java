@@ -24,12 +24,16 @@ class QueueTimesTest {
         assertEquals(2_000, s.of(UblkOp.READ).handle().max(), 2);
         assertEquals(1, s.of(UblkOp.WRITE).target().count());
         assertEquals(10, s.of(UblkOp.WRITE).returnToQueue().max());
-        assertEquals(QueueTimes.Hop.NONE, s.of(UblkOp.FLUSH).target(), "every operation is there, unused ones as zeros");
+        assertEquals(
+                QueueTimes.Hop.NONE, s.of(UblkOp.FLUSH).target(), "every operation is there, unused ones as zeros");
 
         times.record(UblkOp.READ, 0, 1, 0); // a clock that went back records 0, not a negative value
         QueueTimes other = new QueueTimes();
         other.record(UblkOp.READ, 0, 5, 5);
         QueueTimes.Snapshot again = QueueTimes.merge(List.of(times, other));
-        assertEquals(102, again.of(UblkOp.READ).target().count(), "a second read keeps the first one's values, queues add up");
+        assertEquals(
+                102,
+                again.of(UblkOp.READ).target().count(),
+                "a second read keeps the first one's values, queues add up");
     }
 }

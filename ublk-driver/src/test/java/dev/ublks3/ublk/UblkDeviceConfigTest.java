@@ -24,8 +24,9 @@ class UblkDeviceConfigTest {
         assertTrue(c.discard());
         assertFalse(c.userRecovery());
         assertEquals(UBLK_F_CMD_IOCTL_ENCODE, c.flags());
-        assertEquals(UBLK_F_CMD_IOCTL_ENCODE | UBLK_F_USER_RECOVERY | UBLK_F_USER_RECOVERY_REISSUE,
-            c.withUserRecovery(true).flags());
+        assertEquals(
+                UBLK_F_CMD_IOCTL_ENCODE | UBLK_F_USER_RECOVERY | UBLK_F_USER_RECOVERY_REISSUE,
+                c.withUserRecovery(true).flags());
         // a unit above 1 MiB raises the default request size to one unit
         assertEquals(8 << 20, UblkDeviceConfig.of(GIB, 8 << 20).maxIoBufBytes());
         assertEquals(32 << 20, UblkDeviceConfig.of(GIB, 32 << 20).maxIoBufBytes());
@@ -42,28 +43,39 @@ class UblkDeviceConfigTest {
         UblkDeviceConfig c = UblkDeviceConfig.of(GIB, 64 << 10);
         rejects("device id -2 is negative: give 0 or more, or -1 to let the kernel choose", () -> c.withDevId(-2));
         rejects("queues 0 out of range: give 1..4096 (the kernel caps it at the CPU count)", () -> c.withQueues(0));
-        rejects("queues 4097 out of range: give 1..4096 (the kernel caps it at the CPU count)", () -> c.withQueues(4097));
+        rejects(
+                "queues 4097 out of range: give 1..4096 (the kernel caps it at the CPU count)",
+                () -> c.withQueues(4097));
         rejects("depth 0 out of range: give 1..4096", () -> c.withDepth(0));
         rejects("depth 4097 out of range: give 1..4096", () -> c.withDepth(4097));
         rejects("logical block size 1024 not supported: give 512 or 4096", () -> c.withLogicalBlockSize(1024));
-        rejects("max I/O size 1000 bytes invalid: give a multiple of 4096 up to 33554432 (32 MiB, ublk's buffer limit)",
-            () -> c.withMaxIoBufBytes(1000));
-        rejects("max I/O size 67108864 bytes invalid: give a multiple of 4096 up to 33554432 (32 MiB, ublk's buffer limit)",
-            () -> c.withMaxIoBufBytes(64 << 20));
-        rejects("I/O unit 3000 bytes invalid: give a power of two from the logical block size (512) to 32 MiB",
-            () -> UblkDeviceConfig.of(GIB, 3000));
-        rejects("I/O unit 67108864 bytes invalid: give a power of two from the logical block size (512) to 32 MiB",
-            () -> UblkDeviceConfig.of(GIB, 64 << 20));
-        rejects("I/O unit 256 bytes invalid: give a power of two from the logical block size (512) to 32 MiB",
-            () -> UblkDeviceConfig.of(GIB, 256));
-        rejects("I/O unit 2048 bytes invalid: give a power of two from the logical block size (4096) to 32 MiB",
-            () -> UblkDeviceConfig.of(GIB, 2048).withLogicalBlockSize(4096));
-        rejects("device size 0 bytes invalid: give a positive multiple of the logical block size (512)",
-            () -> UblkDeviceConfig.of(0, 4096));
-        rejects("device size 1000 bytes invalid: give a positive multiple of the logical block size (512)",
-            () -> UblkDeviceConfig.of(1000, 4096));
-        rejects("device size 5120 bytes invalid: give a positive multiple of the logical block size (4096)",
-            () -> UblkDeviceConfig.of(5120, 4096).withLogicalBlockSize(4096));
+        rejects(
+                "max I/O size 1000 bytes invalid: give a multiple of 4096 up to 33554432 (32 MiB, ublk's buffer limit)",
+                () -> c.withMaxIoBufBytes(1000));
+        rejects(
+                "max I/O size 67108864 bytes invalid: give a multiple of 4096 up to 33554432 (32 MiB, ublk's buffer limit)",
+                () -> c.withMaxIoBufBytes(64 << 20));
+        rejects(
+                "I/O unit 3000 bytes invalid: give a power of two from the logical block size (512) to 32 MiB",
+                () -> UblkDeviceConfig.of(GIB, 3000));
+        rejects(
+                "I/O unit 67108864 bytes invalid: give a power of two from the logical block size (512) to 32 MiB",
+                () -> UblkDeviceConfig.of(GIB, 64 << 20));
+        rejects(
+                "I/O unit 256 bytes invalid: give a power of two from the logical block size (512) to 32 MiB",
+                () -> UblkDeviceConfig.of(GIB, 256));
+        rejects(
+                "I/O unit 2048 bytes invalid: give a power of two from the logical block size (4096) to 32 MiB",
+                () -> UblkDeviceConfig.of(GIB, 2048).withLogicalBlockSize(4096));
+        rejects(
+                "device size 0 bytes invalid: give a positive multiple of the logical block size (512)",
+                () -> UblkDeviceConfig.of(0, 4096));
+        rejects(
+                "device size 1000 bytes invalid: give a positive multiple of the logical block size (512)",
+                () -> UblkDeviceConfig.of(1000, 4096));
+        rejects(
+                "device size 5120 bytes invalid: give a positive multiple of the logical block size (4096)",
+                () -> UblkDeviceConfig.of(5120, 4096).withLogicalBlockSize(4096));
         // the bounds themselves are accepted
         assertEquals(4096, c.withDepth(4096).depth());
         assertEquals(1, c.withQueues(1).withDepth(1).queues());
@@ -73,12 +85,22 @@ class UblkDeviceConfigTest {
 
     @ParameterizedTest(name = "unit {0}, logical {1}, max I/O {2}")
     @CsvSource({
-        "4096, 512, 1048576", "8192, 512, 1048576", "65536, 512, 1048576", "131072, 512, 1048576",
-        "1048576, 512, 1048576", "4194304, 512, 4194304", "33554432, 512, 33554432",
-        "4096, 4096, 1048576", "65536, 4096, 33554432", "33554432, 4096, 1048576", "131072, 512, 4096"})
+        "4096, 512, 1048576",
+        "8192, 512, 1048576",
+        "65536, 512, 1048576",
+        "131072, 512, 1048576",
+        "1048576, 512, 1048576",
+        "4194304, 512, 4194304",
+        "33554432, 512, 33554432",
+        "4096, 4096, 1048576",
+        "65536, 4096, 33554432",
+        "33554432, 4096, 1048576",
+        "131072, 512, 4096"
+    })
     void paramsFollowTheUnit(int unit, int logical, int maxIo) {
         long size = 8 * GIB;
-        UblkDeviceConfig c = UblkDeviceConfig.of(size, unit).withLogicalBlockSize(logical).withMaxIoBufBytes(maxIo);
+        UblkDeviceConfig c =
+                UblkDeviceConfig.of(size, unit).withLogicalBlockSize(logical).withMaxIoBufBytes(maxIo);
         UblkParams p = c.params(maxIo);
         int unitShift = Integer.numberOfTrailingZeros(unit);
         UblkParams.Basic b = p.basic();
@@ -105,7 +127,8 @@ class UblkDeviceConfigTest {
     @Test
     void maxSectorsFollowsTheNegotiatedBuffer() {
         // ADD_DEV rounds max_io_buf_bytes; max_sectors above it is EINVAL in ublk_validate_params
-        UblkParams p = UblkDeviceConfig.of(GIB, 65536).withMaxIoBufBytes(1 << 20).params(512 << 10);
+        UblkParams p =
+                UblkDeviceConfig.of(GIB, 65536).withMaxIoBufBytes(1 << 20).params(512 << 10);
         assertEquals(1024, p.basic().maxSectors());
     }
 
@@ -113,19 +136,24 @@ class UblkDeviceConfigTest {
     void discardCappedByASmallDevice() {
         UblkParams p = UblkDeviceConfig.of(32L << 20, 65536).params(1 << 20);
         assertEquals((32 << 20) / 512, p.discard().maxDiscardSectors());
-        assertNull(UblkDeviceConfig.of(GIB, 65536).withDiscard(false).params(1 << 20).discard());
+        assertNull(UblkDeviceConfig.of(GIB, 65536)
+                .withDiscard(false)
+                .params(1 << 20)
+                .discard());
     }
 
     @Test
     void discardOfABigDeviceFitsAnIntLength() {
         // a 4 GiB device once advertised 4 GiB - 64 KiB discards: the 2 GiB mkfs discard arrived as a negative length
-        UblkParams.Discard d = UblkDeviceConfig.of(4 * GIB, 65536).params(1 << 20).discard();
+        UblkParams.Discard d =
+                UblkDeviceConfig.of(4 * GIB, 65536).params(1 << 20).discard();
         assertEquals((Integer.MAX_VALUE / 65536 * 65536) / 512, d.maxDiscardSectors());
     }
 
     @Test
     void paramsRoundTripThroughTheKernelStruct() {
-        UblkParams p = UblkDeviceConfig.of(3 * GIB, 1 << 20).withLogicalBlockSize(4096).params(1 << 20);
+        UblkParams p =
+                UblkDeviceConfig.of(3 * GIB, 1 << 20).withLogicalBlockSize(4096).params(1 << 20);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment s = ublk_params.allocate(arena);
             p.write(s);

@@ -25,9 +25,18 @@ class UblkPathsTest {
 
     @Test
     void anythingElseHasNoNumber() {
-        for (String other : new String[] {"", "/dev/ublkb", "/dev/ublkb1p1", "/dev/ublkb-1", "/dev/ublkbx",
-                "/dev/ublkb 3", "/dev/ublkb3 ", "/dev/ublkb99999999999", "[0.010s][warning][perf,memops] Cannot use",
-                "/dev/sda1"}) {
+        for (String other : new String[] {
+            "",
+            "/dev/ublkb",
+            "/dev/ublkb1p1",
+            "/dev/ublkb-1",
+            "/dev/ublkbx",
+            "/dev/ublkb 3",
+            "/dev/ublkb3 ",
+            "/dev/ublkb99999999999",
+            "[0.010s][warning][perf,memops] Cannot use",
+            "/dev/sda1"
+        }) {
             assertEquals(-1, UblkPaths.blockId(other), other);
         }
     }

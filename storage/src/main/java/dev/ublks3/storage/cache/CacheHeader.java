@@ -13,8 +13,16 @@ import java.nio.charset.StandardCharsets;
  * @param lastSeq the sequence number of the last record the snapshot includes
  * @param walNumber the WAL file that follows the snapshot (later ones may follow it)
  */
-record CacheHeader(long generation, long cacheId, CacheIdentity identity, int slots, int snapshotFile,
-        long snapshotBytes, int snapshotCrc, long lastSeq, long walNumber) {
+record CacheHeader(
+        long generation,
+        long cacheId,
+        CacheIdentity identity,
+        int slots,
+        int snapshotFile,
+        long snapshotBytes,
+        int snapshotCrc,
+        long lastSeq,
+        long walNumber) {
 
     static final int COPY_BYTES = 4096;
     private static final long MAGIC = 0x55424c4b53334844L; // "UBLKS3HD"
@@ -30,8 +38,8 @@ record CacheHeader(long generation, long cacheId, CacheIdentity identity, int sl
 
     /** The next checkpoint's header. */
     CacheHeader next(int snapshotFile, long snapshotBytes, int snapshotCrc, long lastSeq, long walNumber) {
-        return new CacheHeader(generation + 1, cacheId, identity, slots, snapshotFile, snapshotBytes, snapshotCrc,
-                lastSeq, walNumber);
+        return new CacheHeader(
+                generation + 1, cacheId, identity, slots, snapshotFile, snapshotBytes, snapshotCrc, lastSeq, walNumber);
     }
 
     /** The identity and slot count as one line for messages. */
@@ -48,10 +56,21 @@ record CacheHeader(long generation, long cacheId, CacheIdentity identity, int sl
         ByteBuffer copy = ByteBuffer.allocate(COPY_BYTES);
         byte[] store = utf8(identity.store());
         byte[] key = utf8(identity.key());
-        copy.putLong(MAGIC).putInt(VERSION).putLong(generation).putLong(cacheId)
-                .putInt(identity.objectSize()).putInt(slots).putInt(snapshotFile).putLong(snapshotBytes)
-                .putInt(snapshotCrc).putLong(lastSeq).putLong(walNumber)
-                .putInt(store.length).put(store).putInt(key.length).put(key);
+        copy.putLong(MAGIC)
+                .putInt(VERSION)
+                .putLong(generation)
+                .putLong(cacheId)
+                .putInt(identity.objectSize())
+                .putInt(slots)
+                .putInt(snapshotFile)
+                .putLong(snapshotBytes)
+                .putInt(snapshotCrc)
+                .putLong(lastSeq)
+                .putLong(walNumber)
+                .putInt(store.length)
+                .put(store)
+                .putInt(key.length)
+                .put(key);
         copy.putInt(COPY_BYTES - 4, Crc.of(copy.array(), 0, COPY_BYTES - 4));
         return copy.clear();
     }
@@ -62,7 +81,8 @@ record CacheHeader(long generation, long cacheId, CacheIdentity identity, int sl
             return null;
         }
         ByteBuffer in = copy.slice();
-        if (in.getInt(COPY_BYTES - 4) != Crc.of(in.slice(0, COPY_BYTES - 4)) || in.getLong() != MAGIC
+        if (in.getInt(COPY_BYTES - 4) != Crc.of(in.slice(0, COPY_BYTES - 4))
+                || in.getLong() != MAGIC
                 || in.getInt() != VERSION) {
             return null;
         }
@@ -81,8 +101,16 @@ record CacheHeader(long generation, long cacheId, CacheIdentity identity, int sl
             if (slots < 1 || (snapshotFile != 0 && snapshotFile != 1)) {
                 return null;
             }
-            return new CacheHeader(generation, cacheId, new CacheIdentity(store, key, objectSize), slots,
-                    snapshotFile, snapshotBytes, snapshotCrc, lastSeq, walNumber);
+            return new CacheHeader(
+                    generation,
+                    cacheId,
+                    new CacheIdentity(store, key, objectSize),
+                    slots,
+                    snapshotFile,
+                    snapshotBytes,
+                    snapshotCrc,
+                    lastSeq,
+                    walNumber);
         } catch (RuntimeException e) {
             // a CRC-valid copy with impossible fields: not one of ours
             return null;

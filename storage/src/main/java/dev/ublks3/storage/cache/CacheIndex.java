@@ -16,6 +16,7 @@ public final class CacheIndex {
     private final long[] lastWrite;
     /** The sequence number of the first Write since the slot was last clean; 0 when it holds no dirty granule. */
     private final long[] oldestDirty;
+
     private final byte[] states;
     private final int[] crcs;
     private final short[] dirtyCount;
@@ -33,7 +34,8 @@ public final class CacheIndex {
         this.slots = image.slots();
         this.granulesPerSlot = image.granulesPerSlot();
         if (granulesPerSlot < 1 || granulesPerSlot > Short.MAX_VALUE) {
-            throw new IllegalArgumentException("granules per slot " + granulesPerSlot + " out of 1.." + Short.MAX_VALUE);
+            throw new IllegalArgumentException(
+                    "granules per slot " + granulesPerSlot + " out of 1.." + Short.MAX_VALUE);
         }
         this.blockOf = image.blockOf();
         this.lastWrite = image.lastWrite();
@@ -167,8 +169,8 @@ public final class CacheIndex {
                     throw new IllegalArgumentException("block " + a.block() + " is negative");
                 }
                 if (anyDirty(slot)) {
-                    throw new IllegalStateException("slot " + slot + " holds dirty granules of block "
-                            + blockOf[slot] + ": it cannot take block " + a.block());
+                    throw new IllegalStateException("slot " + slot + " holds dirty granules of block " + blockOf[slot]
+                            + ": it cannot take block " + a.block());
                 }
                 int holder = slotOf(a.block());
                 if (holder >= 0 && holder != slot) {
@@ -180,8 +182,8 @@ public final class CacheIndex {
                 checkGranules(slot, f.firstGranule(), f.crcs().length);
                 for (int g = f.firstGranule(); g < f.firstGranule() + f.crcs().length; g++) {
                     if (states[slot * granulesPerSlot + g] != GranuleState.INVALID.ordinal()) {
-                        throw new IllegalStateException("fill of granule " + g + " of slot " + slot
-                                + ", which is " + state(slot, g) + ": a fill takes invalid granules only");
+                        throw new IllegalStateException("fill of granule " + g + " of slot " + slot + ", which is "
+                                + state(slot, g) + ": a fill takes invalid granules only");
                     }
                 }
             }
@@ -190,14 +192,14 @@ public final class CacheIndex {
                     throw new IllegalArgumentException("clean up to " + c.upTo() + " is negative");
                 }
             }
-            case CacheRecord.Free _ -> { }
+            case CacheRecord.Free _ -> {}
         }
     }
 
     private void checkGranules(int slot, int first, int count) {
         if (first < 0 || count < 1 || first + count > granulesPerSlot) {
-            throw new IllegalArgumentException("granules " + first + ".." + (first + count - 1)
-                    + " out of 0.." + (granulesPerSlot - 1));
+            throw new IllegalArgumentException(
+                    "granules " + first + ".." + (first + count - 1) + " out of 0.." + (granulesPerSlot - 1));
         }
         if (blockOf[slot] < 0) {
             throw new IllegalStateException("slot " + slot + " is free: assign it a block first");
@@ -288,20 +290,38 @@ public final class CacheIndex {
 
     /** A copy of the persistent state, for a snapshot taken while appends go on. */
     Image image() {
-        return new Image(slots, granulesPerSlot, blockOf.clone(), lastWrite.clone(), oldestDirty.clone(),
-                states.clone(), crcs.clone());
+        return new Image(
+                slots,
+                granulesPerSlot,
+                blockOf.clone(),
+                lastWrite.clone(),
+                oldestDirty.clone(),
+                states.clone(),
+                crcs.clone());
     }
 
     /** The persistent state of an index: what a snapshot holds; the rest is derived from it. */
-    record Image(int slots, int granulesPerSlot, long[] blockOf, long[] lastWrite, long[] oldestDirty,
-            byte[] states, int[] crcs) {
+    record Image(
+            int slots,
+            int granulesPerSlot,
+            long[] blockOf,
+            long[] lastWrite,
+            long[] oldestDirty,
+            byte[] states,
+            int[] crcs) {
 
         /** Every slot free. */
         static Image empty(int slots, int granulesPerSlot) {
             int granules = granuleCount(slots, granulesPerSlot);
             long[] free = new long[slots];
             Arrays.fill(free, -1);
-            return new Image(slots, granulesPerSlot, free, new long[slots], new long[slots], new byte[granules],
+            return new Image(
+                    slots,
+                    granulesPerSlot,
+                    free,
+                    new long[slots],
+                    new long[slots],
+                    new byte[granules],
                     new int[granules]);
         }
     }

@@ -51,23 +51,31 @@ public final class CacheLog implements AutoCloseable {
     private long switchedSeq;
     /** Slots whose dirty granules were all logged again since the last switch, and the first such record. */
     private final Map<Integer, Long> relogged = new HashMap<>();
+
     private final GroupSync groupSync;
     private final ExecutorService checkpointer;
     private final AtomicBoolean checkpointQueued = new AtomicBoolean();
     /** The WAL files not yet covered by a durable checkpoint, oldest first; appends go to the last. */
     private volatile List<WalSegment> segments = List.of();
+
     private volatile long appendedSeq;
     private long nextSeq;
     private long nextWalNumber;
     /** Bytes appended in all; a failed background checkpoint is retried only after another limit's worth. */
     private long appendedBytes;
+
     private long checkpointRetryAt;
     /** Set when an append failed and could not be cut back: nothing more may be appended until a checkpoint. */
     private volatile IOException broken;
+
     private volatile boolean closed;
 
-    private CacheLog(CacheOpening.Opened opened, CacheIdentity identity, Consumer<String> log,
-            CacheLogOptions options, CheckpointHook hook) {
+    private CacheLog(
+            CacheOpening.Opened opened,
+            CacheIdentity identity,
+            Consumer<String> log,
+            CacheLogOptions options,
+            CheckpointHook hook) {
         this.files = opened.files();
         this.dirLock = opened.lock();
         this.header = opened.header();
@@ -101,13 +109,20 @@ public final class CacheLog implements AutoCloseable {
         return open(dir, identity, slots, log, CacheLogOptions.DEFAULT);
     }
 
-    public static CacheLog open(Path dir, CacheIdentity identity, int slots, Consumer<String> log,
-            CacheLogOptions options) throws IOException {
+    public static CacheLog open(
+            Path dir, CacheIdentity identity, int slots, Consumer<String> log, CacheLogOptions options)
+            throws IOException {
         return open(dir, identity, slots, log, options, CheckpointHook.NONE);
     }
 
-    static CacheLog open(Path dir, CacheIdentity identity, int slots, Consumer<String> log, CacheLogOptions options,
-            CheckpointHook hook) throws IOException {
+    static CacheLog open(
+            Path dir,
+            CacheIdentity identity,
+            int slots,
+            Consumer<String> log,
+            CacheLogOptions options,
+            CheckpointHook hook)
+            throws IOException {
         CacheLog opened = new CacheLog(CacheOpening.open(dir, identity, slots, log), identity, log, options, hook);
         try {
             // new records never follow a torn tail: they go to a new WAL after a snapshot of what replay found
@@ -151,8 +166,8 @@ public final class CacheLog implements AutoCloseable {
         if (lock.isHeldByCurrentThread()) {
             throw new IllegalStateException("cache write called holding the cache lock: release it first");
         }
-        CacheRecord.Write w = new CacheRecord.Write(slot, firstGranule, granuleCrcs(slot, firstGranule, data),
-                data.duplicate());
+        CacheRecord.Write w =
+                new CacheRecord.Write(slot, firstGranule, granuleCrcs(slot, firstGranule, data), data.duplicate());
         boolean overwritesDirty;
         lock.lock();
         try {
@@ -350,13 +365,13 @@ public final class CacheLog implements AutoCloseable {
         }
         int bytes = buffer.remaining();
         if (bytes == 0 || bytes % granule != 0) {
-            throw new IllegalArgumentException(bytes + " bytes are not a whole number of " + granule
-                    + "-byte granules");
+            throw new IllegalArgumentException(
+                    bytes + " bytes are not a whole number of " + granule + "-byte granules");
         }
         int count = bytes / granule;
         if (firstGranule < 0 || firstGranule > index.granulesPerSlot() - count) {
-            throw new IllegalArgumentException("granules " + firstGranule + " +" + count + " do not fit a slot of "
-                    + index.granulesPerSlot());
+            throw new IllegalArgumentException(
+                    "granules " + firstGranule + " +" + count + " do not fit a slot of " + index.granulesPerSlot());
         }
         return count;
     }
@@ -446,8 +461,10 @@ public final class CacheLog implements AutoCloseable {
         ensureOpen();
         IOException b = broken;
         if (b != null) {
-            throw new IOException("cache " + files.dir() + " takes no changes after a failed WAL append until a"
-                    + " checkpoint succeeds (" + b.getMessage() + "): free disk space, or restart the server", b);
+            throw new IOException(
+                    "cache " + files.dir() + " takes no changes after a failed WAL append until a"
+                            + " checkpoint succeeds (" + b.getMessage() + "): free disk space, or restart the server",
+                    b);
         }
     }
 
@@ -554,7 +571,8 @@ public final class CacheLog implements AutoCloseable {
 
         void run() throws IOException {
             long number = nextWalNumber++;
-            WalSegment next = WalSegment.create(files.wal(number), header.current().cacheId(), number);
+            WalSegment next =
+                    WalSegment.create(files.wal(number), header.current().cacheId(), number);
             CacheIndex.Image image;
             long lastSeq;
             IOException brokenBefore;

@@ -18,16 +18,23 @@ final class CacheOpening {
     private CacheOpening() {}
 
     /** The state a log starts from. */
-    record Opened(CacheFiles files, DirectoryLock lock, HeaderFile header, SlotFile data, CacheIndex index,
-            long lastSeq, long nextWalNumber) {}
+    record Opened(
+            CacheFiles files,
+            DirectoryLock lock,
+            HeaderFile header,
+            SlotFile data,
+            CacheIndex index,
+            long lastSeq,
+            long nextWalNumber) {}
 
     static Opened open(Path dir, CacheIdentity identity, int slots, Consumer<String> log) throws IOException {
         check(dir, identity, slots);
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new CacheException("cache " + dir + " cannot be made (" + e + "): give --cache a directory this"
-                    + " user can write", e);
+            throw new CacheException(
+                    "cache " + dir + " cannot be made (" + e + "): give --cache a directory this" + " user can write",
+                    e);
         }
         CacheFiles files = new CacheFiles(dir);
         Consumer<String> said = line -> log.accept("cache " + dir + ": " + line);
@@ -46,7 +53,9 @@ final class CacheOpening {
             CacheHeader h = header.current();
             CacheIndex index = IndexSnapshot.read(files, h);
             WalReplay replay = WalReplay.run(files, h, index);
-            long maxWal = Math.max(replay.lastWal(), files.walNumbers().stream().mapToLong(n -> n).max().orElse(0));
+            long maxWal = Math.max(
+                    replay.lastWal(),
+                    files.walNumbers().stream().mapToLong(n -> n).max().orElse(0));
             if (!h.identity().equals(identity) || h.slots() != slots) {
                 String wanted = identity.describe() + " (" + slots + " slots)";
                 if (index.dirtyGranules() > 0) {
@@ -57,7 +66,8 @@ final class CacheOpening {
                 said.accept("belonged to " + h.describe() + ", nothing dirty: starting empty for " + wanted);
                 header.close();
                 header = null;
-                header = initialize(files, identity, slots, replay.highestSeqWritten(), maxWal + 1, 1 - h.snapshotFile());
+                header = initialize(
+                        files, identity, slots, replay.highestSeqWritten(), maxWal + 1, 1 - h.snapshotFile());
                 index = new CacheIndex(slots, header.current().granulesPerSlot());
                 replay = WalReplay.run(files, header.current(), index);
                 maxWal++;
@@ -91,16 +101,17 @@ final class CacheOpening {
                     + " (4 KiB): use a shorter key");
         }
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
-            throw new CacheException("cache " + dir + " is not a directory: give --cache a directory"
-                    + " (it is made if missing)");
+            throw new CacheException(
+                    "cache " + dir + " is not a directory: give --cache a directory" + " (it is made if missing)");
         }
     }
 
     private static void refuseForeignFiles(CacheFiles files) throws IOException {
         List<String> others = files.otherThanLock();
         if (!others.isEmpty()) {
-            throw new CacheException("cache " + files.dir() + " holds files (" + String.join(", ",
-                    others.subList(0, Math.min(3, others.size()))) + (others.size() > 3 ? ", ..." : "")
+            throw new CacheException("cache " + files.dir() + " holds files ("
+                    + String.join(", ", others.subList(0, Math.min(3, others.size())))
+                    + (others.size() > 3 ? ", ..." : "")
                     + ") but no cache header: give --cache an empty or new directory (or remove " + files.dir()
                     + " if it is a cache whose creation was cut short)");
         }
@@ -111,14 +122,28 @@ final class CacheOpening {
      * does not name), WAL {@code walNumber}, then the header, renamed into place last (until then an old header
      * and its files stand).
      */
-    private static HeaderFile initialize(CacheFiles files, CacheIdentity identity, int slots, long lastSeq,
-            long walNumber, int snapshotFile) throws IOException {
+    private static HeaderFile initialize(
+            CacheFiles files, CacheIdentity identity, int slots, long lastSeq, long walNumber, int snapshotFile)
+            throws IOException {
         long cacheId = IDS.nextLong();
-        IndexSnapshot.Written snapshot = IndexSnapshot.write(files.snapshot(snapshotFile),
-                CacheIndex.Image.empty(slots, identity.granulesPerSlot()), cacheId, lastSeq);
+        IndexSnapshot.Written snapshot = IndexSnapshot.write(
+                files.snapshot(snapshotFile),
+                CacheIndex.Image.empty(slots, identity.granulesPerSlot()),
+                cacheId,
+                lastSeq);
         WalSegment.create(files.wal(walNumber), cacheId, walNumber).close();
-        return HeaderFile.create(files, new CacheHeader(1, cacheId, identity, slots, snapshotFile,
-                snapshot.bytes(), snapshot.crc(), lastSeq, walNumber));
+        return HeaderFile.create(
+                files,
+                new CacheHeader(
+                        1,
+                        cacheId,
+                        identity,
+                        slots,
+                        snapshotFile,
+                        snapshot.bytes(),
+                        snapshot.crc(),
+                        lastSeq,
+                        walNumber));
     }
 
     static void closeQuietly(Throwable failure, AutoCloseable... resources) {

@@ -16,8 +16,15 @@ import java.util.Objects;
  * @param uploads          uploads in flight at once
  * @param sequentialCutoff I/O that continues a sequential run past this many bytes is streaming (see SequentialRuns)
  */
-public record CacheOptions(Path dir, long bytes, CacheMode mode, long dirtyBytes, Duration quietTime, Duration maxAge,
-                           int uploads, long sequentialCutoff) {
+public record CacheOptions(
+        Path dir,
+        long bytes,
+        CacheMode mode,
+        long dirtyBytes,
+        Duration quietTime,
+        Duration maxAge,
+        int uploads,
+        long sequentialCutoff) {
 
     public static final CacheMode DEFAULT_MODE = CacheMode.WRITEBACK;
     public static final long DEFAULT_BYTES = 1L << 30;
@@ -30,16 +37,25 @@ public record CacheOptions(Path dir, long bytes, CacheMode mode, long dirtyBytes
         Objects.requireNonNull(dir, "dir");
         Objects.requireNonNull(mode, "mode");
         if (bytes <= 0 || dirtyBytes <= 0 || dirtyBytes > bytes) {
-            throw new IllegalArgumentException("cache: need 0 < dirty bytes (" + dirtyBytes + ") <= cache bytes (" + bytes + ")");
+            throw new IllegalArgumentException(
+                    "cache: need 0 < dirty bytes (" + dirtyBytes + ") <= cache bytes (" + bytes + ")");
         }
         if (quietTime.isNegative() || maxAge.isNegative() || uploads < 1 || sequentialCutoff < 0) {
-            throw new IllegalArgumentException("cache: quiet time, age and cutoff must not be negative, uploads at least 1");
+            throw new IllegalArgumentException(
+                    "cache: quiet time, age and cutoff must not be negative, uploads at least 1");
         }
     }
 
     /** The defaults for {@code bytes} of cache in {@code dir}: half of it may be dirty. */
     public static CacheOptions of(Path dir, long bytes, CacheMode mode) {
-        return new CacheOptions(dir, bytes, mode, bytes / 2, DEFAULT_QUIET_TIME, DEFAULT_MAX_AGE, DEFAULT_UPLOADS,
+        return new CacheOptions(
+                dir,
+                bytes,
+                mode,
+                bytes / 2,
+                DEFAULT_QUIET_TIME,
+                DEFAULT_MAX_AGE,
+                DEFAULT_UPLOADS,
                 DEFAULT_SEQUENTIAL_CUTOFF);
     }
 

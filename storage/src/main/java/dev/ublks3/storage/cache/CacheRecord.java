@@ -16,8 +16,11 @@ public sealed interface CacheRecord {
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof Write w && slot == w.slot && firstGranule == w.firstGranule
-                    && Arrays.equals(crcs, w.crcs) && data.equals(w.data);
+            return o instanceof Write w
+                    && slot == w.slot
+                    && firstGranule == w.firstGranule
+                    && Arrays.equals(crcs, w.crcs)
+                    && data.equals(w.data);
         }
 
         @Override
@@ -27,8 +30,8 @@ public sealed interface CacheRecord {
 
         @Override
         public String toString() {
-            return "Write[slot=" + slot + ", firstGranule=" + firstGranule + ", granules=" + crcs.length
-                    + ", bytes=" + data.remaining() + "]";
+            return "Write[slot=" + slot + ", firstGranule=" + firstGranule + ", granules=" + crcs.length + ", bytes="
+                    + data.remaining() + "]";
         }
     }
 
@@ -37,7 +40,9 @@ public sealed interface CacheRecord {
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof Fill f && slot == f.slot && firstGranule == f.firstGranule
+            return o instanceof Fill f
+                    && slot == f.slot
+                    && firstGranule == f.firstGranule
                     && Arrays.equals(crcs, f.crcs);
         }
 

@@ -18,24 +18,59 @@ import java.util.Locale;
  * @param cachedObjects   slots in use
  * @param slots           slots in all
  */
-public record CacheStats(CacheMode mode, long dirtyBytes, int dirtyObjects, Duration oldestDirty, long hits, long misses,
-                         long uploads, long uploadedBytes, long uploadFailures, long syncs, int cachedObjects, int slots) {
+public record CacheStats(
+        CacheMode mode,
+        long dirtyBytes,
+        int dirtyObjects,
+        Duration oldestDirty,
+        long hits,
+        long misses,
+        long uploads,
+        long uploadedBytes,
+        long uploadFailures,
+        long syncs,
+        int cachedObjects,
+        int slots) {
 
     /** One line, for {@code ublk-s3 stats} and {@code list}. */
     public String toText() {
-        return String.format(Locale.ROOT, "cache: %s, %d of %d objects cached, dirty %d objects (%d bytes), oldest dirty "
+        return String.format(
+                Locale.ROOT,
+                "cache: %s, %d of %d objects cached, dirty %d objects (%d bytes), oldest dirty "
                         + "%.1f s, hits %d, misses %d, uploads %d (%d bytes), upload failures %d, local syncs %d",
-                mode.word(), cachedObjects, slots, dirtyObjects, dirtyBytes, oldestDirty.toMillis() / 1000.0, hits,
-                misses, uploads, uploadedBytes, uploadFailures, syncs);
+                mode.word(),
+                cachedObjects,
+                slots,
+                dirtyObjects,
+                dirtyBytes,
+                oldestDirty.toMillis() / 1000.0,
+                hits,
+                misses,
+                uploads,
+                uploadedBytes,
+                uploadFailures,
+                syncs);
     }
 
     /** The same as a JSON object; field names are stable. */
     public String toJson() {
-        return String.format(Locale.ROOT, "{\"mode\": \"%s\", \"cached_objects\": %d, \"slots\": %d, "
+        return String.format(
+                Locale.ROOT,
+                "{\"mode\": \"%s\", \"cached_objects\": %d, \"slots\": %d, "
                         + "\"dirty_objects\": %d, \"dirty_bytes\": %d, \"oldest_dirty_ms\": %d, \"hits\": %d, "
                         + "\"misses\": %d, \"uploads\": %d, \"uploaded_bytes\": %d, \"upload_failures\": %d, "
                         + "\"syncs\": %d}",
-                mode.word(), cachedObjects, slots, dirtyObjects, dirtyBytes, oldestDirty.toMillis(), hits, misses,
-                uploads, uploadedBytes, uploadFailures, syncs);
+                mode.word(),
+                cachedObjects,
+                slots,
+                dirtyObjects,
+                dirtyBytes,
+                oldestDirty.toMillis(),
+                hits,
+                misses,
+                uploads,
+                uploadedBytes,
+                uploadFailures,
+                syncs);
     }
 }

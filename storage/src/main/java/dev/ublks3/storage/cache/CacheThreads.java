@@ -21,13 +21,15 @@ final class CacheThreads {
 
     /** Runs {@code work} here; an IOException fails the result (as an UncheckedIOException). */
     <T> CompletableFuture<T> async(IoWork<T> work) {
-        return CompletableFuture.supplyAsync(() -> {
-            try {
-                return work.run();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }, io);
+        return CompletableFuture.supplyAsync(
+                () -> {
+                    try {
+                        return work.run();
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                },
+                io);
     }
 
     void execute(Runnable task) {

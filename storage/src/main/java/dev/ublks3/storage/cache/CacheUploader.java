@@ -62,8 +62,15 @@ final class CacheUploader {
     private final AtomicLong failures = new AtomicLong();
     private volatile boolean stopped;
 
-    CacheUploader(ObjectMap store, CacheLog log, CacheSlots slots, Granules granules, CacheThreads threads,
-                  MutationOrder order, CacheOptions options, Scheduler scheduler) {
+    CacheUploader(
+            ObjectMap store,
+            CacheLog log,
+            CacheSlots slots,
+            Granules granules,
+            CacheThreads threads,
+            MutationOrder order,
+            CacheOptions options,
+            Scheduler scheduler) {
         this.store = store;
         this.log = log;
         this.index = log.index();
@@ -142,7 +149,8 @@ final class CacheUploader {
                 if (!slots.mayUpload(s, now)) {
                     continue;
                 }
-                boolean due = urgent || slots.quietFor(s, now) >= options.quietTime().toNanos()
+                boolean due = urgent
+                        || slots.quietFor(s, now) >= options.quietTime().toNanos()
                         || slots.dirtyFor(s, now) >= options.maxAge().toNanos();
                 if (due) {
                     slots.uploadStarted(s);
@@ -184,17 +192,22 @@ final class CacheUploader {
         long[] upTo = {-1};
         CompletableFuture<Void> stored = base.thenCompose(ignored -> {
             CompletableFuture<CompletableFuture<Void>> issued = new CompletableFuture<>();
-            order.mutate(block, () -> threads.async(() -> {
-                Upload u = copyForUpload(slot, block, inc, storeCopy);
-                upTo[0] = u == null ? -1 : u.upTo();
-                issued.complete(u == null ? DONE
-                        : store.write(granules.offset(block, 0) + u.offset(), u.data(), false));
-                return null;
-            })).whenComplete((v, e) -> {
-                if (e != null) {
-                    issued.completeExceptionally(e);
-                }
-            });
+            order.mutate(
+                            block,
+                            () -> threads.async(() -> {
+                                Upload u = copyForUpload(slot, block, inc, storeCopy);
+                                upTo[0] = u == null ? -1 : u.upTo();
+                                issued.complete(
+                                        u == null
+                                                ? DONE
+                                                : store.write(granules.offset(block, 0) + u.offset(), u.data(), false));
+                                return null;
+                            }))
+                    .whenComplete((v, e) -> {
+                        if (e != null) {
+                            issued.completeExceptionally(e);
+                        }
+                    });
             return issued.thenCompose(put -> put);
         });
         stored.whenComplete((ignored, error) -> threads.async(() -> {
@@ -204,8 +217,7 @@ final class CacheUploader {
     }
 
     /** What one upload writes below: {@code data} at {@code offset} in the object, as of write {@code upTo}. */
-    private record Upload(int offset, ByteBuffer data, long upTo) {
-    }
+    private record Upload(int offset, ByteBuffer data, long upTo) {}
 
     /**
      * In the object's order: what to upload now, or null when there is nothing to (trimmed, evicted, uploaded) or
@@ -270,7 +282,8 @@ final class CacheUploader {
                         throw granules.damagedDirty(block, bad);
                     }
                     // a clean granule that fails its check: the store's bytes are the ones to keep
-                    store.read(granules.offset(block, bad), whole.slice(bad * size, size)).join();
+                    store.read(granules.offset(block, bad), whole.slice(bad * size, size))
+                            .join();
                 }
             }
             g = end;
@@ -300,8 +313,11 @@ final class CacheUploader {
             if (error != null) {
                 failures.incrementAndGet();
                 slots.uploadFailed(slot, scheduler.nanoTime() + RETRY_NANOS);
-                LOG.warn("cache: uploading object {} failed, kept dirty and tried again in {} s: {}", block,
-                        RETRY_SECONDS, Futures.unwrap(error).getMessage());
+                LOG.warn(
+                        "cache: uploading object {} failed, kept dirty and tried again in {} s: {}",
+                        block,
+                        RETRY_SECONDS,
+                        Futures.unwrap(error).getMessage());
                 return;
             }
             slots.uploadDone(slot);
@@ -345,6 +361,7 @@ final class CacheUploader {
     /** Under lock: drops from each drain the objects uploaded (or gone) since; completes the empty ones. */
     void checkDrains() {
         drains.removeIf(d -> d.settle(t -> slots.incarnation(t.slot()) != t.incarnation()
-                || !index.anyDirty(t.slot()) || uploadedUpTo[t.slot()] >= t.lastWrite()));
+                || !index.anyDirty(t.slot())
+                || uploadedUpTo[t.slot()] >= t.lastWrite()));
     }
 }

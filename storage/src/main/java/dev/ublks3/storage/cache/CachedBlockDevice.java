@@ -83,11 +83,12 @@ public final class CachedBlockDevice extends BlockDeviceLayer {
      * Opens the cache in {@code options.dir()} for {@code identity} (replaying what a crash left, see
      * {@link CacheLog#open}) over {@code next}, and starts the uploader. {@code next} is owned from now on.
      */
-    public static CachedBlockDevice open(ObjectMap next, CacheIdentity identity, CacheOptions options,
-                                         Scheduler scheduler, Consumer<String> logLine) throws IOException {
+    public static CachedBlockDevice open(
+            ObjectMap next, CacheIdentity identity, CacheOptions options, Scheduler scheduler, Consumer<String> logLine)
+            throws IOException {
         if (identity.objectSize() != next.objectSize()) {
-            throw new IllegalArgumentException("cache identity object size " + identity.objectSize() + " is not the device's "
-                    + next.objectSize());
+            throw new IllegalArgumentException("cache identity object size " + identity.objectSize()
+                    + " is not the device's " + next.objectSize());
         }
         CacheLog log = CacheLog.open(options.dir(), identity, options.slots(next.objectSize()), logLine);
         CachedBlockDevice device = new CachedBlockDevice(next, log, options, scheduler);
@@ -110,8 +111,12 @@ public final class CachedBlockDevice extends BlockDeviceLayer {
         int length = into.remaining();
         int base = into.position();
         boolean streaming = runs.streaming(offset, length);
-        return Futures.allOf(ObjectParts.start(offset, into, granules.objectSize, (block, inObject, part) ->
-                order.mutate(block, () -> readPart(block, inObject, part, streaming))))
+        return Futures.allOf(ObjectParts.start(
+                        offset,
+                        into,
+                        granules.objectSize,
+                        (block, inObject, part) ->
+                                order.mutate(block, () -> readPart(block, inObject, part, streaming))))
                 .thenRun(() -> into.position(base + length));
     }
 
@@ -152,7 +157,10 @@ public final class CachedBlockDevice extends BlockDeviceLayer {
         try {
             bad = log.read(slot, g0, granuleBuf);
         } catch (IOException e) { // the cache disk failed: the store has the clean granules (dirty ones fail there)
-            LOG.warn("cache {}: reading object {} failed ({}): reading the store instead", options.dir(), block,
+            LOG.warn(
+                    "cache {}: reading object {} failed ({}): reading the store instead",
+                    options.dir(),
+                    block,
                     e.getMessage());
             return false;
         }
@@ -165,8 +173,8 @@ public final class CachedBlockDevice extends BlockDeviceLayer {
         return true;
     }
 
-    private CompletableFuture<Void> miss(long block, int slotOrNone, int g0, int gEnd, int inObject, ByteBuffer part,
-                                         boolean streaming) {
+    private CompletableFuture<Void> miss(
+            long block, int slotOrNone, int g0, int gEnd, int inObject, ByteBuffer part, boolean streaming) {
         misses.incrementAndGet();
         return readMiss.read(block, slotOrNone, g0, gEnd, inObject, part, streaming);
     }
@@ -176,13 +184,18 @@ public final class CachedBlockDevice extends BlockDeviceLayer {
     @Override
     public CompletableFuture<Void> write(long offset, ByteBuffer from, boolean fua) {
         boolean streaming = runs.streaming(offset, from.remaining());
-        CompletableFuture<Void> written = Futures.allOf(ObjectParts.start(offset, from, granules.objectSize,
-                (block, inObject, part) -> order.mutate(block, () -> options.mode() == CacheMode.WRITEBACK
-                                || holdsDirty(block)
-                        ? writeBack(block, inObject, part, streaming)
-                        : writeThrough.write(block, inObject, part))));
+        CompletableFuture<Void> written = Futures.allOf(ObjectParts.start(
+                offset,
+                from,
+                granules.objectSize,
+                (block, inObject, part) -> order.mutate(
+                        block,
+                        () -> options.mode() == CacheMode.WRITEBACK || holdsDirty(block)
+                                ? writeBack(block, inObject, part, streaming)
+                                : writeThrough.write(block, inObject, part))));
         return fua && (options.mode() == CacheMode.WRITEBACK || anyDirty())
-                ? written.thenCompose(ignored -> flush()) : written;
+                ? written.thenCompose(ignored -> flush())
+                : written;
     }
 
     /**
@@ -244,7 +257,8 @@ public final class CachedBlockDevice extends BlockDeviceLayer {
             return room.thenCompose(ignored -> writeBack(block, inObject, part, streaming));
         }
         int held = slot;
-        return wholeGranules.of(block, held, g0, gEnd, inObject, part)
+        return wholeGranules
+                .of(block, held, g0, gEnd, inObject, part)
                 .thenCompose(data -> threads.async(() -> {
                     long seq = log.write(held, g0, data);
                     lock.lock();
@@ -320,8 +334,7 @@ public final class CachedBlockDevice extends BlockDeviceLayer {
     // ---- drain, stats, close ----
 
     /** What a drain still waits for. */
-    public record DrainProgress(int objects, long bytes) {
-    }
+    public record DrainProgress(int objects, long bytes) {}
 
     /**
      * Completes once every object dirty now is in the store as of its last write now (later writes may keep it
@@ -364,9 +377,18 @@ public final class CachedBlockDevice extends BlockDeviceLayer {
                 oldest = Math.max(oldest, slots.dirtyFor(s, now));
                 break; // oldest first
             }
-            return new CacheStats(options.mode(), index.dirtyGranules() * granules.size, index.dirtySlots(),
-                    Duration.ofNanos(index.dirtySlots() == 0 ? 0 : oldest), hits.get(), misses.get(),
-                    uploader.uploads(), uploader.uploadedBytes(), uploader.failures(), log.syncCount(), slots.inUse(),
+            return new CacheStats(
+                    options.mode(),
+                    index.dirtyGranules() * granules.size,
+                    index.dirtySlots(),
+                    Duration.ofNanos(index.dirtySlots() == 0 ? 0 : oldest),
+                    hits.get(),
+                    misses.get(),
+                    uploader.uploads(),
+                    uploader.uploadedBytes(),
+                    uploader.failures(),
+                    log.syncCount(),
+                    slots.inUse(),
                     index.slots());
         } finally {
             lock.unlock();

@@ -6,7 +6,7 @@ import java.io.IOException;
 @FunctionalInterface
 interface CheckpointHook {
 
-    CheckpointHook NONE = step -> { };
+    CheckpointHook NONE = step -> {};
 
     /** Throwing stops the checkpoint there, as a crash would (the log goes on). */
     void reached(CheckpointStep step) throws IOException;

@@ -38,8 +38,8 @@ final class DirectoryLock implements Closeable {
         }
         FileChannel channel = null;
         try {
-            channel = FileChannel.open(files.lock(), StandardOpenOption.CREATE, StandardOpenOption.READ,
-                    StandardOpenOption.WRITE);
+            channel = FileChannel.open(
+                    files.lock(), StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
             FileLock lock = channel.tryLock();
             if (lock == null) {
                 throw inUse(files.dir(), holder(channel));

@@ -21,9 +21,11 @@ final class Granules {
     final int objectSize;
     /** Bytes in a granule. */
     final int size;
+
     final int perObject;
     /** log2 of the object size: block = offset >>> shift. */
     final int shift;
+
     private final CacheLog log;
     private final Path dir;
 
@@ -102,8 +104,8 @@ final class Granules {
 
     /** A clean granule failed its check: said, and read from the store instead. */
     void damaged(long block, int g) {
-        LOG.warn("cache {}: object {} granule {} does not match its CRC32C: read from the store instead", dir, block,
-                g);
+        LOG.warn(
+                "cache {}: object {} granule {} does not match its CRC32C: read from the store instead", dir, block, g);
     }
 
     /** A dirty granule failed its check: the only current copy is damaged, so the I/O fails. */

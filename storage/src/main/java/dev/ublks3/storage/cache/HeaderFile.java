@@ -29,18 +29,24 @@ final class HeaderFile implements Closeable {
 
     /** Replaces (or creates) the header file with one holding only {@code first}, durably. */
     static HeaderFile create(CacheFiles files, CacheHeader first) throws IOException {
-        try (FileChannel temp = FileChannel.open(files.headerTemp(), StandardOpenOption.CREATE,
-                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+        try (FileChannel temp = FileChannel.open(
+                files.headerTemp(),
+                StandardOpenOption.CREATE,
+                StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.WRITE)) {
             writeCopy(temp, first);
             long other = (1 - first.generation() % 2) * CacheHeader.COPY_BYTES;
             FileIo.writeFully(temp, ByteBuffer.allocate(CacheHeader.COPY_BYTES), other);
             temp.force(true);
         }
-        Files.move(files.headerTemp(), files.header(), StandardCopyOption.ATOMIC_MOVE,
+        Files.move(
+                files.headerTemp(),
+                files.header(),
+                StandardCopyOption.ATOMIC_MOVE,
                 StandardCopyOption.REPLACE_EXISTING);
         files.syncDirectory();
-        return new HeaderFile(FileChannel.open(files.header(), StandardOpenOption.READ, StandardOpenOption.WRITE),
-                first);
+        return new HeaderFile(
+                FileChannel.open(files.header(), StandardOpenOption.READ, StandardOpenOption.WRITE), first);
     }
 
     /** Opens the header file; the newest valid copy counts. Refuses a file without one. */

@@ -34,12 +34,12 @@ final class IndexSnapshot {
 
     /** Writes {@code image} to {@code path} (replacing it) and syncs it. */
     static Written write(Path path, CacheIndex.Image image, long cacheId, long lastSeq) throws IOException {
-        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        try (FileChannel channel = FileChannel.open(
+                path, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
             CRC32C crc = new CRC32C();
             CountingStream counted = new CountingStream(Channels.newOutputStream(channel));
-            DataOutputStream out = new DataOutputStream(
-                    new BufferedOutputStream(new CheckedOutputStream(counted, crc), 1 << 16));
+            DataOutputStream out =
+                    new DataOutputStream(new BufferedOutputStream(new CheckedOutputStream(counted, crc), 1 << 16));
             int gps = image.granulesPerSlot();
             int held = (int) Arrays.stream(image.blockOf()).filter(b -> b >= 0).count();
             out.writeLong(MAGIC);
@@ -75,14 +75,19 @@ final class IndexSnapshot {
     static CacheIndex read(CacheFiles files, CacheHeader header) throws IOException {
         Path path = files.snapshot(header.snapshotFile());
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
-            if (channel.size() < header.snapshotBytes() || crcOf(channel, header.snapshotBytes()) != header.snapshotCrc()) {
+            if (channel.size() < header.snapshotBytes()
+                    || crcOf(channel, header.snapshotBytes()) != header.snapshotCrc()) {
                 throw damaged(files, path, "does not match the CRC32C the header holds");
             }
-            DataInputStream in = new DataInputStream(new BufferedInputStream(
-                    Channels.newInputStream(channel.position(0)), 1 << 16));
+            DataInputStream in =
+                    new DataInputStream(new BufferedInputStream(Channels.newInputStream(channel.position(0)), 1 << 16));
             int gps = header.granulesPerSlot();
-            if (in.readLong() != MAGIC || in.readInt() != VERSION || in.readLong() != header.cacheId()
-                    || in.readInt() != header.slots() || in.readInt() != gps || in.readLong() != header.lastSeq()) {
+            if (in.readLong() != MAGIC
+                    || in.readInt() != VERSION
+                    || in.readLong() != header.cacheId()
+                    || in.readInt() != header.slots()
+                    || in.readInt() != gps
+                    || in.readLong() != header.lastSeq()) {
                 throw damaged(files, path, "belongs to another cache or checkpoint");
             }
             int held = in.readInt();

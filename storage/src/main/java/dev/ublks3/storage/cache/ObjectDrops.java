@@ -42,26 +42,31 @@ final class ObjectDrops {
     /** Drops whole objects {@code first..last} from the cache, then issues {@code below} (the store's part). */
     CompletableFuture<Void> dropThen(long first, long last, Supplier<CompletableFuture<Void>> below) {
         CompletableFuture<Void> result = new CompletableFuture<>();
-        order.range(first, last, () -> threads.async(() -> {
-            boolean droppedDirty = drop(first, last);
-            if (droppedDirty) {
-                log.sync();
-            }
-            return null;
-        }).thenApply(ignored -> {
-            Futures.call(below).whenComplete((v, e) -> {
-                if (e != null) {
-                    result.completeExceptionally(Futures.unwrap(e));
-                } else {
-                    result.complete(null);
-                }
-            });
-            return (Void) null;
-        })).whenComplete((v, e) -> {
-            if (e != null) {
-                result.completeExceptionally(Futures.unwrap(e));
-            }
-        });
+        order.range(
+                        first,
+                        last,
+                        () -> threads.async(() -> {
+                                    boolean droppedDirty = drop(first, last);
+                                    if (droppedDirty) {
+                                        log.sync();
+                                    }
+                                    return null;
+                                })
+                                .thenApply(ignored -> {
+                                    Futures.call(below).whenComplete((v, e) -> {
+                                        if (e != null) {
+                                            result.completeExceptionally(Futures.unwrap(e));
+                                        } else {
+                                            result.complete(null);
+                                        }
+                                    });
+                                    return (Void) null;
+                                }))
+                .whenComplete((v, e) -> {
+                    if (e != null) {
+                        result.completeExceptionally(Futures.unwrap(e));
+                    }
+                });
         return result;
     }
 

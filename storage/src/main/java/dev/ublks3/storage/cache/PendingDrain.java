@@ -12,8 +12,7 @@ import java.util.function.Predicate;
 final class PendingDrain {
 
     /** An object the drain waits for: the slot holding it, the slot's incarnation and its last write then. */
-    record Target(int slot, long incarnation, long lastWrite) {
-    }
+    record Target(int slot, long incarnation, long lastWrite) {}
 
     private final List<Target> targets = new ArrayList<>();
     private final CompletableFuture<Void> done = new CompletableFuture<>();

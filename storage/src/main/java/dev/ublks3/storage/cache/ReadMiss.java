@@ -52,27 +52,32 @@ final class ReadMiss {
      * Reads {@code part}, at {@code inObject} in {@code block}, whose granules are {@code g0..gEnd};
      * {@code slotOrNone} is the slot holding the object (held by the caller), or -1.
      */
-    CompletableFuture<Void> read(long block, int slotOrNone, int g0, int gEnd, int inObject, ByteBuffer part,
-                                 boolean streaming) {
+    CompletableFuture<Void> read(
+            long block, int slotOrNone, int g0, int gEnd, int inObject, ByteBuffer part, boolean streaming) {
         boolean whole = !streaming && granules.objectSize <= WHOLE_FETCH_LIMIT;
         int f0 = whole ? 0 : g0;
         int fEnd = whole ? granules.perObject : gEnd;
         ByteBuffer fetched = ByteBuffer.allocate((fEnd - f0) * granules.size);
-        return store.read(granules.offset(block, f0), fetched.duplicate()).thenCompose(ignored -> threads.async(() -> {
-            if (slotOrNone >= 0) {
-                overlayDirty(block, slotOrNone, f0, fEnd, fetched);
-            }
-            part.duplicate().put(fetched.slice(inObject - f0 * granules.size, part.remaining()));
-            if (!streaming) {
-                fill(block, slotOrNone, f0, fEnd, fetched);
-            }
-            return null;
-        }));
+        return store.read(granules.offset(block, f0), fetched.duplicate())
+                .thenCompose(ignored -> threads.async(() -> {
+                    if (slotOrNone >= 0) {
+                        overlayDirty(block, slotOrNone, f0, fEnd, fetched);
+                    }
+                    part.duplicate().put(fetched.slice(inObject - f0 * granules.size, part.remaining()));
+                    if (!streaming) {
+                        fill(block, slotOrNone, f0, fEnd, fetched);
+                    }
+                    return null;
+                }));
     }
 
     /** Copies the slot's dirty granules of {@code f0..fEnd} over {@code fetched}: the cache's are newer. */
     private void overlayDirty(long block, int slot, int f0, int fEnd, ByteBuffer fetched) throws IOException {
-        granules.forEachRun(slot, f0, fEnd, GranuleState.DIRTY,
+        granules.forEachRun(
+                slot,
+                f0,
+                fEnd,
+                GranuleState.DIRTY,
                 (g, end) -> granules.readDirty(block, slot, g, slice(fetched, f0, g, end)));
     }
 
@@ -96,8 +101,8 @@ final class ReadMiss {
         }
         int held = slot;
         try {
-            granules.forEachRun(held, f0, fEnd, GranuleState.INVALID,
-                    (g, end) -> log.fill(held, g, slice(fetched, f0, g, end)));
+            granules.forEachRun(
+                    held, f0, fEnd, GranuleState.INVALID, (g, end) -> log.fill(held, g, slice(fetched, f0, g, end)));
         } catch (IOException e) { // a full or failing cache disk: the read has its data, the cache goes without
             cannotKeep(block, e);
         } finally {

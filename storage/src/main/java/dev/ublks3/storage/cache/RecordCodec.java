@@ -123,7 +123,8 @@ final class RecordCodec {
                 for (int i = 0; i < count; i++) {
                     crcs[i] = in.getInt();
                 }
-                yield type == WRITE ? new CacheRecord.Write(slot, first, crcs, in.slice())
+                yield type == WRITE
+                        ? new CacheRecord.Write(slot, first, crcs, in.slice())
                         : new CacheRecord.Fill(slot, first, crcs);
             }
             case CLEAN -> {

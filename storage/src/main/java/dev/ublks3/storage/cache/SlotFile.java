@@ -25,8 +25,8 @@ final class SlotFile implements Closeable {
      * Says through {@code log} when it set the length. {@code discard} drops the bytes held first.
      */
     static SlotFile open(Path path, long bytes, boolean discard, Consumer<String> log) throws IOException {
-        FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE);
+        FileChannel channel =
+                FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         try {
             long had = channel.size();
             if (discard && had > 0) {

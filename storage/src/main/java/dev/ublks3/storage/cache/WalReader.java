@@ -20,6 +20,7 @@ final class WalReader implements Closeable {
     private ByteBuffer buffer = ByteBuffer.allocate(BUFFER_BYTES).flip();
     /** The file offset of the buffer's position: where the next record starts. */
     private long offset;
+
     private boolean eof;
     private String stop;
     private boolean done;

@@ -22,6 +22,7 @@ final class WalReplay {
     private final CacheIndex index;
     /** Per slot, the Writes replayed since its last Assign or Free, oldest first: where their data is. */
     private final Map<Integer, List<WriteAt>> writes = new HashMap<>();
+
     private long lastSeq;
     private long records;
     private long lastWal;
@@ -93,9 +94,10 @@ final class WalReplay {
         switch (e.record()) {
             case CacheRecord.Assign a -> writes.remove(a.slot());
             case CacheRecord.Free f -> writes.remove(f.slot());
-            case CacheRecord.Write w -> writes.computeIfAbsent(w.slot(), s -> new ArrayList<>())
-                    .add(new WriteAt(wal, e.dataOffset(), w.firstGranule(), w.crcs().length));
-            default -> { }
+            case CacheRecord.Write w ->
+                writes.computeIfAbsent(w.slot(), s -> new ArrayList<>())
+                        .add(new WriteAt(wal, e.dataOffset(), w.firstGranule(), w.crcs().length));
+            default -> {}
         }
         lastSeq = e.seq();
         records++;
@@ -163,7 +165,8 @@ final class WalReplay {
                         wals.put(w.wal(), wal);
                     }
                     long from = w.dataOffset() + (long) (g - w.first()) * granule;
-                    if (FileIo.readFully(wal, walBytes.clear(), from) != granule || Crc.of(walBytes) != index.crc(slot, g)) {
+                    if (FileIo.readFully(wal, walBytes.clear(), from) != granule
+                            || Crc.of(walBytes) != index.crc(slot, g)) {
                         throw new CacheException("cache " + files.dir() + ": wal." + w.wal() + " changed during"
                                 + " replay: remove " + files.dir() + " to discard the cache");
                     }

@@ -36,8 +36,12 @@ final class WalSegment implements Closeable {
 
     /** Creates {@code path} (replacing a file there) with its header, synced; the caller syncs the directory. */
     static WalSegment create(Path path, long cacheId, long number) throws IOException {
-        FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                StandardOpenOption.READ, StandardOpenOption.WRITE);
+        FileChannel channel = FileChannel.open(
+                path,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
         try {
             FileIo.writeFully(channel, header(cacheId, number), 0);
             channel.force(true);
@@ -85,8 +89,10 @@ final class WalSegment implements Closeable {
                 channel.truncate(start);
             } catch (IOException cut) {
                 e.addSuppressed(cut);
-                throw new TornWalException("cache wal." + number + " could not be cut back to " + start
-                        + " bytes after a failed append: " + e.getMessage(), e);
+                throw new TornWalException(
+                        "cache wal." + number + " could not be cut back to " + start + " bytes after a failed append: "
+                                + e.getMessage(),
+                        e);
             }
             throw e;
         }

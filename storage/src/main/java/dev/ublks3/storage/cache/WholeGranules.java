@@ -51,19 +51,20 @@ final class WholeGranules {
     /** One granule's current bytes: from the cache when valid and sound, else from the store (dirty ones never). */
     private CompletableFuture<Void> load(long block, int slot, int g, ByteBuffer into) {
         return threads.async(() -> {
-            GranuleState s = granules.state(slot, g);
-            if (s == GranuleState.INVALID) {
-                return false;
-            }
-            int bad = log.read(slot, g, into.duplicate());
-            if (bad >= 0) {
-                if (s == GranuleState.DIRTY) {
-                    throw granules.damagedDirty(block, bad);
-                }
-                granules.damaged(block, bad);
-                return false;
-            }
-            return true;
-        }).thenCompose(cached -> cached ? DONE : store.read(granules.offset(block, g), into.duplicate()));
+                    GranuleState s = granules.state(slot, g);
+                    if (s == GranuleState.INVALID) {
+                        return false;
+                    }
+                    int bad = log.read(slot, g, into.duplicate());
+                    if (bad >= 0) {
+                        if (s == GranuleState.DIRTY) {
+                            throw granules.damagedDirty(block, bad);
+                        }
+                        granules.damaged(block, bad);
+                        return false;
+                    }
+                    return true;
+                })
+                .thenCompose(cached -> cached ? DONE : store.read(granules.offset(block, g), into.duplicate()));
     }
 }

@@ -29,8 +29,13 @@ final class WriteThrough {
     private final CacheThreads threads;
     private final boolean cacheWrites;
 
-    WriteThrough(BlockDevice store, CacheLog log, CacheSlots slots, Granules granules, CacheThreads threads,
-                 CacheMode mode) {
+    WriteThrough(
+            BlockDevice store,
+            CacheLog log,
+            CacheSlots slots,
+            Granules granules,
+            CacheThreads threads,
+            CacheMode mode) {
         this.store = store;
         this.log = log;
         this.lock = log.lock();

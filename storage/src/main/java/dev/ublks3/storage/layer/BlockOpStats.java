@@ -14,5 +14,15 @@ package dev.ublks3.storage.layer;
  * @param sizes       request sizes, {@link Log2Histogram} by size
  * @param alignments  offset alignment, {@link Log2Histogram} by alignment, capped at 2^{@value StatsBlockDevice#ALIGNMENT_CAP_LOG2}
  */
-public record BlockOpStats(BlockOp op, long ops, long errors, long bytes, long totalNanos, long straddling,
-        long partial, long fua, LatencySummary latency, Log2Histogram sizes, Log2Histogram alignments) {}
+public record BlockOpStats(
+        BlockOp op,
+        long ops,
+        long errors,
+        long bytes,
+        long totalNanos,
+        long straddling,
+        long partial,
+        long fua,
+        LatencySummary latency,
+        Log2Histogram sizes,
+        Log2Histogram alignments) {}

@@ -33,8 +33,7 @@ public final class DeleteBatchingObjectStore extends ObjectStoreLayer {
      */
     public static final int DEFAULT_MAX_BATCHES = 4;
 
-    private record Pending(List<String> keys, CompletableFuture<Void> done) {
-    }
+    private record Pending(List<String> keys, CompletableFuture<Void> done) {}
 
     private final int maxBatches;
     private final Queue<Pending> queue = new ArrayDeque<>();

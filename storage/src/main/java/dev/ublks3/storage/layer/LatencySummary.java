@@ -11,9 +11,13 @@ public record LatencySummary(long count, long p50, long p90, long p99, long p999
         if (histogram.getTotalCount() == 0) {
             return EMPTY;
         }
-        return new LatencySummary(histogram.getTotalCount(),
-                histogram.getValueAtPercentile(50), histogram.getValueAtPercentile(90),
-                histogram.getValueAtPercentile(99), histogram.getValueAtPercentile(99.9),
-                histogram.getMaxValue(), histogram.getMean());
+        return new LatencySummary(
+                histogram.getTotalCount(),
+                histogram.getValueAtPercentile(50),
+                histogram.getValueAtPercentile(90),
+                histogram.getValueAtPercentile(99),
+                histogram.getValueAtPercentile(99.9),
+                histogram.getMaxValue(),
+                histogram.getMean());
     }
 }

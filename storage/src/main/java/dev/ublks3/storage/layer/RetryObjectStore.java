@@ -150,8 +150,15 @@ public final class RetryObjectStore extends ObjectStoreLayer {
                 return;
             }
             long backoff = Math.min(left, (long) (random.getAsDouble() * policy.backoffCeilingNanos(attempts)));
-            log.warn("{} {}: attempt {} failed ({}: {}), retrying in {} ms ({} s of retry time left)", call, key,
-                    attempts, e.kind(), e.getMessage(), backoff / 1_000_000, left / 1_000_000_000);
+            log.warn(
+                    "{} {}: attempt {} failed ({}: {}), retrying in {} ms ({} s of retry time left)",
+                    call,
+                    key,
+                    attempts,
+                    e.kind(),
+                    e.getMessage(),
+                    backoff / 1_000_000,
+                    left / 1_000_000_000);
             retries.get(call).increment();
             scheduler.schedule(backoff, this::attempt);
         }
@@ -164,8 +171,8 @@ public final class RetryObjectStore extends ObjectStoreLayer {
             StoreException.Kind kind = last instanceof StoreException e ? e.kind() : StoreException.Kind.CLIENT_ERROR;
             int status = last instanceof StoreException e ? e.httpStatus() : 0;
             double seconds = (scheduler.nanoTime() - firstFailureNanos) / 1e9;
-            String message = "%s %s: %s after %d attempts, %.3f s of retrying; first error: %s".formatted(call, key,
-                    what, attempts, seconds, first.getMessage());
+            String message = "%s %s: %s after %d attempts, %.3f s of retrying; first error: %s"
+                    .formatted(call, key, what, attempts, seconds, first.getMessage());
             if (last != first) {
                 message += "; last error: " + last.getMessage();
             }

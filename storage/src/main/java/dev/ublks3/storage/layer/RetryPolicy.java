@@ -33,8 +33,8 @@ public record RetryPolicy(int maxAttempts, Duration initialBackoff, Duration max
             throw new IllegalArgumentException("retry: backoffs and maxTotal must not be negative");
         }
         if (initialBackoff.compareTo(maxBackoff) > 0) {
-            throw new IllegalArgumentException("retry: initialBackoff " + initialBackoff
-                    + " is larger than maxBackoff " + maxBackoff);
+            throw new IllegalArgumentException(
+                    "retry: initialBackoff " + initialBackoff + " is larger than maxBackoff " + maxBackoff);
         }
     }
 

@@ -71,12 +71,14 @@ public final class StatsBlockDevice extends BlockDeviceLayer {
 
     /** Every operation's counters, in {@link BlockOp} order. */
     public List<BlockOpStats> snapshot() {
-        return counters.entrySet().stream().map(e -> e.getValue().snapshot(e.getKey())).toList();
+        return counters.entrySet().stream()
+                .map(e -> e.getValue().snapshot(e.getKey()))
+                .toList();
     }
 
     /** @param offset -1 for flush, which has no range */
-    private CompletableFuture<Void> timed(BlockOp op, long offset, long length, boolean fua,
-            Supplier<CompletableFuture<Void>> call) {
+    private CompletableFuture<Void> timed(
+            BlockOp op, long offset, long length, boolean fua, Supplier<CompletableFuture<Void>> call) {
         Counters c = counters.get(op);
         long start = nanoClock.getAsLong();
         CompletableFuture<Void> future;
@@ -131,8 +133,18 @@ public final class StatsBlockDevice extends BlockDeviceLayer {
 
         BlockOpStats snapshot(BlockOp op) {
             LatencySummary summary = latency.summary();
-            return new BlockOpStats(op, ops.sum(), errors.sum(), bytes.sum(), latency.totalNanos(),
-                    straddling.sum(), partial.sum(), fua.sum(), summary, sums(sizes), sums(alignments));
+            return new BlockOpStats(
+                    op,
+                    ops.sum(),
+                    errors.sum(),
+                    bytes.sum(),
+                    latency.totalNanos(),
+                    straddling.sum(),
+                    partial.sum(),
+                    fua.sum(),
+                    summary,
+                    sums(sizes),
+                    sums(alignments));
         }
 
         private static LongAdder[] adders(int n) {

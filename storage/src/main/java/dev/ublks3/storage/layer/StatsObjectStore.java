@@ -41,7 +41,9 @@ public final class StatsObjectStore extends ObjectStoreLayer {
     @Override
     public CompletableFuture<ReadOutcome> get(String key, long offset, ByteBuffer into) {
         long bytes = into.remaining();
-        return timed(StoreCall.GET, () -> next.get(key, offset, into),
+        return timed(
+                StoreCall.GET,
+                () -> next.get(key, offset, into),
                 outcome -> outcome == ReadOutcome.FOUND ? bytes : 0,
                 outcome -> outcome == ReadOutcome.FOUND ? 1 : 0);
     }
@@ -65,17 +67,22 @@ public final class StatsObjectStore extends ObjectStoreLayer {
 
     @Override
     public CompletableFuture<ListPage> list(String prefix, String startAfter, String continuationToken, int maxKeys) {
-        return timed(StoreCall.LIST, () -> next.list(prefix, startAfter, continuationToken, maxKeys),
-                page -> 0, page -> page.keys().size());
+        return timed(
+                StoreCall.LIST,
+                () -> next.list(prefix, startAfter, continuationToken, maxKeys),
+                page -> 0,
+                page -> page.keys().size());
     }
 
     /** Every call type's counters, in {@link StoreCall} order. */
     public List<StoreCallStats> snapshot() {
-        return counters.entrySet().stream().map(e -> e.getValue().snapshot(e.getKey(), retries)).toList();
+        return counters.entrySet().stream()
+                .map(e -> e.getValue().snapshot(e.getKey(), retries))
+                .toList();
     }
 
-    private <T> CompletableFuture<T> timed(StoreCall call, Supplier<CompletableFuture<T>> pass,
-            ToLongFunction<T> bytes, ToLongFunction<T> objects) {
+    private <T> CompletableFuture<T> timed(
+            StoreCall call, Supplier<CompletableFuture<T>> pass, ToLongFunction<T> bytes, ToLongFunction<T> objects) {
         Counters c = counters.get(call);
         long start = nanoClock.getAsLong();
         CompletableFuture<T> future;
@@ -106,8 +113,15 @@ public final class StatsObjectStore extends ObjectStoreLayer {
 
         StoreCallStats snapshot(StoreCall call, ToLongFunction<StoreCall> retries) {
             LatencySummary summary = latency.summary();
-            return new StoreCallStats(call, ops.sum(), errors.sum(), retries.applyAsLong(call), bytes.sum(),
-                    objects.sum(), latency.totalNanos(), summary);
+            return new StoreCallStats(
+                    call,
+                    ops.sum(),
+                    errors.sum(),
+                    retries.applyAsLong(call),
+                    bytes.sum(),
+                    objects.sum(),
+                    latency.totalNanos(),
+                    summary);
         }
     }
 }

@@ -55,15 +55,18 @@ import java.util.function.Supplier;
  * }
  * </pre>
  */
-public record StorageStats(long elapsedNanos, int objectSize, List<BlockOpStats> block, List<StoreCallStats> store,
+public record StorageStats(
+        long elapsedNanos,
+        int objectSize,
+        List<BlockOpStats> block,
+        List<StoreCallStats> store,
         PartialWrites partialWrites) {
 
     /**
      * How partial-object writes (and zeroes) were served: GET + patch + PUT (read-modify-write cycles), a patched
      * copy held in memory (a PUT, no GET), or zeros around the data of an object known to be absent (a PUT, no GET).
      */
-    public record PartialWrites(long readModifyWriteCycles, long patchedInMemory, long ofAbsentObjects) {
-    }
+    public record PartialWrites(long readModifyWriteCycles, long patchedInMemory, long ofAbsentObjects) {}
 
     public StorageStats {
         block = List.copyOf(block);
@@ -71,10 +74,10 @@ public record StorageStats(long elapsedNanos, int objectSize, List<BlockOpStats>
     }
 
     /** Reads the layers now; {@code partialWrites} typically reads the object map's counters. */
-    public static StorageStats of(StatsBlockDevice block, StatsObjectStore store,
-                                  Supplier<PartialWrites> partialWrites) {
-        return new StorageStats(block.elapsedNanos(), block.objectSize(), block.snapshot(), store.snapshot(),
-                partialWrites.get());
+    public static StorageStats of(
+            StatsBlockDevice block, StatsObjectStore store, Supplier<PartialWrites> partialWrites) {
+        return new StorageStats(
+                block.elapsedNanos(), block.objectSize(), block.snapshot(), store.snapshot(), partialWrites.get());
     }
 
     public long readModifyWriteCycles() {
@@ -92,8 +95,9 @@ public record StorageStats(long elapsedNanos, int objectSize, List<BlockOpStats>
     public String toText() {
         StringBuilder out = new StringBuilder();
         double elapsed = elapsedNanos / 1e9;
-        out.append(fmt("elapsed time: %.6f s, object size: %s%n", elapsed,
-                Integer.bitCount(objectSize) == 1 ? powerOfTwo(log2(objectSize)) : bytes(objectSize)));
+        out.append(fmt(
+                "elapsed time: %.6f s, object size: %s%n",
+                elapsed, Integer.bitCount(objectSize) == 1 ? powerOfTwo(log2(objectSize)) : bytes(objectSize)));
         for (BlockOpStats s : block) {
             if (s.ops() == 0 && s.errors() == 0) {
                 continue;
@@ -101,8 +105,9 @@ public record StorageStats(long elapsedNanos, int objectSize, List<BlockOpStats>
             double seconds = s.totalNanos() / 1e9;
             out.append(fmt("%s: %d ops, %.6f s", s.op().label(), s.ops(), seconds));
             if (s.op() != BlockOp.FLUSH) {
-                out.append(fmt(", %s, %s/s op, %s/s total", bytes(s.bytes()), rate(s.bytes(), seconds),
-                        rate(s.bytes(), elapsed)));
+                out.append(fmt(
+                        ", %s, %s/s op, %s/s total",
+                        bytes(s.bytes()), rate(s.bytes(), seconds), rate(s.bytes(), elapsed)));
             }
             out.append(fmt("%n  errors %d", s.errors()));
             if (s.op() != BlockOp.FLUSH) {
@@ -130,9 +135,12 @@ public record StorageStats(long elapsedNanos, int objectSize, List<BlockOpStats>
             out.append(fmt(", %d errors, %d retries, %d objects%n", s.errors(), s.retries(), s.objects()));
             latencyLine(out, s.latency());
         }
-        out.append(fmt("read-modify-write cycles: %d, partial writes patched in memory: %d, "
-                        + "partial writes of absent objects: %d%n", partialWrites.readModifyWriteCycles(),
-                partialWrites.patchedInMemory(), partialWrites.ofAbsentObjects()));
+        out.append(fmt(
+                "read-modify-write cycles: %d, partial writes patched in memory: %d, "
+                        + "partial writes of absent objects: %d%n",
+                partialWrites.readModifyWriteCycles(),
+                partialWrites.patchedInMemory(),
+                partialWrites.ofAbsentObjects()));
         return out.toString();
     }
 
@@ -147,21 +155,39 @@ public record StorageStats(long elapsedNanos, int objectSize, List<BlockOpStats>
         out.append("  \"block\": {\n");
         for (int i = 0; i < block.size(); i++) {
             BlockOpStats s = block.get(i);
-            out.append(fmt("    \"%s\": {\"ops\": %d, \"errors\": %d, \"bytes\": %d, \"total_ns\": %d, "
+            out.append(fmt(
+                    "    \"%s\": {\"ops\": %d, \"errors\": %d, \"bytes\": %d, \"total_ns\": %d, "
                             + "\"straddling\": %d, \"partial\": %d, \"fua\": %d, \"latency_ns\": %s, "
                             + "\"size_log2\": %s, \"alignment_log2\": %s}%s%n",
-                    s.op().label(), s.ops(), s.errors(), s.bytes(), s.totalNanos(), s.straddling(), s.partial(),
-                    s.fua(), latencyJson(s.latency()), histogramJson(s.sizes()), histogramJson(s.alignments()),
+                    s.op().label(),
+                    s.ops(),
+                    s.errors(),
+                    s.bytes(),
+                    s.totalNanos(),
+                    s.straddling(),
+                    s.partial(),
+                    s.fua(),
+                    latencyJson(s.latency()),
+                    histogramJson(s.sizes()),
+                    histogramJson(s.alignments()),
                     i + 1 < block.size() ? "," : ""));
         }
         out.append("  },\n");
         out.append("  \"store\": {\n");
         for (int i = 0; i < store.size(); i++) {
             StoreCallStats s = store.get(i);
-            out.append(fmt("    \"%s\": {\"ops\": %d, \"errors\": %d, \"retries\": %d, \"bytes\": %d, "
+            out.append(fmt(
+                    "    \"%s\": {\"ops\": %d, \"errors\": %d, \"retries\": %d, \"bytes\": %d, "
                             + "\"objects\": %d, \"total_ns\": %d, \"latency_ns\": %s}%s%n",
-                    s.call().name().toLowerCase(Locale.ROOT), s.ops(), s.errors(), s.retries(), s.bytes(),
-                    s.objects(), s.totalNanos(), latencyJson(s.latency()), i + 1 < store.size() ? "," : ""));
+                    s.call().name().toLowerCase(Locale.ROOT),
+                    s.ops(),
+                    s.errors(),
+                    s.retries(),
+                    s.bytes(),
+                    s.objects(),
+                    s.totalNanos(),
+                    latencyJson(s.latency()),
+                    i + 1 < store.size() ? "," : ""));
         }
         out.append("  }\n");
         out.append("}\n");
@@ -172,7 +198,8 @@ public record StorageStats(long elapsedNanos, int objectSize, List<BlockOpStats>
         if (l.count() == 0) {
             return;
         }
-        out.append(fmt("  latency: p50 %.6f s, p90 %.6f s, p99 %.6f s, p99.9 %.6f s, max %.6f s%n",
+        out.append(fmt(
+                "  latency: p50 %.6f s, p90 %.6f s, p99 %.6f s, p99.9 %.6f s, max %.6f s%n",
                 l.p50() / 1e9, l.p90() / 1e9, l.p99() / 1e9, l.p999() / 1e9, l.max() / 1e9));
     }
 
@@ -193,7 +220,8 @@ public record StorageStats(long elapsedNanos, int objectSize, List<BlockOpStats>
     }
 
     private static String latencyJson(LatencySummary l) {
-        return fmt("{\"count\": %d, \"p50\": %d, \"p90\": %d, \"p99\": %d, \"p99_9\": %d, \"max\": %d, \"mean\": %d}",
+        return fmt(
+                "{\"count\": %d, \"p50\": %d, \"p90\": %d, \"p99\": %d, \"p99_9\": %d, \"max\": %d, \"mean\": %d}",
                 l.count(), l.p50(), l.p90(), l.p99(), l.p999(), l.max(), Math.round(l.mean()));
     }
 

@@ -11,5 +11,12 @@ package dev.ublks3.storage.layer;
  *                   sent; LIST: keys returned
  * @param totalNanos time spent in successful calls, summed (retries and backoff included)
  */
-public record StoreCallStats(StoreCall call, long ops, long errors, long retries, long bytes, long objects,
-        long totalNanos, LatencySummary latency) {}
+public record StoreCallStats(
+        StoreCall call,
+        long ops,
+        long errors,
+        long retries,
+        long bytes,
+        long objects,
+        long totalNanos,
+        LatencySummary latency) {}

@@ -19,6 +19,7 @@ final class GranuleChecksums {
     static final String METADATA_KEY = "ublk-crc32c";
     /** The smallest granule: the kernel's I/O unit, so an aligned 4 KiB read needs no wider range. */
     static final int MIN_GRANULE = 4096;
+
     static final int MAX_GRANULES = 256;
 
     private final int granule;

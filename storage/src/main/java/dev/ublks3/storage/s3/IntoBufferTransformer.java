@@ -57,15 +57,18 @@ final class IntoBufferTransformer implements AsyncResponseTransformer<GetObjectR
     private final String key;
     /** "bucket/key", for messages. */
     private final String object;
+
     private final int configuredGranule;
     /** The size every object of the device has, or 0 when objects of any size are read. */
     private final long deviceObjectSize;
     /** The caller's range: {@code expected} bytes at {@code offset}, into {@code into}. */
     private final long offset;
+
     private final ByteBuffer into;
     private final int expected;
     /** The range asked for, {@code [first, end)}: the caller's, widened to whole granules. */
     private final long first;
+
     private final long end;
     /** Whether the range asked for is the caller's, so the body goes straight into the caller's buffer. */
     private final boolean direct;
@@ -86,6 +89,7 @@ final class IntoBufferTransformer implements AsyncResponseTransformer<GetObjectR
     private volatile long objectSize;
     /** Guards {@link #abandoned} and every write into the caller's buffer. */
     private final Object fence = new Object();
+
     private boolean abandoned;
 
     /**
@@ -154,8 +158,8 @@ final class IntoBufferTransformer implements AsyncResponseTransformer<GetObjectR
         } else {
             size = length == null ? -1 : length; // no range: the whole object
         }
-        String otherSize = deviceObjectSize > 0 && size >= 0
-                ? StoredObjectSize.mismatch(object, size, deviceObjectSize) : null;
+        String otherSize =
+                deviceObjectSize > 0 && size >= 0 ? StoredObjectSize.mismatch(object, size, deviceObjectSize) : null;
         if (otherSize != null) {
             return corrupt(otherSize);
         }
@@ -166,8 +170,8 @@ final class IntoBufferTransformer implements AsyncResponseTransformer<GetObjectR
             // the last granule may reach past the object's end: the server sends what there is
             long last = (size >= 0 ? Math.min(end, size) : end) - 1;
             if (Long.parseLong(m.group(1)) != first || Long.parseLong(m.group(2)) != last) {
-                return corrupt("GET " + object + " asked for bytes " + first + "-" + (end - 1) + " ("
-                        + (end - first) + " bytes) but the server sent " + range);
+                return corrupt("GET " + object + " asked for bytes " + first + "-" + (end - 1) + " (" + (end - first)
+                        + " bytes) but the server sent " + range);
             }
         }
         long body = (size >= 0 ? Math.min(end, size) : end) - first;
@@ -196,9 +200,13 @@ final class IntoBufferTransformer implements AsyncResponseTransformer<GetObjectR
                         + sums.count() + " granules of " + sums.granule() + " bytes: it is not the object written");
             }
             if (sums.granule() > configuredGranule && WARNED_OTHER_GRANULE.compareAndSet(false, true)) {
-                LOG.warn("object {} was checksummed per {} bytes, reads ask for whole {}-byte granules: they verify "
-                        + "only the granules they happen to cover whole (S3Config.withChecksumGranuleFor with the "
-                        + "object size fixes it)", object, sums.granule(), configuredGranule);
+                LOG.warn(
+                        "object {} was checksummed per {} bytes, reads ask for whole {}-byte granules: they verify "
+                                + "only the granules they happen to cover whole (S3Config.withChecksumGranuleFor with the "
+                                + "object size fixes it)",
+                        object,
+                        sums.granule(),
+                        configuredGranule);
             }
             granules = sums;
         }
@@ -212,7 +220,8 @@ final class IntoBufferTransformer implements AsyncResponseTransformer<GetObjectR
         String crc = storedCrc;
         long length = bodyLength;
         long promisedLength = promised;
-        GranuleVerifier verifier = granules == null ? null
+        GranuleVerifier verifier = granules == null
+                ? null
                 : new GranuleVerifier(granules, first, objectSize >= 0 ? objectSize : Long.MAX_VALUE);
         publisher.subscribe(new Subscriber<ByteBuffer>() {
             private final CRC32C actual = crc == null ? null : new CRC32C();
@@ -277,9 +286,14 @@ final class IntoBufferTransformer implements AsyncResponseTransformer<GetObjectR
                 }
                 if (received < length) {
                     // the server promised the right length and then stopped: a transport fault, worth a retry
-                    done.completeExceptionally(new StoreException(Kind.CONNECTION, "GET", key, 0,
+                    done.completeExceptionally(new StoreException(
+                            Kind.CONNECTION,
+                            "GET",
+                            key,
+                            0,
                             "GET " + object + " was cut: got " + received + " of "
-                                    + (promisedLength >= 0 ? promisedLength : length) + " bytes", null));
+                                    + (promisedLength >= 0 ? promisedLength : length) + " bytes",
+                            null));
                 } else if (actual != null && !encode((int) actual.getValue()).equals(crc)) {
                     done.completeExceptionally(corrupt("object " + object + " is corrupt: CRC32C stored " + crc
                             + ", read " + encode((int) actual.getValue())));
@@ -321,7 +335,8 @@ final class IntoBufferTransformer implements AsyncResponseTransformer<GetObjectR
 
     /** The big-endian CRC32C in S3's base64 form, e.g. "yZRlqg==". */
     static String encode(int crc) {
-        return Base64.getEncoder().encodeToString(ByteBuffer.allocate(4).putInt(crc).array());
+        return Base64.getEncoder()
+                .encodeToString(ByteBuffer.allocate(4).putInt(crc).array());
     }
 
     private StoreException shorter(long size) {

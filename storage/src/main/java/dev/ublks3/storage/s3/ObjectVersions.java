@@ -22,19 +22,16 @@ final class ObjectVersions {
     /** What a write of the key is conditional on. */
     sealed interface Seen permits Seen.Version, Seen.Absent {
         /** The object exists with this ETag (quoted as the store gave it). */
-        record Version(String eTag) implements Seen {
-        }
+        record Version(String eTag) implements Seen {}
 
         /** The object does not exist. */
-        record Absent() implements Seen {
-        }
+        record Absent() implements Seen {}
     }
 
     static final Seen ABSENT = new Seen.Absent();
 
     /** {@code seen} null: unknown. {@code writeStamp}: when the last write of the key started. */
-    private record Known(Seen seen, long writeStamp) {
-    }
+    private record Known(Seen seen, long writeStamp) {}
 
     private final int maxKeys;
     private final LinkedHashMap<String, Known> entries;

@@ -37,9 +37,19 @@ import java.util.Objects;
  *                        a power of two, at least 4 KiB. Set it from the objects' size with
  *                        {@link #withChecksumGranuleFor(int)}; the default (4 KiB) suits objects up to 1 MiB
  */
-public record S3Config(String bucket, URI endpoint, String region, boolean pathStyle, S3Credentials credentials,
-                       int maxConnections, long maxBytesInFlight, int crtRetries, Duration connectTimeout,
-                       Duration stallTimeout, Duration requestTimeout, int checksumGranule) {
+public record S3Config(
+        String bucket,
+        URI endpoint,
+        String region,
+        boolean pathStyle,
+        S3Credentials credentials,
+        int maxConnections,
+        long maxBytesInFlight,
+        int crtRetries,
+        Duration connectTimeout,
+        Duration stallTimeout,
+        Duration requestTimeout,
+        int checksumGranule) {
 
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_STALL_TIMEOUT = Duration.ofSeconds(20);
@@ -77,58 +87,166 @@ public record S3Config(String bucket, URI endpoint, String region, boolean pathS
 
     /** AWS S3 in {@code region}, credentials from the default chain, virtual-host addressing. */
     public static S3Config aws(String bucket, String region) {
-        return new S3Config(bucket, null, region, false, S3Credentials.defaultChain(),
-                DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_BYTES_IN_FLIGHT, 0, DEFAULT_CONNECT_TIMEOUT,
-                DEFAULT_STALL_TIMEOUT, DEFAULT_REQUEST_TIMEOUT, DEFAULT_CHECKSUM_GRANULE);
+        return new S3Config(
+                bucket,
+                null,
+                region,
+                false,
+                S3Credentials.defaultChain(),
+                DEFAULT_MAX_CONNECTIONS,
+                DEFAULT_MAX_BYTES_IN_FLIGHT,
+                0,
+                DEFAULT_CONNECT_TIMEOUT,
+                DEFAULT_STALL_TIMEOUT,
+                DEFAULT_REQUEST_TIMEOUT,
+                DEFAULT_CHECKSUM_GRANULE);
     }
 
     /** An S3-compatible server at {@code endpoint}, path-style, region us-east-1, explicit keys. */
     public static S3Config compatible(String bucket, URI endpoint, String accessKeyId, String secretAccessKey) {
-        return new S3Config(bucket, endpoint, "us-east-1", true, S3Credentials.keys(accessKeyId, secretAccessKey),
-                DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_BYTES_IN_FLIGHT, 0, DEFAULT_CONNECT_TIMEOUT,
-                DEFAULT_STALL_TIMEOUT, DEFAULT_REQUEST_TIMEOUT, DEFAULT_CHECKSUM_GRANULE);
+        return new S3Config(
+                bucket,
+                endpoint,
+                "us-east-1",
+                true,
+                S3Credentials.keys(accessKeyId, secretAccessKey),
+                DEFAULT_MAX_CONNECTIONS,
+                DEFAULT_MAX_BYTES_IN_FLIGHT,
+                0,
+                DEFAULT_CONNECT_TIMEOUT,
+                DEFAULT_STALL_TIMEOUT,
+                DEFAULT_REQUEST_TIMEOUT,
+                DEFAULT_CHECKSUM_GRANULE);
     }
 
     public S3Config withBucket(String newBucket) {
-        return new S3Config(newBucket, endpoint, region, pathStyle, credentials, maxConnections, maxBytesInFlight,
-                crtRetries, connectTimeout, stallTimeout, requestTimeout, checksumGranule);
+        return new S3Config(
+                newBucket,
+                endpoint,
+                region,
+                pathStyle,
+                credentials,
+                maxConnections,
+                maxBytesInFlight,
+                crtRetries,
+                connectTimeout,
+                stallTimeout,
+                requestTimeout,
+                checksumGranule);
     }
 
     public S3Config withEndpoint(URI newEndpoint, boolean newPathStyle) {
-        return new S3Config(bucket, newEndpoint, region, newPathStyle, credentials, maxConnections, maxBytesInFlight,
-                crtRetries, connectTimeout, stallTimeout, requestTimeout, checksumGranule);
+        return new S3Config(
+                bucket,
+                newEndpoint,
+                region,
+                newPathStyle,
+                credentials,
+                maxConnections,
+                maxBytesInFlight,
+                crtRetries,
+                connectTimeout,
+                stallTimeout,
+                requestTimeout,
+                checksumGranule);
     }
 
     public S3Config withRegion(String newRegion) {
-        return new S3Config(bucket, endpoint, newRegion, pathStyle, credentials, maxConnections, maxBytesInFlight,
-                crtRetries, connectTimeout, stallTimeout, requestTimeout, checksumGranule);
+        return new S3Config(
+                bucket,
+                endpoint,
+                newRegion,
+                pathStyle,
+                credentials,
+                maxConnections,
+                maxBytesInFlight,
+                crtRetries,
+                connectTimeout,
+                stallTimeout,
+                requestTimeout,
+                checksumGranule);
     }
 
     public S3Config withCredentials(S3Credentials newCredentials) {
-        return new S3Config(bucket, endpoint, region, pathStyle, newCredentials, maxConnections, maxBytesInFlight,
-                crtRetries, connectTimeout, stallTimeout, requestTimeout, checksumGranule);
+        return new S3Config(
+                bucket,
+                endpoint,
+                region,
+                pathStyle,
+                newCredentials,
+                maxConnections,
+                maxBytesInFlight,
+                crtRetries,
+                connectTimeout,
+                stallTimeout,
+                requestTimeout,
+                checksumGranule);
     }
 
     /** Connections (and requests handed to the CRT at once), and bytes in flight each way; see the parameters. */
     public S3Config withConcurrency(int newMaxConnections, long newMaxBytesInFlight) {
-        return new S3Config(bucket, endpoint, region, pathStyle, credentials, newMaxConnections, newMaxBytesInFlight,
-                crtRetries, connectTimeout, stallTimeout, requestTimeout, checksumGranule);
+        return new S3Config(
+                bucket,
+                endpoint,
+                region,
+                pathStyle,
+                credentials,
+                newMaxConnections,
+                newMaxBytesInFlight,
+                crtRetries,
+                connectTimeout,
+                stallTimeout,
+                requestTimeout,
+                checksumGranule);
     }
 
     public S3Config withCrtRetries(int newCrtRetries) {
-        return new S3Config(bucket, endpoint, region, pathStyle, credentials, maxConnections, maxBytesInFlight,
-                newCrtRetries, connectTimeout, stallTimeout, requestTimeout, checksumGranule);
+        return new S3Config(
+                bucket,
+                endpoint,
+                region,
+                pathStyle,
+                credentials,
+                maxConnections,
+                maxBytesInFlight,
+                newCrtRetries,
+                connectTimeout,
+                stallTimeout,
+                requestTimeout,
+                checksumGranule);
     }
 
     public S3Config withConnectTimeout(Duration newConnectTimeout) {
-        return new S3Config(bucket, endpoint, region, pathStyle, credentials, maxConnections, maxBytesInFlight,
-                crtRetries, newConnectTimeout, stallTimeout, requestTimeout, checksumGranule);
+        return new S3Config(
+                bucket,
+                endpoint,
+                region,
+                pathStyle,
+                credentials,
+                maxConnections,
+                maxBytesInFlight,
+                crtRetries,
+                newConnectTimeout,
+                stallTimeout,
+                requestTimeout,
+                checksumGranule);
     }
 
     /** Timeouts of a stalled connection and of one attempt; see the record's parameters. */
     public S3Config withTimeouts(Duration newStallTimeout, Duration newRequestTimeout) {
-        return new S3Config(bucket, endpoint, region, pathStyle, credentials, maxConnections, maxBytesInFlight,
-                crtRetries, connectTimeout, newStallTimeout, newRequestTimeout, checksumGranule);
+        return new S3Config(
+                bucket,
+                endpoint,
+                region,
+                pathStyle,
+                credentials,
+                maxConnections,
+                maxBytesInFlight,
+                crtRetries,
+                connectTimeout,
+                newStallTimeout,
+                newRequestTimeout,
+                checksumGranule);
     }
 
     /**
@@ -137,8 +255,19 @@ public record S3Config(String bucket, URI endpoint, String region, boolean pathS
      * that its GETs widen their range to the granules its objects were checksummed in.
      */
     public S3Config withChecksumGranuleFor(int objectSize) {
-        return new S3Config(bucket, endpoint, region, pathStyle, credentials, maxConnections, maxBytesInFlight,
-                crtRetries, connectTimeout, stallTimeout, requestTimeout, GranuleChecksums.granuleFor(objectSize));
+        return new S3Config(
+                bucket,
+                endpoint,
+                region,
+                pathStyle,
+                credentials,
+                maxConnections,
+                maxBytesInFlight,
+                crtRetries,
+                connectTimeout,
+                stallTimeout,
+                requestTimeout,
+                GranuleChecksums.granuleFor(objectSize));
     }
 
     /** Where requests go, for messages: the endpoint, or "AWS S3 (region)". */

@@ -18,8 +18,8 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -94,6 +94,7 @@ public final class S3ObjectStore implements ObjectStore {
 
     /** The largest object this store PUTs as one request; the multipart threshold sits above it. */
     public static final long MAX_SINGLE_PUT = 32L << 20;
+
     private static final long MULTIPART_THRESHOLD = 2 * MAX_SINGLE_PUT;
     /** PUTs of one write whose condition failed, before it fails: another writer keeps writing the object. */
     static final int MAX_CONFLICTS = 3;
@@ -101,15 +102,18 @@ public final class S3ObjectStore implements ObjectStore {
     private final S3Config config;
     /** The size of every object of the device, or 0 when objects of any size are read. */
     private final int objectSize;
+
     private final S3AsyncClient client;
     /** Requests handed to the CRT: at most one per connection. */
     private final AdmissionLimit requests;
     /** Bytes of the GET bodies and of the PUT bodies of requests handed to the CRT. */
     private final AdmissionLimit downloads;
+
     private final AdmissionLimit uploads;
     private final S3ErrorTranslator errors;
     /** What this store saw last of the objects used lately: what its PUTs are conditional on. */
     private final ObjectVersions versions = new ObjectVersions(ObjectVersions.DEFAULT_MAX_KEYS);
+
     private volatile boolean conditionalWrites = true;
     /** PUTs whose condition failed: objects written behind this store's back. */
     private final LongAdder conflicts = new LongAdder();
@@ -179,8 +183,8 @@ public final class S3ObjectStore implements ObjectStore {
                 .retryConfiguration(retry -> retry.numRetries(Math.max(1, config.crtRetries())))
                 .httpConfiguration(http -> http.connectionTimeout(config.connectTimeout())
                         // a pending request on a connection that moves under 1 byte/s for the window fails it
-                        .connectionHealthConfiguration(health -> health.minimumThroughputInBps(1L)
-                                .minimumThroughputTimeout(config.stallTimeout())));
+                        .connectionHealthConfiguration(health ->
+                                health.minimumThroughputInBps(1L).minimumThroughputTimeout(config.stallTimeout())));
         if (config.endpoint() != null) {
             builder.endpointOverride(config.endpoint());
         }
@@ -195,17 +199,26 @@ public final class S3ObjectStore implements ObjectStore {
     public CompletableFuture<ReadOutcome> get(String key, long offset, ByteBuffer into) {
         int length = into.remaining();
         if (offset < 0) {
-            return CompletableFuture.failedFuture(new StoreException(Kind.CLIENT_ERROR, "GET", key,
-                    "GET " + key + " at a negative offset " + offset));
+            return CompletableFuture.failedFuture(new StoreException(
+                    Kind.CLIENT_ERROR, "GET", key, "GET " + key + " at a negative offset " + offset));
         }
         if (length == 0) {
             return head(key);
         }
-        IntoBufferTransformer transformer = new IntoBufferTransformer(config.bucket(), key, offset, into,
-                config.checksumGranule(), objectSize);
+        IntoBufferTransformer transformer =
+                new IntoBufferTransformer(config.bucket(), key, offset, into, config.checksumGranule(), objectSize);
         long stamp = versions.stamp();
-        return call("GET", key, downloads, length, () -> client.getObject(request -> request.bucket(config.bucket())
-                        .key(key).range(transformer.range()).checksumMode(ChecksumMode.ENABLED), transformer),
+        return call(
+                "GET",
+                key,
+                downloads,
+                length,
+                () -> client.getObject(
+                        request -> request.bucket(config.bucket())
+                                .key(key)
+                                .range(transformer.range())
+                                .checksumMode(ChecksumMode.ENABLED),
+                        transformer),
                 transformer::abandon,
                 read -> {
                     into.position(into.position() + read);
@@ -217,17 +230,26 @@ public final class S3ObjectStore implements ObjectStore {
 
     private CompletableFuture<ReadOutcome> head(String key) {
         long stamp = versions.stamp();
-        return call("HEAD", key, null, 0, () -> client.headObject(request -> request.bucket(config.bucket()).key(key)),
-                null, response -> {
+        return call(
+                "HEAD",
+                key,
+                null,
+                0,
+                () -> client.headObject(
+                        request -> request.bucket(config.bucket()).key(key)),
+                null,
+                response -> {
                     Long size = response.contentLength();
                     String otherSize = objectSize > 0 && size != null
-                            ? StoredObjectSize.mismatch(config.bucket() + "/" + key, size, objectSize) : null;
+                            ? StoredObjectSize.mismatch(config.bucket() + "/" + key, size, objectSize)
+                            : null;
                     if (otherSize != null) {
                         throw new StoreException(Kind.CORRUPT, "HEAD", key, otherSize);
                     }
                     versions.read(key, ObjectVersions.version(response.eTag()), stamp);
                     return ReadOutcome.FOUND;
-                }, (error, k) -> absentOnNotFound(error, k, stamp));
+                },
+                (error, k) -> absentOnNotFound(error, k, stamp));
     }
 
     /** A 404 without NoSuchBucket means the key is missing; anything else stays an error. */
@@ -240,7 +262,8 @@ public final class S3ObjectStore implements ObjectStore {
     }
 
     private static boolean isNotFound(Throwable error) {
-        return S3ErrorTranslator.unwrap(error) instanceof AwsServiceException service && service.statusCode() == 404
+        return S3ErrorTranslator.unwrap(error) instanceof AwsServiceException service
+                && service.statusCode() == 404
                 && !"NoSuchBucket".equals(S3ErrorTranslator.errorCode(service));
     }
 
@@ -248,14 +271,18 @@ public final class S3ObjectStore implements ObjectStore {
     public CompletableFuture<Void> put(String key, ByteBuffer data) {
         long length = data.remaining();
         if (length > MAX_SINGLE_PUT) {
-            return CompletableFuture.failedFuture(new StoreException(Kind.CLIENT_ERROR, "PUT", key,
+            return CompletableFuture.failedFuture(new StoreException(
+                    Kind.CLIENT_ERROR,
+                    "PUT",
+                    key,
                     "PUT " + key + " of " + length + " bytes: objects are at most " + MAX_SINGLE_PUT + " bytes"));
         }
         // no copy: the caller keeps the buffer untouched until the future completes
         ByteBuffer body = data.duplicate();
         // never more granules than fit S3's 2 KB of metadata, whatever the configured granule
         int granule = Math.max(config.checksumGranule(), GranuleChecksums.granuleFor(length));
-        Map<String, String> checksums = Map.of(GranuleChecksums.METADATA_KEY,
+        Map<String, String> checksums = Map.of(
+                GranuleChecksums.METADATA_KEY,
                 GranuleChecksums.of(body, granule).format());
         if (!conditionalWrites) {
             return putIf(key, body, checksums, null).thenApply(outcome -> null);
@@ -271,48 +298,70 @@ public final class S3ObjectStore implements ObjectStore {
     }
 
     /** PUTs on condition {@code seen}; when it fails, reads the version there now and PUTs on that. */
-    private CompletableFuture<Void> putResolvingConflicts(String key, ByteBuffer body, Map<String, String> checksums,
-                                                          ObjectVersions.Seen seen, int attempt) {
-        return putIf(key, body, checksums, seen).handle((outcome, error) -> {
-            if (error != null) {
-                versions.written(key, null); // stored or not: unknown
-                return CompletableFuture.<Void>failedFuture(S3ErrorTranslator.unwrap(error));
-            }
-            if (outcome.stored()) {
-                versions.written(key, outcome.version());
-                return CompletableFuture.<Void>completedFuture(null);
-            }
-            conflicts.increment();
-            if (attempt >= MAX_CONFLICTS) {
-                versions.written(key, null);
-                return CompletableFuture.<Void>failedFuture(new StoreException(Kind.CLIENT_ERROR, "PUT", key, 412,
-                        "PUT " + key + " at " + config.describeEndpoint() + ": the object changed " + attempt
-                                + " times while this server wrote it: another writer is writing it; give each device"
-                                + " its own bucket and key", null));
-            }
-            return versionNow(key).thenCompose(now -> {
-                LOG.warn("PUT {}: the object changed behind this server's back (it saw {}, the store has {}): a write "
-                        + "of another writer, such as a dead server's late PUT; this server's newer write replaces "
-                        + "it", key, describe(seen), describe(now));
-                return putResolvingConflicts(key, body, checksums, now, attempt + 1);
-            });
-        }).thenCompose(next -> next);
+    private CompletableFuture<Void> putResolvingConflicts(
+            String key, ByteBuffer body, Map<String, String> checksums, ObjectVersions.Seen seen, int attempt) {
+        return putIf(key, body, checksums, seen)
+                .handle((outcome, error) -> {
+                    if (error != null) {
+                        versions.written(key, null); // stored or not: unknown
+                        return CompletableFuture.<Void>failedFuture(S3ErrorTranslator.unwrap(error));
+                    }
+                    if (outcome.stored()) {
+                        versions.written(key, outcome.version());
+                        return CompletableFuture.<Void>completedFuture(null);
+                    }
+                    conflicts.increment();
+                    if (attempt >= MAX_CONFLICTS) {
+                        versions.written(key, null);
+                        return CompletableFuture.<Void>failedFuture(new StoreException(
+                                Kind.CLIENT_ERROR,
+                                "PUT",
+                                key,
+                                412,
+                                "PUT " + key + " at " + config.describeEndpoint() + ": the object changed " + attempt
+                                        + " times while this server wrote it: another writer is writing it; give each device"
+                                        + " its own bucket and key",
+                                null));
+                    }
+                    return versionNow(key).thenCompose(now -> {
+                        LOG.warn(
+                                "PUT {}: the object changed behind this server's back (it saw {}, the store has {}): a write "
+                                        + "of another writer, such as a dead server's late PUT; this server's newer write replaces "
+                                        + "it",
+                                key,
+                                describe(seen),
+                                describe(now));
+                        return putResolvingConflicts(key, body, checksums, now, attempt + 1);
+                    });
+                })
+                .thenCompose(next -> next);
     }
 
     /**
      * One PUT on condition {@code seen} (null: none). A failed condition (412; 409, a conflicting write at the same
      * moment; or 404, {@code If-Match} of an object that is gone) is an outcome, not an error.
      */
-    private CompletableFuture<PutOutcome> putIf(String key, ByteBuffer body, Map<String, String> checksums,
-                                                ObjectVersions.Seen seen) {
+    private CompletableFuture<PutOutcome> putIf(
+            String key, ByteBuffer body, Map<String, String> checksums, ObjectVersions.Seen seen) {
         String ifMatch = seen instanceof ObjectVersions.Seen.Version v ? v.eTag() : null;
         String ifNoneMatch = seen instanceof ObjectVersions.Seen.Absent ? "*" : null;
         long length = body.remaining();
-        return call("PUT", key, uploads, length, () -> client.putObject(request -> request.bucket(config.bucket())
-                        .key(key).contentLength(length).checksumAlgorithm(ChecksumAlgorithm.CRC32_C)
-                        .metadata(checksums).ifMatch(ifMatch).ifNoneMatch(ifNoneMatch),
+        return call(
+                "PUT",
+                key,
+                uploads,
+                length,
+                () -> client.putObject(
+                        request -> request.bucket(config.bucket())
+                                .key(key)
+                                .contentLength(length)
+                                .checksumAlgorithm(ChecksumAlgorithm.CRC32_C)
+                                .metadata(checksums)
+                                .ifMatch(ifMatch)
+                                .ifNoneMatch(ifNoneMatch),
                         AsyncRequestBody.fromRemainingByteBufferUnsafe(body.duplicate())),
-                null, response -> new PutOutcome(true, ObjectVersions.version(response.eTag())),
+                null,
+                response -> new PutOutcome(true, ObjectVersions.version(response.eTag())),
                 (error, k) -> seen != null && isConditionFailure(error) ? PutOutcome.REFUSED : null);
     }
 
@@ -324,8 +373,15 @@ public final class S3ObjectStore implements ObjectStore {
 
     /** The object's version in the store now (HEAD): its ETag, or absent. */
     private CompletableFuture<ObjectVersions.Seen> versionNow(String key) {
-        return call("HEAD", key, null, 0, () -> client.headObject(request -> request.bucket(config.bucket()).key(key)),
-                null, response -> ObjectVersions.version(response.eTag()),
+        return call(
+                "HEAD",
+                key,
+                null,
+                0,
+                () -> client.headObject(
+                        request -> request.bucket(config.bucket()).key(key)),
+                null,
+                response -> ObjectVersions.version(response.eTag()),
                 (error, k) -> isNotFound(error) ? ObjectVersions.ABSENT : null);
     }
 
@@ -362,8 +418,10 @@ public final class S3ObjectStore implements ObjectStore {
                     if (error == null) {
                         return CompletableFuture.completedFuture(!stored);
                     }
-                    if (S3ErrorTranslator.unwrap(error) instanceof StoreException e && !e.retryable()
-                            && e.kind() != Kind.ACCESS_DENIED && e.kind() != Kind.NO_SUCH_BUCKET) {
+                    if (S3ErrorTranslator.unwrap(error) instanceof StoreException e
+                            && !e.retryable()
+                            && e.kind() != Kind.ACCESS_DENIED
+                            && e.kind() != Kind.NO_SUCH_BUCKET) {
                         return CompletableFuture.completedFuture(false);
                     }
                     return CompletableFuture.<Boolean>failedFuture(error);
@@ -381,18 +439,35 @@ public final class S3ObjectStore implements ObjectStore {
 
     /** An empty PUT; completes true when stored, false when its {@code ifMatch} failed. */
     private CompletableFuture<Boolean> probePut(String key, String ifMatch) {
-        return call("PUT", key, null, 0, () -> client.putObject(request -> request.bucket(config.bucket()).key(key)
-                        .contentLength(0L).ifMatch(ifMatch), AsyncRequestBody.fromBytes(new byte[0])),
-                null, response -> Boolean.TRUE,
+        return call(
+                "PUT",
+                key,
+                null,
+                0,
+                () -> client.putObject(
+                        request -> request.bucket(config.bucket())
+                                .key(key)
+                                .contentLength(0L)
+                                .ifMatch(ifMatch),
+                        AsyncRequestBody.fromBytes(new byte[0])),
+                null,
+                response -> Boolean.TRUE,
                 (error, k) -> ifMatch != null && isConditionFailure(error) ? Boolean.FALSE : null);
     }
 
     @Override
     public CompletableFuture<Void> delete(String key) {
         versions.writeStarts(key);
-        return this.<DeleteObjectResponse, Void>call("DELETE", key, null, 0,
-                        () -> client.deleteObject(request -> request.bucket(config.bucket()).key(key)),
-                        null, response -> null, null)
+        return this.<DeleteObjectResponse, Void>call(
+                        "DELETE",
+                        key,
+                        null,
+                        0,
+                        () -> client.deleteObject(
+                                request -> request.bucket(config.bucket()).key(key)),
+                        null,
+                        response -> null,
+                        null)
                 .whenComplete((ignored, error) -> versions.written(key, error == null ? ObjectVersions.ABSENT : null));
     }
 
@@ -402,25 +477,39 @@ public final class S3ObjectStore implements ObjectStore {
             return CompletableFuture.completedFuture(null);
         }
         if (keys.size() > MAX_DELETE_KEYS) {
-            return CompletableFuture.failedFuture(new StoreException(Kind.CLIENT_ERROR, "DELETE", null,
+            return CompletableFuture.failedFuture(new StoreException(
+                    Kind.CLIENT_ERROR,
+                    "DELETE",
+                    null,
                     "DeleteObjects takes at most " + MAX_DELETE_KEYS + " keys, got " + keys.size()));
         }
-        List<ObjectIdentifier> ids = keys.stream().map(k -> ObjectIdentifier.builder().key(k).build()).toList();
+        List<ObjectIdentifier> ids = keys.stream()
+                .map(k -> ObjectIdentifier.builder().key(k).build())
+                .toList();
         Delete delete = Delete.builder().objects(ids).quiet(true).build();
         String first = keys.getFirst();
         keys.forEach(versions::writeStarts);
-        return this.<DeleteObjectsResponse, Void>call("DELETE", first, null, 0,
+        return this.<DeleteObjectsResponse, Void>call(
+                        "DELETE",
+                        first,
+                        null,
+                        0,
                         () -> client.deleteObjects(request -> request.bucket(config.bucket())
-                                .delete(delete).checksumAlgorithm(ChecksumAlgorithm.CRC32_C)), null,
-                response -> {
-                    List<S3Error> failed = response.errors().stream()
-                            .filter(e -> !"NoSuchKey".equals(e.code())).toList();
-                    if (!failed.isEmpty()) {
-                        throw perKeyFailure(failed, keys.size());
-                    }
-                    return null;
-                }, null).whenComplete((ignored, error) -> keys.forEach(k -> versions.written(k,
-                error == null ? ObjectVersions.ABSENT : null)));
+                                .delete(delete)
+                                .checksumAlgorithm(ChecksumAlgorithm.CRC32_C)),
+                        null,
+                        response -> {
+                            List<S3Error> failed = response.errors().stream()
+                                    .filter(e -> !"NoSuchKey".equals(e.code()))
+                                    .toList();
+                            if (!failed.isEmpty()) {
+                                throw perKeyFailure(failed, keys.size());
+                            }
+                            return null;
+                        },
+                        null)
+                .whenComplete((ignored, error) ->
+                        keys.forEach(k -> versions.written(k, error == null ? ObjectVersions.ABSENT : null)));
     }
 
     private StoreException perKeyFailure(List<S3Error> failed, int asked) {
@@ -439,19 +528,24 @@ public final class S3ObjectStore implements ObjectStore {
         for (S3Error e : failed.subList(0, Math.min(3, failed.size()))) {
             shown.add(e.key() + " (" + e.code() + ": " + S3ErrorTranslator.oneLine(e.message()) + ")");
         }
-        return new StoreException(kind, "DELETE", firstError.key(), 200,
+        return new StoreException(
+                kind,
+                "DELETE",
+                firstError.key(),
+                200,
                 "DeleteObjects at " + config.describeEndpoint() + " failed for " + failed.size() + " of " + asked
-                        + " keys: " + String.join(", ", shown) + (failed.size() > 3 ? ", ..." : ""), null);
+                        + " keys: " + String.join(", ", shown) + (failed.size() > 3 ? ", ..." : ""),
+                null);
     }
 
     @Override
     public CompletableFuture<ListPage> list(String prefix, String startAfter, String continuationToken, int maxKeys) {
         if (maxKeys < 1) {
-            return CompletableFuture.failedFuture(new StoreException(Kind.CLIENT_ERROR, "LIST", prefix,
-                    "maxKeys must be at least 1, got " + maxKeys));
+            return CompletableFuture.failedFuture(new StoreException(
+                    Kind.CLIENT_ERROR, "LIST", prefix, "maxKeys must be at least 1, got " + maxKeys));
         }
-        ListObjectsV2Request.Builder request = ListObjectsV2Request.builder().bucket(config.bucket())
-                .maxKeys(Math.min(maxKeys, 1000));
+        ListObjectsV2Request.Builder request =
+                ListObjectsV2Request.builder().bucket(config.bucket()).maxKeys(Math.min(maxKeys, 1000));
         if (prefix != null) {
             request.prefix(prefix);
         }
@@ -463,19 +557,33 @@ public final class S3ObjectStore implements ObjectStore {
         }
         ListObjectsV2Request built = request.build();
         long stamp = versions.stamp();
-        return call("LIST", prefix, null, 0, () -> client.listObjectsV2(built), null, response -> {
-            List<ListedObject> objects = response.contents().stream()
-                    .map(o -> new ListedObject(o.key(), o.size() == null ? -1 : o.size())).toList();
-            response.contents().forEach(o -> versions.read(o.key(), ObjectVersions.version(o.eTag()), stamp));
-            boolean truncated = Boolean.TRUE.equals(response.isTruncated());
-            String next = truncated ? response.nextContinuationToken() : null;
-            if (truncated && next == null) {
-                throw new StoreException(Kind.SERVER_ERROR, "LIST", prefix, 200,
-                        "LIST " + prefix + " at " + config.describeEndpoint()
-                                + " was truncated but gave no continuation token", null);
-            }
-            return new ListPage(objects, next);
-        }, null);
+        return call(
+                "LIST",
+                prefix,
+                null,
+                0,
+                () -> client.listObjectsV2(built),
+                null,
+                response -> {
+                    List<ListedObject> objects = response.contents().stream()
+                            .map(o -> new ListedObject(o.key(), o.size() == null ? -1 : o.size()))
+                            .toList();
+                    response.contents().forEach(o -> versions.read(o.key(), ObjectVersions.version(o.eTag()), stamp));
+                    boolean truncated = Boolean.TRUE.equals(response.isTruncated());
+                    String next = truncated ? response.nextContinuationToken() : null;
+                    if (truncated && next == null) {
+                        throw new StoreException(
+                                Kind.SERVER_ERROR,
+                                "LIST",
+                                prefix,
+                                200,
+                                "LIST " + prefix + " at " + config.describeEndpoint()
+                                        + " was truncated but gave no continuation token",
+                                null);
+                    }
+                    return new ListPage(objects, next);
+                },
+                null);
     }
 
     @Override
@@ -502,9 +610,15 @@ public final class S3ObjectStore implements ObjectStore {
      * @param abandon run when the deadline passes, before the call fails (a GET fences off the caller's buffer);
      *                may be null
      */
-    private <R, T> CompletableFuture<T> call(String operation, String key, AdmissionLimit bytes, long length,
-                                             Supplier<CompletableFuture<R>> sdkCall, Consumer<Throwable> abandon,
-                                             Function<R, T> onResponse, Recovery<T> recovery) {
+    private <R, T> CompletableFuture<T> call(
+            String operation,
+            String key,
+            AdmissionLimit bytes,
+            long length,
+            Supplier<CompletableFuture<R>> sdkCall,
+            Consumer<Throwable> abandon,
+            Function<R, T> onResponse,
+            Recovery<T> recovery) {
         CompletableFuture<T> result = new CompletableFuture<>();
         Supplier<CompletableFuture<R>> onConnection =
                 () -> requests.submit(1, () -> withDeadline(operation, key, sdkCall, abandon));
@@ -537,14 +651,19 @@ public final class S3ObjectStore implements ObjectStore {
      * (checked every {@link AttemptDeadlines#tickNanos() tick}, so up to a tick later): the CRT has no such deadline
      * of its own. The SDK future is then cancelled, which aborts the CRT request.
      */
-    private <R> CompletableFuture<R> withDeadline(String operation, String key, Supplier<CompletableFuture<R>> sdkCall,
-                                                  Consumer<Throwable> abandon) {
+    private <R> CompletableFuture<R> withDeadline(
+            String operation, String key, Supplier<CompletableFuture<R>> sdkCall, Consumer<Throwable> abandon) {
         CompletableFuture<R> started = sdkCall.get();
         CompletableFuture<R> bounded = new CompletableFuture<>();
         AttemptDeadlines.Deadline deadline = deadlines.start(() -> {
-            StoreException timeout = new StoreException(Kind.TIMEOUT, operation, key, 0,
+            StoreException timeout = new StoreException(
+                    Kind.TIMEOUT,
+                    operation,
+                    key,
+                    0,
                     operation + (key == null ? "" : " " + key) + " at " + config.describeEndpoint()
-                            + " timed out: no answer within " + config.requestTimeout().toMillis() / 1000.0 + " s",
+                            + " timed out: no answer within "
+                            + config.requestTimeout().toMillis() / 1000.0 + " s",
                     null);
             if (abandon != null) {
                 abandon.accept(timeout);
@@ -565,12 +684,14 @@ public final class S3ObjectStore implements ObjectStore {
 
     private static AwsCredentialsProvider credentialsProvider(S3Credentials credentials) {
         return switch (credentials) {
-            case S3Credentials.DefaultChain d -> DefaultCredentialsProvider.builder().build();
+            case S3Credentials.DefaultChain d ->
+                DefaultCredentialsProvider.builder().build();
             case S3Credentials.Profile p -> ProfileCredentialsProvider.create(p.name());
-            case S3Credentials.Keys k -> StaticCredentialsProvider.create(
-                    AwsBasicCredentials.create(k.accessKeyId(), k.secretAccessKey()));
-            case S3Credentials.SessionKeys k -> StaticCredentialsProvider.create(
-                    AwsSessionCredentials.create(k.accessKeyId(), k.secretAccessKey(), k.sessionToken()));
+            case S3Credentials.Keys k ->
+                StaticCredentialsProvider.create(AwsBasicCredentials.create(k.accessKeyId(), k.secretAccessKey()));
+            case S3Credentials.SessionKeys k ->
+                StaticCredentialsProvider.create(
+                        AwsSessionCredentials.create(k.accessKeyId(), k.secretAccessKey(), k.sessionToken()));
         };
     }
 }

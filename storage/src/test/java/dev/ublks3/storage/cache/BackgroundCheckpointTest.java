@@ -18,8 +18,8 @@ class BackgroundCheckpointTest {
 
     @Test
     void theWalStaysNearItsLimit() throws Exception {
-        try (CacheLog log = CacheLog.open(dir, CacheTesting.IDENTITY, CacheTesting.SLOTS, line -> { },
-                new CacheLogOptions(LIMIT))) {
+        try (CacheLog log =
+                CacheLog.open(dir, CacheTesting.IDENTITY, CacheTesting.SLOTS, line -> {}, new CacheLogOptions(LIMIT))) {
             log.assign(0, 1);
             long written = 0;
             for (int i = 0; i < 100; i++) {
@@ -29,16 +29,16 @@ class BackgroundCheckpointTest {
             for (int i = 0; i < 6000 && log.walBytes() > LIMIT; i++) {
                 Thread.sleep(10);
             }
-            assertTrue(log.walBytes() <= LIMIT, "WAL of " + log.walBytes() + " bytes after " + written
-                    + " bytes written");
+            assertTrue(
+                    log.walBytes() <= LIMIT, "WAL of " + log.walBytes() + " bytes after " + written + " bytes written");
             assertTrue(new CacheFiles(dir).walNumbers().size() <= 2, "old WAL files deleted");
         }
     }
 
     @Test
     void aCheckpointIsNotStartedBelowTheLimit() throws IOException {
-        try (CacheLog log = CacheLog.open(dir, CacheTesting.IDENTITY, CacheTesting.SLOTS, line -> { },
-                new CacheLogOptions(LIMIT))) {
+        try (CacheLog log =
+                CacheLog.open(dir, CacheTesting.IDENTITY, CacheTesting.SLOTS, line -> {}, new CacheLogOptions(LIMIT))) {
             long first = new CacheFiles(dir).walNumbers().getFirst();
             log.assign(0, 1);
             log.write(0, 0, ByteBuffer.allocate(4096));

@@ -35,12 +35,20 @@ class CacheCrashTest {
         LocalS3Server server = LocalS3Fixture.server();
         String bucket = LocalS3Fixture.newBucket("cache-crash");
         String endpoint = server.endpoint().toString();
-        Process writer = new ProcessBuilder(List.of(ProcessHandle.current().info().command().orElse("java"), "-cp",
-                System.getProperty("java.class.path"), CacheCrashWriter.class.getName(), endpoint, bucket,
-                dir.toString())).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Process writer = new ProcessBuilder(List.of(
+                        ProcessHandle.current().info().command().orElse("java"),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        CacheCrashWriter.class.getName(),
+                        endpoint,
+                        bucket,
+                        dir.toString()))
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
         Map<Long, Long> acked = new HashMap<>(); // offset -> seed of its last acknowledged write
         long[] inFlight = null; // the write issued and not acknowledged when it died: either version may be there
-        try (BufferedReader lines = new BufferedReader(new InputStreamReader(writer.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader lines =
+                new BufferedReader(new InputStreamReader(writer.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line; (line = lines.readLine()) != null; ) {
                 String[] f = line.split(" ");
                 long offset = Long.parseLong(f[1]);
@@ -60,18 +68,26 @@ class CacheCrashTest {
         assertEquals(137, writer.exitValue(), "killed by SIGKILL");
 
         CachedBlockDevice device = CachedBlockDevice.open(
-                new ObjectMap(S3ObjectStore.open(LocalS3Fixture.config(bucket), CacheCrashWriter.OS), CacheCrashWriter.KEY,
-                        CacheCrashWriter.SIZE, CacheCrashWriter.OS),
+                new ObjectMap(
+                        S3ObjectStore.open(LocalS3Fixture.config(bucket), CacheCrashWriter.OS),
+                        CacheCrashWriter.KEY,
+                        CacheCrashWriter.SIZE,
+                        CacheCrashWriter.OS),
                 CacheCrashWriter.identity(endpoint, bucket),
-                CacheOptions.of(dir, 2L << 20, CacheMode.WRITEBACK), Scheduler.system(), line -> { });
+                CacheOptions.of(dir, 2L << 20, CacheMode.WRITEBACK),
+                Scheduler.system(),
+                line -> {});
         try {
             check(device, acked, inFlight);
             device.drain().done().orTimeout(60, TimeUnit.SECONDS).join();
         } finally {
             device.close();
         }
-        ObjectMap store = new ObjectMap(S3ObjectStore.open(LocalS3Fixture.config(bucket), CacheCrashWriter.OS),
-                CacheCrashWriter.KEY, CacheCrashWriter.SIZE, CacheCrashWriter.OS);
+        ObjectMap store = new ObjectMap(
+                S3ObjectStore.open(LocalS3Fixture.config(bucket), CacheCrashWriter.OS),
+                CacheCrashWriter.KEY,
+                CacheCrashWriter.SIZE,
+                CacheCrashWriter.OS);
         try {
             check(store, acked, inFlight);
         } finally {
@@ -83,7 +99,8 @@ class CacheCrashTest {
         for (Map.Entry<Long, Long> e : acked.entrySet()) {
             ByteBuffer got = ByteBuffer.allocate(4096);
             device.read(e.getKey(), got).join();
-            if (inFlight != null && inFlight[0] == e.getKey()
+            if (inFlight != null
+                    && inFlight[0] == e.getKey()
                     && java.util.Arrays.equals(got.array(), CacheCrashWriter.block(inFlight[1]))) {
                 continue; // the write it died in reached the cache: newer, and also fine
             }

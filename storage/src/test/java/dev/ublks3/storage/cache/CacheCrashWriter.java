@@ -21,14 +21,17 @@ public final class CacheCrashWriter {
     static final long SIZE = 4L << 20;
     static final String KEY = "crash";
 
-    private CacheCrashWriter() {
-    }
+    private CacheCrashWriter() {}
 
     public static void main(String[] args) throws Exception {
-        S3Config config = S3Config.compatible(args[1], URI.create(args[0]), LocalS3Server.IDENTITY, LocalS3Server.CREDENTIAL);
+        S3Config config =
+                S3Config.compatible(args[1], URI.create(args[0]), LocalS3Server.IDENTITY, LocalS3Server.CREDENTIAL);
         CachedBlockDevice device = CachedBlockDevice.open(
-                new ObjectMap(S3ObjectStore.open(config, OS), KEY, SIZE, OS), identity(args[0], args[1]),
-                CacheOptions.of(Path.of(args[2]), 2L << 20, CacheMode.WRITEBACK), Scheduler.system(), line -> { });
+                new ObjectMap(S3ObjectStore.open(config, OS), KEY, SIZE, OS),
+                identity(args[0], args[1]),
+                CacheOptions.of(Path.of(args[2]), 2L << 20, CacheMode.WRITEBACK),
+                Scheduler.system(),
+                line -> {});
         Random random = new Random();
         for (long seed = 1; ; seed++) {
             long offset = (long) random.nextInt((int) (SIZE / 4096)) * 4096;

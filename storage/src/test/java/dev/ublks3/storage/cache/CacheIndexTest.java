@@ -53,11 +53,13 @@ class CacheIndexTest {
     void fillTakesInvalidGranulesOnly() {
         apply(new CacheRecord.Assign(1, 6));
         apply(write(1, 2, 7));
-        IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> apply(new CacheRecord.Fill(1, 1, new int[] {1, 2})));
+        IllegalStateException e =
+                assertThrows(IllegalStateException.class, () -> apply(new CacheRecord.Fill(1, 1, new int[] {1, 2})));
         assertTrue(e.getMessage().contains("granule 2"), e.getMessage());
         assertEquals(GranuleState.INVALID, index.state(1, 1), "nothing changed");
-        assertThrows(IllegalStateException.class, () -> apply(new CacheRecord.Fill(2, 0, new int[] {1})),
+        assertThrows(
+                IllegalStateException.class,
+                () -> apply(new CacheRecord.Fill(2, 0, new int[] {1})),
                 "a free slot takes no fill");
     }
 

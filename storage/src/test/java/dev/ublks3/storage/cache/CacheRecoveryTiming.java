@@ -45,13 +45,15 @@ public final class CacheRecoveryTiming {
         long start = System.nanoTime();
         CacheLog reopened = CacheLog.open(dir, identity, SLOTS, System.out::println, noCheckpoint);
         long opened = System.nanoTime();
-        System.out.printf("open took %.0f ms (%d dirty slots)%n", (opened - start) / 1e6,
-                reopened.index().dirtySlots());
+        System.out.printf(
+                "open took %.0f ms (%d dirty slots)%n",
+                (opened - start) / 1e6, reopened.index().dirtySlots());
         reopened.close();
     }
 
     private static Path newestWal(Path dir) throws java.io.IOException {
-        long n = new CacheFiles(dir).walNumbers().stream().mapToLong(x -> x).max().orElseThrow();
+        long n = new CacheFiles(dir)
+                .walNumbers().stream().mapToLong(x -> x).max().orElseThrow();
         return new CacheFiles(dir).wal(n);
     }
 }

@@ -43,7 +43,6 @@ class CacheSlotsTest {
         return CacheTesting.locked(log, work);
     }
 
-
     private int take(long block) {
         return locked(() -> slots.take(block, false));
     }

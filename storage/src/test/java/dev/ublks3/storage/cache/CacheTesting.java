@@ -41,11 +41,11 @@ final class CacheTesting {
     }
 
     static CacheLog open(Path dir) throws IOException {
-        return CacheLog.open(dir, IDENTITY, SLOTS, line -> { }, NO_AUTO_CHECKPOINT);
+        return CacheLog.open(dir, IDENTITY, SLOTS, line -> {}, NO_AUTO_CHECKPOINT);
     }
 
     static CacheLog open(Path dir, CheckpointHook hook) throws IOException {
-        return CacheLog.open(dir, IDENTITY, SLOTS, line -> { }, NO_AUTO_CHECKPOINT, hook);
+        return CacheLog.open(dir, IDENTITY, SLOTS, line -> {}, NO_AUTO_CHECKPOINT, hook);
     }
 
     /** {@code bytes} random bytes, the same for the same seed. */

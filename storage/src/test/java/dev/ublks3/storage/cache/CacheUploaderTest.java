@@ -49,10 +49,11 @@ class CacheUploaderTest {
         store = new ObjectMap(below, KEY, SIZE, OS);
         log = CacheTesting.open(dir);
         CacheOptions options = CacheOptions.of(dir, (long) CacheTesting.SLOTS * OS, CacheMode.WRITEBACK)
-                .withQuietTime(quiet).withMaxAge(maxAge);
+                .withQuietTime(quiet)
+                .withMaxAge(maxAge);
         slots = new CacheSlots(log, time.nanoTime(), options.maxAge().toNanos());
-        uploader = new CacheUploader(store, log, slots, new Granules(log, OS, dir), threads, new MutationOrder(),
-                options, time);
+        uploader = new CacheUploader(
+                store, log, slots, new Granules(log, OS, dir), threads, new MutationOrder(), options, time);
         uploader.start();
     }
 
@@ -73,7 +74,6 @@ class CacheUploaderTest {
     private <T> T locked(Supplier<T> work) {
         return CacheTesting.locked(log, work);
     }
-
 
     /** Writes the whole of {@code block} into the cache, as the device's writeback path does; returns its slot. */
     private int write(long block, byte[] data) throws IOException {
@@ -173,7 +173,8 @@ class CacheUploaderTest {
         assertFalse(drain.done().isDone());
         LocalS3Fixture.server().createBucket(bucket);
         advance(Duration.ofMillis(4800));
-        assertTrue(dirty(slot) && locked(() -> slots.mayUpload(slot, Long.MAX_VALUE)),
+        assertTrue(
+                dirty(slot) && locked(() -> slots.mayUpload(slot, Long.MAX_VALUE)),
                 "neither uploaded nor uploading before its retry time (5 s)");
         advance(Duration.ofMillis(400));
         drain.done().orTimeout(30, TimeUnit.SECONDS).join();

@@ -63,14 +63,15 @@ class CachedBlockDeviceTest {
             public void close() { // the next device of a test (a reopen) uses the same store
             }
         };
-        CachedBlockDevice d = CachedBlockDevice.open(new ObjectMap(outlivesTheDevice, KEY, SIZE, OS), ID, options,
-                Scheduler.system(), line -> { });
+        CachedBlockDevice d = CachedBlockDevice.open(
+                new ObjectMap(outlivesTheDevice, KEY, SIZE, OS), ID, options, Scheduler.system(), line -> {});
         opened.add(d);
         return d;
     }
 
     private CacheOptions writeback(long bytes) {
-        return CacheOptions.of(dir, bytes, CacheMode.WRITEBACK).withQuietTime(Duration.ofDays(1))
+        return CacheOptions.of(dir, bytes, CacheMode.WRITEBACK)
+                .withQuietTime(Duration.ofDays(1))
                 .withMaxAge(Duration.ofDays(1)); // uploads only when drained or at the cap: counts do not race a timer
     }
 
@@ -107,7 +108,8 @@ class CachedBlockDeviceTest {
 
         d.drain().done().orTimeout(30, TimeUnit.SECONDS).join();
         assertEquals(4, counting.puts.get(), "one PUT per object, however many writes it took");
-        assertEquals(0, counting.gets.get(), "a LIST told the object map they are absent: nothing to complete them with");
+        assertEquals(
+                0, counting.gets.get(), "a LIST told the object map they are absent: nothing to complete them with");
         for (int b = 0; b < 4; b++) {
             byte[] want = new byte[OS];
             System.arraycopy(image, b * OS, want, 0, OS);
@@ -138,7 +140,8 @@ class CachedBlockDeviceTest {
     void writesIntoObjectsKnownAbsentUploadWithNoGet() throws IOException {
         CachedBlockDevice d = open(writeback(16L << 20));
         for (int b = 0; b < 16; b++) {
-            d.write((long) b * OS + 4096 * (b % 16), ByteBuffer.wrap(random(4096, b)), false).join();
+            d.write((long) b * OS + 4096 * (b % 16), ByteBuffer.wrap(random(4096, b)), false)
+                    .join();
         }
         d.drain().done().orTimeout(30, TimeUnit.SECONDS).join();
         assertEquals(16, counting.puts.get());
@@ -255,7 +258,8 @@ class CachedBlockDeviceTest {
     @Test
     void aStreamPassesByWithoutPushingOutObjectsReadTwice() throws IOException {
         for (int b = 0; b < 64; b++) {
-            memory.put(KEY + "/" + String.format("%016x", b), ByteBuffer.wrap(random(OS, b))).join();
+            memory.put(KEY + "/" + String.format("%016x", b), ByteBuffer.wrap(random(OS, b)))
+                    .join();
         }
         CachedBlockDevice d = open(writeback(8L * OS)); // 8 slots
         for (int round = 0; round < 2; round++) {
@@ -344,7 +348,9 @@ class CachedBlockDeviceTest {
         assertEquals(1, d.stats().cachedObjects());
         damageEveryGranule(d.stats().slots());
         byte[] small = random(700, 27);
-        d.write(5000, ByteBuffer.wrap(small), false).orTimeout(30, TimeUnit.SECONDS).join(); // inside granule 1
+        d.write(5000, ByteBuffer.wrap(small), false)
+                .orTimeout(30, TimeUnit.SECONDS)
+                .join(); // inside granule 1
         System.arraycopy(small, 0, obj, 5000, 700);
         assertArrayEquals(obj, stored(0));
         assertEquals(0, d.stats().cachedObjects(), "the damaged copy is dropped, not patched");
@@ -389,7 +395,9 @@ class CachedBlockDeviceTest {
         assertArrayEquals(obj, read(d, 0, OS), "the clean object, from the store");
         assertEquals(1, counting.gets.get());
         CompletionException e = assertThrows(CompletionException.class, () -> read(d, OS, 4096));
-        assertTrue(e.getCause().getMessage().contains("does not match its CRC32C"), e.getCause().getMessage());
+        assertTrue(
+                e.getCause().getMessage().contains("does not match its CRC32C"),
+                e.getCause().getMessage());
     }
 
     @Test

@@ -26,6 +26,7 @@ class CheckpointCrashTest {
 
     /** The log and workload a hook acts on, set once the log is open. */
     private CacheLog log;
+
     private Workload workload;
 
     @Test

@@ -78,7 +78,9 @@ class GroupSyncTest {
         CacheLog[] holder = new CacheLog[1];
         long[] syncs = new long[1];
         holder[0] = open(dir, step -> {
-            if (step == CheckpointStep.NEXT_WAL_LIVE && holder[0] != null && holder[0].index().slotOf(1) >= 0) {
+            if (step == CheckpointStep.NEXT_WAL_LIVE
+                    && holder[0] != null
+                    && holder[0].index().slotOf(1) >= 0) {
                 CacheLog log = holder[0];
                 long before = log.syncCount();
                 log.assign(2, 2);
@@ -98,7 +100,7 @@ class GroupSyncTest {
     void threadsWritingAndSyncingWhileCheckpointsRunLoseNothing() throws Exception {
         int granule = 4096;
         CacheLogOptions smallWal = new CacheLogOptions(64 << 10);
-        CacheLog log = CacheLog.open(dir, CacheTesting.IDENTITY, CacheTesting.SLOTS, line -> { }, smallWal);
+        CacheLog log = CacheLog.open(dir, CacheTesting.IDENTITY, CacheTesting.SLOTS, line -> {}, smallWal);
         int gps = log.objectSize() / granule;
         byte[][][] last = new byte[THREADS][gps][];
         ExecutorService pool = Executors.newFixedThreadPool(THREADS);
@@ -128,9 +130,10 @@ class GroupSyncTest {
             pool.shutdown();
         }
         log.abandon();
-        long wal = new CacheFiles(dir).walNumbers().stream().mapToLong(n -> n).max().orElseThrow();
+        long wal = new CacheFiles(dir)
+                .walNumbers().stream().mapToLong(n -> n).max().orElseThrow();
         assertTrue(wal > 3, "checkpoints ran in the background: WAL file " + wal);
-        try (CacheLog reopened = CacheLog.open(dir, CacheTesting.IDENTITY, CacheTesting.SLOTS, line -> { }, smallWal)) {
+        try (CacheLog reopened = CacheLog.open(dir, CacheTesting.IDENTITY, CacheTesting.SLOTS, line -> {}, smallWal)) {
             for (int slot = 0; slot < THREADS; slot++) {
                 for (int g = 0; g < gps; g++) {
                     ByteBuffer back = ByteBuffer.allocate(granule);

@@ -8,7 +8,11 @@ public final class OpenCacheMain {
     private OpenCacheMain() {}
 
     public static void main(String[] args) throws Exception {
-        try (CacheLog _ = CacheLog.open(Path.of(args[0]), CacheTesting.IDENTITY, CacheTesting.SLOTS, line -> { },
+        try (CacheLog _ = CacheLog.open(
+                Path.of(args[0]),
+                CacheTesting.IDENTITY,
+                CacheTesting.SLOTS,
+                line -> {},
                 CacheTesting.NO_AUTO_CHECKPOINT)) {
             System.out.println("opened");
         } catch (CacheException e) {

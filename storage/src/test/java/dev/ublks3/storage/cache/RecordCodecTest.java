@@ -52,7 +52,9 @@ class RecordCodecTest {
                 byte[] flipped = frame.clone();
                 flipped[bit / 8] ^= (byte) (1 << (bit % 8));
                 int at = bit;
-                assertThrows(RecordCodec.BadRecordException.class, () -> codec.decode(ByteBuffer.wrap(flipped)),
+                assertThrows(
+                        RecordCodec.BadRecordException.class,
+                        () -> codec.decode(ByteBuffer.wrap(flipped)),
                         () -> r + " with bit " + at + " flipped decoded");
             }
         }
@@ -68,8 +70,8 @@ class RecordCodecTest {
                 new CacheRecord.Clean(0, -5),
                 new CacheRecord.Free(-1));
         for (CacheRecord r : outside) {
-            assertThrows(RecordCodec.BadRecordException.class, () -> codec.decode(frame(codec.encode(1, r))),
-                    r::toString);
+            assertThrows(
+                    RecordCodec.BadRecordException.class, () -> codec.decode(frame(codec.encode(1, r))), r::toString);
         }
         // a Write whose data is not its granule count's worth
         CacheRecord.Write short1 = new CacheRecord.Write(0, 0, new int[] {1, 2}, ByteBuffer.allocate(GRANULE));

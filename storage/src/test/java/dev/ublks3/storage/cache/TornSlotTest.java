@@ -28,7 +28,9 @@ class TornSlotTest {
     /** Overwrites granules of a slot in the data file, as a torn write would leave them. */
     private void tear(int slot, int firstGranule, int granules) throws IOException {
         try (FileChannel data = FileChannel.open(dir.resolve(CacheFiles.DATA), StandardOpenOption.WRITE)) {
-            FileIo.writeFully(data, ByteBuffer.wrap(random(granules * GRANULE, 99)),
+            FileIo.writeFully(
+                    data,
+                    ByteBuffer.wrap(random(granules * GRANULE, 99)),
                     (long) slot * CacheTesting.IDENTITY.objectSize() + (long) firstGranule * GRANULE);
         }
     }

@@ -33,6 +33,7 @@ class WalReplayTest {
 
     @TempDir
     Path tmp;
+
     private Path template;
     private Workload workload;
     private String walName;
@@ -50,7 +51,8 @@ class WalReplayTest {
         log.abandon();
         long wals;
         try (var files = Files.list(template)) {
-            wals = files.filter(f -> f.getFileName().toString().startsWith("wal.")).count();
+            wals = files.filter(f -> f.getFileName().toString().startsWith("wal."))
+                    .count();
         }
         assertEquals(1, wals, "one WAL file");
         long number = new CacheFiles(template).walNumbers().getFirst();
@@ -69,7 +71,8 @@ class WalReplayTest {
         Path dir = copy(template, tmp.resolve("copy-" + copies++));
         Files.write(dir.resolve(walName), bytes);
         CacheIndex expected = workload.prefix(new CacheIndex(SLOTS, IDENTITY.granulesPerSlot()), good);
-        Map<Integer, byte[]> expectedBytes = good == 0 ? Map.of() : workload.steps.get(good - 1).bytes();
+        Map<Integer, byte[]> expectedBytes =
+                good == 0 ? Map.of() : workload.steps.get(good - 1).bytes();
         try (CacheLog log = open(dir)) {
             assertSameIndex(expected, snapshotOf(log), what);
             Workload.assertReads(log, expected, expectedBytes, what);
@@ -107,7 +110,8 @@ class WalReplayTest {
             if (i < RECORDS) {
                 long end = workload.steps.get(i).walEnd();
                 // inside the length, after it, inside the CRC32C, after the type, the middle, the last byte
-                for (long inside : new long[] {at + 1, at + 4, at + 6, at + RecordCodec.HEAD_BYTES, (at + end) / 2, end - 1}) {
+                for (long inside :
+                        new long[] {at + 1, at + 4, at + 6, at + RecordCodec.HEAD_BYTES, (at + end) / 2, end - 1}) {
                     cuts.add(inside);
                 }
             }
@@ -126,7 +130,9 @@ class WalReplayTest {
         for (int i = 0; i < RECORDS; i++) {
             long at = start(i);
             long end = workload.steps.get(i).walEnd();
-            for (long flip : new long[] {at + 2, at + 5, at + 12, at + 16, at + RecordCodec.HEAD_BYTES, (at + end) / 2, end - 1}) {
+            for (long flip :
+                    new long[] {at + 2, at + 5, at + 12, at + 16, at + RecordCodec.HEAD_BYTES, (at + end) / 2, end - 1
+                    }) {
                 byte[] bytes = wal.clone();
                 bytes[(int) flip] ^= (byte) (1 << (flip % 8));
                 assertReopens(bytes, i, "bit " + flip % 8 + " of byte " + flip + " flipped, in record " + i);

@@ -19,7 +19,13 @@ import java.util.Set;
  */
 final class Workload {
 
-    enum Kind { ASSIGN, WRITE, FILL, CLEAN, FREE }
+    enum Kind {
+        ASSIGN,
+        WRITE,
+        FILL,
+        CLEAN,
+        FREE
+    }
 
     /**
      * One change: its sequence number, record, the WAL size after it (-1 for the records an overwrite of dirty
@@ -77,8 +83,20 @@ final class Workload {
     /** Makes one change (retrying kinds that do not fit the state); writes most often, to few slots, so that
      *  writes overwrite dirty granules. */
     void step() throws IOException {
-        Kind[] weighted = {Kind.WRITE, Kind.WRITE, Kind.WRITE, Kind.WRITE, Kind.WRITE, Kind.FILL, Kind.FILL,
-            Kind.CLEAN, Kind.CLEAN, Kind.ASSIGN, Kind.ASSIGN, Kind.FREE};
+        Kind[] weighted = {
+            Kind.WRITE,
+            Kind.WRITE,
+            Kind.WRITE,
+            Kind.WRITE,
+            Kind.WRITE,
+            Kind.FILL,
+            Kind.FILL,
+            Kind.CLEAN,
+            Kind.CLEAN,
+            Kind.ASSIGN,
+            Kind.ASSIGN,
+            Kind.FREE
+        };
         while (true) {
             Kind kind = weighted[random.nextInt(weighted.length)];
             CacheRecord r = pick(kind);
@@ -161,7 +179,7 @@ final class Workload {
             case CacheRecord.Free f -> forget(f.slot());
             case CacheRecord.Write w -> keep(w.slot(), w.firstGranule(), w.data());
             case CacheRecord.Fill f -> keep(f.slot(), f.firstGranule(), fillData);
-            case CacheRecord.Clean c -> { }
+            case CacheRecord.Clean c -> {}
         }
         kinds.add(kind);
         steps.add(new Step(seq, r, log.walBytes(), Map.copyOf(bytes)));

@@ -37,13 +37,15 @@ public final class DelayedStore extends ObjectStoreLayer {
 
     private <T> CompletableFuture<T> later(long nanos, Supplier<CompletableFuture<T>> call) {
         CompletableFuture<T> result = new CompletableFuture<>();
-        scheduler.schedule(nanos, () -> Futures.call(call).whenComplete((value, error) -> {
-            if (error == null) {
-                result.complete(value);
-            } else {
-                result.completeExceptionally(error);
-            }
-        }));
+        scheduler.schedule(
+                nanos,
+                () -> Futures.call(call).whenComplete((value, error) -> {
+                    if (error == null) {
+                        result.complete(value);
+                    } else {
+                        result.completeExceptionally(error);
+                    }
+                }));
         return result;
     }
 }

@@ -6,13 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ublks3.storage.testing.MemoryObjectStore;
 import dev.ublks3.storage.ObjectStore;
 import dev.ublks3.storage.ObjectStoreLayer;
 import dev.ublks3.storage.StorageStack;
 import dev.ublks3.storage.StoreException;
 import dev.ublks3.storage.testing.CountingObjectStore;
 import dev.ublks3.storage.testing.HeldDeletes;
+import dev.ublks3.storage.testing.MemoryObjectStore;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -147,8 +147,8 @@ class DeleteBatchingObjectStoreTest {
             }
 
             private CompletableFuture<Void> failed() {
-                return CompletableFuture.failedFuture(new StoreException(StoreException.Kind.ACCESS_DENIED, "DELETE",
-                        "bad", "AccessDenied on bad"));
+                return CompletableFuture.failedFuture(
+                        new StoreException(StoreException.Kind.ACCESS_DENIED, "DELETE", "bad", "AccessDenied on bad"));
             }
         };
         DeleteBatchingObjectStore store = new DeleteBatchingObjectStore(failingOnBad);
@@ -179,8 +179,8 @@ class DeleteBatchingObjectStoreTest {
             @Override
             public CompletableFuture<Void> deleteObjects(List<String> keys) {
                 return keys.contains("bad")
-                        ? CompletableFuture.failedFuture(new StoreException(StoreException.Kind.ACCESS_DENIED,
-                                "DELETE", null, "AccessDenied on bad"))
+                        ? CompletableFuture.failedFuture(new StoreException(
+                                StoreException.Kind.ACCESS_DENIED, "DELETE", null, "AccessDenied on bad"))
                         : next.deleteObjects(keys);
             }
         };
@@ -231,7 +231,9 @@ class DeleteBatchingObjectStoreTest {
         held.holding(false);
         try (StorageStack stack = StorageStack.open(counting, new StorageStack.Options("z", 64 * 4096, 4096))) {
             for (int n = 0; n < 64; n++) {
-                stack.device().write((long) n * 4096, ByteBuffer.wrap(new byte[4096]), false).join();
+                stack.device()
+                        .write((long) n * 4096, ByteBuffer.wrap(new byte[4096]), false)
+                        .join();
             }
             held.holding(true);
             counting.reset();
@@ -242,7 +244,9 @@ class DeleteBatchingObjectStoreTest {
             assertEquals(SLOTS, held.held());
             held.releaseAll();
             zeroes.forEach(DeleteBatchingObjectStoreTest::done);
-            assertEquals(SLOTS + 1, counting.deletes.get() + counting.deleteBatches.get(),
+            assertEquals(
+                    SLOTS + 1,
+                    counting.deletes.get() + counting.deleteBatches.get(),
                     "one alone per slot, then the other " + (64 - SLOTS) + " together");
             assertEquals(List.of(), memory.keys());
         }
@@ -250,8 +254,8 @@ class DeleteBatchingObjectStoreTest {
 
     @Test
     void aBadBoundIsRefused() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new DeleteBatchingObjectStore(memory, 0));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> new DeleteBatchingObjectStore(memory, 0));
         assertEquals("maxBatches 0 must be at least 1", e.getMessage());
     }
 }

@@ -10,8 +10,8 @@ public final class ManualScheduler implements Scheduler {
 
     private record Task(long dueNanos, long sequence, Runnable action) {}
 
-    private final PriorityQueue<Task> tasks = new PriorityQueue<>(
-            (a, b) -> a.dueNanos != b.dueNanos ? Long.compare(a.dueNanos, b.dueNanos) : Long.compare(a.sequence, b.sequence));
+    private final PriorityQueue<Task> tasks = new PriorityQueue<>((a, b) ->
+            a.dueNanos != b.dueNanos ? Long.compare(a.dueNanos, b.dueNanos) : Long.compare(a.sequence, b.sequence));
     private final List<Long> delays = new ArrayList<>();
     private long now = 1_000_000_000L; // not zero, so code that mistakes zero for "unset" shows up
     private long sequence;

@@ -8,11 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ublks3.storage.testing.MemoryObjectStore;
 import dev.ublks3.storage.ObjectStore;
 import dev.ublks3.storage.ObjectStoreLayer;
 import dev.ublks3.storage.StoreException;
 import dev.ublks3.storage.StoreException.Kind;
+import dev.ublks3.storage.testing.MemoryObjectStore;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -64,7 +64,9 @@ class RetryObjectStoreTest {
         failing.failNext(1, Kind.THROTTLED);
         assertEquals(List.of("a/1"), store.list("a/", null, null, 10).join().keys());
         failing.failNext(1, Kind.CONNECTION);
-        assertEquals(ObjectStore.ReadOutcome.FOUND, store.get("a/1", 0, ByteBuffer.allocate(1)).join());
+        assertEquals(
+                ObjectStore.ReadOutcome.FOUND,
+                store.get("a/1", 0, ByteBuffer.allocate(1)).join());
         failing.failNext(2, Kind.TIMEOUT);
         store.deleteObjects(List.of("a/1")).join();
         failing.failNext(1, Kind.SERVER_ERROR);
@@ -123,7 +125,8 @@ class RetryObjectStoreTest {
     void retriesUntilTheRetryTimeIsSpentCuttingTheLastWait() {
         // backoffs of (almost) 1 s each from the first failure at 0: retries at ~1, ~2, ~3 s, then one cut to
         // the 0.5 s left of the 3.5 s retry time; the failure at 3.5 s ends it
-        RetryPolicy policy = new RetryPolicy(100, Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofMillis(3500));
+        RetryPolicy policy =
+                new RetryPolicy(100, Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofMillis(3500));
         RetryObjectStore store = retry(policy, 0.999_999);
         failing.failNext(1000, Kind.SERVER_ERROR);
         long start = scheduler.nanoTime();
@@ -132,7 +135,8 @@ class RetryObjectStoreTest {
         StoreException e = failure(delete);
         assertEquals(5, failing.calls());
         assertEquals(Duration.ofMillis(3500).toNanos(), scheduler.nanoTime() - start);
-        assertTrue(e.getMessage().contains("gave up (time limit PT3.5S) after 5 attempts, 3.500 s of retrying"),
+        assertTrue(
+                e.getMessage().contains("gave up (time limit PT3.5S) after 5 attempts, 3.500 s of retrying"),
                 e.getMessage());
     }
 
@@ -234,7 +238,8 @@ class RetryObjectStoreTest {
             }
         };
         RetryObjectStore store = new RetryObjectStore(throwing, RetryPolicy.DEFAULT, scheduler, () -> 0.5);
-        CompletionException e = assertThrows(CompletionException.class, () -> store.delete("k").join());
+        CompletionException e =
+                assertThrows(CompletionException.class, () -> store.delete("k").join());
         assertSame(bug, e.getCause());
         assertEquals(0, store.retries(StoreCall.DELETE));
     }
@@ -248,9 +253,10 @@ class RetryObjectStoreTest {
         assertEquals(5_000_000_000L, policy.backoffCeilingNanos(8));
         assertEquals(5_000_000_000L, policy.backoffCeilingNanos(1_000));
         assertEquals(0, RetryPolicy.NONE.backoffCeilingNanos(3));
-        assertThrows(IllegalArgumentException.class,
-                () -> new RetryPolicy(0, Duration.ZERO, Duration.ZERO, Duration.ZERO));
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class, () -> new RetryPolicy(0, Duration.ZERO, Duration.ZERO, Duration.ZERO));
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> new RetryPolicy(3, Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ZERO));
     }
 

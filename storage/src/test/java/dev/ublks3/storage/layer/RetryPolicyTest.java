@@ -10,8 +10,13 @@ class RetryPolicyTest {
     @Test
     void aRetryTimeIsEndedByTimeNotByAttempts() {
         assertEquals(RetryPolicy.DEFAULT, RetryPolicy.forTime(Duration.ofSeconds(60)));
-        for (Duration time : new Duration[] {Duration.ofMillis(500), Duration.ofSeconds(15), Duration.ofMinutes(2),
-                Duration.ofHours(1), Duration.ofHours(24)}) {
+        for (Duration time : new Duration[] {
+            Duration.ofMillis(500),
+            Duration.ofSeconds(15),
+            Duration.ofMinutes(2),
+            Duration.ofHours(1),
+            Duration.ofHours(24)
+        }) {
             RetryPolicy p = RetryPolicy.forTime(time);
             assertEquals(time, p.maxTotal());
             assertEquals(Integer.MAX_VALUE, p.maxAttempts(), time + ": no count of attempts ends it");

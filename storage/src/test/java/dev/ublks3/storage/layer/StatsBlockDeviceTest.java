@@ -56,11 +56,11 @@ class StatsBlockDeviceTest {
 
     @Test
     void countsSizesAlignmentsAndObjectBoundaries() {
-        stats.write(0, buffer(OBJECT), false).join();                  // one whole object
-        stats.write(60 * KiB, buffer(8 * KiB), true).join();          // straddles 64K, partial at both ends
-        stats.write(4 * KiB, buffer(4 * KiB), false).join();          // partial, inside one object
+        stats.write(0, buffer(OBJECT), false).join(); // one whole object
+        stats.write(60 * KiB, buffer(8 * KiB), true).join(); // straddles 64K, partial at both ends
+        stats.write(4 * KiB, buffer(4 * KiB), false).join(); // partial, inside one object
         stats.write(OBJECT - 4 * KiB, buffer(4 * KiB), false).join(); // ends exactly on the boundary
-        stats.write(2L * OBJECT, buffer(2 * OBJECT), false).join();   // two whole objects: crosses, not partial
+        stats.write(2L * OBJECT, buffer(2 * OBJECT), false).join(); // two whole objects: crosses, not partial
         BlockOpStats w = stats.snapshot().get(BlockOp.WRITE.ordinal());
         assertEquals(BlockOp.WRITE, w.op());
         assertEquals(5, w.ops());
@@ -87,7 +87,8 @@ class StatsBlockDeviceTest {
         stats.flush().join();
         stats.flush().join();
         List<BlockOpStats> all = stats.snapshot();
-        assertEquals(List.of(BlockOp.values()), all.stream().map(BlockOpStats::op).toList());
+        assertEquals(
+                List.of(BlockOp.values()), all.stream().map(BlockOpStats::op).toList());
         assertEquals(1, all.get(BlockOp.READ.ordinal()).ops());
         assertEquals(0, all.get(BlockOp.WRITE.ordinal()).ops());
         assertEquals(4L * OBJECT, all.get(BlockOp.TRIM.ordinal()).bytes());
@@ -113,7 +114,8 @@ class StatsBlockDeviceTest {
         fast.join();
         device.hold(false);
         device.failNext(1);
-        assertThrows(CompletionException.class, () -> stats.read(0, buffer(4 * KiB)).join());
+        assertThrows(
+                CompletionException.class, () -> stats.read(0, buffer(4 * KiB)).join());
 
         BlockOpStats read = stats.snapshot().get(BlockOp.READ.ordinal());
         assertEquals(2, read.ops());
@@ -146,7 +148,8 @@ class StatsBlockDeviceTest {
             long lastSeen = 0;
             do {
                 // merging while recording must not lose or double count, and counts only grow
-                long seen = real.snapshot().get(BlockOp.WRITE.ordinal()).latency().count();
+                long seen =
+                        real.snapshot().get(BlockOp.WRITE.ordinal()).latency().count();
                 assertTrue(seen >= lastSeen);
                 lastSeen = seen;
             } while (!done.stream().allMatch(Future::isDone));

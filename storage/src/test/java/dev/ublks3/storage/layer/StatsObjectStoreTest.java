@@ -3,8 +3,8 @@ package dev.ublks3.storage.layer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.ublks3.storage.testing.MemoryObjectStore;
 import dev.ublks3.storage.StoreException.Kind;
+import dev.ublks3.storage.testing.MemoryObjectStore;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
@@ -34,7 +34,9 @@ class StatsObjectStoreTest {
         stats.deleteObjects(List.of("d/2", "d/3", "d/4")).join();
 
         List<StoreCallStats> all = stats.snapshot();
-        assertEquals(List.of(StoreCall.values()), all.stream().map(StoreCallStats::call).toList());
+        assertEquals(
+                List.of(StoreCall.values()),
+                all.stream().map(StoreCallStats::call).toList());
         StoreCallStats put = of(stats, StoreCall.PUT);
         assertEquals(2, put.ops());
         assertEquals(150, put.bytes());
@@ -54,8 +56,12 @@ class StatsObjectStoreTest {
     void errorsAreCountedApartFromSuccesses() {
         StatsObjectStore stats = new StatsObjectStore(failing);
         failing.failNext(2, Kind.ACCESS_DENIED);
-        assertThrows(CompletionException.class, () -> stats.put("k", ByteBuffer.allocate(10)).join());
-        assertThrows(CompletionException.class, () -> stats.put("k", ByteBuffer.allocate(10)).join());
+        assertThrows(
+                CompletionException.class,
+                () -> stats.put("k", ByteBuffer.allocate(10)).join());
+        assertThrows(
+                CompletionException.class,
+                () -> stats.put("k", ByteBuffer.allocate(10)).join());
         stats.put("k", ByteBuffer.allocate(10)).join();
         StoreCallStats put = of(stats, StoreCall.PUT);
         assertEquals(1, put.ops());

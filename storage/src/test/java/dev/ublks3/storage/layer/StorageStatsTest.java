@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ublks3.storage.testing.MemoryObjectStore;
 import dev.ublks3.storage.StoreException.Kind;
+import dev.ublks3.storage.testing.MemoryObjectStore;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
@@ -62,7 +62,8 @@ class StorageStatsTest {
         assertEquals("          1 GiB+:  33.3% (1)", lines.get(10));
         assertTrue(lines.get(11).startsWith("store put: 3 ops, "), lines.get(11));
         assertTrue(lines.get(11).endsWith(", 0 errors, 1 retries, 3 objects"), lines.get(11));
-        assertEquals("read-modify-write cycles: 2, partial writes patched in memory: 3, partial writes of absent objects: 4",
+        assertEquals(
+                "read-modify-write cycles: 2, partial writes patched in memory: 3, partial writes of absent objects: 4",
                 lines.getLast());
         assertFalse(text.contains("read:"), "operations that never happened are left out");
         assertFalse(text.contains("store get"));
@@ -76,14 +77,28 @@ class StorageStatsTest {
         assertEquals(2L, MiniJson.get(json, "read_modify_write_cycles"));
         assertEquals(3L, MiniJson.get(json, "patched_in_memory"));
         assertEquals(4L, MiniJson.get(json, "absent_written"));
-        assertEquals(List.of("read", "write", "trim", "zero", "flush"),
+        assertEquals(
+                List.of("read", "write", "trim", "zero", "flush"),
                 List.copyOf(((Map<?, ?>) MiniJson.get(json, "block")).keySet()));
-        assertEquals(List.of("get", "put", "list", "delete", "delete_batch"),
+        assertEquals(
+                List.of("get", "put", "list", "delete", "delete_batch"),
                 List.copyOf(((Map<?, ?>) MiniJson.get(json, "store")).keySet()));
         for (String op : List.of("read", "write", "trim", "zero", "flush")) {
-            assertEquals(List.of("ops", "errors", "bytes", "total_ns", "straddling", "partial", "fua", "latency_ns",
-                    "size_log2", "alignment_log2"), List.copyOf(((Map<?, ?>) MiniJson.get(json, "block", op)).keySet()));
-            assertEquals(List.of("count", "p50", "p90", "p99", "p99_9", "max", "mean"),
+            assertEquals(
+                    List.of(
+                            "ops",
+                            "errors",
+                            "bytes",
+                            "total_ns",
+                            "straddling",
+                            "partial",
+                            "fua",
+                            "latency_ns",
+                            "size_log2",
+                            "alignment_log2"),
+                    List.copyOf(((Map<?, ?>) MiniJson.get(json, "block", op)).keySet()));
+            assertEquals(
+                    List.of("count", "p50", "p90", "p99", "p99_9", "max", "mean"),
                     List.copyOf(((Map<?, ?>) MiniJson.get(json, "block", op, "latency_ns")).keySet()));
         }
         assertEquals(3L, MiniJson.get(json, "block", "write", "ops"));

@@ -25,8 +25,11 @@ class GranuleChecksumsTest {
         for (int size = 4096; size <= ObjectMap.MAX_OBJECT_SIZE; size <<= 1) {
             int granule = GranuleChecksums.granuleFor(size);
             assertTrue(GranuleChecksums.count(size, granule) <= GranuleChecksums.MAX_GRANULES, "size " + size);
-            assertEquals(granule, S3Config.compatible("b", null, "k", "s").withChecksumGranuleFor(size)
-                    .checksumGranule());
+            assertEquals(
+                    granule,
+                    S3Config.compatible("b", null, "k", "s")
+                            .withChecksumGranuleFor(size)
+                            .checksumGranule());
         }
     }
 
@@ -56,17 +59,23 @@ class GranuleChecksumsTest {
         GranuleChecksums read = GranuleChecksums.parse(sums.format());
         assertEquals(4096, read.granule());
         assertEquals(sums.format(), read.format());
-        assertEquals("g=4096;", GranuleChecksums.of(ByteBuffer.allocate(0), 4096).format());
+        assertEquals(
+                "g=4096;", GranuleChecksums.of(ByteBuffer.allocate(0), 4096).format());
         assertEquals(0, GranuleChecksums.parse("g=4096;").count());
     }
 
     @Test
     void unreadableMetadataSaysWhatIsWrong() {
-        assertEquals("not g=<granule>;<base64>",
-                assertThrows(IllegalArgumentException.class, () -> GranuleChecksums.parse("4096;AAAA")).getMessage());
-        assertEquals("granule 12288 is not a power of two up to 1 GiB",
-                assertThrows(IllegalArgumentException.class, () -> GranuleChecksums.parse("g=12288;")).getMessage());
-        assertEquals("6 bytes of CRC32Cs, not a multiple of 4",
+        assertEquals(
+                "not g=<granule>;<base64>",
+                assertThrows(IllegalArgumentException.class, () -> GranuleChecksums.parse("4096;AAAA"))
+                        .getMessage());
+        assertEquals(
+                "granule 12288 is not a power of two up to 1 GiB",
+                assertThrows(IllegalArgumentException.class, () -> GranuleChecksums.parse("g=12288;"))
+                        .getMessage());
+        assertEquals(
+                "6 bytes of CRC32Cs, not a multiple of 4",
                 assertThrows(IllegalArgumentException.class, () -> GranuleChecksums.parse("g=4096;AAAAAAAA"))
                         .getMessage());
     }

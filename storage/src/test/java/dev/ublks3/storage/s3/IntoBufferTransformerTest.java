@@ -39,13 +39,13 @@ class IntoBufferTransformerTest {
     }
 
     /** Feeds one response and body through the transformer as the SDK would, in granules as small as the reads. */
-    private static CompletableFuture<Integer> run(long offset, ByteBuffer into, GetObjectResponse response,
-                                                  byte[] body) {
+    private static CompletableFuture<Integer> run(
+            long offset, ByteBuffer into, GetObjectResponse response, byte[] body) {
         return run(1024, offset, into, response, body);
     }
 
-    private static CompletableFuture<Integer> run(int granule, long offset, ByteBuffer into,
-                                                  GetObjectResponse response, byte[] body) {
+    private static CompletableFuture<Integer> run(
+            int granule, long offset, ByteBuffer into, GetObjectResponse response, byte[] body) {
         IntoBufferTransformer transformer = new IntoBufferTransformer("my-bucket", KEY, offset, into, granule, 0);
         CompletableFuture<Integer> result = transformer.prepare();
         transformer.onResponse(response);
@@ -54,7 +54,8 @@ class IntoBufferTransformerTest {
     }
 
     private static GetObjectResponse.Builder range(long first, long last, long total) {
-        return GetObjectResponse.builder().contentLength(last - first + 1)
+        return GetObjectResponse.builder()
+                .contentLength(last - first + 1)
                 .contentRange("bytes " + first + "-" + last + "/" + total);
     }
 
@@ -69,7 +70,8 @@ class IntoBufferTransformerTest {
     @Test
     void aWholeObjectWithItsMatchingChecksumReads() {
         ByteBuffer into = ByteBuffer.allocate(4096);
-        GetObjectResponse response = range(0, 4095, 4096).checksumCRC32C(crcOf(OBJECT)).build();
+        GetObjectResponse response =
+                range(0, 4095, 4096).checksumCRC32C(crcOf(OBJECT)).build();
         assertEquals(4096, run(0, into, response, OBJECT).join());
         assertArrayEquals(OBJECT, into.array());
     }
@@ -83,28 +85,38 @@ class IntoBufferTransformerTest {
         StoreException e = failure(run(0, ByteBuffer.allocate(4096), response, rotten));
         assertEquals(Kind.CORRUPT, e.kind());
         assertFalse(e.retryable());
-        assertEquals("object my-bucket/" + KEY + " is corrupt: CRC32C stored " + stored + ", read " + crcOf(rotten),
+        assertEquals(
+                "object my-bucket/" + KEY + " is corrupt: CRC32C stored " + stored + ", read " + crcOf(rotten),
                 e.getMessage());
     }
 
     @Test
     void anUnrangedWholeObjectResponseIsVerifiedToo() {
-        GetObjectResponse response = GetObjectResponse.builder().contentLength(4096L)
-                .checksumCRC32C(crcOf(new byte[4096])).build();
-        assertEquals(Kind.CORRUPT, failure(run(0, ByteBuffer.allocate(4096), response, OBJECT)).kind());
+        GetObjectResponse response = GetObjectResponse.builder()
+                .contentLength(4096L)
+                .checksumCRC32C(crcOf(new byte[4096]))
+                .build();
+        assertEquals(
+                Kind.CORRUPT,
+                failure(run(0, ByteBuffer.allocate(4096), response, OBJECT)).kind());
     }
 
     @Test
     void anObjectStoredWithoutChecksumOrWithAMultipartOneReadsUnverified() {
-        assertEquals(4096, run(0, ByteBuffer.allocate(4096), range(0, 4095, 4096).build(), OBJECT).join());
-        GetObjectResponse composite = range(0, 4095, 4096).checksumCRC32C("AAAAAA==-2").build();
+        assertEquals(
+                4096,
+                run(0, ByteBuffer.allocate(4096), range(0, 4095, 4096).build(), OBJECT)
+                        .join());
+        GetObjectResponse composite =
+                range(0, 4095, 4096).checksumCRC32C("AAAAAA==-2").build();
         assertEquals(4096, run(0, ByteBuffer.allocate(4096), composite, OBJECT).join());
     }
 
     @Test
     void aPartOfAnObjectIsNotVerifiedAgainstTheWholeObjectsChecksum() {
         byte[] part = Arrays.copyOfRange(OBJECT, 0, 1024);
-        GetObjectResponse response = range(0, 1023, 4096).checksumCRC32C(crcOf(OBJECT)).build();
+        GetObjectResponse response =
+                range(0, 1023, 4096).checksumCRC32C(crcOf(OBJECT)).build();
         assertEquals(1024, run(0, ByteBuffer.allocate(1024), response, part).join());
     }
 
@@ -113,8 +125,10 @@ class IntoBufferTransformerTest {
         GetObjectResponse response = range(0, 2999, 3000).build();
         StoreException e = failure(run(0, ByteBuffer.allocate(4096), response, Arrays.copyOf(OBJECT, 3000)));
         assertEquals(Kind.CORRUPT, e.kind());
-        assertEquals("object my-bucket/" + KEY + " has 3000 bytes, asked for 4096 at 0: the object is shorter "
-                + "than it should be", e.getMessage());
+        assertEquals(
+                "object my-bucket/" + KEY + " has 3000 bytes, asked for 4096 at 0: the object is shorter "
+                        + "than it should be",
+                e.getMessage());
     }
 
     @Test
@@ -122,10 +136,13 @@ class IntoBufferTransformerTest {
         GetObjectResponse shifted = range(512, 1535, 4096).build();
         StoreException e = failure(run(0, ByteBuffer.allocate(1024), shifted, new byte[1024]));
         assertEquals(Kind.CORRUPT, e.kind());
-        assertTrue(e.getMessage().contains("asked for bytes 0-1023 (1024 bytes) but the server sent bytes 512-1535/4096"),
+        assertTrue(
+                e.getMessage().contains("asked for bytes 0-1023 (1024 bytes) but the server sent bytes 512-1535/4096"),
                 e.getMessage());
-        GetObjectResponse ignoredRange = GetObjectResponse.builder().contentLength(1024L).build();
-        assertTrue(failure(run(1024, ByteBuffer.allocate(1024), ignoredRange, new byte[1024])).getMessage()
+        GetObjectResponse ignoredRange =
+                GetObjectResponse.builder().contentLength(1024L).build();
+        assertTrue(failure(run(1024, ByteBuffer.allocate(1024), ignoredRange, new byte[1024]))
+                .getMessage()
                 .contains("the server ignored the range"));
     }
 
@@ -141,8 +158,11 @@ class IntoBufferTransformerTest {
 
     @Test
     void aBodyLongerThanAskedIsCorrupt() {
-        GetObjectResponse noLength = GetObjectResponse.builder().contentRange("bytes 0-1023/4096").build();
-        assertEquals(Kind.CORRUPT, failure(run(0, ByteBuffer.allocate(1024), noLength, OBJECT)).kind());
+        GetObjectResponse noLength =
+                GetObjectResponse.builder().contentRange("bytes 0-1023/4096").build();
+        assertEquals(
+                Kind.CORRUPT,
+                failure(run(0, ByteBuffer.allocate(1024), noLength, OBJECT)).kind());
     }
 
     // ---- per-granule CRC32Cs from the object's metadata ----
@@ -161,7 +181,8 @@ class IntoBufferTransformerTest {
     /** The response S3 sends for {@code bytes=first-last} of {@link #STORED}, with the metadata given. */
     private static GetObjectResponse stored(long first, long last, String metadata) {
         long end = Math.min(last + 1, STORED.length);
-        return range(first, end - 1, STORED.length).metadata(Map.of(GranuleChecksums.METADATA_KEY, metadata))
+        return range(first, end - 1, STORED.length)
+                .metadata(Map.of(GranuleChecksums.METADATA_KEY, metadata))
                 .build();
     }
 
@@ -177,7 +198,8 @@ class IntoBufferTransformerTest {
 
     @Test
     void anAlignedReadAsksForExactlyItsOwnRange() {
-        IntoBufferTransformer transformer = new IntoBufferTransformer("b", KEY, 4096, ByteBuffer.allocate(8192), 4096, 0);
+        IntoBufferTransformer transformer =
+                new IntoBufferTransformer("b", KEY, 4096, ByteBuffer.allocate(8192), 4096, 0);
         assertEquals("bytes=4096-12287", transformer.range());
     }
 
@@ -189,7 +211,10 @@ class IntoBufferTransformerTest {
         assertEquals("bytes=4096-8191", transformer.range());
 
         String metadata = checksums(STORED, 4096);
-        assertEquals(100, run(4096, 5000, into, stored(4096, 8191, metadata), body(STORED, 4096, 8191)).join());
+        assertEquals(
+                100,
+                run(4096, 5000, into, stored(4096, 8191, metadata), body(STORED, 4096, 8191))
+                        .join());
         assertArrayEquals(Arrays.copyOfRange(STORED, 5000, 5100), Arrays.copyOfRange(buffer.array(), 50, 150));
         assertArrayEquals(new byte[50], Arrays.copyOfRange(buffer.array(), 0, 50), "nothing before the range");
         assertArrayEquals(new byte[50], Arrays.copyOfRange(buffer.array(), 150, 200), "nothing after the range");
@@ -201,14 +226,23 @@ class IntoBufferTransformerTest {
         String metadata = checksums(STORED, 4096);
         ByteBuffer tail = ByteBuffer.allocate(1000);
         assertEquals("bytes=8192-12287", new IntoBufferTransformer("b", KEY, 9000, tail, 4096, 0).range());
-        assertEquals(1000, run(4096, 9000, tail, stored(8192, 12287, metadata), body(STORED, 8192, 12287)).join());
+        assertEquals(
+                1000,
+                run(4096, 9000, tail, stored(8192, 12287, metadata), body(STORED, 8192, 12287))
+                        .join());
         assertArrayEquals(Arrays.copyOfRange(STORED, 9000, 10000), tail.array());
 
         ByteBuffer whole = ByteBuffer.allocate(STORED.length);
-        assertEquals(STORED.length, run(4096, 0, whole, stored(0, 12287, metadata), STORED).join());
+        assertEquals(
+                STORED.length,
+                run(4096, 0, whole, stored(0, 12287, metadata), STORED).join());
         assertArrayEquals(STORED, whole.array());
 
-        StoreException e = failure(run(4096, 9000, ByteBuffer.allocate(1000), stored(8192, 12287, metadata),
+        StoreException e = failure(run(
+                4096,
+                9000,
+                ByteBuffer.allocate(1000),
+                stored(8192, 12287, metadata),
                 body(flipped(9999), 8192, 12287)));
         assertEquals(Kind.CORRUPT, e.kind());
         assertTrue(e.getMessage().contains("is corrupt in bytes 8192-9999 (granule 2 of 4096 bytes)"), e.getMessage());
@@ -224,47 +258,66 @@ class IntoBufferTransformerTest {
         assertFalse(e.retryable());
         CRC32C read = new CRC32C();
         read.update(rotten, 4096, 4096);
-        assertEquals("object my-bucket/" + KEY + " is corrupt in bytes 4096-8191 (granule 1 of 4096 bytes): CRC32C "
-                + "stored " + GranuleChecksums.hex(GranuleChecksums.parse(metadata).crc(1)) + ", read "
-                + GranuleChecksums.hex((int) read.getValue()), e.getMessage());
+        assertEquals(
+                "object my-bucket/" + KEY + " is corrupt in bytes 4096-8191 (granule 1 of 4096 bytes): CRC32C "
+                        + "stored "
+                        + GranuleChecksums.hex(GranuleChecksums.parse(metadata).crc(1)) + ", read "
+                        + GranuleChecksums.hex((int) read.getValue()),
+                e.getMessage());
         assertArrayEquals(new byte[100], into.array(), "a rotten granule never reaches the caller's buffer");
 
         // read straight into the caller's buffer: the read fails all the same
-        assertEquals(Kind.CORRUPT, failure(run(4096, 4096, ByteBuffer.allocate(4096), stored(4096, 8191, metadata),
-                body(rotten, 4096, 8191))).kind());
+        assertEquals(
+                Kind.CORRUPT,
+                failure(run(
+                                4096,
+                                4096,
+                                ByteBuffer.allocate(4096),
+                                stored(4096, 8191, metadata),
+                                body(rotten, 4096, 8191)))
+                        .kind());
         // the granule before is sound
-        assertEquals(4096, run(4096, 0, ByteBuffer.allocate(4096), stored(0, 4095, metadata),
-                body(rotten, 0, 4095)).join());
+        assertEquals(
+                4096,
+                run(4096, 0, ByteBuffer.allocate(4096), stored(0, 4095, metadata), body(rotten, 0, 4095))
+                        .join());
     }
 
     @Test
     void unreadableChecksumMetadataIsCorruptNamingTheObject() {
         for (String metadata : new String[] {"garbage", "g=3000;AAAAAA==", "g=4096;AAA=", "g=4096;A", "g=;"}) {
-            StoreException e = failure(run(4096, 0, ByteBuffer.allocate(4096), stored(0, 4095, metadata),
-                    body(STORED, 0, 4095)));
+            StoreException e =
+                    failure(run(4096, 0, ByteBuffer.allocate(4096), stored(0, 4095, metadata), body(STORED, 0, 4095)));
             assertEquals(Kind.CORRUPT, e.kind(), metadata);
-            assertTrue(e.getMessage().startsWith("object my-bucket/" + KEY + " has unreadable checksum metadata "
-                    + "x-amz-meta-ublk-crc32c ("), e.getMessage());
+            assertTrue(
+                    e.getMessage()
+                            .startsWith("object my-bucket/" + KEY + " has unreadable checksum metadata "
+                                    + "x-amz-meta-ublk-crc32c ("),
+                    e.getMessage());
         }
     }
 
     @Test
     void checksumMetadataForAnotherLengthIsCorrupt() {
         String forLonger = checksums(Arrays.copyOf(STORED, 12288 + 1), 4096);
-        StoreException e = failure(run(4096, 0, ByteBuffer.allocate(4096), stored(0, 4095, forLonger),
-                body(STORED, 0, 4095)));
+        StoreException e =
+                failure(run(4096, 0, ByteBuffer.allocate(4096), stored(0, 4095, forLonger), body(STORED, 0, 4095)));
         assertEquals(Kind.CORRUPT, e.kind());
-        assertEquals("object my-bucket/" + KEY + " has 10000 bytes but its checksum metadata lists 4 granules of "
-                + "4096 bytes: it is not the object written", e.getMessage());
+        assertEquals(
+                "object my-bucket/" + KEY + " has 10000 bytes but its checksum metadata lists 4 granules of "
+                        + "4096 bytes: it is not the object written",
+                e.getMessage());
     }
 
     @Test
     void anObjectChecksummedInSmallerGranulesIsVerifiedWhole() {
         String metadata = checksums(STORED, 4096);
-        assertEquals(100, run(8192, 5000, ByteBuffer.allocate(100), stored(0, 8191, metadata),
-                body(STORED, 0, 8191)).join());
-        StoreException e = failure(run(8192, 5000, ByteBuffer.allocate(100), stored(0, 8191, metadata),
-                body(flipped(100), 0, 8191)));
+        assertEquals(
+                100,
+                run(8192, 5000, ByteBuffer.allocate(100), stored(0, 8191, metadata), body(STORED, 0, 8191))
+                        .join());
+        StoreException e = failure(
+                run(8192, 5000, ByteBuffer.allocate(100), stored(0, 8191, metadata), body(flipped(100), 0, 8191)));
         assertTrue(e.getMessage().contains("in bytes 0-4095 (granule 0 of 4096 bytes)"), e.getMessage());
     }
 
@@ -272,13 +325,34 @@ class IntoBufferTransformerTest {
     void anObjectChecksummedInLargerGranulesIsVerifiedWhereTheRangeCoversAGranuleWhole() {
         String metadata = checksums(STORED, 8192);
         // 4096-8191 is half of granule 0-8191: nothing to check it against
-        assertEquals(4096, run(4096, 4096, ByteBuffer.allocate(4096), stored(4096, 8191, metadata),
-                body(flipped(5000), 4096, 8191)).join());
+        assertEquals(
+                4096,
+                run(
+                                4096,
+                                4096,
+                                ByteBuffer.allocate(4096),
+                                stored(4096, 8191, metadata),
+                                body(flipped(5000), 4096, 8191))
+                        .join());
         // 8192-9999 is all of the last granule
-        assertEquals(Kind.CORRUPT, failure(run(4096, 8192, ByteBuffer.allocate(1808), stored(8192, 12287, metadata),
-                body(flipped(9000), 8192, 12287))).kind());
-        assertEquals(Kind.CORRUPT, failure(run(4096, 0, ByteBuffer.allocate(8192), stored(0, 8191, metadata),
-                body(flipped(5000), 0, 8191))).kind());
+        assertEquals(
+                Kind.CORRUPT,
+                failure(run(
+                                4096,
+                                8192,
+                                ByteBuffer.allocate(1808),
+                                stored(8192, 12287, metadata),
+                                body(flipped(9000), 8192, 12287)))
+                        .kind());
+        assertEquals(
+                Kind.CORRUPT,
+                failure(run(
+                                4096,
+                                0,
+                                ByteBuffer.allocate(8192),
+                                stored(0, 8191, metadata),
+                                body(flipped(5000), 0, 8191)))
+                        .kind());
     }
 
     @Test

@@ -1,7 +1,6 @@
 package dev.ublks3.storage.s3;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -41,20 +40,27 @@ class S3ConditionalWritesTest {
 
     /** Another writer: a plain client, as a second server or a dead server's late request would be. */
     private static S3AsyncClient other(LocalS3Server server) {
-        return S3AsyncClient.crtBuilder().region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(
-                        LocalS3Server.IDENTITY, LocalS3Server.CREDENTIAL)))
-                .endpointOverride(server.endpoint()).forcePathStyle(true).build();
+        return S3AsyncClient.crtBuilder()
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create(LocalS3Server.IDENTITY, LocalS3Server.CREDENTIAL)))
+                .endpointOverride(server.endpoint())
+                .forcePathStyle(true)
+                .build();
     }
 
     private static String putBehindItsBack(S3AsyncClient other, String key, String data, String ifMatch) {
         return other.putObject(r -> r.bucket(BUCKET).key(key).ifMatch(ifMatch), AsyncRequestBody.fromString(data))
-                .join().eTag();
+                .join()
+                .eTag();
     }
 
     private static String stored(S3AsyncClient other, String key) {
-        return new String(other.getObject(r -> r.bucket(BUCKET).key(key), AsyncResponseTransformer.toBytes()).join()
-                .asByteArray(), StandardCharsets.UTF_8);
+        return new String(
+                other.getObject(r -> r.bucket(BUCKET).key(key), AsyncResponseTransformer.toBytes())
+                        .join()
+                        .asByteArray(),
+                StandardCharsets.UTF_8);
     }
 
     private static ByteBuffer bytes(String s) {
@@ -64,8 +70,8 @@ class S3ConditionalWritesTest {
     @Test
     void aWriteBehindTheStoresBackIsFoundAndThenReplacedByTheStoresNewerWrite() {
         try (LocalS3Server server = server(ServerOptions.NONE);
-             S3ObjectStore store = S3ObjectStore.open(LocalS3Fixture.config(server, BUCKET));
-             S3AsyncClient other = other(server)) {
+                S3ObjectStore store = S3ObjectStore.open(LocalS3Fixture.config(server, BUCKET));
+                S3AsyncClient other = other(server)) {
             store.put(KEY, bytes("v1")).join(); // now known: If-Match its ETag
             putBehindItsBack(other, KEY, "other", null);
             store.put(KEY, bytes("v2")).join();
@@ -79,7 +85,9 @@ class S3ConditionalWritesTest {
             assertEquals("v3", stored(other, KEY));
 
             String second = "disk/0000000000000001";
-            assertEquals(ReadOutcome.ABSENT, store.get(second, 0, ByteBuffer.allocate(2)).join()); // seen absent
+            assertEquals(
+                    ReadOutcome.ABSENT,
+                    store.get(second, 0, ByteBuffer.allocate(2)).join()); // seen absent
             putBehindItsBack(other, second, "other", null);
             store.put(second, bytes("v1")).join();
             assertEquals(3, store.conflicts());
@@ -94,9 +102,9 @@ class S3ConditionalWritesTest {
     @Test
     void aPutConditionalOnAnOlderVersionCannotReplaceANewerWrite() {
         try (LocalS3Server server = server(ServerOptions.NONE);
-             S3ObjectStore dead = S3ObjectStore.open(LocalS3Fixture.config(server, BUCKET));
-             S3ObjectStore taker = S3ObjectStore.open(LocalS3Fixture.config(server, BUCKET));
-             S3AsyncClient late = other(server)) {
+                S3ObjectStore dead = S3ObjectStore.open(LocalS3Fixture.config(server, BUCKET));
+                S3ObjectStore taker = S3ObjectStore.open(LocalS3Fixture.config(server, BUCKET));
+                S3AsyncClient late = other(server)) {
             dead.put(KEY, bytes("old")).join();
             String seenByDead = putBehindItsBack(late, KEY, "old", null); // the same bytes: the same ETag
             // the server that takes the device over reads the object, then writes it
@@ -104,8 +112,8 @@ class S3ConditionalWritesTest {
             taker.put(KEY, bytes("new")).join();
             assertEquals(0, taker.conflicts());
             // the dead server's PUT, sent before it died, arrives now with the condition it was sent with
-            CompletionException e = assertThrows(CompletionException.class,
-                    () -> putBehindItsBack(late, KEY, "stale", seenByDead));
+            CompletionException e =
+                    assertThrows(CompletionException.class, () -> putBehindItsBack(late, KEY, "stale", seenByDead));
             assertEquals(412, assertInstanceOf(S3Exception.class, e.getCause()).statusCode());
             assertEquals("new", stored(late, KEY));
         }
@@ -114,7 +122,7 @@ class S3ConditionalWritesTest {
     @Test
     void anEndpointThatHonoursConditionsIsFoundSoWithNoProbeLeft() {
         try (LocalS3Server server = server(ServerOptions.NONE);
-             S3ObjectStore store = S3ObjectStore.open(LocalS3Fixture.config(server, BUCKET))) {
+                S3ObjectStore store = S3ObjectStore.open(LocalS3Fixture.config(server, BUCKET))) {
             assertTrue(store.checkConditionalWrites("disk/probe").join());
             assertEquals(List.of(), store.list("disk/", null, null, 10).join().keys(), "the probe is gone");
         }
@@ -123,8 +131,8 @@ class S3ConditionalWritesTest {
     @Test
     void withConditionsOffAPutWritesWhateverIsThere() {
         try (LocalS3Server server = server(ServerOptions.NONE);
-             S3ObjectStore store = S3ObjectStore.open(LocalS3Fixture.config(server, BUCKET));
-             S3AsyncClient other = other(server)) {
+                S3ObjectStore store = S3ObjectStore.open(LocalS3Fixture.config(server, BUCKET));
+                S3AsyncClient other = other(server)) {
             store.conditionalWrites(false);
             store.put(KEY, bytes("v1")).join();
             putBehindItsBack(other, KEY, "other", null);

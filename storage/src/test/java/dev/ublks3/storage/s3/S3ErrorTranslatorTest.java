@@ -19,17 +19,24 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  */
 class S3ErrorTranslatorTest {
 
-    private final S3ErrorTranslator translator = new S3ErrorTranslator(
-            S3Config.compatible("bucket", URI.create("http://127.0.0.1:9000"), "key", "secret"));
+    private final S3ErrorTranslator translator =
+            new S3ErrorTranslator(S3Config.compatible("bucket", URI.create("http://127.0.0.1:9000"), "key", "secret"));
 
     private static S3Exception service(int status, String code) {
-        return (S3Exception) S3Exception.builder().statusCode(status).message("server says no")
-                .awsErrorDetails(AwsErrorDetails.builder().errorCode(code).errorMessage("server says no").build())
+        return (S3Exception) S3Exception.builder()
+                .statusCode(status)
+                .message("server says no")
+                .awsErrorDetails(AwsErrorDetails.builder()
+                        .errorCode(code)
+                        .errorMessage("server says no")
+                        .build())
                 .build();
     }
 
     private Kind kindOf(Throwable error) {
-        return translator.translate(new CompletionException(error), "GET", "disk/0").kind();
+        return translator
+                .translate(new CompletionException(error), "GET", "disk/0")
+                .kind();
     }
 
     @Test
@@ -39,7 +46,8 @@ class S3ErrorTranslatorTest {
         assertEquals(Kind.SERVER_ERROR, kindOf(service(500, "InternalError")));
         assertEquals(Kind.SERVER_ERROR, kindOf(service(503, "ServiceUnavailable")));
         assertEquals(Kind.TIMEOUT, kindOf(service(400, "RequestTimeout")));
-        assertTrue(translator.translate(service(500, "InternalError"), "PUT", "k").retryable());
+        assertTrue(
+                translator.translate(service(500, "InternalError"), "PUT", "k").retryable());
     }
 
     /** The local server sends these too (S3TransientRefusalTest); here the forms it cannot send. */
@@ -47,11 +55,19 @@ class S3ErrorTranslatorTest {
     void staleCredentialsAndDamagedBodiesAreRetryableButDeniedAccessIsNot() {
         assertEquals(Kind.STALE_CREDENTIALS, kindOf(service(403, "RequestTimeTooSkewed")));
         assertEquals(Kind.STALE_CREDENTIALS, kindOf(service(400, "ExpiredToken")));
-        assertEquals(Kind.STALE_CREDENTIALS, kindOf(SdkClientException.create("x",
-                new software.amazon.awssdk.crt.CrtRuntimeException("AWS_ERROR_S3_REQUEST_TIME_TOO_SKEWED"))));
-        assertEquals(Kind.DAMAGED_IN_TRANSIT, translator.translate(service(400, "BadDigest"), "PUT", "k").kind());
-        assertEquals(Kind.DAMAGED_IN_TRANSIT,
-                translator.translate(service(400, "XAmzContentSHA256Mismatch"), "PUT", "k").kind());
+        assertEquals(
+                Kind.STALE_CREDENTIALS,
+                kindOf(SdkClientException.create(
+                        "x",
+                        new software.amazon.awssdk.crt.CrtRuntimeException("AWS_ERROR_S3_REQUEST_TIME_TOO_SKEWED"))));
+        assertEquals(
+                Kind.DAMAGED_IN_TRANSIT,
+                translator.translate(service(400, "BadDigest"), "PUT", "k").kind());
+        assertEquals(
+                Kind.DAMAGED_IN_TRANSIT,
+                translator
+                        .translate(service(400, "XAmzContentSHA256Mismatch"), "PUT", "k")
+                        .kind());
         assertEquals(Kind.CLIENT_ERROR, kindOf(service(400, null)), "only a PUT's 400 without a code is BadDigest");
         assertEquals(Kind.ACCESS_DENIED, kindOf(service(403, "AccessDenied")));
         assertEquals(Kind.ACCESS_DENIED, kindOf(service(403, "InvalidAccessKeyId")));
@@ -61,11 +77,16 @@ class S3ErrorTranslatorTest {
 
     @Test
     void clientSideFailuresAreClassifiedByTheirCrtErrorName() {
-        assertEquals(Kind.TIMEOUT, kindOf(SdkClientException.create("Failed to send the request: AWS_IO_SOCKET_TIMEOUT")));
-        assertEquals(Kind.CONNECTION, kindOf(SdkClientException.create("Failed to send the request: "
-                + "AWS_IO_SOCKET_CLOSED: socket is closed.")));
-        assertEquals(Kind.CONNECTION, kindOf(SdkClientException.create("x",
-                new software.amazon.awssdk.crt.CrtRuntimeException("AWS_IO_SOCKET_CONNECTION_REFUSED"))));
+        assertEquals(
+                Kind.TIMEOUT, kindOf(SdkClientException.create("Failed to send the request: AWS_IO_SOCKET_TIMEOUT")));
+        assertEquals(
+                Kind.CONNECTION,
+                kindOf(SdkClientException.create(
+                        "Failed to send the request: " + "AWS_IO_SOCKET_CLOSED: socket is closed.")));
+        assertEquals(
+                Kind.CONNECTION,
+                kindOf(SdkClientException.create(
+                        "x", new software.amazon.awssdk.crt.CrtRuntimeException("AWS_IO_SOCKET_CONNECTION_REFUSED"))));
         assertEquals(Kind.CORRUPT, kindOf(SdkClientException.create("Response checksum mismatch")));
     }
 

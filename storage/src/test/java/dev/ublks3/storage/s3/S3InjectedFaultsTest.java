@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ublks3.locals3.FaultPlan.Fault;
 import dev.ublks3.locals3.FaultCounts;
 import dev.ublks3.locals3.FaultPlan;
+import dev.ublks3.locals3.FaultPlan.Fault;
 import dev.ublks3.locals3.LocalS3Server;
 import dev.ublks3.locals3.ServerOptions;
 import dev.ublks3.storage.ObjectStore.ReadOutcome;
@@ -57,12 +57,13 @@ class S3InjectedFaultsTest {
 
     @Test
     void eachErrorReachesTheClientAsS3SendsIt() {
-        record Case(Fault fault, StoreException.Kind kind, int status) { }
-        for (Case c : List.of(new Case(Fault.INTERNAL_ERROR, StoreException.Kind.SERVER_ERROR, 500),
+        record Case(Fault fault, StoreException.Kind kind, int status) {}
+        for (Case c : List.of(
+                new Case(Fault.INTERNAL_ERROR, StoreException.Kind.SERVER_ERROR, 500),
                 new Case(Fault.SLOW_DOWN, StoreException.Kind.THROTTLED, 503),
                 new Case(Fault.SERVICE_UNAVAILABLE, StoreException.Kind.THROTTLED, 503))) {
             try (LocalS3Server server = server(only(c.fault()));
-                 S3ObjectStore store = S3ObjectStore.open(client(server))) {
+                    S3ObjectStore store = S3ObjectStore.open(client(server))) {
                 StoreException e = failure(store.put(KEY, ByteBuffer.allocate(4096)));
                 // the CRT retries once itself, then reports 500 as an internal error and any 503 as throttling
                 assertEquals(c.kind(), e.kind(), c + ": " + e.getMessage());
@@ -92,7 +93,7 @@ class S3InjectedFaultsTest {
     @Test
     void aResetConnectionFailsRetryably() {
         try (LocalS3Server server = server(only(Fault.RESET));
-             S3ObjectStore store = S3ObjectStore.open(client(server))) {
+                S3ObjectStore store = S3ObjectStore.open(client(server))) {
             StoreException e = failure(store.put(KEY, ByteBuffer.allocate(4096)));
             assertEquals(StoreException.Kind.CONNECTION, e.kind(), e.getMessage());
             assertTrue(e.retryable());
@@ -103,13 +104,16 @@ class S3InjectedFaultsTest {
     @Test
     void aStalledResponseTimesOutInsteadOfHanging() {
         try (LocalS3Server server = server(only(Fault.STALL));
-             S3ObjectStore store = S3ObjectStore.open(client(server))) {
-            StoreException e = assertTimeoutPreemptively(Duration.ofSeconds(15),
-                    () -> failure(store.get(KEY, 0, ByteBuffer.allocate(4096))));
+                S3ObjectStore store = S3ObjectStore.open(client(server))) {
+            StoreException e = assertTimeoutPreemptively(
+                    Duration.ofSeconds(15), () -> failure(store.get(KEY, 0, ByteBuffer.allocate(4096))));
             assertTrue(e.retryable(), e.getMessage());
-            assertTrue(e.kind() == StoreException.Kind.TIMEOUT || e.kind() == StoreException.Kind.CONNECTION,
+            assertTrue(
+                    e.kind() == StoreException.Kind.TIMEOUT || e.kind() == StoreException.Kind.CONNECTION,
                     e.kind() + ": " + e.getMessage());
-            assertTrue(server.faultCounts().injected(Fault.STALL) >= 1, server.faultCounts().toJson());
+            assertTrue(
+                    server.faultCounts().injected(Fault.STALL) >= 1,
+                    server.faultCounts().toJson());
         }
     }
 
@@ -117,10 +121,11 @@ class S3InjectedFaultsTest {
     void theHardDeadlineEndsAnAttemptTheStallMonitorLetsThrough() {
         // the stall monitor's window (20 s) is longer than the whole attempt may take (2 s)
         try (LocalS3Server server = server(only(Fault.STALL));
-             S3ObjectStore store = S3ObjectStore.open(LocalS3Fixture.config(server, BUCKET)
-                     .withTimeouts(Duration.ofSeconds(20), Duration.ofSeconds(2)))) {
+                S3ObjectStore store = S3ObjectStore.open(LocalS3Fixture.config(server, BUCKET)
+                        .withTimeouts(Duration.ofSeconds(20), Duration.ofSeconds(2)))) {
             ByteBuffer into = ByteBuffer.allocate(4096);
-            StoreException e = assertTimeoutPreemptively(Duration.ofSeconds(15), () -> failure(store.get(KEY, 0, into)));
+            StoreException e =
+                    assertTimeoutPreemptively(Duration.ofSeconds(15), () -> failure(store.get(KEY, 0, into)));
             assertEquals(StoreException.Kind.TIMEOUT, e.kind(), e.getMessage());
             assertTrue(e.getMessage().contains("timed out"), e.getMessage());
             assertEquals(0, into.position());
@@ -129,12 +134,12 @@ class S3InjectedFaultsTest {
 
     @Test
     void underTwentyPercentFaultsEveryWriteReadsBackExactly() {
-        FaultPlan plan = FaultPlan.parse("500=0.05,slowdown=0.04,503=0.03,truncate=0.04,reset=0.03,stall=0.01", 42,
-                Duration.ofSeconds(10));
+        FaultPlan plan = FaultPlan.parse(
+                "500=0.05,slowdown=0.04,503=0.03,truncate=0.04,reset=0.03,stall=0.01", 42, Duration.ofSeconds(10));
         long size = 64L * OBJECT;
         try (LocalS3Server server = server(plan);
-             StorageStack stack = StorageStack.open(S3ObjectStore.open(client(server)),
-                     new StorageStack.Options("disk", size, OBJECT))) {
+                StorageStack stack = StorageStack.open(
+                        S3ObjectStore.open(client(server)), new StorageStack.Options("disk", size, OBJECT))) {
             Random random = new Random(7);
             byte[] expected = new byte[(int) size];
             assertTimeoutPreemptively(Duration.ofSeconds(240), () -> {
@@ -150,14 +155,18 @@ class S3InjectedFaultsTest {
                         System.arraycopy(data, 0, expected, offset, length);
                         writes.add(stack.device().write(offset, ByteBuffer.wrap(data), false));
                         if (writes.size() == 16) {
-                            CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).join();
+                            CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new))
+                                    .join();
                             writes.clear();
                         }
                     }
-                    CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).join();
+                    CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new))
+                            .join();
                     ByteBuffer back = ByteBuffer.allocate((int) size);
                     for (int o = 0; o < 64; o += 16) {
-                        stack.device().read((long) o * OBJECT, back.slice(o * OBJECT, 16 * OBJECT)).join();
+                        stack.device()
+                                .read((long) o * OBJECT, back.slice(o * OBJECT, 16 * OBJECT))
+                                .join();
                     }
                     assertArrayEquals(expected, back.array(), "round " + round + ": what was written reads back");
                 }
@@ -179,20 +188,24 @@ class S3InjectedFaultsTest {
     void aDownStoreFailsEachRequestWithinTheBudgetAndWorksWhenBackUp() {
         Duration budget = Duration.ofSeconds(3);
         try (LocalS3Server server = server(FaultPlan.NONE);
-             StorageStack stack = StorageStack.open(S3ObjectStore.open(client(server)),
-                     new StorageStack.Options("disk", 4L * OBJECT, OBJECT).withRetry(RetryPolicy.forTime(budget)))) {
+                StorageStack stack = StorageStack.open(
+                        S3ObjectStore.open(client(server)),
+                        new StorageStack.Options("disk", 4L * OBJECT, OBJECT).withRetry(RetryPolicy.forTime(budget)))) {
             byte[] data = pattern(OBJECT, 3);
             stack.device().write(0, ByteBuffer.wrap(data), false).join();
             server.down(true);
             for (CompletableFuture<Void> call : List.<java.util.function.Supplier<CompletableFuture<Void>>>of(
-                    () -> stack.device().read(0, ByteBuffer.allocate(4096)),
-                    () -> stack.device().write(OBJECT, ByteBuffer.wrap(data), false),
-                    () -> stack.device().write(2L * OBJECT, ByteBuffer.allocate(4096), false)).stream()
-                    .map(java.util.function.Supplier::get).toList()) {
+                            () -> stack.device().read(0, ByteBuffer.allocate(4096)),
+                            () -> stack.device().write(OBJECT, ByteBuffer.wrap(data), false),
+                            () -> stack.device().write(2L * OBJECT, ByteBuffer.allocate(4096), false))
+                    .stream()
+                    .map(java.util.function.Supplier::get)
+                    .toList()) {
                 StoreException e = assertTimeoutPreemptively(budget.multipliedBy(3), () -> failure(call));
                 assertTrue(e.getMessage().contains("gave up"), e.getMessage());
             }
-            assertTrue(server.faultCounts().whileDown() > 3, server.faultCounts().toJson());
+            assertTrue(
+                    server.faultCounts().whileDown() > 3, server.faultCounts().toJson());
             assertTrue(server.faultCounts().down());
             server.down(false);
             ByteBuffer back = ByteBuffer.allocate(OBJECT);
@@ -205,13 +218,15 @@ class S3InjectedFaultsTest {
     @Test
     void aDownServerWithResetsRefusesConnections() {
         try (LocalS3Server server = server(new FaultPlan(Map.of(Fault.RESET, 0.001), 1, Duration.ofSeconds(20)));
-             S3ObjectStore store = S3ObjectStore.open(client(server))) {
+                S3ObjectStore store = S3ObjectStore.open(client(server))) {
             store.put(KEY, ByteBuffer.allocate(4096)).join();
             server.down(true);
             StoreException e = failure(store.get(KEY, 0, ByteBuffer.allocate(4096)));
             assertEquals(StoreException.Kind.CONNECTION, e.kind(), e.getMessage());
             server.down(false);
-            assertEquals(ReadOutcome.FOUND, store.get(KEY, 0, ByteBuffer.allocate(4096)).join());
+            assertEquals(
+                    ReadOutcome.FOUND,
+                    store.get(KEY, 0, ByteBuffer.allocate(4096)).join());
         }
     }
 

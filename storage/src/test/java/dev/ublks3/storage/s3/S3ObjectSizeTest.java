@@ -27,8 +27,7 @@ class S3ObjectSizeTest {
     private static byte[] written(S3Config config) {
         byte[] object = new byte[WRITTEN];
         new Random(15).nextBytes(object);
-        try (ObjectMap map = new ObjectMap(S3ObjectStore.open(config, WRITTEN), "disk",
-                1 << 20, WRITTEN)) {
+        try (ObjectMap map = new ObjectMap(S3ObjectStore.open(config, WRITTEN), "disk", 1 << 20, WRITTEN)) {
             map.write(0, ByteBuffer.wrap(object), false).join();
         }
         return object;
@@ -50,15 +49,17 @@ class S3ObjectSizeTest {
         String bucket = LocalS3Fixture.newBucket("larger-object");
         S3Config config = LocalS3Fixture.config(bucket);
         byte[] object = written(config);
-        try (ObjectMap map = new ObjectMap(S3ObjectStore.open(config, DEVICE), "disk", 1 << 20,
-                DEVICE)) {
+        try (ObjectMap map = new ObjectMap(S3ObjectStore.open(config, DEVICE), "disk", 1 << 20, DEVICE)) {
             ByteBuffer data = ByteBuffer.allocate(4096);
             new Random(1).nextBytes(data.array());
             StoreException e = StoreFailures.oneLine(map.write(0, data, false));
             assertEquals(Kind.CORRUPT, e.kind());
-            assertEquals("object " + bucket + "/" + KEY + " has 131072 bytes, not the object size 65536: it was "
-                    + "written with object-size 128K; use --object-size 128K to add this device", e.getMessage());
-            assertEquals(e.getMessage(), StoreFailures.oneLine(map.zero(4096, 4096)).getMessage(), "a zero is a write too");
+            assertEquals(
+                    "object " + bucket + "/" + KEY + " has 131072 bytes, not the object size 65536: it was "
+                            + "written with object-size 128K; use --object-size 128K to add this device",
+                    e.getMessage());
+            assertEquals(
+                    e.getMessage(), StoreFailures.oneLine(map.zero(4096, 4096)).getMessage(), "a zero is a write too");
         }
         assertArrayEquals(object, stored(config), "the object is as it was written");
     }
@@ -75,25 +76,51 @@ class S3ObjectSizeTest {
         try (S3ObjectStore store = S3ObjectStore.open(config, DEVICE)) {
             String larger = "object " + bucket + "/" + KEY + " has 131072 bytes, not the object size 65536: it was "
                     + "written with object-size 128K; use --object-size 128K to add this device";
-            assertEquals(larger, StoreFailures.oneLine(store.get(KEY, 0, ByteBuffer.allocate(4096))).getMessage(), "aligned");
-            assertEquals(larger, StoreFailures.oneLine(store.get(KEY, 100, ByteBuffer.allocate(10))).getMessage(), "unaligned");
-            assertEquals(larger, StoreFailures.oneLine(store.get(KEY, 0, ByteBuffer.allocate(DEVICE))).getMessage(), "whole");
+            assertEquals(
+                    larger,
+                    StoreFailures.oneLine(store.get(KEY, 0, ByteBuffer.allocate(4096)))
+                            .getMessage(),
+                    "aligned");
+            assertEquals(
+                    larger,
+                    StoreFailures.oneLine(store.get(KEY, 100, ByteBuffer.allocate(10)))
+                            .getMessage(),
+                    "unaligned");
+            assertEquals(
+                    larger,
+                    StoreFailures.oneLine(store.get(KEY, 0, ByteBuffer.allocate(DEVICE)))
+                            .getMessage(),
+                    "whole");
             StoreException head = StoreFailures.oneLine(store.get(KEY, 0, ByteBuffer.allocate(0)));
             assertEquals(Kind.CORRUPT, head.kind());
             assertEquals(larger, head.getMessage(), "a HEAD (zero bytes) too");
-            StoreException smaller = StoreFailures.oneLine(store.get("disk/0000000000000001", 0, ByteBuffer.allocate(4096)));
+            StoreException smaller =
+                    StoreFailures.oneLine(store.get("disk/0000000000000001", 0, ByteBuffer.allocate(4096)));
             assertEquals(Kind.CORRUPT, smaller.kind());
-            assertEquals("object " + bucket + "/disk/0000000000000001 has 32768 bytes, not the object size 65536: it "
-                    + "was written with object-size 32K; use --object-size 32K to add this device", smaller.getMessage());
-            assertEquals("object " + bucket + "/disk/0000000000000002 has 1000 bytes, not the object size 65536: no "
-                    + "object size makes objects of 1000 bytes (cut short, or not written as a device's object); "
-                    + "remove it, or use another --key",
-                    StoreFailures.oneLine(store.get("disk/0000000000000002", 0, ByteBuffer.allocate(512))).getMessage());
+            assertEquals(
+                    "object " + bucket + "/disk/0000000000000001 has 32768 bytes, not the object size 65536: it "
+                            + "was written with object-size 32K; use --object-size 32K to add this device",
+                    smaller.getMessage());
+            assertEquals(
+                    "object " + bucket + "/disk/0000000000000002 has 1000 bytes, not the object size 65536: no "
+                            + "object size makes objects of 1000 bytes (cut short, or not written as a device's object); "
+                            + "remove it, or use another --key",
+                    StoreFailures.oneLine(store.get("disk/0000000000000002", 0, ByteBuffer.allocate(512)))
+                            .getMessage());
             store.put("disk/0000000000000003", ByteBuffer.allocate(DEVICE)).join();
-            assertEquals(ReadOutcome.FOUND, store.get("disk/0000000000000003", 4096, ByteBuffer.allocate(4096)).join(),
+            assertEquals(
+                    ReadOutcome.FOUND,
+                    store.get("disk/0000000000000003", 4096, ByteBuffer.allocate(4096))
+                            .join(),
                     "an object of the device's size reads");
-            assertEquals(ReadOutcome.FOUND, store.get("disk/0000000000000003", 0, ByteBuffer.allocate(0)).join());
-            assertEquals(ReadOutcome.ABSENT, store.get("disk/0000000000000004", 0, ByteBuffer.allocate(4096)).join());
+            assertEquals(
+                    ReadOutcome.FOUND,
+                    store.get("disk/0000000000000003", 0, ByteBuffer.allocate(0))
+                            .join());
+            assertEquals(
+                    ReadOutcome.ABSENT,
+                    store.get("disk/0000000000000004", 0, ByteBuffer.allocate(4096))
+                            .join());
         }
     }
 }

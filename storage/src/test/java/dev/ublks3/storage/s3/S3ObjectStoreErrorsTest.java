@@ -40,10 +40,15 @@ class S3ObjectStoreErrorsTest {
         try (ObjectMap map = new ObjectMap(S3ObjectStore.open(config), "disk", 1 << 20, 4096)) {
             StoreException e = failure(map.read(0, ByteBuffer.allocate(4096)));
             assertEquals(Kind.NO_SUCH_BUCKET, e.kind());
-            assertEquals("bucket 'no-such-bucket' does not exist at " + config.endpoint()
-                    + ": create it or fix --bucket", e.getMessage());
-            assertEquals(Kind.NO_SUCH_BUCKET, failure(map.write(0, ByteBuffer.allocate(4096), false)).kind());
-            assertEquals(Kind.NO_SUCH_BUCKET, failure(map.write(10, ByteBuffer.allocate(10), false)).kind());
+            assertEquals(
+                    "bucket 'no-such-bucket' does not exist at " + config.endpoint() + ": create it or fix --bucket",
+                    e.getMessage());
+            assertEquals(
+                    Kind.NO_SUCH_BUCKET,
+                    failure(map.write(0, ByteBuffer.allocate(4096), false)).kind());
+            assertEquals(
+                    Kind.NO_SUCH_BUCKET,
+                    failure(map.write(10, ByteBuffer.allocate(10), false)).kind());
             assertEquals(Kind.NO_SUCH_BUCKET, failure(map.trim(0, 1 << 20)).kind());
         }
     }
@@ -59,8 +64,12 @@ class S3ObjectStoreErrorsTest {
             assertEquals(403, read.httpStatus());
             assertTrue(read.getMessage().contains("with credentials from access key 'local'"), read.getMessage());
             assertFalse(read.getMessage().contains("not-the-secret"), "never print the secret");
-            assertEquals(Kind.ACCESS_DENIED, failure(store.put("disk/0", ByteBuffer.allocate(16))).kind());
-            assertEquals(Kind.ACCESS_DENIED, failure(store.list("disk/", null, null, 10)).kind());
+            assertEquals(
+                    Kind.ACCESS_DENIED,
+                    failure(store.put("disk/0", ByteBuffer.allocate(16))).kind());
+            assertEquals(
+                    Kind.ACCESS_DENIED,
+                    failure(store.list("disk/", null, null, 10)).kind());
         }
         S3Config unknownKey = config.withCredentials(S3Credentials.keys("nobody", "secret"));
         try (S3ObjectStore store = S3ObjectStore.open(unknownKey)) {
@@ -82,9 +91,13 @@ class S3ObjectStoreErrorsTest {
             StoreException e = failure(store.get("disk/0", 0, ByteBuffer.allocate(16)));
             assertEquals(Kind.CONNECTION, e.kind());
             assertTrue(e.retryable());
-            assertEquals("cannot connect to " + endpoint + " (connection refused): is the server running, is "
-                    + "--endpoint-url right?", e.getMessage());
-            assertEquals(Kind.CONNECTION, failure(store.put("disk/0", ByteBuffer.allocate(16))).kind());
+            assertEquals(
+                    "cannot connect to " + endpoint + " (connection refused): is the server running, is "
+                            + "--endpoint-url right?",
+                    e.getMessage());
+            assertEquals(
+                    Kind.CONNECTION,
+                    failure(store.put("disk/0", ByteBuffer.allocate(16))).kind());
         }
     }
 
@@ -101,7 +114,9 @@ class S3ObjectStoreErrorsTest {
             S3Config config = LocalS3Fixture.config(LocalS3Fixture.newBucket("profile"));
             try (S3ObjectStore store = S3ObjectStore.open(config.withCredentials(S3Credentials.profile("ublk-test")))) {
                 store.put("k", ByteBuffer.wrap(new byte[] {1, 2, 3})).join();
-                assertEquals(ReadOutcome.FOUND, store.get("k", 0, ByteBuffer.allocate(3)).join());
+                assertEquals(
+                        ReadOutcome.FOUND,
+                        store.get("k", 0, ByteBuffer.allocate(3)).join());
             }
             try (S3ObjectStore store = S3ObjectStore.open(config.withCredentials(S3Credentials.profile("absent")))) {
                 StoreException e = failure(store.get("k", 0, ByteBuffer.allocate(3)));
@@ -134,9 +149,12 @@ class S3ObjectStoreErrorsTest {
     @Test
     void aZeroLengthGetTellsWhetherTheObjectExists() {
         try (S3ObjectStore store = LocalS3Fixture.newStore("empty-get")) {
-            assertEquals(ReadOutcome.ABSENT, store.get("k", 0, ByteBuffer.allocate(0)).join());
+            assertEquals(
+                    ReadOutcome.ABSENT,
+                    store.get("k", 0, ByteBuffer.allocate(0)).join());
             store.put("k", ByteBuffer.allocate(4)).join();
-            assertEquals(ReadOutcome.FOUND, store.get("k", 0, ByteBuffer.allocate(0)).join());
+            assertEquals(
+                    ReadOutcome.FOUND, store.get("k", 0, ByteBuffer.allocate(0)).join());
         }
     }
 }

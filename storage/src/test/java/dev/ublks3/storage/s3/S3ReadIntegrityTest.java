@@ -49,6 +49,7 @@ class S3ReadIntegrityTest {
 
     @TempDir
     static Path dir;
+
     private static LocalS3Server server;
     private static S3ObjectStore store;
 
@@ -72,7 +73,8 @@ class S3ReadIntegrityTest {
     }
 
     private static void truncateOnDisk(String key, long length) throws IOException {
-        try (RandomAccessFile file = new RandomAccessFile(dir.resolve(BUCKET).resolve(key).toFile(), "rw")) {
+        try (RandomAccessFile file =
+                new RandomAccessFile(dir.resolve(BUCKET).resolve(key).toFile(), "rw")) {
             file.setLength(length);
         }
     }
@@ -84,7 +86,8 @@ class S3ReadIntegrityTest {
     }
 
     private static void flipOnDisk(String key, long at) throws IOException {
-        try (RandomAccessFile file = new RandomAccessFile(dir.resolve(BUCKET).resolve(key).toFile(), "rw")) {
+        try (RandomAccessFile file =
+                new RandomAccessFile(dir.resolve(BUCKET).resolve(key).toFile(), "rw")) {
             file.seek(at);
             int b = file.read();
             file.seek(at);
@@ -94,8 +97,8 @@ class S3ReadIntegrityTest {
 
     /** The checksum metadata S3Proxy keeps with the object, read from the file's xattr. */
     private static String storedChecksums(String key) throws IOException {
-        UserDefinedFileAttributeView xattrs = Files.getFileAttributeView(dir.resolve(BUCKET).resolve(key),
-                UserDefinedFileAttributeView.class);
+        UserDefinedFileAttributeView xattrs =
+                Files.getFileAttributeView(dir.resolve(BUCKET).resolve(key), UserDefinedFileAttributeView.class);
         // S3Proxy names it user.user-metadata.KEY through this view, which adds its own "user." on disk
         String name = "user.user-metadata." + GranuleChecksums.METADATA_KEY;
         ByteBuffer value = ByteBuffer.allocate(xattrs.size(name));
@@ -110,8 +113,8 @@ class S3ReadIntegrityTest {
         assertEquals(ReadOutcome.FOUND, from.get(key, offset, into).join());
         assertEquals(length, into.position());
         assertArrayEquals(new byte[10], Arrays.copyOfRange(buffer.array(), 0, 10), "nothing written before");
-        assertArrayEquals(new byte[10], Arrays.copyOfRange(buffer.array(), length + 10, length + 20),
-                "nothing written after");
+        assertArrayEquals(
+                new byte[10], Arrays.copyOfRange(buffer.array(), length + 10, length + 20), "nothing written after");
         return Arrays.copyOfRange(buffer.array(), 10, length + 10);
     }
 
@@ -132,8 +135,10 @@ class S3ReadIntegrityTest {
         assertEquals(Kind.CORRUPT, whole.kind());
         assertFalse(whole.retryable());
         assertEquals(KEY, whole.key());
-        assertEquals("object " + BUCKET + "/" + KEY + " has 5000 bytes, asked for 8192 at 0: the object is shorter "
-                + "than it should be", whole.getMessage());
+        assertEquals(
+                "object " + BUCKET + "/" + KEY + " has 5000 bytes, asked for 8192 at 0: the object is shorter "
+                        + "than it should be",
+                whole.getMessage());
         assertEquals(0, into.position(), "nothing read");
 
         StoreException pastTheEnd = failure(store.get(KEY, 6000, ByteBuffer.allocate(2192)));
@@ -143,8 +148,8 @@ class S3ReadIntegrityTest {
 
     @Test
     void theObjectMapTurnsACutObjectIntoAFailedReadAndWriteNamingTheKey() throws IOException {
-        try (ObjectMap map = new ObjectMap(S3ObjectStore.open(LocalS3Fixture.config(server, BUCKET)), "map",
-                4L * OBJECT_SIZE, OBJECT_SIZE)) {
+        try (ObjectMap map = new ObjectMap(
+                S3ObjectStore.open(LocalS3Fixture.config(server, BUCKET)), "map", 4L * OBJECT_SIZE, OBJECT_SIZE)) {
             String key = map.objectKey(1);
             store.put(key, ByteBuffer.wrap(randomObject(2))).join();
             truncateOnDisk(key, 100);
@@ -155,17 +160,21 @@ class S3ReadIntegrityTest {
             // a partial write must not rebuild the object from a damaged copy
             StoreException write = failure(map.write(OBJECT_SIZE + 10, ByteBuffer.allocate(10), false));
             assertEquals(Kind.CORRUPT, write.kind());
-            assertEquals(100, dir.resolve(BUCKET).resolve(key).toFile().length(), "the damaged object is left as it is");
+            assertEquals(
+                    100, dir.resolve(BUCKET).resolve(key).toFile().length(), "the damaged object is left as it is");
         }
     }
 
     /** A client that PUTs the way nbdkit's boto3 does: no additional checksum, no metadata unless asked. */
     private static S3AsyncClient plainClient(LocalS3Server on) {
-        return S3AsyncClient.crtBuilder().region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(
-                        LocalS3Server.IDENTITY, LocalS3Server.CREDENTIAL)))
-                .endpointOverride(on.endpoint()).forcePathStyle(true)
-                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED).build();
+        return S3AsyncClient.crtBuilder()
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create(LocalS3Server.IDENTITY, LocalS3Server.CREDENTIAL)))
+                .endpointOverride(on.endpoint())
+                .forcePathStyle(true)
+                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                .build();
     }
 
     @Test
@@ -173,7 +182,8 @@ class S3ReadIntegrityTest {
         byte[] data = randomObject(3);
         String key = "nbdkit/0000000000000000";
         try (S3AsyncClient plain = plainClient(server)) {
-            plain.putObject(request -> request.bucket(BUCKET).key(key), AsyncRequestBody.fromBytes(data)).join();
+            plain.putObject(request -> request.bucket(BUCKET).key(key), AsyncRequestBody.fromBytes(data))
+                    .join();
         }
         ByteBuffer whole = ByteBuffer.allocate(OBJECT_SIZE);
         assertEquals(ReadOutcome.FOUND, store.get(key, 0, whole).join());
@@ -189,17 +199,22 @@ class S3ReadIntegrityTest {
         String bucket = LocalS3Fixture.newBucket("integrity");
         byte[] data = randomObject(8);
         try (S3ObjectStore inMemory = S3ObjectStore.open(LocalS3Fixture.config(bucket));
-             S3AsyncClient plain = plainClient(LocalS3Fixture.server())) {
+                S3AsyncClient plain = plainClient(LocalS3Fixture.server())) {
             inMemory.put("sound", ByteBuffer.wrap(data)).join();
             assertArrayEquals(Arrays.copyOfRange(data, 4096, 4196), read(inMemory, "sound", 4096, 100));
             // the checksums of other bytes, as if the object had rotten since
-            String wrong = GranuleChecksums.of(ByteBuffer.allocate(OBJECT_SIZE), 4096).format();
-            plain.putObject(request -> request.bucket(bucket).key("rotten")
-                            .metadata(Map.of(GranuleChecksums.METADATA_KEY, wrong)), AsyncRequestBody.fromBytes(data))
+            String wrong =
+                    GranuleChecksums.of(ByteBuffer.allocate(OBJECT_SIZE), 4096).format();
+            plain.putObject(
+                            request -> request.bucket(bucket)
+                                    .key("rotten")
+                                    .metadata(Map.of(GranuleChecksums.METADATA_KEY, wrong)),
+                            AsyncRequestBody.fromBytes(data))
                     .join();
             StoreException e = failure(inMemory.get("rotten", 4096, ByteBuffer.allocate(100)));
             assertEquals(Kind.CORRUPT, e.kind());
-            assertTrue(e.getMessage().startsWith("object " + bucket + "/rotten is corrupt in bytes 4096-8191"),
+            assertTrue(
+                    e.getMessage().startsWith("object " + bucket + "/rotten is corrupt in bytes 4096-8191"),
                     e.getMessage());
         }
     }
@@ -209,8 +224,8 @@ class S3ReadIntegrityTest {
         int size = ObjectMap.MAX_OBJECT_SIZE;
         String key = "large/0000000000000000";
         byte[] data = randomBytes(size, 4);
-        try (S3ObjectStore large = S3ObjectStore.open(
-                LocalS3Fixture.config(server, BUCKET).withChecksumGranuleFor(size))) {
+        try (S3ObjectStore large =
+                S3ObjectStore.open(LocalS3Fixture.config(server, BUCKET).withChecksumGranuleFor(size))) {
             assertEquals(128 << 10, large.config().checksumGranule());
             large.put(key, ByteBuffer.wrap(data)).join();
             String stored = storedChecksums(key);
@@ -218,20 +233,33 @@ class S3ReadIntegrityTest {
             assertEquals(256, GranuleChecksums.parse(stored).count());
             assertTrue(stored.length() + GranuleChecksums.METADATA_KEY.length() < 2048, stored.length() + " bytes");
 
-            long[][] ranges = {{0, 128 << 10}, {256 << 10, 4096}, {(256 << 10) + 4096, 4096}, {1_000_003, 12_345},
-                {size - 4096, 4096}, {size - 100, 100}, {(128 << 10) - 10, 20}, {0, size}};
+            long[][] ranges = {
+                {0, 128 << 10},
+                {256 << 10, 4096},
+                {(256 << 10) + 4096, 4096},
+                {1_000_003, 12_345},
+                {size - 4096, 4096},
+                {size - 100, 100},
+                {(128 << 10) - 10, 20},
+                {0, size}
+            };
             for (long[] range : ranges) {
                 int offset = (int) range[0];
                 int length = (int) range[1];
-                assertArrayEquals(Arrays.copyOfRange(data, offset, offset + length), read(large, key, offset, length),
+                assertArrayEquals(
+                        Arrays.copyOfRange(data, offset, offset + length),
+                        read(large, key, offset, length),
                         "bytes " + offset + "+" + length);
             }
 
             flipOnDisk(key, (5L << 17) + 7);
             StoreException e = failure(large.get(key, (5L << 17) + 4096, ByteBuffer.allocate(4096)));
             assertEquals(Kind.CORRUPT, e.kind());
-            assertTrue(e.getMessage().startsWith("object " + BUCKET + "/" + key + " is corrupt in bytes 655360-786431 "
-                    + "(granule 5 of 131072 bytes): CRC32C stored 0x"), e.getMessage());
+            assertTrue(
+                    e.getMessage()
+                            .startsWith("object " + BUCKET + "/" + key + " is corrupt in bytes 655360-786431 "
+                                    + "(granule 5 of 131072 bytes): CRC32C stored 0x"),
+                    e.getMessage());
             assertArrayEquals(Arrays.copyOfRange(data, 6 << 17, (6 << 17) + 4096), read(large, key, 6 << 17, 4096));
         }
     }
@@ -241,8 +269,8 @@ class S3ReadIntegrityTest {
         int size = 128 << 10;
         String key = "flip/0000000000000000";
         byte[] data = randomBytes(size, 5);
-        try (S3ObjectStore flip = S3ObjectStore.open(
-                LocalS3Fixture.config(server, BUCKET).withChecksumGranuleFor(size))) {
+        try (S3ObjectStore flip =
+                S3ObjectStore.open(LocalS3Fixture.config(server, BUCKET).withChecksumGranuleFor(size))) {
             flip.put(key, ByteBuffer.wrap(data)).join();
             flipOnDisk(key, 40_000); // granule 9: bytes 36864-40959
 
@@ -251,14 +279,23 @@ class S3ReadIntegrityTest {
             assertEquals(Kind.CORRUPT, aligned.kind());
             assertFalse(aligned.retryable());
             assertEquals(key, aligned.key());
-            assertTrue(aligned.getMessage().matches("object " + BUCKET + "/" + key + " is corrupt in bytes "
-                    + "36864-40959 \\(granule 9 of 4096 bytes\\): CRC32C stored 0x[0-9a-f]{8}, read 0x[0-9a-f]{8}"),
+            assertTrue(
+                    aligned.getMessage()
+                            .matches(
+                                    "object " + BUCKET + "/" + key + " is corrupt in bytes "
+                                            + "36864-40959 \\(granule 9 of 4096 bytes\\): CRC32C stored 0x[0-9a-f]{8}, read 0x[0-9a-f]{8}"),
                     aligned.getMessage());
             assertEquals(0, into.position(), "nothing read");
             // a few bytes of the granule, even ones far from the flipped one, and a range that spans it
-            assertEquals(Kind.CORRUPT, failure(flip.get(key, 36900, ByteBuffer.allocate(10))).kind());
-            assertEquals(Kind.CORRUPT, failure(flip.get(key, 30000, ByteBuffer.allocate(20000))).kind());
-            assertEquals(Kind.CORRUPT, failure(flip.get(key, 0, ByteBuffer.allocate(size))).kind());
+            assertEquals(
+                    Kind.CORRUPT,
+                    failure(flip.get(key, 36900, ByteBuffer.allocate(10))).kind());
+            assertEquals(
+                    Kind.CORRUPT,
+                    failure(flip.get(key, 30000, ByteBuffer.allocate(20000))).kind());
+            assertEquals(
+                    Kind.CORRUPT,
+                    failure(flip.get(key, 0, ByteBuffer.allocate(size))).kind());
 
             assertArrayEquals(Arrays.copyOfRange(data, 40960, 45056), read(flip, key, 40960, 4096));
             assertArrayEquals(Arrays.copyOfRange(data, 32768, 36864), read(flip, key, 32768, 4096));
@@ -269,8 +306,12 @@ class S3ReadIntegrityTest {
     @Test
     void theObjectMapFailsTheReadOfAFlippedGranuleAndRefusesToRebuildItsObject() throws IOException {
         int size = 64 << 10;
-        try (ObjectMap map = new ObjectMap(S3ObjectStore.open(LocalS3Fixture.config(server, BUCKET)
-                .withChecksumGranuleFor(size)), "flipped-map", 4L * size, size, 0)) { // no copies: partial writes GET
+        try (ObjectMap map = new ObjectMap(
+                S3ObjectStore.open(LocalS3Fixture.config(server, BUCKET).withChecksumGranuleFor(size)),
+                "flipped-map",
+                4L * size,
+                size,
+                0)) { // no copies: partial writes GET
             String key = map.objectKey(2);
             byte[] data = randomBytes(size, 6);
             map.write(2L * size, ByteBuffer.wrap(data), false).join();
@@ -279,16 +320,23 @@ class S3ReadIntegrityTest {
             ByteBuffer into = ByteBuffer.allocate(4096);
             StoreException read = failure(map.read(2L * size + 4096, into));
             assertEquals(Kind.CORRUPT, read.kind());
-            assertTrue(read.getMessage().contains(BUCKET + "/" + key + " is corrupt in bytes 4096-8191"),
+            assertTrue(
+                    read.getMessage().contains(BUCKET + "/" + key + " is corrupt in bytes 4096-8191"),
                     read.getMessage());
             assertArrayEquals(new byte[4096], into.array(), "the device gets an error, never the bytes");
             // a read spanning two objects fails too, and the sound granule of the same object reads
-            assertEquals(Kind.CORRUPT, failure(map.read(2L * size - 4096, ByteBuffer.allocate(16384))).kind());
+            assertEquals(
+                    Kind.CORRUPT,
+                    failure(map.read(2L * size - 4096, ByteBuffer.allocate(16384)))
+                            .kind());
             ByteBuffer sound = ByteBuffer.allocate(4096);
             map.read(2L * size + 8192, sound).join();
             assertArrayEquals(Arrays.copyOfRange(data, 8192, 12288), sound.array());
             // a partial write must not rebuild the object from a damaged copy
-            assertEquals(Kind.CORRUPT, failure(map.write(2L * size + 10, ByteBuffer.allocate(10), false)).kind());
+            assertEquals(
+                    Kind.CORRUPT,
+                    failure(map.write(2L * size + 10, ByteBuffer.allocate(10), false))
+                            .kind());
         }
     }
 
@@ -302,24 +350,30 @@ class S3ReadIntegrityTest {
         assertArrayEquals(Arrays.copyOfRange(data, 8192, 10_000), read(store, shortTail, 8192, 1808));
         assertArrayEquals(data, read(store, shortTail, 0, 10_000));
         StoreException pastTheEnd = failure(store.get(shortTail, 8192, ByteBuffer.allocate(4096)));
-        assertEquals("object " + BUCKET + "/" + shortTail + " has 10000 bytes, asked for 4096 at 8192: the object is "
-                + "shorter than it should be", pastTheEnd.getMessage());
+        assertEquals(
+                "object " + BUCKET + "/" + shortTail + " has 10000 bytes, asked for 4096 at 8192: the object is "
+                        + "shorter than it should be",
+                pastTheEnd.getMessage());
         flipOnDisk(shortTail, 9999);
-        assertTrue(failure(store.get(shortTail, 9000, ByteBuffer.allocate(10))).getMessage()
+        assertTrue(failure(store.get(shortTail, 9000, ByteBuffer.allocate(10)))
+                .getMessage()
                 .contains("is corrupt in bytes 8192-9999 (granule 2 of 4096 bytes)"));
 
         // configured for 4 MiB objects (16 KiB granules): a 10000-byte object is one short granule
         String small = "small/0000000000000000";
-        try (S3ObjectStore bigObjects = S3ObjectStore.open(LocalS3Fixture.config(server, BUCKET)
-                .withChecksumGranuleFor(4 << 20))) {
+        try (S3ObjectStore bigObjects =
+                S3ObjectStore.open(LocalS3Fixture.config(server, BUCKET).withChecksumGranuleFor(4 << 20))) {
             bigObjects.put(small, ByteBuffer.wrap(data)).join();
             assertEquals(1, GranuleChecksums.parse(storedChecksums(small)).count());
             assertArrayEquals(Arrays.copyOfRange(data, 4096, 8192), read(bigObjects, small, 4096, 4096));
             flipOnDisk(small, 1);
-            assertTrue(failure(bigObjects.get(small, 4096, ByteBuffer.allocate(4096))).getMessage()
+            assertTrue(failure(bigObjects.get(small, 4096, ByteBuffer.allocate(4096)))
+                    .getMessage()
                     .contains("is corrupt in bytes 0-9999 (granule 0 of 16384 bytes)"));
             // a store configured for smaller granules verifies the object's granules its reads cover whole
-            assertEquals(Kind.CORRUPT, failure(store.get(small, 0, ByteBuffer.allocate(10_000))).kind());
+            assertEquals(
+                    Kind.CORRUPT,
+                    failure(store.get(small, 0, ByteBuffer.allocate(10_000))).kind());
         }
     }
 }

@@ -32,13 +32,14 @@ class S3SlowLinkTest {
 
     @Test
     void manyLargePutsOnASlowLinkQueueForItInsteadOfTimingOut() {
-        try (LocalS3Server server = LocalS3Server.inMemory(0,
-                new ServerOptions(true, Duration.ZERO, LINK_BYTES_PER_SECOND))) {
+        try (LocalS3Server server =
+                LocalS3Server.inMemory(0, new ServerOptions(true, Duration.ZERO, LINK_BYTES_PER_SECOND))) {
             server.createBucket("slow");
             S3Config config = LocalS3Fixture.config(server, "slow")
                     .withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(3))
                     .withConcurrency(S3Config.DEFAULT_MAX_CONNECTIONS, 2L * OBJECT);
-            try (StorageStack stack = StorageStack.open(S3ObjectStore.open(config),
+            try (StorageStack stack = StorageStack.open(
+                    S3ObjectStore.open(config),
                     new StorageStack.Options("disk", (long) OBJECTS * OBJECT, OBJECT)
                             .withRetry(RetryPolicy.forTime(Duration.ofSeconds(1))))) {
                 List<byte[]> data = new ArrayList<>();
@@ -49,7 +50,8 @@ class S3SlowLinkTest {
                     data.add(object);
                     writes.add(stack.device().write((long) i * OBJECT, ByteBuffer.wrap(object), false));
                 }
-                CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).join();
+                CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new))
+                        .join();
 
                 List<ByteBuffer> back = new ArrayList<>();
                 List<CompletableFuture<Void>> reads = new ArrayList<>();
@@ -61,7 +63,11 @@ class S3SlowLinkTest {
                 for (int i = 0; i < OBJECTS; i++) {
                     assertArrayEquals(data.get(i), back.get(i).array(), "object " + i);
                 }
-                assertEquals(0, stack.stats().store().stream().mapToLong(StoreCallStats::retries).sum(),
+                assertEquals(
+                        0,
+                        stack.stats().store().stream()
+                                .mapToLong(StoreCallStats::retries)
+                                .sum(),
                         "no attempt timed out: " + stack.stats().store());
             }
             assertEquals(OBJECTS, server.requestCounts().requests(ServerRequestCounts.Kind.PUT));

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ublks3.locals3.FaultPlan.Fault;
 import dev.ublks3.locals3.FaultPlan;
+import dev.ublks3.locals3.FaultPlan.Fault;
 import dev.ublks3.locals3.LocalS3Server;
 import dev.ublks3.locals3.ServerOptions;
 import dev.ublks3.storage.ObjectStore.ReadOutcome;
@@ -43,29 +43,35 @@ class S3TransientRefusalTest {
 
     private static final String BUCKET = "transient";
     private static final String KEY = "disk/0000000000000000";
-    private static final RetryPolicy QUICK = new RetryPolicy(40, Duration.ofMillis(1), Duration.ofMillis(10),
-            Duration.ofSeconds(30));
+    private static final RetryPolicy QUICK =
+            new RetryPolicy(40, Duration.ofMillis(1), Duration.ofMillis(10), Duration.ofSeconds(30));
 
     private static LocalS3Server server(Fault fault, double rate) {
-        LocalS3Server server = LocalS3Server.inMemory(0, new ServerOptions(false, Duration.ZERO, 0,
-                new FaultPlan(Map.of(fault, rate), 1, Duration.ofSeconds(8))));
+        LocalS3Server server = LocalS3Server.inMemory(
+                0,
+                new ServerOptions(
+                        false, Duration.ZERO, 0, new FaultPlan(Map.of(fault, rate), 1, Duration.ofSeconds(8))));
         server.createBucket(BUCKET);
         return server;
     }
 
     @ParameterizedTest
-    @EnumSource(value = Fault.class, names = {"EXPIRED_TOKEN", "TOKEN_REFRESH", "CLOCK_SKEW", "BAD_DIGEST"})
+    @EnumSource(
+            value = Fault.class,
+            names = {"EXPIRED_TOKEN", "TOKEN_REFRESH", "CLOCK_SKEW", "BAD_DIGEST"})
     void anAttemptRefusedIsRetryable(Fault fault) {
         try (LocalS3Server server = server(fault, 1.0);
-             S3ObjectStore store = S3ObjectStore.open(LocalS3Fixture.config(server, BUCKET))) {
+                S3ObjectStore store = S3ObjectStore.open(LocalS3Fixture.config(server, BUCKET))) {
             StoreException put = StoreFailures.oneLine(store.put(KEY, ByteBuffer.allocate(4096)));
             assertTrue(put.retryable(), put.kind() + ": " + put.getMessage());
             if (fault == Fault.BAD_DIGEST) {
                 // S3Proxy closes the connection after a BadDigest and sends its body without a length, which the
                 // CRT reads as none: the 400 arrives without its code, as it may from S3 (see S3ErrorTranslator)
                 assertEquals(Kind.DAMAGED_IN_TRANSIT, put.kind(), put.getMessage());
-                assertEquals("PUT " + KEY + " at " + server.endpoint() + " was refused (HTTP 400 without an error "
-                        + "code, taken as BadDigest): the body arrived damaged; sending it again", put.getMessage());
+                assertEquals(
+                        "PUT " + KEY + " at " + server.endpoint() + " was refused (HTTP 400 without an error "
+                                + "code, taken as BadDigest): the body arrived damaged; sending it again",
+                        put.getMessage());
                 return;
             }
             assertEquals(Kind.STALE_CREDENTIALS, put.kind(), put.getMessage());
@@ -74,11 +80,15 @@ class S3TransientRefusalTest {
                 case TOKEN_REFRESH -> "TokenRefreshRequired, HTTP 400";
                 default -> "RequestTimeTooSkewed"; // the CRT retries it itself, then reports it by name
             };
-            assertEquals("PUT " + KEY + " at " + server.endpoint() + " was refused (" + code + ") with credentials "
-                    + "from access key 'local': expired credentials or a clock off by minutes; retrying with the "
-                    + "credentials fetched anew (keep them refreshed, and the clock set)", put.getMessage());
-            for (CompletableFuture<?> call : List.of(store.get(KEY, 0, ByteBuffer.allocate(4096)),
-                    store.list("disk/", null, null, 10), store.delete(KEY))) {
+            assertEquals(
+                    "PUT " + KEY + " at " + server.endpoint() + " was refused (" + code + ") with credentials "
+                            + "from access key 'local': expired credentials or a clock off by minutes; retrying with the "
+                            + "credentials fetched anew (keep them refreshed, and the clock set)",
+                    put.getMessage());
+            for (CompletableFuture<?> call : List.of(
+                    store.get(KEY, 0, ByteBuffer.allocate(4096)),
+                    store.list("disk/", null, null, 10),
+                    store.delete(KEY))) {
                 StoreException e = StoreFailures.oneLine(call);
                 assertEquals(Kind.STALE_CREDENTIALS, e.kind(), e.getMessage());
             }
@@ -86,20 +96,24 @@ class S3TransientRefusalTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Fault.class, names = {"EXPIRED_TOKEN", "TOKEN_REFRESH", "CLOCK_SKEW", "BAD_DIGEST"})
+    @EnumSource(
+            value = Fault.class,
+            names = {"EXPIRED_TOKEN", "TOKEN_REFRESH", "CLOCK_SKEW", "BAD_DIGEST"})
     void withinTheRetryTimeTheCallsSucceed(Fault fault) {
         byte[] data = new byte[64 << 10];
         new Random(8).nextBytes(data);
         try (LocalS3Server server = server(fault, 0.5);
-             RetryObjectStore store = new RetryObjectStore(
-                     S3ObjectStore.open(LocalS3Fixture.config(server, BUCKET), 64 << 10), QUICK)) {
+                RetryObjectStore store = new RetryObjectStore(
+                        S3ObjectStore.open(LocalS3Fixture.config(server, BUCKET), 64 << 10), QUICK)) {
             for (int i = 0; i < 8; i++) {
                 store.put(KEY, ByteBuffer.wrap(data)).join();
                 ByteBuffer back = ByteBuffer.allocate(data.length);
                 assertEquals(ReadOutcome.FOUND, store.get(KEY, 0, back).join());
                 assertArrayEquals(data, back.array());
             }
-            assertTrue(server.faultCounts().injected(fault) > 0, server.faultCounts().toJson());
+            assertTrue(
+                    server.faultCounts().injected(fault) > 0,
+                    server.faultCounts().toJson());
             assertTrue(store.retries(StoreCall.PUT) > 0, "PUTs were retried");
         }
     }
@@ -117,13 +131,18 @@ class S3TransientRefusalTest {
             return AwsBasicCredentials.create(LocalS3Server.IDENTITY, LocalS3Server.CREDENTIAL);
         };
         try (LocalS3Server server = server(Fault.EXPIRED_TOKEN, 0.5);
-             S3AsyncClient client = S3AsyncClient.crtBuilder().region(Region.US_EAST_1).credentialsProvider(counting)
-                     .forcePathStyle(true).endpointOverride(server.endpoint()).build()) {
+                S3AsyncClient client = S3AsyncClient.crtBuilder()
+                        .region(Region.US_EAST_1)
+                        .credentialsProvider(counting)
+                        .forcePathStyle(true)
+                        .endpointOverride(server.endpoint())
+                        .build()) {
             int refused = 0;
             for (int i = 0; i < 10; i++) {
                 int before = asked.get();
                 try {
-                    client.putObject(r -> r.bucket(BUCKET).key(KEY), AsyncRequestBody.fromString("x")).join();
+                    client.putObject(r -> r.bucket(BUCKET).key(KEY), AsyncRequestBody.fromString("x"))
+                            .join();
                 } catch (CompletionException e) {
                     refused++;
                 }

@@ -13,8 +13,7 @@ import java.util.function.Predicate;
  */
 public final class HeldDeletes extends ObjectStoreLayer {
 
-    private record Held(List<String> keys, CompletableFuture<Void> gate) {
-    }
+    private record Held(List<String> keys, CompletableFuture<Void> gate) {}
 
     private final List<Held> held = new ArrayList<>(); // guarded by itself
     private volatile boolean holding = true;

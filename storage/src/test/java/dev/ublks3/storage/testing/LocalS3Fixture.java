@@ -15,8 +15,7 @@ public final class LocalS3Fixture {
     private static final AtomicInteger BUCKETS = new AtomicInteger();
     private static volatile LocalS3Server server;
 
-    private LocalS3Fixture() {
-    }
+    private LocalS3Fixture() {}
 
     /** The shared server, started on first use and stopped when the JVM exits. */
     public static LocalS3Server server() {
@@ -37,8 +36,7 @@ public final class LocalS3Fixture {
 
     /** Creates a bucket no other test uses, named after {@code hint}. */
     public static String newBucket(String hint) {
-        String name = (hint.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "-") + "-"
-                + BUCKETS.incrementAndGet());
+        String name = (hint.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "-") + "-" + BUCKETS.incrementAndGet());
         name = name.length() > 63 ? name.substring(name.length() - 63) : name;
         name = name.replaceAll("^-+", "b");
         server().createBucket(name);

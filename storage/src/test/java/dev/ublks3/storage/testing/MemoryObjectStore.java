@@ -25,6 +25,7 @@ public final class MemoryObjectStore implements ObjectStore {
     private final NavigableMap<String, byte[]> objects = new ConcurrentSkipListMap<>(KeyOrder.UTF8);
     /** Non-null: the name of the bucket that does not exist, and every call fails like S3 would. */
     private final String missingBucket;
+
     private volatile boolean closed;
 
     /** An empty bucket. */
@@ -52,7 +53,10 @@ public final class MemoryObjectStore implements ObjectStore {
         }
         int length = into.remaining();
         if (offset < 0 || offset + length > object.length) {
-            return CompletableFuture.failedFuture(new StoreException(StoreException.Kind.CORRUPT, "GET", key,
+            return CompletableFuture.failedFuture(new StoreException(
+                    StoreException.Kind.CORRUPT,
+                    "GET",
+                    key,
                     "object " + key + " has " + object.length + " bytes, asked for " + length + " at " + offset));
         }
         into.put(object, (int) offset, length);
@@ -85,7 +89,10 @@ public final class MemoryObjectStore implements ObjectStore {
             return unusable("DELETE", null);
         }
         if (keys.size() > MAX_DELETE_KEYS) {
-            return CompletableFuture.failedFuture(new StoreException(StoreException.Kind.CLIENT_ERROR, "DELETE", null,
+            return CompletableFuture.failedFuture(new StoreException(
+                    StoreException.Kind.CLIENT_ERROR,
+                    "DELETE",
+                    null,
                     "DeleteObjects takes at most " + MAX_DELETE_KEYS + " keys, got " + keys.size()));
         }
         keys.forEach(objects::remove);
@@ -99,8 +106,8 @@ public final class MemoryObjectStore implements ObjectStore {
             return unusable("LIST", prefix);
         }
         if (maxKeys < 1) {
-            return CompletableFuture.failedFuture(new StoreException(StoreException.Kind.CLIENT_ERROR, "LIST", prefix,
-                    "maxKeys must be at least 1, got " + maxKeys));
+            return CompletableFuture.failedFuture(new StoreException(
+                    StoreException.Kind.CLIENT_ERROR, "LIST", prefix, "maxKeys must be at least 1, got " + maxKeys));
         }
         int limit = Math.min(maxKeys, 1000);
         String after = startAfter;
@@ -153,10 +160,15 @@ public final class MemoryObjectStore implements ObjectStore {
 
     private <T> CompletableFuture<T> unusable(String operation, String key) {
         if (missingBucket != null) {
-            return CompletableFuture.failedFuture(new StoreException(StoreException.Kind.NO_SUCH_BUCKET, operation,
-                    key, 404, "bucket " + missingBucket + " does not exist (memory store)", null));
+            return CompletableFuture.failedFuture(new StoreException(
+                    StoreException.Kind.NO_SUCH_BUCKET,
+                    operation,
+                    key,
+                    404,
+                    "bucket " + missingBucket + " does not exist (memory store)",
+                    null));
         }
-        return CompletableFuture.failedFuture(new StoreException(StoreException.Kind.CLIENT_ERROR, operation, key,
-                "the memory store is closed"));
+        return CompletableFuture.failedFuture(
+                new StoreException(StoreException.Kind.CLIENT_ERROR, operation, key, "the memory store is closed"));
     }
 }

@@ -11,8 +11,7 @@ import java.util.concurrent.CompletionException;
 /** The failure of a store call, as a user sees it: a StoreException with a one-line message. */
 public final class StoreFailures {
 
-    private StoreFailures() {
-    }
+    private StoreFailures() {}
 
     /** Waits for {@code call}, which must fail with a StoreException whose message is one line; returns it. */
     public static StoreException oneLine(CompletableFuture<?> call) {

@@ -44,14 +44,15 @@ public final class RamdiskTarget implements UblkTarget, AutoCloseable {
             throws IOException {
         this.failAt = failAt;
         if (backing != null) {
-            try (FileChannel ch = FileChannel.open(backing, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                    StandardOpenOption.WRITE)) {
+            try (FileChannel ch = FileChannel.open(
+                    backing, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
                 if (ch.size() < sizeBytes) ch.write(java.nio.ByteBuffer.allocate(1), sizeBytes - 1); // grow, sparse
                 this.data = ch.map(FileChannel.MapMode.READ_WRITE, 0, sizeBytes, arena);
             }
         } else {
-            this.data = Libc.mmap(sizeBytes, Libc.PROT_READ | Libc.PROT_WRITE, Libc.MAP_PRIVATE | Libc.MAP_ANONYMOUS, -1, 0)
-                .reinterpret(arena, Libc::munmapQuietly);
+            this.data = Libc.mmap(
+                            sizeBytes, Libc.PROT_READ | Libc.PROT_WRITE, Libc.MAP_PRIVATE | Libc.MAP_ANONYMOUS, -1, 0)
+                    .reinterpret(arena, Libc::munmapQuietly);
         }
         this.tasks = new Task[queues][depth];
         for (int q = 0; q < queues; q++) {
@@ -59,7 +60,8 @@ public final class RamdiskTarget implements UblkTarget, AutoCloseable {
         }
         this.work = async ? new ArrayBlockingQueue<>(queues * depth) : null; // one entry per tag at most: never full
         if (async) {
-            for (int i = 0; i < 2; i++) workers.add(Thread.ofPlatform().daemon().name("ramdisk-io-" + i).start(this::work));
+            for (int i = 0; i < 2; i++)
+                workers.add(Thread.ofPlatform().daemon().name("ramdisk-io-" + i).start(this::work));
         }
     }
 
@@ -82,7 +84,9 @@ public final class RamdiskTarget implements UblkTarget, AutoCloseable {
     private void serve(UblkIo io) {
         long off = io.offset();
         int len = io.length();
-        if (off < 0 || off + len > data.byteSize() || (io.op().transfersData() && failAt >= off && failAt < off + len)) {
+        if (off < 0
+                || off + len > data.byteSize()
+                || (io.op().transfersData() && failAt >= off && failAt < off + len)) {
             io.complete(-5); // EIO: beyond the end, or the injected bad block
             return;
         }
@@ -99,7 +103,7 @@ public final class RamdiskTarget implements UblkTarget, AutoCloseable {
 
     private void work() {
         try {
-            for (;;) work.take().run();
+            for (; ; ) work.take().run();
         } catch (InterruptedException e) {
             // closed
         }

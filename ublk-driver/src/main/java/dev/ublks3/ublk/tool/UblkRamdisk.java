@@ -91,8 +91,13 @@ public final class UblkRamdisk {
             if (recoverId >= 0) {
                 config = recoveredConfig(recoverId);
             } else {
-                config = UblkDeviceConfig.of(size, unit).withQueues(queues).withDepth(depth)
-                    .withLogicalBlockSize(logical).withDevId(devId).withDiscard(discard).withUserRecovery(userRecovery);
+                config = UblkDeviceConfig.of(size, unit)
+                        .withQueues(queues)
+                        .withDepth(depth)
+                        .withLogicalBlockSize(logical)
+                        .withDevId(devId)
+                        .withDiscard(discard)
+                        .withUserRecovery(userRecovery);
                 if (maxIo > 0) config = config.withMaxIoBufBytes(maxIo);
             }
             System.exit(run(config, recoverId, async, nullTarget, failAt, backing));
@@ -131,16 +136,24 @@ public final class UblkRamdisk {
         try (UblkControl control = UblkControl.open()) {
             UblkDevInfo info = control.getDevInfo(devId);
             var basic = control.getParams(devId).basic();
-            return new UblkDeviceConfig(devId, info.nrHwQueues(), info.queueDepth(), info.maxIoBufBytes(),
-                basic.sizeBytes(), basic.logicalBlockSize(), 1 << basic.ioMinShift(), true, true);
+            return new UblkDeviceConfig(
+                    devId,
+                    info.nrHwQueues(),
+                    info.queueDepth(),
+                    info.maxIoBufBytes(),
+                    basic.sizeBytes(),
+                    basic.logicalBlockSize(),
+                    1 << basic.ioMinShift(),
+                    true,
+                    true);
         } catch (UblkException e) {
             fail(e.getMessage());
             return null;
         }
     }
 
-    private static int run(UblkDeviceConfig config, int recoverId, boolean async, boolean nullTarget, long failAt,
-            Path backing) {
+    private static int run(
+            UblkDeviceConfig config, int recoverId, boolean async, boolean nullTarget, long failAt, Path backing) {
         RamdiskTarget ram = null;
         UblkDevice device;
         try {
@@ -168,7 +181,8 @@ public final class UblkRamdisk {
             try {
                 var in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
                 for (String line; (line = in.readLine()) != null; ) { // serve until the other end closes
-                    if (line.trim().equals("stats")) System.err.println("ublk-ramdisk: " + stats(device, allocatedAtStart));
+                    if (line.trim().equals("stats"))
+                        System.err.println("ublk-ramdisk: " + stats(device, allocatedAtStart));
                 }
             } catch (IOException e) {
                 System.err.println("ublk-ramdisk: stdin: " + e.getMessage());
@@ -188,7 +202,9 @@ public final class UblkRamdisk {
     /** Bytes each queue thread allocated so far (-1 where the JVM cannot tell). */
     private static long[] allocatedBytes(UblkDevice device) {
         var mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        return device.queues().stream().mapToLong(q -> mx.getThreadAllocatedBytes(q.thread().threadId())).toArray();
+        return device.queues().stream()
+                .mapToLong(q -> mx.getThreadAllocatedBytes(q.thread().threadId()))
+                .toArray();
     }
 
     /** Requests served and what the queue threads allocated since the device went live (the driver's hot path: nothing). */
@@ -207,7 +223,9 @@ public final class UblkRamdisk {
         try {
             device.close();
             System.err.println("ublk-ramdisk: " + device.blockDevicePath() + " stopped and deleted"
-                + (ram != null && ram.asyncCompletions() > 0 ? " (" + ram.asyncCompletions() + " completions from worker threads)" : ""));
+                    + (ram != null && ram.asyncCompletions() > 0
+                            ? " (" + ram.asyncCompletions() + " completions from worker threads)"
+                            : ""));
             return 0;
         } catch (UblkException e) {
             System.err.println("ublk-ramdisk: " + e.getMessage());
