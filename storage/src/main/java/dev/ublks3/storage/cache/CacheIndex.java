@@ -1,6 +1,7 @@
 package dev.ublks3.storage.cache;
 
 import java.util.Arrays;
+import java.util.function.IntPredicate;
 
 /**
  * The in-memory index: per slot its object (block number, -1 free), per granule INVALID/CLEAN/DIRTY and CRC32C,
@@ -140,6 +141,16 @@ public final class CacheIndex {
     /** The dirty slots by their oldest unuploaded write's sequence number, oldest first. */
     public int[] dirtySlotsInOrder() {
         return dirtyQueue.inOrder();
+    }
+
+    /** The dirty slots in the same order, to {@code visitor} until it returns false: no copy of the list. */
+    public void forEachDirtySlot(IntPredicate visitor) {
+        dirtyQueue.forEach(visitor);
+    }
+
+    /** The slot whose oldest unuploaded write is the oldest of all; -1 when none is dirty. */
+    public int oldestDirtySlot() {
+        return dirtyQueue.first();
     }
 
     /** The sequence number of the first Write since the slot was last clean; 0 when it is clean. */

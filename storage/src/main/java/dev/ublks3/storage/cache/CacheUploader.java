@@ -84,7 +84,7 @@ final class CacheUploader {
         this.uploadedUpTo = new long[index.slots()];
     }
 
-    /** Starts the ticks (in writeback mode: the others have nothing to upload). */
+    /** Starts the ticks (in every mode: a writethrough or read cache may hold dirty data a crash left). */
     void start() {
         scheduleTick();
     }
@@ -142,21 +142,21 @@ final class CacheUploader {
             }
             long now = scheduler.nanoTime();
             boolean urgent = !drains.isEmpty() || slots.anyWaiting();
-            for (int s : index.dirtySlotsInOrder()) {
+            // every 200 ms under the cache lock: walk the dirty list in place, and stop once enough have started
+            index.forEachDirtySlot(s -> {
                 if (inFlight + starting.size() >= options.uploads()) {
-                    break;
+                    return false;
                 }
-                if (!slots.mayUpload(s, now)) {
-                    continue;
-                }
-                boolean due = urgent
-                        || slots.quietFor(s, now) >= options.quietTime().toNanos()
-                        || slots.dirtyFor(s, now) >= options.maxAge().toNanos();
+                boolean due = slots.mayUpload(s, now)
+                        && (urgent
+                                || slots.quietFor(s, now) >= options.quietTime().toNanos()
+                                || slots.dirtyFor(s, now) >= options.maxAge().toNanos());
                 if (due) {
                     slots.uploadStarted(s);
                     starting.add(s);
                 }
-            }
+                return true;
+            });
             inFlight += starting.size();
         } finally {
             lock.unlock();
@@ -329,7 +329,7 @@ final class CacheUploader {
                 slots.cleaned(slot);
             }
             wake = slots.takeWaiters();
-            checkDrains();
+            checkDrains(slot);
         } finally {
             lock.unlock();
         }
@@ -360,8 +360,18 @@ final class CacheUploader {
 
     /** Under lock: drops from each drain the objects uploaded (or gone) since; completes the empty ones. */
     void checkDrains() {
-        drains.removeIf(d -> d.settle(t -> slots.incarnation(t.slot()) != t.incarnation()
+        drains.removeIf(d -> d.settle(this::settled));
+    }
+
+    /** Under lock: the same for the one slot an upload just finished. */
+    private void checkDrains(int slot) {
+        drains.removeIf(d -> d.settle(slot, this::settled));
+    }
+
+    /** A drain's target no longer waits: its object was dropped or replaced, is clean, or uploaded as of then. */
+    private boolean settled(PendingDrain.Target t) {
+        return slots.incarnation(t.slot()) != t.incarnation()
                 || !index.anyDirty(t.slot())
-                || uploadedUpTo[t.slot()] >= t.lastWrite()));
+                || uploadedUpTo[t.slot()] >= t.lastWrite();
     }
 }

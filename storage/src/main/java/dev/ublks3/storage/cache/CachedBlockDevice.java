@@ -371,17 +371,12 @@ public final class CachedBlockDevice extends BlockDeviceLayer {
     public CacheStats stats() {
         lock.lock();
         try {
-            long oldest = 0;
-            long now = scheduler.nanoTime();
-            for (int s : index.dirtySlotsInOrder()) {
-                oldest = Math.max(oldest, slots.dirtyFor(s, now));
-                break; // oldest first
-            }
+            int oldest = index.oldestDirtySlot();
             return new CacheStats(
                     options.mode(),
                     index.dirtyGranules() * granules.size,
                     index.dirtySlots(),
-                    Duration.ofNanos(index.dirtySlots() == 0 ? 0 : oldest),
+                    Duration.ofNanos(oldest < 0 ? 0 : Math.max(0, slots.dirtyFor(oldest, scheduler.nanoTime()))),
                     hits.get(),
                     misses.get(),
                     uploader.uploads(),

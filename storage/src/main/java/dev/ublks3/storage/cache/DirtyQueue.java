@@ -1,6 +1,7 @@
 package dev.ublks3.storage.cache;
 
 import java.util.Arrays;
+import java.util.function.IntPredicate;
 
 /**
  * The dirty slots of a {@link CacheIndex} in the order they became dirty: an intrusive doubly linked list over
@@ -59,6 +60,16 @@ final class DirtyQueue {
         }
         queued[slot] = false;
         size--;
+    }
+
+    /** The slot that became dirty first, or -1 when none is dirty. */
+    int first() {
+        return head;
+    }
+
+    /** Visits the slots in order until {@code visitor} returns false; the queue must not change meanwhile. */
+    void forEach(IntPredicate visitor) {
+        for (int s = head; s != NONE && visitor.test(s); s = next[s]) {}
     }
 
     int[] inOrder() {

@@ -1,7 +1,7 @@
 package dev.ublks3.storage.cache;
 
-import java.util.ArrayList;
-import java.util.List;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
 
@@ -14,11 +14,13 @@ final class PendingDrain {
     /** An object the drain waits for: the slot holding it, the slot's incarnation and its last write then. */
     record Target(int slot, long incarnation, long lastWrite) {}
 
-    private final List<Target> targets = new ArrayList<>();
+    /** By slot: a slot holds one object, so a drain waits for at most one target per slot. */
+    private final Map<Integer, Target> targets = new HashMap<>();
+
     private final CompletableFuture<Void> done = new CompletableFuture<>();
 
     void add(int slot, long incarnation, long lastWrite) {
-        targets.add(new Target(slot, incarnation, lastWrite));
+        targets.put(slot, new Target(slot, incarnation, lastWrite));
     }
 
     CompletableFuture<Void> done() {
@@ -32,7 +34,23 @@ final class PendingDrain {
 
     /** Drops the targets {@code over} says are uploaded or gone; true (and done) once none is left. */
     boolean settle(Predicate<Target> over) {
-        targets.removeIf(over);
+        targets.values().removeIf(over);
+        return doneIfEmpty();
+    }
+
+    /**
+     * The same for the one target of {@code slot}, if any: what an upload of that slot settles, in O(1) however
+     * large the drain (a drain of N objects would otherwise cost N checks per upload).
+     */
+    boolean settle(int slot, Predicate<Target> over) {
+        Target t = targets.get(slot);
+        if (t != null && over.test(t)) {
+            targets.remove(slot);
+        }
+        return doneIfEmpty();
+    }
+
+    private boolean doneIfEmpty() {
         if (targets.isEmpty()) {
             done.complete(null);
             return true;
