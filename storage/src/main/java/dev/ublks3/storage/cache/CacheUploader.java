@@ -52,7 +52,6 @@ final class CacheUploader extends CacheWork {
     private int inFlight;
 
     private final AtomicLong uploads = new AtomicLong();
-    private final AtomicLong uploadedBytes = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
     private volatile boolean stopped;
 
@@ -91,10 +90,6 @@ final class CacheUploader extends CacheWork {
 
     long uploads() {
         return uploads.get();
-    }
-
-    long uploadedBytes() {
-        return uploadedBytes.get();
     }
 
     long failures() {
@@ -315,7 +310,6 @@ final class CacheUploader extends CacheWork {
                 log.clean(slot, upTo);
                 uploadedUpTo[slot] = upTo;
                 uploads.incrementAndGet();
-                uploadedBytes.addAndGet(granules.objectSize);
                 slots.cleaned(slot);
             }
             wake = slots.takeWaiters();

@@ -373,6 +373,7 @@ public final class CachedBlockDevice extends BlockDeviceLayer {
         lock.lock();
         try {
             int oldest = index.oldestDirtySlot();
+            long uploads = uploader.uploads(); // each one a whole object
             return new CacheStats(
                     options.mode(),
                     index.dirtyGranules() * granules.size,
@@ -380,8 +381,8 @@ public final class CachedBlockDevice extends BlockDeviceLayer {
                     Duration.ofNanos(oldest < 0 ? 0 : Math.max(0, slots.dirtyFor(oldest, scheduler.nanoTime()))),
                     hits.get(),
                     misses.get(),
-                    uploader.uploads(),
-                    uploader.uploadedBytes(),
+                    uploads,
+                    uploads * granules.objectSize,
                     uploader.failures(),
                     log.syncCount(),
                     slots.inUse(),
