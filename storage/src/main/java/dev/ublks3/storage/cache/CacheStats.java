@@ -38,18 +38,7 @@ public record CacheStats(
                 Locale.ROOT,
                 "cache: %s, %d of %d objects cached, dirty %d objects (%d bytes), oldest dirty "
                         + "%.1f s, hits %d, misses %d, uploads %d (%d bytes), upload failures %d, local syncs %d",
-                mode.word(),
-                cachedObjects,
-                slots,
-                dirtyObjects,
-                dirtyBytes,
-                oldestDirty.toMillis() / 1000.0,
-                hits,
-                misses,
-                uploads,
-                uploadedBytes,
-                uploadFailures,
-                syncs);
+                values(oldestDirty.toMillis() / 1000.0));
     }
 
     /** The same as a JSON object; field names are stable. */
@@ -60,17 +49,24 @@ public record CacheStats(
                         + "\"dirty_objects\": %d, \"dirty_bytes\": %d, \"oldest_dirty_ms\": %d, \"hits\": %d, "
                         + "\"misses\": %d, \"uploads\": %d, \"uploaded_bytes\": %d, \"upload_failures\": %d, "
                         + "\"syncs\": %d}",
-                mode.word(),
-                cachedObjects,
-                slots,
-                dirtyObjects,
-                dirtyBytes,
-                oldestDirty.toMillis(),
-                hits,
-                misses,
-                uploads,
-                uploadedBytes,
-                uploadFailures,
-                syncs);
+                values(oldestDirty.toMillis()));
+    }
+
+    /** What both forms show, in their order; {@code oldest} is {@link #oldestDirty} in the form's unit. */
+    private Object[] values(Object oldest) {
+        return new Object[] {
+            mode.word(),
+            cachedObjects,
+            slots,
+            dirtyObjects,
+            dirtyBytes,
+            oldest,
+            hits,
+            misses,
+            uploads,
+            uploadedBytes,
+            uploadFailures,
+            syncs
+        };
     }
 }

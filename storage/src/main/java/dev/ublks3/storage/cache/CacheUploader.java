@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +32,7 @@ import org.slf4j.LoggerFactory;
  *       gone.</li>
  * </ul>
  */
-final class CacheUploader {
+final class CacheUploader extends CacheWork {
 
     private static final Logger LOG = LoggerFactory.getLogger(CachedBlockDevice.class);
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
@@ -42,12 +41,7 @@ final class CacheUploader {
     private static final long RETRY_NANOS = TimeUnit.SECONDS.toNanos(RETRY_SECONDS);
 
     private final ObjectMap store;
-    private final CacheLog log;
     private final CacheIndex index;
-    private final ReentrantLock lock;
-    private final CacheSlots slots;
-    private final Granules granules;
-    private final CacheThreads threads;
     private final MutationOrder order;
     private final CacheOptions options;
     private final Scheduler scheduler;
@@ -58,7 +52,6 @@ final class CacheUploader {
     private int inFlight;
 
     private final AtomicLong uploads = new AtomicLong();
-    private final AtomicLong uploadedBytes = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
     private volatile boolean stopped;
 
@@ -71,13 +64,9 @@ final class CacheUploader {
             MutationOrder order,
             CacheOptions options,
             Scheduler scheduler) {
+        super(new Parts(log, slots, granules, threads));
         this.store = store;
-        this.log = log;
         this.index = log.index();
-        this.lock = log.lock();
-        this.slots = slots;
-        this.granules = granules;
-        this.threads = threads;
         this.order = order;
         this.options = options;
         this.scheduler = scheduler;
@@ -101,10 +90,6 @@ final class CacheUploader {
 
     long uploads() {
         return uploads.get();
-    }
-
-    long uploadedBytes() {
-        return uploadedBytes.get();
     }
 
     long failures() {
@@ -325,7 +310,6 @@ final class CacheUploader {
                 log.clean(slot, upTo);
                 uploadedUpTo[slot] = upTo;
                 uploads.incrementAndGet();
-                uploadedBytes.addAndGet(granules.objectSize);
                 slots.cleaned(slot);
             }
             wake = slots.takeWaiters();

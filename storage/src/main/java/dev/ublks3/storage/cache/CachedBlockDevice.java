@@ -71,10 +71,11 @@ public final class CachedBlockDevice extends BlockDeviceLayer {
         granules = new Granules(log, next.objectSize(), options.dir());
         slots = new CacheSlots(log, scheduler.nanoTime(), options.maxAge().toNanos());
         uploader = new CacheUploader(next, log, slots, granules, threads, order, options, scheduler);
-        readMiss = new ReadMiss(next, log, slots, granules, threads, options.dir());
-        wholeGranules = new WholeGranules(next, log, granules, threads);
-        writeThrough = new WriteThrough(next, log, slots, granules, threads, options.mode());
-        drops = new ObjectDrops(log, slots, uploader, order, threads);
+        CacheWork.Parts parts = new CacheWork.Parts(log, slots, granules, threads);
+        readMiss = new ReadMiss(next, parts, options.dir());
+        wholeGranules = new WholeGranules(next, parts);
+        writeThrough = new WriteThrough(next, parts, options.mode());
+        drops = new ObjectDrops(parts, uploader, order);
         runs = new SequentialRuns(options.sequentialCutoff(), 8);
         dirtyGranuleCap = Math.max(1, options.dirtyBytes() / granules.size);
     }
@@ -372,6 +373,7 @@ public final class CachedBlockDevice extends BlockDeviceLayer {
         lock.lock();
         try {
             int oldest = index.oldestDirtySlot();
+            long uploads = uploader.uploads(); // each one a whole object
             return new CacheStats(
                     options.mode(),
                     index.dirtyGranules() * granules.size,
@@ -379,8 +381,8 @@ public final class CachedBlockDevice extends BlockDeviceLayer {
                     Duration.ofNanos(oldest < 0 ? 0 : Math.max(0, slots.dirtyFor(oldest, scheduler.nanoTime()))),
                     hits.get(),
                     misses.get(),
-                    uploader.uploads(),
-                    uploader.uploadedBytes(),
+                    uploads,
+                    uploads * granules.objectSize,
                     uploader.failures(),
                     log.syncCount(),
                     slots.inUse(),

@@ -22,12 +22,11 @@ final class DirectoryLock implements Closeable {
     private static final Set<Path> HELD_HERE = ConcurrentHashMap.newKeySet();
 
     private final Path key;
-    private final FileChannel channel;
+    /** Held through the lock file's channel ({@link FileLock#channel}), which {@link #close} closes. */
     private final FileLock lock;
 
-    private DirectoryLock(Path key, FileChannel channel, FileLock lock) {
+    private DirectoryLock(Path key, FileLock lock) {
         this.key = key;
-        this.channel = channel;
         this.lock = lock;
     }
 
@@ -47,7 +46,7 @@ final class DirectoryLock implements Closeable {
             channel.truncate(0);
             byte[] pid = (ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII);
             FileIo.writeFully(channel, ByteBuffer.wrap(pid), 0);
-            return new DirectoryLock(key, channel, lock);
+            return new DirectoryLock(key, lock);
         } catch (IOException | RuntimeException e) {
             if (channel != null) {
                 channel.close();
@@ -73,7 +72,7 @@ final class DirectoryLock implements Closeable {
     public void close() throws IOException {
         try {
             lock.release();
-            channel.close();
+            lock.channel().close();
         } finally {
             HELD_HERE.remove(key);
         }

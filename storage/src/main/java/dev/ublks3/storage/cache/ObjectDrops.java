@@ -4,7 +4,6 @@ import dev.ublks3.storage.Futures;
 import dev.ublks3.storage.MutationOrder;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 /**
@@ -19,24 +18,17 @@ import java.util.function.Supplier;
  *   <li>Drains stop waiting for the dropped objects.</li>
  * </ul>
  */
-final class ObjectDrops {
+final class ObjectDrops extends CacheWork {
 
-    private final CacheLog log;
     private final CacheIndex index;
-    private final ReentrantLock lock;
-    private final CacheSlots slots;
     private final CacheUploader uploader;
     private final MutationOrder order;
-    private final CacheThreads threads;
 
-    ObjectDrops(CacheLog log, CacheSlots slots, CacheUploader uploader, MutationOrder order, CacheThreads threads) {
-        this.log = log;
+    ObjectDrops(Parts parts, CacheUploader uploader, MutationOrder order) {
+        super(parts);
         this.index = log.index();
-        this.lock = log.lock();
-        this.slots = slots;
         this.uploader = uploader;
         this.order = order;
-        this.threads = threads;
     }
 
     /** Drops whole objects {@code first..last} from the cache, then issues {@code below} (the store's part). */

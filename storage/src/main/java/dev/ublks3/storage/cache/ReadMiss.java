@@ -6,7 +6,6 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,27 +23,18 @@ import org.slf4j.LoggerFactory;
  *
  * Runs in the object's order, like every operation on an object in the cache.
  */
-final class ReadMiss {
+final class ReadMiss extends CacheWork {
 
     private static final Logger LOG = LoggerFactory.getLogger(CachedBlockDevice.class);
     /** Objects up to this size are fetched whole on a miss: one GET, and the rest of the object is warm too. */
     private static final int WHOLE_FETCH_LIMIT = 1 << 20;
 
     private final BlockDevice store;
-    private final CacheLog log;
-    private final ReentrantLock lock;
-    private final CacheSlots slots;
-    private final Granules granules;
-    private final CacheThreads threads;
     private final Path dir;
 
-    ReadMiss(BlockDevice store, CacheLog log, CacheSlots slots, Granules granules, CacheThreads threads, Path dir) {
+    ReadMiss(BlockDevice store, Parts parts, Path dir) {
+        super(parts);
         this.store = store;
-        this.log = log;
-        this.lock = log.lock();
-        this.slots = slots;
-        this.granules = granules;
-        this.threads = threads;
         this.dir = dir;
     }
 

@@ -8,8 +8,12 @@ import java.util.zip.CRC32C;
  * type, payload. Payloads, big-endian: Assign slot, block; Write slot, first granule, count, count CRC32Cs, count
  * granules of data; Fill the same without the data; Clean slot, upTo; Free slot. Decoding checks the CRC32C and
  * that every field fits this cache's slots and granules, so a record that decodes can be applied.
+ *
+ * @param slots           the cache's slots
+ * @param granulesPerSlot granules in a slot
+ * @param granule         bytes in a granule
  */
-final class RecordCodec {
+record RecordCodec(int slots, int granulesPerSlot, int granule) {
 
     static final int LENGTH_BYTES = 4;
     /** Length, CRC32C, sequence number, type. */
@@ -22,16 +26,6 @@ final class RecordCodec {
     private static final byte FILL = 3;
     private static final byte CLEAN = 4;
     private static final byte FREE = 5;
-
-    private final int slots;
-    private final int granulesPerSlot;
-    private final int granule;
-
-    RecordCodec(int slots, int granulesPerSlot, int granule) {
-        this.slots = slots;
-        this.granulesPerSlot = granulesPerSlot;
-        this.granule = granule;
-    }
 
     /** The largest frame: a Write of a whole slot. */
     int maxFrameBytes() {
@@ -101,12 +95,7 @@ final class RecordCodec {
         CacheRecord r = switch (type) {
             case ASSIGN -> {
                 exactly(in, 12);
-                int slot = slot(in.getInt());
-                long block = in.getLong();
-                if (block < 0) {
-                    throw new BadRecordException("assigns negative block " + block);
-                }
-                yield new CacheRecord.Assign(slot, block);
+                yield new CacheRecord.Assign(slot(in.getInt()), notNegative(in.getLong(), "assigns negative block "));
             }
             case WRITE, FILL -> {
                 if (in.remaining() < 12) {
@@ -129,12 +118,8 @@ final class RecordCodec {
             }
             case CLEAN -> {
                 exactly(in, 12);
-                int slot = slot(in.getInt());
-                long upTo = in.getLong();
-                if (upTo < 0) {
-                    throw new BadRecordException("cleans up to negative sequence " + upTo);
-                }
-                yield new CacheRecord.Clean(slot, upTo);
+                yield new CacheRecord.Clean(
+                        slot(in.getInt()), notNegative(in.getLong(), "cleans up to negative sequence "));
             }
             case FREE -> {
                 exactly(in, 4);
@@ -150,6 +135,14 @@ final class RecordCodec {
             throw new BadRecordException("names slot " + slot + " of " + slots);
         }
         return slot;
+    }
+
+    /** {@code value}, a block or sequence number; a negative one is refused, {@code what} naming it. */
+    private static long notNegative(long value, String what) throws BadRecordException {
+        if (value < 0) {
+            throw new BadRecordException(what + value);
+        }
+        return value;
     }
 
     private static void exactly(ByteBuffer in, int bytes) throws BadRecordException {

@@ -113,26 +113,27 @@ final class SegmentedLru {
         int size;
 
         void addHot(int s) {
-            prev[s] = tail;
-            next[s] = NONE;
-            if (tail != NONE) {
-                next[tail] = s;
-            } else {
-                head = s;
-            }
-            tail = s;
-            size++;
+            link(s, tail, NONE);
         }
 
         void addCold(int s) {
-            next[s] = head;
-            prev[s] = NONE;
-            if (head != NONE) {
-                prev[head] = s;
+            link(s, NONE, head);
+        }
+
+        /** Links {@code s} between {@code before} and {@code after}, neighbours or NONE at an end. */
+        private void link(int s, int before, int after) {
+            prev[s] = before;
+            next[s] = after;
+            if (before != NONE) {
+                next[before] = s;
+            } else {
+                head = s;
+            }
+            if (after != NONE) {
+                prev[after] = s;
             } else {
                 tail = s;
             }
-            head = s;
             size++;
         }
 

@@ -13,20 +13,15 @@ import java.util.concurrent.CompletableFuture;
  * The rest of a dirty granule never comes from the store (the cache's copy is the current one): one that fails
  * its check fails the write.
  */
-final class WholeGranules {
+final class WholeGranules extends CacheWork {
 
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
     private final BlockDevice store;
-    private final CacheLog log;
-    private final Granules granules;
-    private final CacheThreads threads;
 
-    WholeGranules(BlockDevice store, CacheLog log, Granules granules, CacheThreads threads) {
+    WholeGranules(BlockDevice store, Parts parts) {
+        super(parts);
         this.store = store;
-        this.log = log;
-        this.granules = granules;
-        this.threads = threads;
     }
 
     /** Granules {@code g0..gEnd} of {@code block} with {@code part} at {@code inObject}; the slot is held. */

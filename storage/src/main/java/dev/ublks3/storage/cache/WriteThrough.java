@@ -4,7 +4,6 @@ import dev.ublks3.storage.BlockDevice;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A write in writethrough or read mode: into the store first; then the cached copy is brought up to date
@@ -19,29 +18,14 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * Runs in the object's order, like every operation on an object in the cache.
  */
-final class WriteThrough {
+final class WriteThrough extends CacheWork {
 
     private final BlockDevice store;
-    private final CacheLog log;
-    private final ReentrantLock lock;
-    private final CacheSlots slots;
-    private final Granules granules;
-    private final CacheThreads threads;
     private final boolean cacheWrites;
 
-    WriteThrough(
-            BlockDevice store,
-            CacheLog log,
-            CacheSlots slots,
-            Granules granules,
-            CacheThreads threads,
-            CacheMode mode) {
+    WriteThrough(BlockDevice store, Parts parts, CacheMode mode) {
+        super(parts);
         this.store = store;
-        this.log = log;
-        this.lock = log.lock();
-        this.slots = slots;
-        this.granules = granules;
-        this.threads = threads;
         this.cacheWrites = mode == CacheMode.WRITETHROUGH;
     }
 
