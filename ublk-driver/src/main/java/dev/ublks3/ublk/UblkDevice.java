@@ -140,10 +140,8 @@ public final class UblkDevice implements AutoCloseable {
     /** Opens /dev/ublkcN and starts one thread per queue; returns once every tag is fetched. */
     private void startQueues() throws UblkException {
         charFd = openCharDevice(charDevicePath());
-        boolean encodedIo = info.features().has(dev.ublks3.linux.ublk_cmd_h.UBLK_F_CMD_IOCTL_ENCODE);
         for (int q = 0; q < info.nrHwQueues(); q++) {
-            UblkQueue queue =
-                    new UblkQueue(devId, q, info.queueDepth(), info.maxIoBufBytes(), charFd, encodedIo, target);
+            UblkQueue queue = new UblkQueue(info, q, charFd, target);
             queues.add(queue);
             queue.start();
         }
