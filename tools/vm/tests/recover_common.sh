@@ -3,7 +3,7 @@
 # take the device over again and check that nothing was lost. Sizes are small: every JVM start and every MiB
 # costs seconds under emulation.
 _prep_test ublk
-command -v fio >/dev/null || _skip "no fio: apt-get install fio on the host (tools/bin/test does it)"
+_need_fio
 _prep_ublks3
 S3_DIR=$TEST_DIR/s3
 MNT=$TEST_DIR/mnt

@@ -8,18 +8,14 @@
 # checks and the drain's refusal: host tests, storage.cache and tools.)
 . "$(dirname "$0")/test_common.sh"
 _prep_test ublk
-command -v fio >/dev/null || _skip "no fio: apt-get install fio on the host (tools/bin/test does it)"
+_need_fio
 
 _prep_ublks3
-PORT=19600
-EP=http://127.0.0.1:$PORT
-CTL=$TEST_DIR/local-s3.sock
+_local_s3_vars 19600
 CACHE=$TEST_DIR/cache
-export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local-secret AWS_REGION=us-east-1
 GEOMETRY=(--bucket cache --size 64M --object-size 64K --queues 2 --depth 32 --retry-time 5s)
 
-ctl() { /usr/bin/python3 "$UBLKS3_TOP/tools/bin/control" "$CTL" "$1"; } # COMMAND: the answer lines; fails unless OK
-counts() { ctl counts | head -n 1; }
+counts() { _ctl counts | head -n 1; }
 count_of() { counts | sed -n "s/.*\"requests\":{[^}]*\"$1\":\([0-9]*\).*/\1/p"; } # KIND: served since reset
 
 add_cached() { # [ADD-ARGS...]
@@ -37,7 +33,7 @@ fio_verify() { # NAME SIZE [FIO-ARGS...]: 4 KiB random writes over the first SIZ
 
 small_writes_coalesce() { # 4 MiB of 4 KiB writes: requests per MiB after sync, against nbdkit's 574
   local puts gets total
-  ctl reset >/dev/null && fio_verify small 4M && grep -q "err= 0" "$TEST_DIR/small.fio" &&
+  _ctl reset >/dev/null && fio_verify small 4M && grep -q "err= 0" "$TEST_DIR/small.fio" &&
     "$UBLKS3" sync -n "${DEV#/dev/ublkb}" || return 1
   puts=$(count_of PUT) gets=$(count_of GET)
   total=$((puts + gets + $(count_of LIST)))
@@ -73,10 +69,10 @@ PY
 
 store_down_writes_go_on() { # store down past the retry time: 2 MiB of writes complete, no EIO; up: sync drains
   local n=${DEV#/dev/ublkb}
-  ctl down >/dev/null && head -c 2M /dev/urandom >"$TEST_DIR/down.img" &&
+  _ctl down >/dev/null && head -c 2M /dev/urandom >"$TEST_DIR/down.img" &&
     timeout 60 dd if="$TEST_DIR/down.img" of="$DEV" bs=64K seek=512 oflag=direct status=none &&
     sleep 6 && ! grep -q "EIO to the kernel" "/run/ublk-s3/$n.log" || return 1
-  ctl up >/dev/null && timeout 120 "$UBLKS3" sync -n "$n" &&
+  _ctl up >/dev/null && timeout 120 "$UBLKS3" sync -n "$n" &&
     cmp "$TEST_DIR/down.img" <(dd if="$DEV" bs=64K skip=512 count=32 iflag=direct status=none)
 }
 

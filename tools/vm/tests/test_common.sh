@@ -85,6 +85,11 @@ _skip() {
   _show_result "$TID" "$UBLK_SKIP_CODE"
 }
 
+# _need_fio: skips the test when there is no fio
+_need_fio() {
+  command -v fio >/dev/null || _skip "no fio: apt-get install fio on the host (tools/bin/test does it)"
+}
+
 # _check DESCRIPTION CMD [ARGS...]: runs one check, prints its outcome and time; a failure sets ERR_CODE=1
 # and the test goes on with the next check.
 _check() {
@@ -248,6 +253,18 @@ _start_local_s3() {
 }
 
 _stop_local_s3() { kill "$(cat "$TEST_DIR/local-s3.pid")"; }
+
+# _local_s3_vars PORT: what a test of the embedded S3 endpoint on 127.0.0.1:PORT names: PORT, EP (its URL), CTL (a
+# control socket for local-s3 --control, see _ctl) and its credentials, exported for the ublk-s3 commands.
+_local_s3_vars() {
+  PORT=$1
+  EP=http://127.0.0.1:$PORT
+  CTL=$TEST_DIR/local-s3.sock
+  export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local-secret AWS_REGION=us-east-1
+}
+
+# _ctl COMMAND: COMMAND on the endpoint's control socket $CTL; prints the answer lines, fails unless OK
+_ctl() { /usr/bin/python3 "$UBLKS3_TOP/tools/bin/control" "$CTL" "$1"; }
 
 # _dead PID: the process is gone, or a zombie (a foreground add this shell started and has not reaped yet)
 _dead() { # one read of the stat file: it may vanish between two

@@ -6,7 +6,7 @@
 . "$(dirname "$0")/test_common.sh"
 _prep_test ublk
 _prep_java
-command -v fio >/dev/null || _skip "no fio: apt-get install fio on the host (tools/bin/test does it)"
+_need_fio
 
 fio_verify() { # NAME RW BS
   fio --name="$1" --filename="$UBLK_DEV" --ioengine=io_uring --direct=1 --rw="$2" --bs="$3" --iodepth=32 \

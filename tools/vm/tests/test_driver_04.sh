@@ -5,7 +5,7 @@
 . "$(dirname "$0")/test_common.sh"
 _prep_test ublk
 _prep_java
-command -v fio >/dev/null || _skip "no fio: apt-get install fio on the host (tools/bin/test does it)"
+_need_fio
 
 eio() { # the 1 MiB around byte 5 MiB fails with EIO, the rest of the device still reads
   ! dd if="$UBLK_DEV" of=/dev/null bs=1M skip=5 count=1 iflag=direct 2>"$TEST_DIR/dd.err" &&

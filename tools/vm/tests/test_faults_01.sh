@@ -8,18 +8,13 @@
 # host tests, with short timeouts: here each would cost 20 s.)
 . "$(dirname "$0")/test_common.sh"
 _prep_test ublk
-command -v fio >/dev/null || _skip "no fio: apt-get install fio on the host (tools/bin/test does it)"
+_need_fio
 
 _prep_ublks3
-PORT=19100
-EP=http://127.0.0.1:$PORT
-CTL=$TEST_DIR/local-s3.sock
-export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local-secret AWS_REGION=us-east-1
+_local_s3_vars 19100
 FAULTS=500=0.03,slowdown=0.02,503=0.02,truncate=0.02,reset=0.01
 
 start_faulty_s3() { _start_local_s3 "$PORT" faults --faults "$FAULTS" --fault-seed 6 --control "$CTL"; }
-
-ctl() { /usr/bin/python3 "$UBLKS3_TOP/tools/bin/control" "$CTL" "$1"; } # COMMAND: the answer lines; fails unless OK
 
 add() { # the start-up probe is one request without retries: a drawn fault fails it, so try again (no device is left)
   local i
@@ -39,7 +34,7 @@ fio_verify() { # NAME RW BS SIZE
 
 faults_were_injected() { # prints the counters; at least 10 faults, of 3 kinds or more
   local json
-  json=$(ctl faults | head -n 1) && echo "$json" &&
+  json=$(_ctl faults | head -n 1) && echo "$json" &&
     [ "$(echo "$json" | sed 's/.*"total":\([0-9]*\).*/\1/')" -ge 10 ] &&
     [ "$(echo "$json" | sed 's/.*"injected":{\([^}]*\)}.*/\1/' | tr ',' '\n' | grep -cv ':0$')" -ge 3 ]
 }
@@ -48,7 +43,7 @@ no_eio_yet() { ! grep -q 'EIO to the kernel' "/run/ublk-s3/${DEV#/dev/ublkb}.log
 
 down_gives_eio_without_hanging() { # a read and a write at once; each must fail EIO, not hang (3 x the budget)
   local start end rc_r rc_w
-  ctl down >/dev/null || return 1
+  _ctl down >/dev/null || return 1
   start=$SECONDS
   # a block the sequential job wrote
   timeout 45 dd if="$DEV" of=/dev/null bs=64K count=1 skip=40 iflag=direct status=none 2>"$TEST_DIR/dd-r.err" &
@@ -59,13 +54,13 @@ down_gives_eio_without_hanging() { # a read and a write at once; each must fail 
   wait $pid_w; rc_w=$?
   end=$SECONDS
   cat "$TEST_DIR/dd-r.err" "$TEST_DIR/dd-w.err"
-  echo "read exit $rc_r, write exit $rc_w after $((end - start)) s; $(ctl faults | head -n 1)"
+  echo "read exit $rc_r, write exit $rc_w after $((end - start)) s; $(_ctl faults | head -n 1)"
   [ "$rc_r" -ne 0 ] && [ "$rc_r" -ne 124 ] && [ "$rc_w" -ne 0 ] && [ "$rc_w" -ne 124 ] &&
     grep -q "Input/output error" "$TEST_DIR/dd-r.err" && grep -q "Input/output error" "$TEST_DIR/dd-w.err"
 }
 
 up_works_again() {
-  ctl up >/dev/null && head -c 1M /dev/urandom >"$TEST_DIR/after" &&
+  _ctl up >/dev/null && head -c 1M /dev/urandom >"$TEST_DIR/after" &&
     dd if="$TEST_DIR/after" of="$DEV" bs=1M seek=10 oflag=direct status=none &&
     cmp "$TEST_DIR/after" <(dd if="$DEV" bs=1M skip=10 count=1 iflag=direct status=none)
 }
@@ -80,7 +75,7 @@ RAND_SIZE=512K SEQ_SIZE=4M
 _check "fio random 4K writes, crc32c verify, 10% faults" fio_verify rand4k randwrite 4k "$RAND_SIZE"
 _check "fio sequential 1M writes, crc32c verify, 10% faults" fio_verify seq1m write 1M "$SEQ_SIZE"
 _check "faults were injected (server counters)" faults_were_injected
-echo "  server: $(ctl faults | head -n 1)"
+echo "  server: $(_ctl faults | head -n 1)"
 _check "no read/write error reached the kernel" no_eio_yet
 _check "store down: read and write fail EIO, no hang" down_gives_eio_without_hanging
 _check "store up: the device works again" up_works_again

@@ -4,7 +4,7 @@
 # the whole objects of its range; write-zeroes reads back as zeros.
 . "$(dirname "$0")/test_common.sh"
 _prep_test ublk
-command -v fio >/dev/null || _skip "no fio: apt-get install fio on the host (tools/bin/test does it)"
+_need_fio
 
 _prep_ublks3
 S3_DIR=$TEST_DIR/s3

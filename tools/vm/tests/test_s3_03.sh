@@ -8,9 +8,7 @@ command -v nbdkit >/dev/null && command -v nbdcopy >/dev/null ||
   _skip "no nbdkit/nbdcopy: apt-get install nbdkit nbdkit-plugin-python python3-boto3 libnbd-bin (tools/bin/test does it)"
 
 _prep_ublks3
-PORT=19000
-EP=http://127.0.0.1:$PORT
-export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local-secret AWS_REGION=us-east-1
+_local_s3_vars 19000
 SOCK=$TEST_DIR/nbdkit.sock
 
 add() { # KEY

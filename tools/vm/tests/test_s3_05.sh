@@ -10,13 +10,10 @@
 # queue and failed ENOMEM), a whole object and a 4 KiB write into another read back.
 . "$(dirname "$0")/test_common.sh"
 _prep_test ublk
-command -v fio >/dev/null || _skip "no fio: apt-get install fio on the host (tools/bin/test does it)"
+_need_fio
 
 _prep_ublks3
-PORT=19500
-EP=http://127.0.0.1:$PORT
-CTL=$TEST_DIR/local-s3.sock
-export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local-secret AWS_REGION=us-east-1
+_local_s3_vars 19500
 MIB=72
 
 stop() { # SIGTERM to the server flushes and removes the device, as del does (one client JVM less under emulation)
@@ -25,9 +22,6 @@ stop() { # SIGTERM to the server flushes and removes the device, as del does (on
   for i in $(seq 600); do _dead "$pid" && break; sleep 0.1; done
   _dead "$pid" && _gone "$n"
 }
-
-
-ctl() { /usr/bin/python3 "$UBLKS3_TOP/tools/bin/control" "$CTL" "$1"; } # COMMAND: the answer lines; fails unless OK
 
 add() { _add_fg "$TEST_DIR/dev" --endpoint-url "$EP" --bucket slow --key disk --size 128M --object-size 1M --queues 1; }
 
@@ -44,14 +38,14 @@ no_retry_or_eio() { # the server's log (a 'stats' would cost a JVM's start), thi
 
 each_object_sent_once() {
   local json
-  json=$(ctl counts | head -n 1) && echo "$json" | cut -c1-200 &&
+  json=$(_ctl counts | head -n 1) && echo "$json" | cut -c1-200 &&
     echo "$json" | grep -q "\"PUT\":$MIB," && echo "$json" | grep -q "\"bytesIn\":$((MIB << 20)),"
 }
 
 _check "local-s3 --bandwidth 16M" _start_local_s3 "$PORT" slow --bandwidth 16M --control "$CTL"
 _check "add: 1M objects, 1 queue of the default depth (128)" add
 [ "$ERR_CODE" -eq 0 ] || _show_result "$TID" "$ERR_CODE"
-_check "reset the server's counts (add's probes are not the write's)" ctl reset
+_check "reset the server's counts (add's probes are not the write's)" _ctl reset
 _check "fio: ${MIB} MiB of 4M writes at depth 32, crc32c verify" write_and_verify
 _check "no store call was retried, no EIO (server log)" no_retry_or_eio
 _check "the server got each object once (counts)" each_object_sent_once

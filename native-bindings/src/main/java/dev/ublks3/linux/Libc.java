@@ -241,78 +241,73 @@ public final class Libc {
 
     /** Adds {@code value} to an eventfd's counter (glibc eventfd_write); safe from any thread. */
     public static void eventfdWrite(int fd, long value) throws ErrnoException {
-        MemorySegment state = STATE.get();
-        int r;
-        try {
-            r = (int) eventfd_write.HANDLE.invokeExact(state, fd, value);
-        } catch (Throwable t) {
-            throw unexpected(t);
-        }
-        if (r < 0) throw fail("eventfd_write(" + fd + ")", state);
+        eventfdCall(eventfd_write.HANDLE, "eventfd_write", fd, value, STATE.get());
     }
 
     /** Reads and resets an eventfd's counter (glibc eventfd_read); blocks unless the fd is non-blocking. */
     public static long eventfdRead(int fd) throws ErrnoException {
         MemorySegment state = STATE.get();
+        eventfdCall(eventfd_read.HANDLE, "eventfd_read", fd, state.address() + SCRATCH_OFFSET, state);
+        return state.get(JAVA_LONG, SCRATCH_OFFSET);
+    }
+
+    /** eventfd_write or eventfd_read, which take the same arguments: the fd, and the value or the address of one. */
+    private static void eventfdCall(MethodHandle handle, String call, int fd, long arg, MemorySegment state)
+            throws ErrnoException {
         int r;
         try {
-            r = (int) eventfd_read.HANDLE.invokeExact(state, fd, state.address() + SCRATCH_OFFSET);
+            r = (int) handle.invokeExact(state, fd, arg);
         } catch (Throwable t) {
             throw unexpected(t);
         }
-        if (r < 0) throw fail("eventfd_read(" + fd + ")", state);
-        return state.get(JAVA_LONG, SCRATCH_OFFSET);
+        if (r < 0) throw fail(call + "(" + fd + ")", state);
     }
 
     /** read(2) into {@code buf}; returns the bytes read. */
     public static long read(int fd, MemorySegment buf, long count) throws ErrnoException {
-        MemorySegment state = STATE.get();
-        long n;
-        try {
-            n = (long) read.HANDLE.invokeExact(state, fd, checked(buf, count), count);
-        } catch (Throwable t) {
-            throw unexpected(t);
-        }
-        if (n < 0) throw fail("read(" + fd + ")", state);
-        return n;
+        return transfer(read.HANDLE, "read", fd, buf, count);
     }
 
     /** write(2) from {@code buf}; returns the bytes written. */
     public static long write(int fd, MemorySegment buf, long count) throws ErrnoException {
-        MemorySegment state = STATE.get();
-        long n;
-        try {
-            n = (long) write.HANDLE.invokeExact(state, fd, checked(buf, count), count);
-        } catch (Throwable t) {
-            throw unexpected(t);
-        }
-        if (n < 0) throw fail("write(" + fd + ")", state);
-        return n;
+        return transfer(write.HANDLE, "write", fd, buf, count);
     }
 
     /** pread(2); returns the bytes read. */
     public static long pread(int fd, MemorySegment buf, long count, long offset) throws ErrnoException {
-        MemorySegment state = STATE.get();
-        long n;
-        try {
-            n = (long) pread.HANDLE.invokeExact(state, fd, checked(buf, count), count, offset);
-        } catch (Throwable t) {
-            throw unexpected(t);
-        }
-        if (n < 0) throw fail("pread(" + fd + ", offset " + offset + ")", state);
-        return n;
+        return transferAt(pread.HANDLE, "pread", fd, buf, count, offset);
     }
 
     /** pwrite(2); returns the bytes written. */
     public static long pwrite(int fd, MemorySegment buf, long count, long offset) throws ErrnoException {
+        return transferAt(pwrite.HANDLE, "pwrite", fd, buf, count, offset);
+    }
+
+    /** read(2) or write(2), whose handles take the same arguments: {@code count} bytes of {@code buf}. */
+    private static long transfer(MethodHandle handle, String call, int fd, MemorySegment buf, long count)
+            throws ErrnoException {
         MemorySegment state = STATE.get();
         long n;
         try {
-            n = (long) pwrite.HANDLE.invokeExact(state, fd, checked(buf, count), count, offset);
+            n = (long) handle.invokeExact(state, fd, checked(buf, count), count);
         } catch (Throwable t) {
             throw unexpected(t);
         }
-        if (n < 0) throw fail("pwrite(" + fd + ", offset " + offset + ")", state);
+        if (n < 0) throw fail(call + "(" + fd + ")", state);
+        return n;
+    }
+
+    /** pread(2) or pwrite(2): a {@link #transfer} at a file offset. */
+    private static long transferAt(MethodHandle handle, String call, int fd, MemorySegment buf, long count, long offset)
+            throws ErrnoException {
+        MemorySegment state = STATE.get();
+        long n;
+        try {
+            n = (long) handle.invokeExact(state, fd, checked(buf, count), count, offset);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+        if (n < 0) throw fail(call + "(" + fd + ", offset " + offset + ")", state);
         return n;
     }
 

@@ -405,10 +405,6 @@ public record AddOptions(
         return value;
     }
 
-    static int positiveInt(Map<String, String> o, String name) {
-        return positiveInt(name, o.get(name));
-    }
-
     private static int positiveInt(String name, String text) {
         int n = parseInt(name, text);
         if (n < 1) {

@@ -38,15 +38,8 @@ final class DelCommand {
                                cache directory, and the next add with the same --cache uploads it
             """;
 
-    private static final ArgParser PARSER = new ArgParser(
-            "del",
-            List.of(
-                    ArgParser.Option.value("number").alias("n"),
-                    ArgParser.Option.value("name"),
-                    ArgParser.Option.flag("all"),
-                    ArgParser.Option.flag("force"),
-                    ArgParser.Option.flag("keep-dirty")),
-            Map.of());
+    private static final ArgParser PARSER = Devices.parser(
+            "del", ArgParser.Option.flag("all"), ArgParser.Option.flag("force"), ArgParser.Option.flag("keep-dirty"));
 
     private DelCommand() {}
 

@@ -157,27 +157,26 @@ public record DeviceRecord(
         p.setProperty("queues", Integer.toString(queues));
         p.setProperty("depth", Integer.toString(depth));
         p.setProperty("logical-block-size", Integer.toString(logicalBlockSize));
-        if (endpointUrl != null) {
-            p.setProperty("endpoint-url", endpointUrl);
-        }
-        if (region != null) {
-            p.setProperty("region", region);
-        }
+        setIfGiven(p, "endpoint-url", endpointUrl);
+        setIfGiven(p, "region", region);
         p.setProperty("credentials", credentials);
-        if (localDir != null) {
-            p.setProperty("local", localDir);
-        }
+        setIfGiven(p, "local", localDir);
         p.setProperty("recovery", Boolean.toString(recovery));
         p.setProperty("restart", Boolean.toString(restart));
         p.setProperty("retry-time", Durations.format(retryTime));
         p.setProperty("presence", Boolean.toString(presence));
-        if (name != null) {
-            p.setProperty("name", name);
-        }
+        setIfGiven(p, "name", name);
         if (cache != null) {
             cache.write(p);
         }
         p.store(out, "ublk-s3 device");
+    }
+
+    /** An optional value is written only when given: a record without it reads back null. */
+    private static void setIfGiven(Properties p, String name, String value) {
+        if (value != null) {
+            p.setProperty(name, value);
+        }
     }
 
     static DeviceRecord read(Reader in) throws IOException {

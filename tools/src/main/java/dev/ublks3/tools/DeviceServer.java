@@ -237,8 +237,7 @@ final class DeviceServer {
             ObjectMap.validate(o.key(), o.size(), Math.toIntExact(Math.min(o.objectSize(), Integer.MAX_VALUE)));
             return UblkDeviceConfig.of(o.size(), (int) o.objectSize())
                     .withDevId(o.devId())
-                    .withQueues(o.queues())
-                    .withDepth(o.depth())
+                    .withQueues(o.queues(), o.depth())
                     .withLogicalBlockSize(o.logicalBlockSize());
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -16,6 +17,10 @@ import java.util.stream.Stream;
 final class Devices {
 
     private static final Path DEV = Path.of("/dev");
+
+    /** The options that choose a device: {@code -n N} ({@code --number N}) and {@code --name NAME}. */
+    private static final List<ArgParser.Option> CHOOSING =
+            List.of(ArgParser.Option.value("number").alias("n"), ArgParser.Option.value("name"));
 
     private Devices() {}
 
@@ -59,13 +64,24 @@ final class Devices {
                 : AddOptions.nonNegativeInt(options, "number");
     }
 
+    /** The parser of a command that acts on a device chosen by {@code -n N} or {@code --name NAME}, and its others. */
+    static ArgParser parser(String command, ArgParser.Option... others) {
+        return new ArgParser(
+                command, Stream.concat(CHOOSING.stream(), Stream.of(others)).toList(), Map.of());
+    }
+
     /**
      * The device of a command that takes {@code -n N} or {@code --name NAME}: exactly one of them must be given.
      */
     static int chosenFor(String command, RunDirectory run, Map<String, String> options) {
+        return chosenFor(command, "the devices", run, options);
+    }
+
+    /** As {@link #chosenFor(String, RunDirectory, Map)}; a missing choice points at {@code list} for {@code which}. */
+    static int chosenFor(String command, String which, RunDirectory run, Map<String, String> options) {
         ArgParser.requireOnlyOneOf(options, command, Set.of("number", "name"));
         if (!options.containsKey("number") && !options.containsKey("name")) {
-            throw new UsageException("'" + command + "' needs -n N or --name NAME: see 'ublk-s3 list' for the devices");
+            throw new UsageException("'" + command + "' needs -n N or --name NAME: see 'ublk-s3 list' for " + which);
         }
         return chosen(run, options);
     }

@@ -9,7 +9,6 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * {@code ublk-s3 recover -n N}: takes over device N after its serving process died. The kernel keeps a device
@@ -41,27 +40,18 @@ final class RecoverCommand {
     /** How long the kernel may take to notice the server's death and quiesce the device. */
     private static final long QUIESCE_WAIT_MILLIS = 15_000;
 
-    private static final ArgParser PARSER = new ArgParser(
+    private static final ArgParser PARSER = Devices.parser(
             COMMAND,
-            List.of(
-                    ArgParser.Option.value("number").alias("n"),
-                    ArgParser.Option.value("name"),
-                    ArgParser.Option.value("access-key"),
-                    ArgParser.Option.value("secret-key"),
-                    ArgParser.Option.value("session-token"),
-                    ArgParser.Option.flag("foreground")),
-            Map.of());
+            ArgParser.Option.value("access-key"),
+            ArgParser.Option.value("secret-key"),
+            ArgParser.Option.value("session-token"),
+            ArgParser.Option.flag("foreground"));
 
     private RecoverCommand() {}
 
     static int run(List<String> args, RunDirectory run, PrintStream out, PrintStream err) throws Exception {
         Map<String, String> o = PARSER.parse(args);
-        ArgParser.requireOnlyOneOf(o, COMMAND, Set.of("number", "name"));
-        if (!o.containsKey("number") && !o.containsKey("name")) {
-            throw new UsageException(
-                    "'recover' needs -n N or --name NAME: see 'ublk-s3 list' for the devices whose state is NO-SERVER");
-        }
-        int id = Devices.chosen(run, o);
+        int id = Devices.chosenFor(COMMAND, "the devices whose state is NO-SERVER", run, o);
         DeviceRecord record = record(id, run);
         List<String> keys = keys(o, record);
         checkKernel(record);

@@ -21,13 +21,7 @@ final class StatsCommand {
             their failures, local syncs. Text like nbdkit's stats filter, or JSON.
             """;
 
-    private static final ArgParser PARSER = new ArgParser(
-            "stats",
-            List.of(
-                    ArgParser.Option.value("number").alias("n"),
-                    ArgParser.Option.value("name"),
-                    ArgParser.Option.flag("json")),
-            Map.of());
+    private static final ArgParser PARSER = Devices.parser("stats", ArgParser.Option.flag("json"));
 
     private StatsCommand() {}
 

@@ -32,13 +32,7 @@ final class SyncCommand {
 
     static final String COMMAND = "sync";
 
-    private static final ArgParser PARSER = new ArgParser(
-            COMMAND,
-            List.of(
-                    ArgParser.Option.value("number").alias("n"),
-                    ArgParser.Option.value("name"),
-                    ArgParser.Option.value("timeout")),
-            Map.of());
+    private static final ArgParser PARSER = Devices.parser(COMMAND, ArgParser.Option.value("timeout"));
 
     private SyncCommand() {}
 

@@ -66,26 +66,17 @@ class AddOptionsTest {
                 "a depth given is kept");
     }
 
-    @Test
-    void retryTimeSpellings() {
-        assertEquals(
-                Duration.ofSeconds(15),
-                parse("--size 1G --bucket bkt --retry-time 15s").retryTime());
-        assertEquals(
-                Duration.ofMinutes(2),
-                parse("--size 1G --bucket bkt --retry-time 2m").retryTime());
-        assertEquals(
-                Duration.ofMillis(500),
-                parse("--size 1G --bucket bkt --retry-time 500ms").retryTime());
-        assertEquals(
-                Duration.ofMillis(1500),
-                parse("--size 1G --bucket bkt --retry-time 1.5s").retryTime());
-        assertEquals(
-                Duration.ofHours(24),
-                parse("--size 1G --bucket bkt retry-time=24h").retryTime());
-        assertEquals(
-                Duration.ofMillis(1),
-                parse("--size 1G --bucket bkt --retry-time 1ms").retryTime());
+    @ParameterizedTest
+    @CsvSource({
+        "--retry-time 15s,   PT15S",
+        "--retry-time 2m,    PT2M",
+        "--retry-time 500ms, PT0.5S",
+        "--retry-time 1.5s,  PT1.5S",
+        "retry-time=24h,     PT24H",
+        "--retry-time 1ms,   PT0.001S",
+    })
+    void retryTimeSpellings(String option, Duration expected) {
+        assertEquals(expected, parse("--size 1G --bucket bkt " + option).retryTime());
     }
 
     @Test

@@ -420,7 +420,7 @@ class BadInputMatrixTest {
                     "--config-dir",
                     etc));
         }
-        // ---- the unit's commands, and --name for del, stats and recover
+        // ---- the unit's commands, --name for del, stats and recover, -n for del and stats
         c.add(usage("'unit-start' needs --name NAME", "unit-start"));
         c.add(usage("'unit-start' needs --name NAME", "unit-start", "--config-dir", etc));
         c.add(usage("--name", "unit-start", "--name", "../x"));
@@ -439,16 +439,18 @@ class BadInputMatrixTest {
             c.add(usage("--name", command, "--name", "db", "-n", "1"));
             c.add(failure("there is no device named db", command, "--name", "db"));
         }
+        for (String command : List.of("del", "stats")) {
+            c.add(usage("--number", command, "-n"));
+            c.add(usage("--number", command, "-n", ""));
+            c.add(usage("--number", command, "-n", "-1"));
+            c.add(usage("--number", command, "-n", "x"));
+            c.add(usage("--number", command, "-n", "99999999999"));
+            c.add(usage("--number", command, "-n", "1", "-n", "2"));
+        }
         c.add(usage("--name", "del", "--name", "db", "--all"));
         // ---- del
         c.add(usage("'del'", "del"));
         c.add(usage("'del'", "del", "--force"));
-        c.add(usage("--number", "del", "-n"));
-        c.add(usage("--number", "del", "-n", ""));
-        c.add(usage("--number", "del", "-n", "-1"));
-        c.add(usage("--number", "del", "-n", "x"));
-        c.add(usage("--number", "del", "-n", "99999999999"));
-        c.add(usage("--number", "del", "-n", "1", "-n", "2"));
         c.add(usage("--all", "del", "--all", "--all"));
         c.add(usage("--all", "del", "-n", "7", "--all"));
         c.add(usage("--all", "del", "--all=yes"));
@@ -482,12 +484,6 @@ class BadInputMatrixTest {
         // ---- stats
         c.add(usage("'stats'", "stats"));
         c.add(usage("'stats'", "stats", "--json"));
-        c.add(usage("--number", "stats", "-n"));
-        c.add(usage("--number", "stats", "-n", ""));
-        c.add(usage("--number", "stats", "-n", "x"));
-        c.add(usage("--number", "stats", "-n", "-1"));
-        c.add(usage("--number", "stats", "-n", "99999999999"));
-        c.add(usage("--number", "stats", "-n", "1", "-n", "2"));
         c.add(usage("--json", "stats", "-n", "1", "--json=yes"));
         c.add(usage("--all", "stats", "--all"));
         c.add(usage("extra", "stats", "-n", "1", "extra"));

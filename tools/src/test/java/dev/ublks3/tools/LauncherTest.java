@@ -205,12 +205,7 @@ class LauncherTest {
 
     @Test
     void aCopyKeepingTimesKeepsItsCache() throws Exception {
-        Path copy = tmp.resolve("elsewhere/cmd");
-        Files.createDirectories(copy.getParent());
-        Process cp = new ProcessBuilder("cp", "-a", dir.toString(), copy.toString())
-                .inheritIO()
-                .start();
-        assertEquals(0, cp.waitFor());
+        Path copy = copyKeepingTimes(dir, tmp.resolve("elsewhere/cmd"));
         assertTrue(usesCache(javaCommand(copy, Map.of()), copy));
         // a copy that gives every file one time (an archive unpacked with a fixed time) is not trusted
         FileTime one = FileTime.fromMillis(System.currentTimeMillis() + 10_000);
@@ -255,6 +250,16 @@ class LauncherTest {
         return dest;
     }
 
+    /** {@code cp -a from to} (into a new folder): the copy keeps the files' times. */
+    private static Path copyKeepingTimes(Path from, Path to) throws Exception {
+        Files.createDirectories(to.getParent());
+        Process cp = new ProcessBuilder("cp", "-a", from.toString(), to.toString())
+                .inheritIO()
+                .start();
+        assertEquals(0, cp.waitFor());
+        return to;
+    }
+
     /** What {@code command} prints, run in {@code cwd} with JAVA_HOME {@code javaHome}. */
     private static List<String> output(Path cwd, String javaHome, String... command) throws Exception {
         ProcessBuilder pb =
@@ -291,12 +296,7 @@ class LauncherTest {
     void aSnapshotCopiedOnOrLinkedToRunsFromWhereItIs() throws Exception {
         runnableJdk();
         Path snapshot = snapshot(tmp.resolve("snap/cmd"));
-        Path moved = tmp.resolve("guest/cmd");
-        Files.createDirectories(moved.getParent());
-        Process cp = new ProcessBuilder("cp", "-a", snapshot.toString(), moved.toString())
-                .inheritIO()
-                .start();
-        assertEquals(0, cp.waitFor());
+        Path moved = copyKeepingTimes(snapshot, tmp.resolve("guest/cmd"));
         List<String> server =
                 output(moved.getParent(), "/nonexistent", "cmd/ublk-s3", "add", "--size", "1G", "--foreground");
         assertEquals("launcher=" + moved.resolve("ublk-s3"), server.get(0), "what it starts goes through the copy");

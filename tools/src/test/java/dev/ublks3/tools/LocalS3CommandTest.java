@@ -101,19 +101,9 @@ class LocalS3CommandTest {
     @Test
     void theControlSocketServesCountsAndReset() throws IOException {
         Path socket = tmp.resolve("ctl.sock");
-        try (LocalS3Command.Serving serving = LocalS3Command.start(List.of(
-                "--memory",
-                "--port",
-                "0",
-                "--bucket",
-                "bench",
-                "--latency",
-                "1ms",
-                "--bandwidth",
-                "64M",
-                "--control",
-                socket.toString()))) {
-            assertEquals(zeroCounts(), counts(socket), "creating --bucket is not counted");
+        try (LocalS3Command.Serving serving =
+                startBench("--latency", "1ms", "--bandwidth", "64M", "--control", socket.toString())) {
+            assertEquals(zeroCounts(), call(socket, "counts"), "creating --bucket is not counted");
             try (S3ObjectStore store = S3ObjectStore.open(LocalS3Config.of(serving.server(), "bench"))) {
                 store.put("disk/0000000000000000", ByteBuffer.allocate(4096)).join();
             }
@@ -122,10 +112,10 @@ class LocalS3CommandTest {
                             .replace("\"PUT\":0", "\"PUT\":1")
                             .replace("\"bytesIn\":0", "\"bytesIn\":4096")
                             .replace("\"putSizes\":{}", "\"putSizes\":{\"4096\":1}"),
-                    counts(socket));
+                    call(socket, "counts"));
 
             assertNull(ControlSocket.call(socket, "reset", line -> {}));
-            assertEquals(zeroCounts(), counts(socket));
+            assertEquals(zeroCounts(), call(socket, "counts"));
             assertEquals(
                     "unknown command 'frobnicate' for local-s3: use counts, reset, faults, down or up",
                     ControlSocket.call(socket, "frobnicate", line -> {}));
@@ -139,16 +129,7 @@ class LocalS3CommandTest {
         try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.2"))) {
             controlPort = free.getLocalPort();
         }
-        try (LocalS3Command.Serving serving = LocalS3Command.start(List.of(
-                "--memory",
-                "--address",
-                "127.0.0.2",
-                "--port",
-                "0",
-                "--bucket",
-                "bench",
-                "--control",
-                "tcp:" + controlPort))) {
+        try (LocalS3Command.Serving serving = startBench("--address", "127.0.0.2", "--control", "tcp:" + controlPort)) {
             assertEquals("127.0.0.2", serving.server().endpoint().getHost());
             try (S3ObjectStore store = S3ObjectStore.open(LocalS3Config.of(serving.server(), "bench"))) {
                 store.put("disk/0000000000000000", ByteBuffer.allocate(4096)).join();
@@ -170,20 +151,8 @@ class LocalS3CommandTest {
     @Test
     void theControlSocketServesFaultsAndSwitchesTheServerDownAndUp() throws IOException {
         Path socket = tmp.resolve("ctl.sock");
-        try (LocalS3Command.Serving serving = LocalS3Command.start(List.of(
-                        "--memory",
-                        "--port",
-                        "0",
-                        "--bucket",
-                        "bench",
-                        "--faults",
-                        "500=1",
-                        "--fault-seed",
-                        "7",
-                        "--stall",
-                        "30s",
-                        "--control",
-                        socket.toString()));
+        try (LocalS3Command.Serving serving = startBench(
+                        "--faults", "500=1", "--fault-seed", "7", "--stall", "30s", "--control", socket.toString());
                 S3ObjectStore store = S3ObjectStore.open(LocalS3Config.of(serving.server(), "bench"))) {
             assertTrue(
                     store.put("disk/0000000000000000", ByteBuffer.allocate(4096))
@@ -211,8 +180,7 @@ class LocalS3CommandTest {
     @Test
     void withoutFaultsTheControlSocketStillSwitchesDownAndUp() throws IOException {
         Path socket = tmp.resolve("ctl.sock");
-        try (LocalS3Command.Serving serving = LocalS3Command.start(
-                        List.of("--memory", "--port", "0", "--bucket", "bench", "--control", socket.toString()));
+        try (LocalS3Command.Serving serving = startBench("--control", socket.toString());
                 S3ObjectStore store = S3ObjectStore.open(LocalS3Config.of(serving.server(), "bench"))) {
             assertNull(ControlSocket.call(socket, "down", line -> {}));
             assertTrue(store.put("disk/0000000000000000", ByteBuffer.allocate(4096))
@@ -224,16 +192,17 @@ class LocalS3CommandTest {
         }
     }
 
+    /** local-s3 in memory on a free port, with the bucket "bench" and {@code options}. */
+    private static LocalS3Command.Serving startBench(String... options) {
+        List<String> args = new ArrayList<>(List.of("--memory", "--port", "0", "--bucket", "bench"));
+        args.addAll(List.of(options));
+        return LocalS3Command.start(args);
+    }
+
+    /** The one line the control socket answers {@code command} with. */
     private static String call(Path socket, String command) throws IOException {
         List<String> lines = new ArrayList<>();
         assertNull(ControlSocket.call(socket, command, lines::add));
-        assertEquals(1, lines.size(), lines.toString());
-        return lines.getFirst();
-    }
-
-    private static String counts(Path socket) throws IOException {
-        List<String> lines = new ArrayList<>();
-        assertNull(ControlSocket.call(socket, "counts", lines::add));
         assertEquals(1, lines.size(), lines.toString());
         return lines.getFirst();
     }

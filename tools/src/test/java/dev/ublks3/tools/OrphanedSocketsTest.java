@@ -13,41 +13,42 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class OrphanedSocketsTest {
 
     // lines as the kernel prints them: remote port 0x2328 = 9000; inode 0 = no process owns the socket
     private static final String HEADER_FIELDS = ": 0100007F:960E 0100007F:2328 ";
 
-    @Test
-    void anOrphanWithDataQueuedOrItsFinUnacknowledgedIsUndelivered() {
-        assertTrue(OrphanedSockets.isUndelivered(
-                "1" + HEADER_FIELDS + "04 00001000:00000000 01:00000014 00000000     0        0 0 3 0", 9000));
-        assertTrue(
-                OrphanedSockets.isUndelivered(
-                        "1" + HEADER_FIELDS + "04 00000000:00000000 01:00000014 00000000     0        0 0 3 0", 9000),
-                "FIN_WAIT1: its FIN, after the data, not yet acknowledged");
-        assertTrue(OrphanedSockets.isUndelivered(
-                "1" + HEADER_FIELDS + "0B 00000000:00000000 01:00000014 00000000     0        0 0 3 0", 9000));
+    /** A line of /proc/net/tcp whose fields from the state on ({@code st tx_queue:rx_queue ...}) are {@code fromState}. */
+    private static String line(String fromState) {
+        return "1" + HEADER_FIELDS + fromState;
+    }
+
+    @ParameterizedTest(name = "{1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            04 00001000:00000000 01:00000014 00000000     0        0 0 3 0 | FIN_WAIT1 with data queued
+            04 00000000:00000000 01:00000014 00000000     0        0 0 3 0 | FIN_WAIT1: its FIN, after the data, not yet acknowledged
+            0B 00000000:00000000 01:00000014 00000000     0        0 0 3 0 | CLOSING
+            """)
+    void anOrphanWithDataQueuedOrItsFinUnacknowledgedIsUndelivered(String fromState, String why) {
+        assertTrue(OrphanedSockets.isUndelivered(line(fromState), 9000), why);
+    }
+
+    @ParameterizedTest(name = "{2}")
+    @CsvSource(delimiter = '|', textBlock = """
+            01 00001000:00000000 01:00000014 00000000     0        0 4242 3 0 | 9000 | a process owns it
+            04 00001000:00000000 01:00000014 00000000     0        0 0 3 0    | 443  | another port
+            05 00000000:00000000 00:00000000 00000000     0        0 0 3 0    | 9000 | FIN_WAIT2: everything acknowledged
+            06 00000000:00000000 03:00000524 00000000     0        0 0 3 0    | 9000 | TIME_WAIT
+            """)
+    void aSocketOfALiveProcessAnotherPortOrDeliveredDataIsNot(String fromState, int port, String why) {
+        assertFalse(OrphanedSockets.isUndelivered(line(fromState), port), why);
     }
 
     @Test
-    void aSocketOfALiveProcessAnotherPortOrDeliveredDataIsNot() {
-        assertFalse(
-                OrphanedSockets.isUndelivered(
-                        "1" + HEADER_FIELDS + "01 00001000:00000000 01:00000014 00000000     0        0 4242 3 0",
-                        9000),
-                "a process owns it");
-        assertFalse(OrphanedSockets.isUndelivered(
-                "1" + HEADER_FIELDS + "04 00001000:00000000 01:00000014 00000000     0        0 0 3 0", 443));
-        assertFalse(
-                OrphanedSockets.isUndelivered(
-                        "1" + HEADER_FIELDS + "05 00000000:00000000 00:00000000 00000000     0        0 0 3 0", 9000),
-                "FIN_WAIT2: everything acknowledged");
-        assertFalse(
-                OrphanedSockets.isUndelivered(
-                        "1" + HEADER_FIELDS + "06 00000000:00000000 03:00000524 00000000     0        0 0 3 0", 9000),
-                "TIME_WAIT");
+    void theHeaderLineIsNot() {
         assertFalse(OrphanedSockets.isUndelivered("  sl  local_address rem_address   st tx_queue", 9000));
     }
 

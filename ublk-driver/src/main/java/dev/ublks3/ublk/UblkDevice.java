@@ -63,14 +63,7 @@ public final class UblkDevice implements AutoCloseable {
             if (ownsControl) control.close();
             throw new IllegalArgumentException("a ublk device needs a config and a target");
         }
-        UblkDevice device = new UblkDevice(control, ownsControl, config, target, -1);
-        try {
-            device.start();
-            return device;
-        } catch (UblkException | RuntimeException | Error e) {
-            device.teardown(e);
-            throw e;
-        }
+        return new UblkDevice(control, ownsControl, config, target, -1).started();
     }
 
     /**
@@ -80,13 +73,20 @@ public final class UblkDevice implements AutoCloseable {
      * device is left quiesced for another attempt (not deleted); {@link #close} stops and deletes it as usual.
      */
     public static UblkDevice recover(int devId, UblkTarget target) throws UblkException {
-        UblkControl control = UblkControl.open();
-        UblkDevice device = new UblkDevice(control, true, null, target, devId);
+        return new UblkDevice(UblkControl.open(), true, null, target, devId).started();
+    }
+
+    /** Starts this device, or takes it over; on any failure tears down what was made and throws. */
+    private UblkDevice started() throws UblkException {
         try {
-            device.startRecovery();
-            return device;
+            if (recoverDevId >= 0) {
+                startRecovery();
+            } else {
+                start();
+            }
+            return this;
         } catch (UblkException | RuntimeException | Error e) {
-            device.teardown(e);
+            teardown(e);
             throw e;
         }
     }
@@ -102,17 +102,7 @@ public final class UblkDevice implements AutoCloseable {
                     "only a device made with user recovery can be taken over; delete it instead");
         }
         params = control.getParams(devId);
-        var b = params.basic();
-        config = new UblkDeviceConfig(
-                devId,
-                info.nrHwQueues(),
-                info.queueDepth(),
-                info.maxIoBufBytes(),
-                b.sizeBytes(),
-                b.logicalBlockSize(),
-                1 << b.ioMinShift(),
-                params.discard() != null,
-                true);
+        config = UblkDeviceConfig.of(info, params);
         // EBUSY until the dead server's files are released and the kernel has quiesced the queue: wait a little
         long deadline = System.nanoTime() + RECOVERY_WAIT_MILLIS * 1_000_000;
         for (; ; ) {
@@ -131,7 +121,8 @@ public final class UblkDevice implements AutoCloseable {
     }
 
     private void start() throws UblkException {
-        info = control.addDev(config.devId(), config.queues(), config.depth(), config.maxIoBufBytes(), config.flags());
+        UblkDeviceConfig.Queues q = config.queues();
+        info = control.addDev(config.devId(), q.count(), q.depth(), q.maxIoBufBytes(), config.flags());
         devId = info.devId();
         added = true;
         if (config.userRecovery() && !info.features().has(dev.ublks3.linux.ublk_cmd_h.UBLK_F_USER_RECOVERY)) {
@@ -149,10 +140,8 @@ public final class UblkDevice implements AutoCloseable {
     /** Opens /dev/ublkcN and starts one thread per queue; returns once every tag is fetched. */
     private void startQueues() throws UblkException {
         charFd = openCharDevice(charDevicePath());
-        boolean encodedIo = info.features().has(dev.ublks3.linux.ublk_cmd_h.UBLK_F_CMD_IOCTL_ENCODE);
         for (int q = 0; q < info.nrHwQueues(); q++) {
-            UblkQueue queue =
-                    new UblkQueue(devId, q, info.queueDepth(), info.maxIoBufBytes(), charFd, encodedIo, target);
+            UblkQueue queue = new UblkQueue(info, q, charFd, target);
             queues.add(queue);
             queue.start();
         }

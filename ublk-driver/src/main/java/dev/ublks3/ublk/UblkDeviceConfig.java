@@ -6,11 +6,7 @@ import static dev.ublks3.linux.ublk_cmd_h.*;
  * What a ublk device is made with; every value is checked here, with one-line errors, before the kernel sees it.
  *
  * @param devId            the device number N of /dev/ublkbN, or -1 for the kernel's choice
- * @param queues           hardware queues, each served by its own thread (1..UBLK_MAX_NR_QUEUES; the kernel
- *                         caps it at the CPU count)
- * @param depth            requests in flight per queue (1..UBLK_MAX_QUEUE_DEPTH = 4096)
- * @param maxIoBufBytes    the largest request, bytes: a page multiple up to 32 MiB (1 &lt;&lt; UBLK_IO_BUF_BITS);
- *                         each tag of each queue has a buffer this large (mapped lazily)
+ * @param queues           the server's queues (ADD_DEV asks for them, the kernel may lower them)
  * @param sizeBytes        the device size, a multiple of the logical block size
  * @param logicalBlockSize 512 or 4096
  * @param ioUnitBytes      the target's preferred unit (ublk-s3: the object size), a power of two from the logical
@@ -20,9 +16,7 @@ import static dev.ublks3.linux.ublk_cmd_h.*;
  */
 public record UblkDeviceConfig(
         int devId,
-        int queues,
-        int depth,
-        int maxIoBufBytes,
+        Queues queues,
         long sizeBytes,
         int logicalBlockSize,
         int ioUnitBytes,
@@ -41,20 +35,34 @@ public record UblkDeviceConfig(
      */
     static final int MAX_DISCARD_SECTORS = Integer.MAX_VALUE >>> 9;
 
+    /**
+     * The server's queues: {@code count} threads of {@code depth} requests each, every request with a buffer of
+     * {@code maxIoBufBytes} (count x depth x maxIoBufBytes of buffers, mapped lazily).
+     *
+     * @param count         hardware queues, each served by its own thread (1..UBLK_MAX_NR_QUEUES; the kernel caps it
+     *                      at the CPU count)
+     * @param depth         requests in flight per queue (1..UBLK_MAX_QUEUE_DEPTH = 4096)
+     * @param maxIoBufBytes the largest request, bytes: a page multiple up to 32 MiB (1 &lt;&lt; UBLK_IO_BUF_BITS)
+     */
+    public record Queues(int count, int depth, int maxIoBufBytes) {
+        public Queues {
+            if (count < 1 || count > UBLK_MAX_NR_QUEUES) {
+                fail("queues " + count + " out of range: give 1.." + UBLK_MAX_NR_QUEUES
+                        + " (the kernel caps it at the CPU count)");
+            }
+            if (depth < 1 || depth > UBLK_MAX_QUEUE_DEPTH)
+                fail("depth " + depth + " out of range: give 1.." + UBLK_MAX_QUEUE_DEPTH);
+            if (maxIoBufBytes < PAGE_SIZE || maxIoBufBytes > MAX_IO_BUF_BYTES || maxIoBufBytes % PAGE_SIZE != 0) {
+                fail("max I/O size " + maxIoBufBytes + " bytes invalid: give a multiple of " + PAGE_SIZE + " up to "
+                        + MAX_IO_BUF_BYTES + " (32 MiB, ublk's buffer limit)");
+            }
+        }
+    }
+
     public UblkDeviceConfig {
         if (devId < -1) fail("device id " + devId + " is negative: give 0 or more, or -1 to let the kernel choose");
-        if (queues < 1 || queues > UBLK_MAX_NR_QUEUES) {
-            fail("queues " + queues + " out of range: give 1.." + UBLK_MAX_NR_QUEUES
-                    + " (the kernel caps it at the CPU count)");
-        }
-        if (depth < 1 || depth > UBLK_MAX_QUEUE_DEPTH)
-            fail("depth " + depth + " out of range: give 1.." + UBLK_MAX_QUEUE_DEPTH);
         if (logicalBlockSize != 512 && logicalBlockSize != 4096) {
             fail("logical block size " + logicalBlockSize + " not supported: give 512 or 4096");
-        }
-        if (maxIoBufBytes < PAGE_SIZE || maxIoBufBytes > MAX_IO_BUF_BYTES || maxIoBufBytes % PAGE_SIZE != 0) {
-            fail("max I/O size " + maxIoBufBytes + " bytes invalid: give a multiple of " + PAGE_SIZE + " up to "
-                    + MAX_IO_BUF_BYTES + " (32 MiB, ublk's buffer limit)");
         }
         if (ioUnitBytes < logicalBlockSize || ioUnitBytes > MAX_IO_BUF_BYTES || Integer.bitCount(ioUnitBytes) != 1) {
             fail("I/O unit " + ioUnitBytes + " bytes invalid: give a power of two from the logical block size ("
@@ -81,7 +89,20 @@ public record UblkDeviceConfig(
                 ? ioUnitBytes
                 : DEFAULT_MAX_IO_BUF_BYTES;
         return new UblkDeviceConfig(
-                -1, defaultQueues(), DEFAULT_DEPTH, maxIo, sizeBytes, 512, ioUnitBytes, true, false);
+                -1, new Queues(defaultQueues(), DEFAULT_DEPTH, maxIo), sizeBytes, 512, ioUnitBytes, true, false);
+    }
+
+    /** The config of a device the kernel has, from its info and params (a device to take over). */
+    public static UblkDeviceConfig of(UblkDevInfo info, UblkParams params) {
+        var basic = params.basic();
+        return new UblkDeviceConfig(
+                info.devId(),
+                new Queues(info.nrHwQueues(), info.queueDepth(), info.maxIoBufBytes()),
+                basic.sizeBytes(),
+                basic.logicalBlockSize(),
+                1 << basic.ioMinShift(),
+                params.discard() != null,
+                info.features().has(UBLK_F_USER_RECOVERY));
     }
 
     /** min(available CPUs, 4). */
@@ -90,38 +111,33 @@ public record UblkDeviceConfig(
     }
 
     public UblkDeviceConfig withDevId(int v) {
-        return new UblkDeviceConfig(
-                v, queues, depth, maxIoBufBytes, sizeBytes, logicalBlockSize, ioUnitBytes, discard, userRecovery);
+        return new UblkDeviceConfig(v, queues, sizeBytes, logicalBlockSize, ioUnitBytes, discard, userRecovery);
     }
 
-    public UblkDeviceConfig withQueues(int v) {
-        return new UblkDeviceConfig(
-                devId, v, depth, maxIoBufBytes, sizeBytes, logicalBlockSize, ioUnitBytes, discard, userRecovery);
+    /** {@code count} queues of {@code depth} requests, as large as before. */
+    public UblkDeviceConfig withQueues(int count, int depth) {
+        return withQueues(new Queues(count, depth, queues.maxIoBufBytes));
     }
 
-    public UblkDeviceConfig withDepth(int v) {
-        return new UblkDeviceConfig(
-                devId, queues, v, maxIoBufBytes, sizeBytes, logicalBlockSize, ioUnitBytes, discard, userRecovery);
+    /** Requests up to {@code maxIoBufBytes}, on as many queues as before. */
+    public UblkDeviceConfig withMaxIoBufBytes(int maxIoBufBytes) {
+        return withQueues(new Queues(queues.count, queues.depth, maxIoBufBytes));
     }
 
-    public UblkDeviceConfig withMaxIoBufBytes(int v) {
-        return new UblkDeviceConfig(
-                devId, queues, depth, v, sizeBytes, logicalBlockSize, ioUnitBytes, discard, userRecovery);
+    private UblkDeviceConfig withQueues(Queues q) {
+        return new UblkDeviceConfig(devId, q, sizeBytes, logicalBlockSize, ioUnitBytes, discard, userRecovery);
     }
 
     public UblkDeviceConfig withLogicalBlockSize(int v) {
-        return new UblkDeviceConfig(
-                devId, queues, depth, maxIoBufBytes, sizeBytes, v, ioUnitBytes, discard, userRecovery);
+        return new UblkDeviceConfig(devId, queues, sizeBytes, v, ioUnitBytes, discard, userRecovery);
     }
 
     public UblkDeviceConfig withDiscard(boolean v) {
-        return new UblkDeviceConfig(
-                devId, queues, depth, maxIoBufBytes, sizeBytes, logicalBlockSize, ioUnitBytes, v, userRecovery);
+        return new UblkDeviceConfig(devId, queues, sizeBytes, logicalBlockSize, ioUnitBytes, v, userRecovery);
     }
 
     public UblkDeviceConfig withUserRecovery(boolean v) {
-        return new UblkDeviceConfig(
-                devId, queues, depth, maxIoBufBytes, sizeBytes, logicalBlockSize, ioUnitBytes, discard, v);
+        return new UblkDeviceConfig(devId, queues, sizeBytes, logicalBlockSize, ioUnitBytes, discard, v);
     }
 
     /** The UBLK_F_* flags ADD_DEV asks for. */
@@ -165,9 +181,10 @@ public record UblkDeviceConfig(
 
     @Override
     public String toString() {
-        return "ublk device " + (devId < 0 ? "(auto id)" : devId) + ": " + sizeBytes + " bytes, " + queues
+        return "ublk device " + (devId < 0 ? "(auto id)" : devId) + ": " + sizeBytes + " bytes, " + queues.count
                 + " queues x depth "
-                + depth + ", max I/O " + maxIoBufBytes + ", logical block " + logicalBlockSize + ", unit " + ioUnitBytes
+                + queues.depth + ", max I/O " + queues.maxIoBufBytes + ", logical block " + logicalBlockSize + ", unit "
+                + ioUnitBytes
                 + (discard ? ", discard" : "") + (userRecovery ? ", user recovery" : "");
     }
 }

@@ -82,14 +82,15 @@ public final class UblkQueue {
     private long requests; // written by the queue thread only
     private final CompletionHandler onCqe = this::onCqe;
 
-    UblkQueue(int devId, int qid, int depth, int bufBytes, int charFd, boolean encodedIo, UblkTarget target)
-            throws UblkException {
-        this.devId = devId;
+    /** Queue {@code qid} of {@code device}, with the depth, buffer size and command encoding ADD_DEV negotiated. */
+    UblkQueue(UblkDevInfo device, int qid, int charFd, UblkTarget target) throws UblkException {
+        this.devId = device.devId();
         this.qid = qid;
-        this.depth = depth;
-        this.bufBytes = bufBytes;
+        this.depth = device.queueDepth();
+        this.bufBytes = device.maxIoBufBytes();
         this.charFd = charFd;
         this.target = target;
+        boolean encodedIo = device.features().has(UBLK_F_CMD_IOCTL_ENCODE);
         this.fetchOp = encodedIo ? UBLK_U_IO_FETCH_REQ : UBLK_IO_FETCH_REQ;
         this.commitOp = encodedIo ? UBLK_U_IO_COMMIT_AND_FETCH_REQ : UBLK_IO_COMMIT_AND_FETCH_REQ;
         this.completions = new TagQueue(depth);

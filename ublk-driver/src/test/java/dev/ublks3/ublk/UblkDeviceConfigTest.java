@@ -17,9 +17,11 @@ class UblkDeviceConfigTest {
     void defaults() {
         UblkDeviceConfig c = UblkDeviceConfig.of(GIB, 128 << 10);
         assertEquals(-1, c.devId());
-        assertEquals(Math.min(Runtime.getRuntime().availableProcessors(), 4), c.queues());
-        assertEquals(128, c.depth());
-        assertEquals(1 << 20, c.maxIoBufBytes());
+        assertEquals(
+                Math.min(Runtime.getRuntime().availableProcessors(), 4),
+                c.queues().count());
+        assertEquals(128, c.queues().depth());
+        assertEquals(1 << 20, c.queues().maxIoBufBytes());
         assertEquals(512, c.logicalBlockSize());
         assertTrue(c.discard());
         assertFalse(c.userRecovery());
@@ -28,8 +30,8 @@ class UblkDeviceConfigTest {
                 UBLK_F_CMD_IOCTL_ENCODE | UBLK_F_USER_RECOVERY | UBLK_F_USER_RECOVERY_REISSUE,
                 c.withUserRecovery(true).flags());
         // a unit above 1 MiB raises the default request size to one unit
-        assertEquals(8 << 20, UblkDeviceConfig.of(GIB, 8 << 20).maxIoBufBytes());
-        assertEquals(32 << 20, UblkDeviceConfig.of(GIB, 32 << 20).maxIoBufBytes());
+        assertEquals(8 << 20, UblkDeviceConfig.of(GIB, 8 << 20).queues().maxIoBufBytes());
+        assertEquals(32 << 20, UblkDeviceConfig.of(GIB, 32 << 20).queues().maxIoBufBytes());
     }
 
     private static void rejects(String expected, Runnable make) {
@@ -42,12 +44,6 @@ class UblkDeviceConfigTest {
     void validationMessages() {
         UblkDeviceConfig c = UblkDeviceConfig.of(GIB, 64 << 10);
         rejects("device id -2 is negative: give 0 or more, or -1 to let the kernel choose", () -> c.withDevId(-2));
-        rejects("queues 0 out of range: give 1..4096 (the kernel caps it at the CPU count)", () -> c.withQueues(0));
-        rejects(
-                "queues 4097 out of range: give 1..4096 (the kernel caps it at the CPU count)",
-                () -> c.withQueues(4097));
-        rejects("depth 0 out of range: give 1..4096", () -> c.withDepth(0));
-        rejects("depth 4097 out of range: give 1..4096", () -> c.withDepth(4097));
         rejects("logical block size 1024 not supported: give 512 or 4096", () -> c.withLogicalBlockSize(1024));
         rejects(
                 "max I/O size 1000 bytes invalid: give a multiple of 4096 up to 33554432 (32 MiB, ublk's buffer limit)",
@@ -77,10 +73,22 @@ class UblkDeviceConfigTest {
                 "device size 5120 bytes invalid: give a positive multiple of the logical block size (4096)",
                 () -> UblkDeviceConfig.of(5120, 4096).withLogicalBlockSize(4096));
         // the bounds themselves are accepted
-        assertEquals(4096, c.withDepth(4096).depth());
-        assertEquals(1, c.withQueues(1).withDepth(1).queues());
-        assertEquals(32 << 20, c.withMaxIoBufBytes(32 << 20).maxIoBufBytes());
+        assertEquals(4096, c.withQueues(1, 4096).queues().depth());
+        assertEquals(
+                new UblkDeviceConfig.Queues(1, 1, 1 << 20), c.withQueues(1, 1).queues());
+        assertEquals(32 << 20, c.withMaxIoBufBytes(32 << 20).queues().maxIoBufBytes());
         assertEquals(7, c.withDevId(7).devId());
+    }
+
+    @ParameterizedTest(name = "{0} queues x depth {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            0    | 128  | queues 0 out of range: give 1..4096 (the kernel caps it at the CPU count)
+            4097 | 128  | queues 4097 out of range: give 1..4096 (the kernel caps it at the CPU count)
+            1    | 0    | depth 0 out of range: give 1..4096
+            1    | 4097 | depth 4097 out of range: give 1..4096
+            """)
+    void queueLimits(int count, int depth, String expected) {
+        rejects(expected, () -> UblkDeviceConfig.of(GIB, 64 << 10).withQueues(count, depth));
     }
 
     @ParameterizedTest(name = "unit {0}, logical {1}, max I/O {2}")

@@ -19,7 +19,9 @@ class UblkIoTest {
     @BeforeEach
     void setUp() throws Exception {
         arena = Arena.ofShared();
-        queue = new UblkQueue(0, 1, 4, 1 << 16, -1, true, UblkIo::completeOk);
+        // device 0: depth 4, 64 KiB requests, ioctl-encoded commands; queue 1, no char device
+        var device = new UblkDevInfo(2, 4, UBLK_S_DEV_DEAD, 1 << 16, 0, 0, UBLK_F_CMD_IOCTL_ENCODE, 0, 0, 0);
+        queue = new UblkQueue(device, 1, -1, UblkIo::completeOk);
         io = new UblkIo(queue, 2, arena.allocate(1 << 16, 4096));
     }
 

@@ -1,7 +1,6 @@
 package dev.ublks3.ublk.tool;
 
 import dev.ublks3.ublk.UblkControl;
-import dev.ublks3.ublk.UblkDevInfo;
 import dev.ublks3.ublk.UblkDevice;
 import dev.ublks3.ublk.UblkDeviceConfig;
 import dev.ublks3.ublk.UblkException;
@@ -92,8 +91,7 @@ public final class UblkRamdisk {
                 config = recoveredConfig(recoverId);
             } else {
                 config = UblkDeviceConfig.of(size, unit)
-                        .withQueues(queues)
-                        .withDepth(depth)
+                        .withQueues(queues, depth)
                         .withLogicalBlockSize(logical)
                         .withDevId(devId)
                         .withDiscard(discard)
@@ -108,48 +106,40 @@ public final class UblkRamdisk {
         }
     }
 
-    private static int features() {
-        try (UblkControl control = UblkControl.open()) {
-            System.out.println("ublk features: " + control.getFeatures());
-            return 0;
-        } catch (UblkException e) {
-            fail(e.getMessage());
-            return 1;
-        }
+    /** A request on a control connection of its own. */
+    private interface ControlCall<T> {
+        T on(UblkControl control) throws UblkException;
     }
 
-    /** STOP_DEV then DEL_DEV of a device this process does not serve (its server died). */
-    private static int delete(int devId) {
+    /** What {@code call} returns; a ublk error ends the process (exit 1). */
+    private static <T> T onControl(ControlCall<T> call) {
         try (UblkControl control = UblkControl.open()) {
-            control.stopDev(devId);
-            control.delDev(devId);
-            System.err.println("ublk-ramdisk: deleted ublk " + devId);
-            return 0;
-        } catch (UblkException e) {
-            fail(e.getMessage());
-            return 1;
-        }
-    }
-
-    /** The shape of a device to take over, from the kernel (the target needs its size, queues and depth first). */
-    private static UblkDeviceConfig recoveredConfig(int devId) {
-        try (UblkControl control = UblkControl.open()) {
-            UblkDevInfo info = control.getDevInfo(devId);
-            var basic = control.getParams(devId).basic();
-            return new UblkDeviceConfig(
-                    devId,
-                    info.nrHwQueues(),
-                    info.queueDepth(),
-                    info.maxIoBufBytes(),
-                    basic.sizeBytes(),
-                    basic.logicalBlockSize(),
-                    1 << basic.ioMinShift(),
-                    true,
-                    true);
+            return call.on(control);
         } catch (UblkException e) {
             fail(e.getMessage());
             return null;
         }
+    }
+
+    private static int features() {
+        System.out.println("ublk features: " + onControl(UblkControl::getFeatures));
+        return 0;
+    }
+
+    /** STOP_DEV then DEL_DEV of a device this process does not serve (its server died). */
+    private static int delete(int devId) {
+        onControl(control -> {
+            control.stopDev(devId);
+            control.delDev(devId);
+            return null;
+        });
+        System.err.println("ublk-ramdisk: deleted ublk " + devId);
+        return 0;
+    }
+
+    /** The shape of a device to take over, from the kernel (the target needs its size, queues and depth first). */
+    private static UblkDeviceConfig recoveredConfig(int devId) {
+        return onControl(control -> UblkDeviceConfig.of(control.getDevInfo(devId), control.getParams(devId)));
     }
 
     private static int run(
@@ -161,7 +151,8 @@ public final class UblkRamdisk {
             if (nullTarget) {
                 target = new NullTarget();
             } else {
-                ram = new RamdiskTarget(config.sizeBytes(), async, config.queues(), config.depth(), failAt, backing);
+                UblkDeviceConfig.Queues q = config.queues();
+                ram = new RamdiskTarget(config.sizeBytes(), async, q.count(), q.depth(), failAt, backing);
                 target = ram;
             }
             device = recoverId >= 0 ? UblkDevice.recover(recoverId, target) : UblkDevice.create(config, target);
