@@ -7,6 +7,7 @@ import dev.ublks3.locals3.LocalS3Server;
 import dev.ublks3.storage.s3.S3Config;
 import dev.ublks3.storage.s3.S3ObjectStore;
 import dev.ublks3.storage.testing.LocalS3Fixture;
+import dev.ublks3.storage.testing.StoreListing;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -298,7 +299,8 @@ class NbdkitInteropTest {
         }
 
         try (ObjectMap map = new ObjectMap(S3ObjectStore.open(config), c.key(), (long) OBJECTS * os, os)) {
-            assertEquals(model.keys(c.key(), neighbours(c)), keysInBucket(map.store()), "keys written by nbdkit");
+            assertEquals(
+                    model.keys(c.key(), neighbours(c)), StoreListing.allKeys(map.store()), "keys written by nbdkit");
             assertSameBytes(model.image, 0, read(map, 0, model.image.length), os, "the device read by the object map");
             for (long[] range :
                     new long[][] {{os - 3, 2L * os + 7}, {5L * os + 50, 400}, {model.image.length - 100, 100}}) {
@@ -328,7 +330,9 @@ class NbdkitInteropTest {
             }
             map.flush().join();
             assertEquals(
-                    model.keys(c.key(), neighbours(c)), keysInBucket(map.store()), "keys written by the object map");
+                    model.keys(c.key(), neighbours(c)),
+                    StoreListing.allKeys(map.store()),
+                    "keys written by the object map");
         }
 
         Path out = dir.resolve("device.out");
@@ -344,17 +348,6 @@ class NbdkitInteropTest {
         map.read(offset, into).join();
         assertEquals(length, into.position());
         return into.array();
-    }
-
-    private static List<String> keysInBucket(ObjectStore store) {
-        List<String> keys = new ArrayList<>();
-        String token = null;
-        do {
-            ObjectStore.ListPage page = store.list("", null, token, 1000).join();
-            keys.addAll(page.keys());
-            token = page.nextContinuationToken();
-        } while (token != null);
-        return keys;
     }
 
     /** {@code actual} must equal {@code expected} from {@code offset}; names the first differing byte's object. */
