@@ -140,8 +140,11 @@ class NbdkitInteropTest {
                 + " (tools/bin/test installs them)");
     }
 
-    /** A fresh bucket with the neighbours' objects, a directory for the socket and files, the pattern. */
-    private void prepare(Case c, String hint) throws IOException {
+    /**
+     * A fresh bucket with the neighbours' objects, a directory for the socket and files, the requests and their
+     * pattern; returns the model of the device after the requests, by the rules of the side that applies them.
+     */
+    private Model prepare(Case c, String hint, boolean zeroStoresPartialEnds) throws IOException {
         config = LocalS3Fixture.config(LocalS3Fixture.newBucket(hint));
         dir = Files.createTempDirectory(localTempRoot(), "ublks3-nbdkit-");
         try (S3ObjectStore store = S3ObjectStore.open(config)) {
@@ -149,6 +152,11 @@ class NbdkitInteropTest {
                 store.put(neighbour, ByteBuffer.wrap(new byte[c.objectSize()])).join();
             }
         }
+        Model model = new Model(c.objectSize(), requests(c.objectSize()), zeroStoresPartialEnds);
+        for (Op op : model.ops) {
+            model.apply(op, pattern);
+        }
+        return model;
     }
 
     /**
@@ -210,16 +218,18 @@ class NbdkitInteropTest {
         return ops;
     }
 
-    /** What the device holds and which objects exist after the requests, by one side's layout rules. */
+    /** The requests, and what the device holds and which objects exist after them, by one side's layout rules. */
     private static final class Model {
         final int objectSize;
+        final List<Op> ops;
         final byte[] image;
         final TreeSet<Long> objects = new TreeSet<>();
         /** nbdkit writes zeros into a partial end of a zero even if the object is missing; the object map does not. */
         final boolean zeroStoresPartialEnds;
 
-        Model(int objectSize, boolean zeroStoresPartialEnds) {
+        Model(int objectSize, List<Op> ops, boolean zeroStoresPartialEnds) {
             this.objectSize = objectSize;
+            this.ops = ops;
             this.image = new byte[OBJECTS * objectSize];
             this.zeroStoresPartialEnds = zeroStoresPartialEnds;
         }
@@ -284,13 +294,10 @@ class NbdkitInteropTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void writtenThroughNbdkitReadThroughTheObjectMap(Case c) throws Exception {
-        prepare(c, "nbdkit-writes");
+        Model model = prepare(c, "nbdkit-writes", true);
         int os = c.objectSize();
-        List<Op> ops = requests(os);
-        Model model = new Model(os, true);
         List<String> lines = new ArrayList<>();
-        for (Op op : ops) {
-            model.apply(op, pattern);
+        for (Op op : model.ops) {
             lines.add(op.line());
         }
         lines.add("flush");
@@ -313,13 +320,10 @@ class NbdkitInteropTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void writtenThroughTheObjectMapReadThroughNbdkit(Case c) throws Exception {
-        prepare(c, "map-writes");
+        Model model = prepare(c, "map-writes", false);
         int os = c.objectSize();
-        List<Op> ops = requests(os);
-        Model model = new Model(os, false);
         try (ObjectMap map = new ObjectMap(S3ObjectStore.open(config), c.key(), (long) OBJECTS * os, os)) {
-            for (Op op : ops) {
-                model.apply(op, pattern);
+            for (Op op : model.ops) {
                 switch (op) {
                     case Write w ->
                         map.write(w.offset(), ByteBuffer.wrap(pattern, w.src(), w.length()), false)
