@@ -17,12 +17,17 @@ import org.junit.jupiter.api.Test;
 
 class AdmissionLimitTest {
 
-    /** Calls that stay in flight until the test completes them, in the order they started. */
+    /** Calls through a limit that stay in flight until the test completes them, in the order they started. */
     private static final class Calls {
+        final AdmissionLimit limit;
         final List<CompletableFuture<Integer>> started = new ArrayList<>();
         final List<Integer> order = new ArrayList<>();
 
-        CompletableFuture<Integer> submit(AdmissionLimit limit, long weight, int id) {
+        Calls(long capacity) {
+            limit = new AdmissionLimit(capacity);
+        }
+
+        CompletableFuture<Integer> submit(long weight, int id) {
             return limit.submit(weight, () -> {
                 order.add(id);
                 CompletableFuture<Integer> call = new CompletableFuture<>();
@@ -34,14 +39,13 @@ class AdmissionLimitTest {
 
     @Test
     void callsPastTheLimitWaitAndStartAsEarlierOnesComplete() {
-        AdmissionLimit limit = new AdmissionLimit(3);
-        Calls calls = new Calls();
+        Calls calls = new Calls(3);
         List<CompletableFuture<Integer>> results = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
-            results.add(calls.submit(limit, 1, i));
+            results.add(calls.submit(1, i));
         }
         assertEquals(3, calls.started.size(), "only 3 in flight");
-        assertEquals(7, limit.waiting());
+        assertEquals(7, calls.limit.waiting());
         calls.started.get(0).complete(0);
         assertEquals(4, calls.started.size());
         calls.started.get(1).completeExceptionally(new IllegalStateException("boom"));
@@ -52,34 +56,32 @@ class AdmissionLimitTest {
         }
         assertEquals(10, calls.started.size());
         assertEquals(9, results.get(9).join());
-        assertEquals(0, limit.inUse());
+        assertEquals(0, calls.limit.inUse());
     }
 
     @Test
     void weightsAreCountedAndAHeavyHeadHoldsBackLightCallsBehindIt() {
-        AdmissionLimit limit = new AdmissionLimit(10);
-        Calls calls = new Calls();
-        calls.submit(limit, 6, 0);
-        calls.submit(limit, 6, 1); // does not fit beside 0
-        calls.submit(limit, 1, 2); // would fit, but came after 1: in order
+        Calls calls = new Calls(10);
+        calls.submit(6, 0);
+        calls.submit(6, 1); // does not fit beside 0
+        calls.submit(1, 2); // would fit, but came after 1: in order
         assertEquals(List.of(0), calls.order);
-        assertEquals(6, limit.inUse());
+        assertEquals(6, calls.limit.inUse());
         calls.started.getFirst().complete(0);
         assertEquals(List.of(0, 1, 2), calls.order);
-        assertEquals(7, limit.inUse());
+        assertEquals(7, calls.limit.inUse());
     }
 
     @Test
     void aCallHeavierThanTheCapacityRunsAlone() {
-        AdmissionLimit limit = new AdmissionLimit(10);
-        Calls calls = new Calls();
-        calls.submit(limit, 1, 0);
-        CompletableFuture<Integer> heavy = calls.submit(limit, 1_000, 1);
-        calls.submit(limit, 1, 2);
+        Calls calls = new Calls(10);
+        calls.submit(1, 0);
+        CompletableFuture<Integer> heavy = calls.submit(1_000, 1);
+        calls.submit(1, 2);
         assertEquals(List.of(0), calls.order);
         calls.started.getFirst().complete(0);
         assertEquals(List.of(0, 1), calls.order, "the heavy call starts once the limit is empty");
-        assertEquals(10, limit.inUse());
+        assertEquals(10, calls.limit.inUse());
         calls.started.get(1).complete(1);
         assertEquals(1, heavy.join());
         assertEquals(List.of(0, 1, 2), calls.order);
@@ -100,17 +102,16 @@ class AdmissionLimitTest {
 
     @Test
     void callsThatCompleteAtOnceDoNotRecurseHoweverLongTheQueue() {
-        AdmissionLimit limit = new AdmissionLimit(1);
-        Calls calls = new Calls();
-        calls.submit(limit, 1, -1);
+        Calls calls = new Calls(1);
+        calls.submit(1, -1);
         List<CompletableFuture<Integer>> results = new ArrayList<>();
         for (int i = 0; i < 100_000; i++) {
             int id = i;
-            results.add(limit.submit(1, () -> CompletableFuture.completedFuture(id)));
+            results.add(calls.limit.submit(1, () -> CompletableFuture.completedFuture(id)));
         }
         calls.started.getFirst().complete(-1); // drains 100,000 calls that complete at once
         assertEquals(99_999, results.getLast().join());
-        assertEquals(0, limit.waiting());
+        assertEquals(0, calls.limit.waiting());
     }
 
     @Test

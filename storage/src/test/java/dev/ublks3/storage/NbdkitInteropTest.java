@@ -7,6 +7,7 @@ import dev.ublks3.locals3.LocalS3Server;
 import dev.ublks3.storage.s3.S3Config;
 import dev.ublks3.storage.s3.S3ObjectStore;
 import dev.ublks3.storage.testing.LocalS3Fixture;
+import dev.ublks3.storage.testing.StoreListing;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -139,8 +140,11 @@ class NbdkitInteropTest {
                 + " (tools/bin/test installs them)");
     }
 
-    /** A fresh bucket with the neighbours' objects, a directory for the socket and files, the pattern. */
-    private void prepare(Case c, String hint) throws IOException {
+    /**
+     * A fresh bucket with the neighbours' objects, a directory for the socket and files, the requests and their
+     * pattern; returns the model of the device after the requests, by the rules of the side that applies them.
+     */
+    private Model prepare(Case c, String hint, boolean zeroStoresPartialEnds) throws IOException {
         config = LocalS3Fixture.config(LocalS3Fixture.newBucket(hint));
         dir = Files.createTempDirectory(localTempRoot(), "ublks3-nbdkit-");
         try (S3ObjectStore store = S3ObjectStore.open(config)) {
@@ -148,6 +152,11 @@ class NbdkitInteropTest {
                 store.put(neighbour, ByteBuffer.wrap(new byte[c.objectSize()])).join();
             }
         }
+        Model model = new Model(c.objectSize(), requests(c.objectSize()), zeroStoresPartialEnds);
+        for (Op op : model.ops) {
+            model.apply(op, pattern);
+        }
+        return model;
     }
 
     /**
@@ -209,16 +218,18 @@ class NbdkitInteropTest {
         return ops;
     }
 
-    /** What the device holds and which objects exist after the requests, by one side's layout rules. */
+    /** The requests, and what the device holds and which objects exist after them, by one side's layout rules. */
     private static final class Model {
         final int objectSize;
+        final List<Op> ops;
         final byte[] image;
         final TreeSet<Long> objects = new TreeSet<>();
         /** nbdkit writes zeros into a partial end of a zero even if the object is missing; the object map does not. */
         final boolean zeroStoresPartialEnds;
 
-        Model(int objectSize, boolean zeroStoresPartialEnds) {
+        Model(int objectSize, List<Op> ops, boolean zeroStoresPartialEnds) {
             this.objectSize = objectSize;
+            this.ops = ops;
             this.image = new byte[OBJECTS * objectSize];
             this.zeroStoresPartialEnds = zeroStoresPartialEnds;
         }
@@ -283,13 +294,10 @@ class NbdkitInteropTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void writtenThroughNbdkitReadThroughTheObjectMap(Case c) throws Exception {
-        prepare(c, "nbdkit-writes");
+        Model model = prepare(c, "nbdkit-writes", true);
         int os = c.objectSize();
-        List<Op> ops = requests(os);
-        Model model = new Model(os, true);
         List<String> lines = new ArrayList<>();
-        for (Op op : ops) {
-            model.apply(op, pattern);
+        for (Op op : model.ops) {
             lines.add(op.line());
         }
         lines.add("flush");
@@ -298,7 +306,8 @@ class NbdkitInteropTest {
         }
 
         try (ObjectMap map = new ObjectMap(S3ObjectStore.open(config), c.key(), (long) OBJECTS * os, os)) {
-            assertEquals(model.keys(c.key(), neighbours(c)), keysInBucket(map.store()), "keys written by nbdkit");
+            assertEquals(
+                    model.keys(c.key(), neighbours(c)), StoreListing.allKeys(map.store()), "keys written by nbdkit");
             assertSameBytes(model.image, 0, read(map, 0, model.image.length), os, "the device read by the object map");
             for (long[] range :
                     new long[][] {{os - 3, 2L * os + 7}, {5L * os + 50, 400}, {model.image.length - 100, 100}}) {
@@ -311,13 +320,10 @@ class NbdkitInteropTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void writtenThroughTheObjectMapReadThroughNbdkit(Case c) throws Exception {
-        prepare(c, "map-writes");
+        Model model = prepare(c, "map-writes", false);
         int os = c.objectSize();
-        List<Op> ops = requests(os);
-        Model model = new Model(os, false);
         try (ObjectMap map = new ObjectMap(S3ObjectStore.open(config), c.key(), (long) OBJECTS * os, os)) {
-            for (Op op : ops) {
-                model.apply(op, pattern);
+            for (Op op : model.ops) {
                 switch (op) {
                     case Write w ->
                         map.write(w.offset(), ByteBuffer.wrap(pattern, w.src(), w.length()), false)
@@ -328,7 +334,9 @@ class NbdkitInteropTest {
             }
             map.flush().join();
             assertEquals(
-                    model.keys(c.key(), neighbours(c)), keysInBucket(map.store()), "keys written by the object map");
+                    model.keys(c.key(), neighbours(c)),
+                    StoreListing.allKeys(map.store()),
+                    "keys written by the object map");
         }
 
         Path out = dir.resolve("device.out");
@@ -344,17 +352,6 @@ class NbdkitInteropTest {
         map.read(offset, into).join();
         assertEquals(length, into.position());
         return into.array();
-    }
-
-    private static List<String> keysInBucket(ObjectStore store) {
-        List<String> keys = new ArrayList<>();
-        String token = null;
-        do {
-            ObjectStore.ListPage page = store.list("", null, token, 1000).join();
-            keys.addAll(page.keys());
-            token = page.nextContinuationToken();
-        } while (token != null);
-        return keys;
     }
 
     /** {@code actual} must equal {@code expected} from {@code offset}; names the first differing byte's object. */

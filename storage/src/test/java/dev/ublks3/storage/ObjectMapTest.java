@@ -13,6 +13,7 @@ import dev.ublks3.storage.testing.GatedObjectStore;
 import dev.ublks3.storage.testing.HeldDeletes;
 import dev.ublks3.storage.testing.LocalS3Fixture;
 import dev.ublks3.storage.testing.MemoryObjectStore;
+import dev.ublks3.storage.testing.StoreListing;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -65,14 +66,7 @@ class ObjectMapTest {
     }
 
     private List<String> keysInBucket() {
-        List<String> keys = new ArrayList<>();
-        String token = null;
-        do {
-            ObjectStore.ListPage page = s3.list("", null, token, 1000).join();
-            keys.addAll(page.keys());
-            token = page.nextContinuationToken();
-        } while (token != null);
-        return keys;
+        return StoreListing.allKeys(s3);
     }
 
     private static String objectKey(long n) {

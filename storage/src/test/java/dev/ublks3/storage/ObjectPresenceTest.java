@@ -41,9 +41,13 @@ class ObjectPresenceTest {
         }
     }
 
+    /** Four chunks at most, listing on: what most tests need. */
+    private final ObjectPresence presence = new ObjectPresence(4);
+
+    private final Lister lister = new Lister();
+
     @Test
     void onlyWhatTheMapDidItselfIsKnownBeforeAListing() {
-        ObjectPresence presence = new ObjectPresence(4);
         assertEquals(UNKNOWN, presence.state(0));
         assertEquals(0, presence.chunks());
         presence.record(5, PRESENT);
@@ -56,8 +60,6 @@ class ObjectPresenceTest {
 
     @Test
     void readsTrustOnlyWhatTheMapDidItselfNeverAListing() {
-        ObjectPresence presence = new ObjectPresence(4);
-        Lister lister = new Lister();
         presence.listed(0, lister);
         lister.answer(1);
         assertEquals(ABSENT, presence.state(0), "for a partial write: pad with zeros");
@@ -70,8 +72,6 @@ class ObjectPresenceTest {
 
     @Test
     void outcomesRecordedBeforeAListingWinOverItAndSpareIt() {
-        ObjectPresence presence = new ObjectPresence(4);
-        Lister lister = new Lister();
         presence.record(3, PRESENT); // stored by this map; a lagging LIST does not show it yet
         assertTrue(presence.listed(3, lister).isDone(), "known already: no LIST");
         assertEquals(List.of(), lister.chunks);
@@ -83,19 +83,16 @@ class ObjectPresenceTest {
 
     @Test
     void withListingOffNothingIsListedAndOwnOutcomesAreKept() {
-        ObjectPresence presence = new ObjectPresence(4, false);
-        Lister lister = new Lister();
-        assertTrue(presence.listed(0, lister).isDone());
+        ObjectPresence unlisted = new ObjectPresence(4, false);
+        assertTrue(unlisted.listed(0, lister).isDone());
         assertEquals(List.of(), lister.chunks);
-        assertEquals(UNKNOWN, presence.state(0), "a partial write GETs it");
-        presence.record(0, ABSENT);
-        assertEquals(ABSENT, presence.state(0));
+        assertEquals(UNKNOWN, unlisted.state(0), "a partial write GETs it");
+        unlisted.record(0, ABSENT);
+        assertEquals(ABSENT, unlisted.state(0));
     }
 
     @Test
     void aListedChunkAnswersForEachOfItsBlocks() {
-        ObjectPresence presence = new ObjectPresence(4);
-        Lister lister = new Lister();
         long base = 3L * CHUNK_BLOCKS;
         CompletableFuture<Void> listed = presence.listed(base + 17, lister);
         assertFalse(listed.isDone());
@@ -113,8 +110,6 @@ class ObjectPresenceTest {
 
     @Test
     void concurrentAsksShareOneListing() {
-        ObjectPresence presence = new ObjectPresence(4);
-        Lister lister = new Lister();
         CompletableFuture<Void> first = presence.listed(1, lister);
         CompletableFuture<Void> second = presence.listed(2, lister);
         assertSame(first, second);
@@ -125,8 +120,6 @@ class ObjectPresenceTest {
 
     @Test
     void mutationsUpdateAListedChunk() {
-        ObjectPresence presence = new ObjectPresence(4);
-        Lister lister = new Lister();
         presence.listed(0, lister);
         lister.answer(1);
         presence.record(0, PRESENT);
@@ -139,8 +132,6 @@ class ObjectPresenceTest {
 
     @Test
     void outcomesRecordedDuringAListingWinOverIt() {
-        ObjectPresence presence = new ObjectPresence(4);
-        Lister lister = new Lister();
         presence.listed(0, lister);
         presence.record(1, PRESENT); // a PUT that completed after the LIST was served
         presence.record(2, UNKNOWN);
@@ -156,8 +147,6 @@ class ObjectPresenceTest {
 
     @Test
     void aFailedListingLeavesItsChunkUnknownWithoutListingAgain() {
-        ObjectPresence presence = new ObjectPresence(4);
-        Lister lister = new Lister();
         CompletableFuture<Void> listed = presence.listed(7, lister);
         lister.pending
                 .removeFirst()
@@ -173,7 +162,6 @@ class ObjectPresenceTest {
 
     @Test
     void aListerThatThrowsCountsAsAFailedListing() {
-        ObjectPresence presence = new ObjectPresence(4);
         CompletableFuture<Void> listed = presence.listed(0, chunk -> {
             throw new IllegalStateException("closed");
         });
@@ -183,19 +171,16 @@ class ObjectPresenceTest {
 
     @Test
     void aListerThatThrowsAnErrorCountsAsAFailedListingToo() {
-        ObjectPresence presence = new ObjectPresence(4);
         CompletableFuture<Void> listed = presence.listed(0, chunk -> {
             throw new Error("injected, like an OutOfMemoryError"); // a real one escaping would end the test JVM
         });
         assertTrue(listed.isDone() && !listed.isCompletedExceptionally(), "no write of the chunk waits for ever");
         assertEquals(UNKNOWN, presence.state(0));
-        assertTrue(presence.listed(1, new Lister()).isDone());
+        assertTrue(presence.listed(1, lister).isDone());
     }
 
     @Test
     void aRangeOutcomeCoversOnlyItsBlocksAcrossChunks() {
-        ObjectPresence presence = new ObjectPresence(4);
-        Lister lister = new Lister();
         presence.listed(0, lister);
         lister.answer(998, 999);
         presence.listed(CHUNK_BLOCKS, lister);
@@ -212,27 +197,25 @@ class ObjectPresenceTest {
 
     @Test
     void chunksAreBoundedLeastRecentlyUsedFirstOut() {
-        ObjectPresence presence = new ObjectPresence(2);
-        Lister lister = new Lister();
+        ObjectPresence twoChunks = new ObjectPresence(2);
         for (long chunk = 0; chunk < 2; chunk++) {
-            presence.listed(chunk * CHUNK_BLOCKS, lister);
+            twoChunks.listed(chunk * CHUNK_BLOCKS, lister);
             lister.answer();
         }
-        assertEquals(ABSENT, presence.state(0)); // chunk 0 used last: chunk 1 goes first
-        presence.listed(2L * CHUNK_BLOCKS, lister);
+        assertEquals(ABSENT, twoChunks.state(0)); // chunk 0 used last: chunk 1 goes first
+        twoChunks.listed(2L * CHUNK_BLOCKS, lister);
         lister.answer();
-        assertEquals(2, presence.chunks());
-        assertEquals(ABSENT, presence.state(0));
-        assertEquals(UNKNOWN, presence.state(CHUNK_BLOCKS), "evicted");
-        assertEquals(ABSENT, presence.state(2L * CHUNK_BLOCKS));
+        assertEquals(2, twoChunks.chunks());
+        assertEquals(ABSENT, twoChunks.state(0));
+        assertEquals(UNKNOWN, twoChunks.state(CHUNK_BLOCKS), "evicted");
+        assertEquals(ABSENT, twoChunks.state(2L * CHUNK_BLOCKS));
     }
 
     @Test
     void noChunksMeansNoListing() {
-        ObjectPresence presence = new ObjectPresence(0);
-        Lister lister = new Lister();
-        assertTrue(presence.listed(0, lister).isDone());
+        ObjectPresence noChunks = new ObjectPresence(0);
+        assertTrue(noChunks.listed(0, lister).isDone());
         assertEquals(List.of(), lister.chunks);
-        assertEquals(UNKNOWN, presence.state(0));
+        assertEquals(UNKNOWN, noChunks.state(0));
     }
 }

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ublks3.storage.ObjectStore.ListPage;
 import dev.ublks3.storage.ObjectStore.ReadOutcome;
+import dev.ublks3.storage.testing.StoreListing;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -64,15 +65,12 @@ public abstract class ObjectStoreContractTest {
     }
 
     private List<String> listAll(String prefix, String startAfter, int maxKeys) {
-        List<String> all = new ArrayList<>();
-        String token = null;
-        do {
-            ListPage page = store.list(prefix, startAfter, token, maxKeys).join();
-            assertTrue(page.keys().size() <= maxKeys, "page larger than maxKeys");
-            all.addAll(page.keys());
-            token = page.nextContinuationToken();
-        } while (token != null);
-        return all;
+        return StoreListing.keys(
+                store,
+                prefix,
+                startAfter,
+                maxKeys,
+                page -> assertTrue(page.keys().size() <= maxKeys, "page larger than maxKeys"));
     }
 
     @Test

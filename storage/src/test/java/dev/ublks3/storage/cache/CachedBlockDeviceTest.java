@@ -69,6 +69,10 @@ class CachedBlockDeviceTest {
         return d;
     }
 
+    private CacheOptions writethrough() {
+        return CacheOptions.of(dir, 4L << 20, CacheMode.WRITETHROUGH);
+    }
+
     private CacheOptions writeback(long bytes) {
         return CacheOptions.of(dir, bytes, CacheMode.WRITEBACK)
                 .withQuietTime(Duration.ofDays(1))
@@ -81,14 +85,44 @@ class CachedBlockDeviceTest {
         return b;
     }
 
+    private static void write(CachedBlockDevice d, long offset, byte[] data) {
+        d.write(offset, ByteBuffer.wrap(data), false).join();
+    }
+
+    private static void drain(CachedBlockDevice d) {
+        d.drain().done().orTimeout(30, TimeUnit.SECONDS).join();
+    }
+
     private static byte[] read(CachedBlockDevice d, long offset, int n) {
         ByteBuffer into = ByteBuffer.allocate(n);
         d.read(offset, into).join();
         return into.array();
     }
 
+    private static String key(long block) {
+        return KEY + "/" + String.format("%016x", block);
+    }
+
     private byte[] stored(long block) {
-        return memory.object(KEY + "/" + String.format("%016x", block));
+        return memory.object(key(block));
+    }
+
+    /** Puts a random object (from {@code seed}) in the store behind the cache; returns its bytes. */
+    private byte[] storeObject(long block, long seed) {
+        byte[] data = random(OS, seed);
+        memory.put(key(block), ByteBuffer.wrap(data)).join();
+        return data;
+    }
+
+    /** Writes a random object at {@code block} through a writeback device, then closes it: the cache keeps it dirty. */
+    private byte[] leaveDirty(long block, long seed) throws IOException {
+        CachedBlockDevice d = open(writeback(4L << 20));
+        byte[] data = random(OS, seed);
+        write(d, block * OS, data);
+        d.flush().join();
+        opened.remove(d);
+        d.close();
+        return data;
     }
 
     @Test
@@ -100,13 +134,13 @@ class CachedBlockDeviceTest {
             int at = r.nextInt(image.length / 4096) * 4096;
             byte[] data = random(4096, i);
             System.arraycopy(data, 0, image, at, 4096);
-            d.write(at, ByteBuffer.wrap(data), false).join();
+            write(d, at, data);
         }
         assertEquals(0, counting.total(), "a writeback write waits for no store request");
         assertArrayEquals(image, read(d, 0, image.length), "reads see the writes, from the cache");
         assertEquals(0, counting.gets.get());
 
-        d.drain().done().orTimeout(30, TimeUnit.SECONDS).join();
+        drain(d);
         assertEquals(4, counting.puts.get(), "one PUT per object, however many writes it took");
         assertEquals(
                 0, counting.gets.get(), "a LIST told the object map they are absent: nothing to complete them with");
@@ -122,13 +156,12 @@ class CachedBlockDeviceTest {
 
     @Test
     void aPartialObjectIsCompletedFromTheStoreAtUpload() throws IOException {
-        byte[] old = random(OS, 7);
-        memory.put(KEY + "/0000000000000003", ByteBuffer.wrap(old)).join();
+        byte[] old = storeObject(3, 7);
         CachedBlockDevice d = open(writeback(4L << 20));
         byte[] patch = random(4096, 8);
-        d.write(3L * OS + 8192, ByteBuffer.wrap(patch), false).join();
+        write(d, 3L * OS + 8192, patch);
         assertEquals(0, counting.total());
-        d.drain().done().orTimeout(30, TimeUnit.SECONDS).join();
+        drain(d);
         byte[] want = old.clone();
         System.arraycopy(patch, 0, want, 8192, 4096);
         assertArrayEquals(want, stored(3), "the store's bytes around the write are kept");
@@ -140,10 +173,9 @@ class CachedBlockDeviceTest {
     void writesIntoObjectsKnownAbsentUploadWithNoGet() throws IOException {
         CachedBlockDevice d = open(writeback(16L << 20));
         for (int b = 0; b < 16; b++) {
-            d.write((long) b * OS + 4096 * (b % 16), ByteBuffer.wrap(random(4096, b)), false)
-                    .join();
+            write(d, (long) b * OS + 4096 * (b % 16), random(4096, b));
         }
-        d.drain().done().orTimeout(30, TimeUnit.SECONDS).join();
+        drain(d);
         assertEquals(16, counting.puts.get());
         assertEquals(0, counting.gets.get(), "a LIST told the object map they are absent");
         assertTrue(counting.lists.get() <= 1, "one LIST for the chunk: " + counting.lists.get());
@@ -154,14 +186,13 @@ class CachedBlockDeviceTest {
 
     @Test
     void twoRunsInAnObjectCostOneGetOnceThenTheObjectIsWhole() throws IOException {
-        byte[] obj = random(OS, 30);
-        memory.put(KEY + "/0000000000000004", ByteBuffer.wrap(obj)).join();
+        byte[] obj = storeObject(4, 30);
         CachedBlockDevice d = open(writeback(4L << 20));
         byte[] a = random(4096, 31);
         byte[] b = random(4096, 32);
-        d.write(4L * OS + 4096, ByteBuffer.wrap(a), false).join();
-        d.write(4L * OS + 5 * 4096, ByteBuffer.wrap(b), false).join();
-        d.drain().done().orTimeout(30, TimeUnit.SECONDS).join();
+        write(d, 4L * OS + 4096, a);
+        write(d, 4L * OS + 5 * 4096, b);
+        drain(d);
         byte[] want = obj.clone();
         System.arraycopy(a, 0, want, 4096, 4096);
         System.arraycopy(b, 0, want, 5 * 4096, 4096);
@@ -169,9 +200,9 @@ class CachedBlockDeviceTest {
         assertEquals(1, counting.gets.get());
         assertEquals(1, counting.puts.get());
         counting.reset();
-        d.write(4L * OS + 9 * 4096, ByteBuffer.wrap(a), false).join();
-        d.write(4L * OS + 12 * 4096, ByteBuffer.wrap(b), false).join();
-        d.drain().done().orTimeout(30, TimeUnit.SECONDS).join();
+        write(d, 4L * OS + 9 * 4096, a);
+        write(d, 4L * OS + 12 * 4096, b);
+        drain(d);
         assertEquals(0, counting.gets.get(), "the store's copy was kept in the cache");
         assertEquals(1, counting.puts.get());
         System.arraycopy(a, 0, want, 9 * 4096, 4096);
@@ -182,8 +213,7 @@ class CachedBlockDeviceTest {
 
     @Test
     void aMissReadsTheWholeObjectOnceThenHits() throws IOException {
-        byte[] obj = random(OS, 9);
-        memory.put(KEY + "/0000000000000002", ByteBuffer.wrap(obj)).join();
+        byte[] obj = storeObject(2, 9);
         CachedBlockDevice d = open(writeback(4L << 20));
         byte[] part = read(d, 2L * OS + 4096, 4096);
         assertArrayEquals(java.util.Arrays.copyOfRange(obj, 4096, 8192), part);
@@ -198,11 +228,10 @@ class CachedBlockDeviceTest {
 
     @Test
     void aReadOverDirtyAndMissingGranulesMergesThem() throws IOException {
-        byte[] obj = random(OS, 10);
-        memory.put(KEY + "/0000000000000000", ByteBuffer.wrap(obj)).join();
+        byte[] obj = storeObject(0, 10);
         CachedBlockDevice d = open(writeback(4L << 20));
         byte[] patch = random(4096, 11);
-        d.write(4096, ByteBuffer.wrap(patch), false).join();
+        write(d, 4096, patch);
         byte[] want = obj.clone();
         System.arraycopy(patch, 0, want, 4096, 4096);
         assertArrayEquals(want, read(d, 0, OS), "the dirty granule over the store's object");
@@ -212,15 +241,14 @@ class CachedBlockDeviceTest {
 
     @Test
     void unalignedWritesKeepTheRestOfTheirGranules() throws IOException {
-        byte[] obj = random(OS, 12);
-        memory.put(KEY + "/0000000000000001", ByteBuffer.wrap(obj)).join();
+        byte[] obj = storeObject(1, 12);
         CachedBlockDevice d = open(writeback(4L << 20));
         byte[] small = random(700, 13);
-        d.write(OS + 5000, ByteBuffer.wrap(small), false).join(); // inside granule 1 of object 1
+        write(d, OS + 5000, small); // inside granule 1 of object 1
         byte[] want = obj.clone();
         System.arraycopy(small, 0, want, 5000, 700);
         assertArrayEquals(want, read(d, OS, OS));
-        d.drain().done().orTimeout(30, TimeUnit.SECONDS).join();
+        drain(d);
         assertArrayEquals(want, stored(1));
     }
 
@@ -229,7 +257,7 @@ class CachedBlockDeviceTest {
         GatedObjectStore gated = new GatedObjectStore(memory, false);
         CountingObjectStore issued = new CountingObjectStore(gated);
         CachedBlockDevice d = open(writeback(4L << 20), issued);
-        d.write(0, ByteBuffer.wrap(random(OS, 14)), false).join();
+        write(d, 0, random(OS, 14));
         CachedBlockDevice.Drain drain = d.drain();
         CacheTesting.waitFor(() -> issued.puts.get() == 1); // the upload's PUT, held at the gate
         CompletableFuture<Void> trim = d.trim(0, OS);
@@ -245,8 +273,8 @@ class CachedBlockDeviceTest {
     void writersAtTheDirtyCapWaitForUploadsAndDoNotFail() throws IOException {
         GatedObjectStore gated = new GatedObjectStore(counting, false);
         CachedBlockDevice d = open(writeback(1L << 20).withDirtyBytes(2L * OS), gated);
-        d.write(0, ByteBuffer.wrap(random(OS, 15)), false).join();
-        d.write(OS, ByteBuffer.wrap(random(OS, 16)), false).join();
+        write(d, 0, random(OS, 15));
+        write(d, OS, random(OS, 16));
         CompletableFuture<Void> third = d.write(2L * OS, ByteBuffer.wrap(random(OS, 17)), false);
         sleep(300);
         assertFalse(third.isDone(), "over the cap: waits for an upload");
@@ -258,8 +286,7 @@ class CachedBlockDeviceTest {
     @Test
     void aStreamPassesByWithoutPushingOutObjectsReadTwice() throws IOException {
         for (int b = 0; b < 64; b++) {
-            memory.put(KEY + "/" + String.format("%016x", b), ByteBuffer.wrap(random(OS, b)))
-                    .join();
+            storeObject(b, b);
         }
         CachedBlockDevice d = open(writeback(8L * OS)); // 8 slots
         for (int round = 0; round < 2; round++) {
@@ -281,9 +308,9 @@ class CachedBlockDeviceTest {
 
     @Test
     void writethroughStoresAtOnceAndServesReadsFromTheCache() throws IOException {
-        CachedBlockDevice d = open(CacheOptions.of(dir, 4L << 20, CacheMode.WRITETHROUGH));
+        CachedBlockDevice d = open(writethrough());
         byte[] data = random(OS, 18);
-        d.write(OS, ByteBuffer.wrap(data), false).join();
+        write(d, OS, data);
         assertArrayEquals(data, stored(1), "in the store when the write completes");
         counting.reset();
         assertArrayEquals(data, read(d, OS, OS));
@@ -295,15 +322,10 @@ class CachedBlockDeviceTest {
 
     @Test
     void aDirtyCacheOpenedWritethroughUploadsItAndKeepsLaterWritesInOrder() throws IOException {
-        CachedBlockDevice d = open(writeback(4L << 20));
-        byte[] first = random(OS, 40);
-        d.write(6L * OS, ByteBuffer.wrap(first), false).join();
-        d.flush().join();
-        opened.remove(d);
-        d.close(); // dirty: the cache keeps it
-        CachedBlockDevice wt = open(CacheOptions.of(dir, 4L << 20, CacheMode.WRITETHROUGH));
+        byte[] first = leaveDirty(6, 40);
+        CachedBlockDevice wt = open(writethrough());
         byte[] patch = random(4096, 41);
-        wt.write(6L * OS + 8192, ByteBuffer.wrap(patch), false).join(); // into the dirty object
+        write(wt, 6L * OS + 8192, patch); // into the dirty object
         byte[] want = first.clone();
         System.arraycopy(patch, 0, want, 8192, 4096);
         CacheTesting.waitFor(() -> wt.stats().dirtyObjects() == 0); // uploaded by itself, though not writeback
@@ -313,9 +335,9 @@ class CachedBlockDeviceTest {
 
     @Test
     void aPartialZeroInWritethroughReadsAsZerosFromTheCachedCopy() throws IOException {
-        CachedBlockDevice d = open(CacheOptions.of(dir, 4L << 20, CacheMode.WRITETHROUGH));
+        CachedBlockDevice d = open(writethrough());
         byte[] data = random(OS, 42);
-        d.write(0, ByteBuffer.wrap(data), false).join(); // stored, and cached
+        write(d, 0, data); // stored, and cached
         d.zero(4096, 8192).join();
         System.arraycopy(new byte[8192], 0, data, 4096, 8192);
         assertArrayEquals(data, stored(0));
@@ -326,7 +348,7 @@ class CachedBlockDeviceTest {
     void readModeCachesOnlyWhatWasRead() throws IOException {
         CachedBlockDevice d = open(CacheOptions.of(dir, 4L << 20, CacheMode.READ));
         byte[] data = random(OS, 19);
-        d.write(0, ByteBuffer.wrap(data), false).join();
+        write(d, 0, data);
         assertArrayEquals(data, stored(0));
         assertEquals(0, d.stats().cachedObjects());
         counting.reset();
@@ -334,7 +356,7 @@ class CachedBlockDeviceTest {
         read(d, 0, OS);
         assertEquals(1, counting.gets.get());
         byte[] again = random(4096, 20);
-        d.write(4096, ByteBuffer.wrap(again), false).join(); // a cached object: its copy follows
+        write(d, 4096, again); // a cached object: its copy follows
         System.arraycopy(again, 0, data, 4096, 4096);
         assertArrayEquals(data, read(d, 0, OS));
         assertEquals(1, counting.gets.get());
@@ -342,9 +364,9 @@ class CachedBlockDeviceTest {
 
     @Test
     void writethroughOverADamagedCachedGranuleDropsTheCopy() throws IOException {
-        CachedBlockDevice d = open(CacheOptions.of(dir, 4L << 20, CacheMode.WRITETHROUGH));
+        CachedBlockDevice d = open(writethrough());
         byte[] obj = random(OS, 26);
-        d.write(0, ByteBuffer.wrap(obj), false).join(); // in the store, and cached
+        write(d, 0, obj); // in the store, and cached
         assertEquals(1, d.stats().cachedObjects());
         damageEveryGranule(d.stats().slots());
         byte[] small = random(700, 27);
@@ -370,7 +392,7 @@ class CachedBlockDeviceTest {
     @Test
     void aFlushCostsOneLocalSync() throws IOException {
         CachedBlockDevice d = open(writeback(4L << 20));
-        d.write(0, ByteBuffer.wrap(random(4096, 21)), false).join();
+        write(d, 0, random(4096, 21));
         long before = d.stats().syncs();
         d.flush().join();
         assertTrue(d.stats().syncs() - before <= 2, "at most 2 local syncs per FLUSH");
@@ -381,16 +403,11 @@ class CachedBlockDeviceTest {
 
     @Test
     void aDamagedCleanGranuleIsReadFromTheStoreAndADamagedDirtyOneFails() throws IOException {
-        byte[] obj = random(OS, 23);
-        memory.put(KEY + "/0000000000000000", ByteBuffer.wrap(obj)).join();
+        byte[] obj = storeObject(0, 23);
         CachedBlockDevice d = open(writeback(OS * 2L));
         read(d, 0, OS); // cached, clean, in slot 0 or 1
-        d.write(OS, ByteBuffer.wrap(random(OS, 24)), false).join(); // dirty in the other slot
-        try (FileChannel data = FileChannel.open(dir.resolve("data"), StandardOpenOption.WRITE)) {
-            for (long at = 0; at < 2L * OS; at += 4096) {
-                data.write(ByteBuffer.wrap(new byte[] {(byte) 0x5a, (byte) 0xa5}), at + 100); // every granule damaged
-            }
-        }
+        write(d, OS, random(OS, 24)); // dirty in the other slot
+        damageEveryGranule(2);
         counting.reset();
         assertArrayEquals(obj, read(d, 0, OS), "the clean object, from the store");
         assertEquals(1, counting.gets.get());
@@ -402,12 +419,7 @@ class CachedBlockDeviceTest {
 
     @Test
     void dirtyDataSurvivesAReopenAndIsUploaded() throws IOException {
-        CachedBlockDevice d = open(writeback(4L << 20));
-        byte[] data = random(OS, 25);
-        d.write(5L * OS, ByteBuffer.wrap(data), false).join();
-        d.flush().join();
-        opened.remove(d);
-        d.close();
+        byte[] data = leaveDirty(5, 25);
         assertEquals(0, counting.puts.get(), "closing uploads nothing: the cache keeps it");
         CachedBlockDevice again = open(writeback(4L << 20).withMaxAge(Duration.ofSeconds(30)));
         assertEquals(1, again.stats().dirtyObjects(), "found again");

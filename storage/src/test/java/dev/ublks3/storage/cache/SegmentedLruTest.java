@@ -8,12 +8,18 @@ import org.junit.jupiter.api.Test;
 
 class SegmentedLruTest {
 
+    /** {@code slots} slots, half of them protected at most, with {@code inserted} inserted in that order (not cold). */
+    private static SegmentedLru lru(int slots, int... inserted) {
+        SegmentedLru lru = new SegmentedLru(slots, 0.5);
+        for (int slot : inserted) {
+            lru.insert(slot, false);
+        }
+        return lru;
+    }
+
     @Test
     void probationGoesFirstOldestFirst() {
-        SegmentedLru lru = new SegmentedLru(8, 0.5);
-        lru.insert(1, false);
-        lru.insert(2, false);
-        lru.insert(3, false);
+        SegmentedLru lru = lru(8, 1, 2, 3);
         assertEquals(1, lru.victim(s -> true));
         lru.hit(1); // to protected
         assertEquals(2, lru.victim(s -> true));
@@ -22,8 +28,7 @@ class SegmentedLruTest {
 
     @Test
     void protectedIsTakenOnlyWhenProbationHasNothingAllowed() {
-        SegmentedLru lru = new SegmentedLru(8, 0.5);
-        lru.insert(1, false);
+        SegmentedLru lru = lru(8, 1);
         lru.hit(1);
         lru.insert(2, false);
         assertEquals(1, lru.victim(s -> s != 2), "probation's only slot refused (dirty, busy): protected's oldest");
@@ -32,16 +37,14 @@ class SegmentedLruTest {
 
     @Test
     void aColdInsertIsTheNextVictim() {
-        SegmentedLru lru = new SegmentedLru(8, 0.5);
-        lru.insert(1, false);
-        lru.insert(2, false);
+        SegmentedLru lru = lru(8, 1, 2);
         lru.insert(7, true);
         assertEquals(7, lru.victim(s -> true));
     }
 
     @Test
     void protectedOverItsCapDemotesItsOldestToProbation() {
-        SegmentedLru lru = new SegmentedLru(4, 0.5); // protected holds 2
+        SegmentedLru lru = lru(4); // protected holds 2
         for (int s = 0; s < 3; s++) {
             lru.insert(s, false);
             lru.hit(s);
@@ -54,9 +57,7 @@ class SegmentedLruTest {
 
     @Test
     void removedSlotsAreNeverOffered() {
-        SegmentedLru lru = new SegmentedLru(4, 0.5);
-        lru.insert(0, false);
-        lru.insert(1, false);
+        SegmentedLru lru = lru(4, 0, 1);
         lru.hit(1);
         lru.remove(0);
         lru.remove(1);

@@ -2,8 +2,7 @@ package dev.ublks3.storage.layer;
 
 import dev.ublks3.storage.Futures;
 import dev.ublks3.storage.ObjectStore;
-import dev.ublks3.storage.ObjectStoreLayer;
-import java.nio.ByteBuffer;
+import dev.ublks3.storage.testing.InterceptingStore;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
@@ -12,7 +11,7 @@ import java.util.function.Supplier;
  * Passes each GET on a fixed time later, and each PUT after another, on a test's scheduler; other calls at once.
  * For tests of what sits above a slow store, without real waiting; a slow link itself is emulated at the S3 server.
  */
-public final class DelayedStore extends ObjectStoreLayer {
+public final class DelayedStore extends InterceptingStore {
 
     private final long getNanos;
     private final long putNanos;
@@ -26,13 +25,12 @@ public final class DelayedStore extends ObjectStoreLayer {
     }
 
     @Override
-    public CompletableFuture<ReadOutcome> get(String key, long offset, ByteBuffer into) {
-        return later(getNanos, () -> next.get(key, offset, into));
-    }
-
-    @Override
-    public CompletableFuture<Void> put(String key, ByteBuffer data) {
-        return later(putNanos, () -> next.put(key, data));
+    protected <T> CompletableFuture<T> intercept(StoreCall call, String key, Supplier<CompletableFuture<T>> pass) {
+        return switch (call) {
+            case GET -> later(getNanos, pass);
+            case PUT -> later(putNanos, pass);
+            default -> pass.get();
+        };
     }
 
     private <T> CompletableFuture<T> later(long nanos, Supplier<CompletableFuture<T>> call) {

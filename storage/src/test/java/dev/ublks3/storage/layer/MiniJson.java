@@ -42,13 +42,7 @@ final class MiniJson {
         char c = text.charAt(at);
         if (c == '{') {
             Map<String, Object> map = new LinkedHashMap<>();
-            at++;
-            skipSpace();
-            if (text.charAt(at) == '}') {
-                at++;
-                return map;
-            }
-            while (true) {
+            return elements('}', map, () -> {
                 skipSpace();
                 String key = string();
                 skipSpace();
@@ -56,33 +50,11 @@ final class MiniJson {
                 if (map.put(key, value()) != null) {
                     throw new IllegalArgumentException("duplicate key " + key);
                 }
-                skipSpace();
-                if (text.charAt(at) == ',') {
-                    at++;
-                } else {
-                    expect('}');
-                    return map;
-                }
-            }
+            });
         }
         if (c == '[') {
             List<Object> list = new ArrayList<>();
-            at++;
-            skipSpace();
-            if (text.charAt(at) == ']') {
-                at++;
-                return list;
-            }
-            while (true) {
-                list.add(value());
-                skipSpace();
-                if (text.charAt(at) == ',') {
-                    at++;
-                } else {
-                    expect(']');
-                    return list;
-                }
-            }
+            return elements(']', list, () -> list.add(value()));
         }
         if (c == '"') {
             return string();
@@ -96,6 +68,29 @@ final class MiniJson {
             throw new IllegalArgumentException("unexpected '" + c + "' at " + start);
         }
         return number.matches("-?\\d+") ? (Object) Long.parseLong(number) : (Object) Double.parseDouble(number);
+    }
+
+    /**
+     * The elements of the object or array whose opening bracket is at {@code at}, up to {@code close}: none, or
+     * {@code element} (which adds one to {@code into}) again after each comma.
+     */
+    private <T> T elements(char close, T into, Runnable element) {
+        at++;
+        skipSpace();
+        if (text.charAt(at) == close) {
+            at++;
+            return into;
+        }
+        while (true) {
+            element.run();
+            skipSpace();
+            if (text.charAt(at) == ',') {
+                at++;
+            } else {
+                expect(close);
+                return into;
+            }
+        }
     }
 
     private String string() {

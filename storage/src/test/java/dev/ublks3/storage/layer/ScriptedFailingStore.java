@@ -1,18 +1,16 @@
 package dev.ublks3.storage.layer;
 
 import dev.ublks3.storage.ObjectStore;
-import dev.ublks3.storage.ObjectStoreLayer;
 import dev.ublks3.storage.StoreException;
-import java.nio.ByteBuffer;
+import dev.ublks3.storage.testing.InterceptingStore;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /** A test layer that fails the next calls with scripted error kinds, then passes through; it counts every call. */
-public final class ScriptedFailingStore extends ObjectStoreLayer {
+public final class ScriptedFailingStore extends InterceptingStore {
 
     private final Deque<StoreException.Kind> script = new ArrayDeque<>();
     private final AtomicInteger calls = new AtomicInteger();
@@ -34,7 +32,8 @@ public final class ScriptedFailingStore extends ObjectStoreLayer {
         return calls.get();
     }
 
-    private <T> CompletableFuture<T> call(String operation, String key, Supplier<CompletableFuture<T>> pass) {
+    @Override
+    protected <T> CompletableFuture<T> intercept(StoreCall call, String key, Supplier<CompletableFuture<T>> pass) {
         calls.incrementAndGet();
         StoreException.Kind kind;
         int n;
@@ -45,32 +44,8 @@ public final class ScriptedFailingStore extends ObjectStoreLayer {
         if (kind == null) {
             return pass.get();
         }
+        String operation = call == StoreCall.DELETE_BATCH ? "DELETE" : call.name(); // a batch fails as a DELETE
         return CompletableFuture.failedFuture(
                 new StoreException(kind, operation, key, 503, "scripted failure " + n + " (" + kind + ")", null));
-    }
-
-    @Override
-    public CompletableFuture<ReadOutcome> get(String key, long offset, ByteBuffer into) {
-        return call("GET", key, () -> next.get(key, offset, into));
-    }
-
-    @Override
-    public CompletableFuture<Void> put(String key, ByteBuffer data) {
-        return call("PUT", key, () -> next.put(key, data));
-    }
-
-    @Override
-    public CompletableFuture<Void> delete(String key) {
-        return call("DELETE", key, () -> next.delete(key));
-    }
-
-    @Override
-    public CompletableFuture<Void> deleteObjects(List<String> keys) {
-        return call("DELETE", null, () -> next.deleteObjects(keys));
-    }
-
-    @Override
-    public CompletableFuture<ListPage> list(String prefix, String startAfter, String continuationToken, int maxKeys) {
-        return call("LIST", prefix, () -> next.list(prefix, startAfter, continuationToken, maxKeys));
     }
 }

@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class StorageStatsTest {
 
@@ -114,14 +116,15 @@ class StorageStatsTest {
         assertEquals(0L, MiniJson.get(json, "store", "get", "ops"));
     }
 
-    @Test
-    void humanSizes() {
-        assertEquals("512 B", StorageStats.powerOfTwo(9));
-        assertEquals("4 KiB", StorageStats.powerOfTwo(12));
-        assertEquals("32 MiB", StorageStats.powerOfTwo(25));
-        assertEquals("1 GiB", StorageStats.powerOfTwo(30));
-        assertEquals("0.00 B", StorageStats.bytes(0));
-        assertEquals("1023.00 B", StorageStats.bytes(1023));
-        assertEquals("4.82 MiB", StorageStats.bytes(4.82 * 1024 * 1024));
+    @ParameterizedTest
+    @CsvSource({"9, 512 B", "12, 4 KiB", "25, 32 MiB", "30, 1 GiB"})
+    void humanSizesOfPowersOfTwo(int log2, String text) {
+        assertEquals(text, StorageStats.powerOfTwo(log2));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"0, 0.00 B", "1023, 1023.00 B", "5054136.32, 4.82 MiB"}) // 4.82 * 1024 * 1024
+    void humanSizesOfByteCounts(double bytes, String text) {
+        assertEquals(text, StorageStats.bytes(bytes));
     }
 }

@@ -18,16 +18,20 @@ class AttemptDeadlinesTest {
         return new AttemptDeadlines(timeout, "test-deadlines", now::get, false);
     }
 
+    /** Time passes by {@code time}, then the ticker looks for deadlines due. */
+    private void expireAfter(AttemptDeadlines deadlines, Duration time) {
+        now.addAndGet(time.toNanos());
+        deadlines.expireDue();
+    }
+
     @Test
     void anExpiryRunsOnceItsDeadlineHasPassedAndOnlyOnce() {
         try (AttemptDeadlines deadlines = manual(Duration.ofSeconds(10))) {
             AtomicInteger expired = new AtomicInteger();
             deadlines.start(expired::incrementAndGet);
-            now.addAndGet(TimeUnit.SECONDS.toNanos(10) - 1);
-            deadlines.expireDue();
+            expireAfter(deadlines, Duration.ofSeconds(10).minusNanos(1));
             assertEquals(0, expired.get(), "not yet");
-            now.addAndGet(1);
-            deadlines.expireDue();
+            expireAfter(deadlines, Duration.ofNanos(1));
             deadlines.expireDue();
             assertEquals(1, expired.get());
             assertEquals(0, deadlines.pending());
@@ -42,8 +46,7 @@ class AttemptDeadlinesTest {
             assertEquals(1, deadlines.pending());
             deadline.cancel();
             assertEquals(0, deadlines.pending(), "nothing kept once the attempt is done");
-            now.addAndGet(TimeUnit.SECONDS.toNanos(3));
-            deadlines.expireDue();
+            expireAfter(deadlines, Duration.ofSeconds(3));
             assertEquals(0, expired.get());
         }
     }
@@ -59,12 +62,10 @@ class AttemptDeadlinesTest {
             deadlines.start(expired::incrementAndGet);
             now.addAndGet(TimeUnit.SECONDS.toNanos(2));
             deadlines.start(expired::incrementAndGet);
-            now.addAndGet(TimeUnit.SECONDS.toNanos(2));
-            deadlines.expireDue();
+            expireAfter(deadlines, Duration.ofSeconds(2));
             assertEquals(2, expired.get(), "the two started first, though the first one threw");
             assertEquals(1, deadlines.pending());
-            now.addAndGet(TimeUnit.SECONDS.toNanos(2));
-            deadlines.expireDue();
+            expireAfter(deadlines, Duration.ofSeconds(2));
             assertEquals(3, expired.get());
         }
     }

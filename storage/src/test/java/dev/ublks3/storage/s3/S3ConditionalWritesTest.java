@@ -14,11 +14,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.async.AsyncRequestBody;
 import software.amazon.awssdk.core.async.AsyncResponseTransformer;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
@@ -40,13 +37,7 @@ class S3ConditionalWritesTest {
 
     /** Another writer: a plain client, as a second server or a dead server's late request would be. */
     private static S3AsyncClient other(LocalS3Server server) {
-        return S3AsyncClient.crtBuilder()
-                .region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(
-                        AwsBasicCredentials.create(LocalS3Server.IDENTITY, LocalS3Server.CREDENTIAL)))
-                .endpointOverride(server.endpoint())
-                .forcePathStyle(true)
-                .build();
+        return LocalS3Fixture.plainClient(server).build();
     }
 
     private static String putBehindItsBack(S3AsyncClient other, String key, String data, String ifMatch) {

@@ -29,11 +29,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.async.AsyncRequestBody;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 
 /**
@@ -67,16 +64,7 @@ class S3ReadIntegrityTest {
     }
 
     private static byte[] randomObject(int seed) {
-        byte[] data = new byte[OBJECT_SIZE];
-        new Random(seed).nextBytes(data);
-        return data;
-    }
-
-    private static void truncateOnDisk(String key, long length) throws IOException {
-        try (RandomAccessFile file =
-                new RandomAccessFile(dir.resolve(BUCKET).resolve(key).toFile(), "rw")) {
-            file.setLength(length);
-        }
+        return randomBytes(OBJECT_SIZE, seed);
     }
 
     private static byte[] randomBytes(int size, int seed) {
@@ -85,9 +73,19 @@ class S3ReadIntegrityTest {
         return data;
     }
 
+    /** The file S3Proxy keeps the object {@code key} of the bucket in, open for writing behind the server's back. */
+    private static RandomAccessFile onDisk(String key) throws IOException {
+        return new RandomAccessFile(dir.resolve(BUCKET).resolve(key).toFile(), "rw");
+    }
+
+    private static void truncateOnDisk(String key, long length) throws IOException {
+        try (RandomAccessFile file = onDisk(key)) {
+            file.setLength(length);
+        }
+    }
+
     private static void flipOnDisk(String key, long at) throws IOException {
-        try (RandomAccessFile file =
-                new RandomAccessFile(dir.resolve(BUCKET).resolve(key).toFile(), "rw")) {
+        try (RandomAccessFile file = onDisk(key)) {
             file.seek(at);
             int b = file.read();
             file.seek(at);
@@ -167,12 +165,7 @@ class S3ReadIntegrityTest {
 
     /** A client that PUTs the way nbdkit's boto3 does: no additional checksum, no metadata unless asked. */
     private static S3AsyncClient plainClient(LocalS3Server on) {
-        return S3AsyncClient.crtBuilder()
-                .region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(
-                        AwsBasicCredentials.create(LocalS3Server.IDENTITY, LocalS3Server.CREDENTIAL)))
-                .endpointOverride(on.endpoint())
-                .forcePathStyle(true)
+        return LocalS3Fixture.plainClient(on)
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .build();
     }

@@ -1,8 +1,7 @@
 package dev.ublks3.storage.testing;
 
 import dev.ublks3.storage.ObjectStore;
-import dev.ublks3.storage.ObjectStoreLayer;
-import java.nio.ByteBuffer;
+import dev.ublks3.storage.layer.StoreCall;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -10,7 +9,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /** Counts the calls that reach the store underneath, and the most that were in flight at once. */
-public final class CountingObjectStore extends ObjectStoreLayer {
+public final class CountingObjectStore extends InterceptingStore {
 
     public final AtomicLong gets = new AtomicLong();
     public final AtomicLong puts = new AtomicLong();
@@ -43,35 +42,23 @@ public final class CountingObjectStore extends ObjectStoreLayer {
         maxInFlight.set(0);
     }
 
-    private <T> CompletableFuture<T> track(AtomicLong counter, Supplier<CompletableFuture<T>> call) {
+    @Override
+    protected <T> CompletableFuture<T> intercept(StoreCall call, String key, Supplier<CompletableFuture<T>> pass) {
+        AtomicLong counter = switch (call) {
+            case GET -> gets;
+            case PUT -> puts;
+            case DELETE -> deletes;
+            case DELETE_BATCH -> deleteBatches;
+            case LIST -> lists;
+        };
         counter.incrementAndGet();
         maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
-        return call.get().whenComplete((v, e) -> inFlight.decrementAndGet());
-    }
-
-    @Override
-    public CompletableFuture<ReadOutcome> get(String key, long offset, ByteBuffer into) {
-        return track(gets, () -> next.get(key, offset, into));
-    }
-
-    @Override
-    public CompletableFuture<Void> put(String key, ByteBuffer data) {
-        return track(puts, () -> next.put(key, data));
-    }
-
-    @Override
-    public CompletableFuture<Void> delete(String key) {
-        return track(deletes, () -> next.delete(key));
+        return pass.get().whenComplete((v, e) -> inFlight.decrementAndGet());
     }
 
     @Override
     public CompletableFuture<Void> deleteObjects(List<String> keys) {
         deletedKeys.addAndGet(keys.size());
-        return track(deleteBatches, () -> next.deleteObjects(keys));
-    }
-
-    @Override
-    public CompletableFuture<ListPage> list(String prefix, String startAfter, String continuationToken, int maxKeys) {
-        return track(lists, () -> next.list(prefix, startAfter, continuationToken, maxKeys));
+        return super.deleteObjects(keys);
     }
 }

@@ -5,6 +5,11 @@ import dev.ublks3.storage.s3.S3Config;
 import dev.ublks3.storage.s3.S3ObjectStore;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3AsyncClient;
+import software.amazon.awssdk.services.s3.S3CrtAsyncClientBuilder;
 
 /**
  * One in-memory S3Proxy on 127.0.0.1 per test JVM, shared by every test class (starting it costs about a second),
@@ -56,5 +61,18 @@ public final class LocalS3Fixture {
     /** A CRT client store on a fresh bucket. */
     public static S3ObjectStore newStore(String hint) {
         return S3ObjectStore.open(config(newBucket(hint)));
+    }
+
+    /**
+     * The AWS SDK's own CRT client on {@code server}, path-style, with its fixed keys: any S3 client, not ours (a
+     * second writer, or one that PUTs as nbdkit's boto3 does). A builder, for a caller to change a setting first.
+     */
+    public static S3CrtAsyncClientBuilder plainClient(LocalS3Server server) {
+        return S3AsyncClient.crtBuilder()
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create(LocalS3Server.IDENTITY, LocalS3Server.CREDENTIAL)))
+                .endpointOverride(server.endpoint())
+                .forcePathStyle(true);
     }
 }
