@@ -30,8 +30,15 @@ import os
 import re
 import sys
 
-BEGIN = "<!-- side-by-side:begin -->"
-END = "<!-- side-by-side:end -->"
+# a doc may hold several runs' sections (--section): each between its own markers, its charts named after it
+DEFAULT_SECTION = "side-by-side"
+
+
+def markers(section):
+    return f"<!-- {section}:begin -->", f"<!-- {section}:end -->"
+
+
+BEGIN, END = markers(DEFAULT_SECTION)
 MIB = 1024 * 1024
 
 OURS, CACHED, THEIRS = "ublk-s3", "ublk-s3-cache", "nbd"
@@ -1183,8 +1190,14 @@ def chart_qd1(plt, path, breakdowns):
 
 def intro_lines(data, runs, shown):
     machine = dict(data["machine"])
-    out = ["## Side by side: ublk-s3 vs nbdkit's S3 plugin + nbd-client (`benchmarks/bin/side-by-side`)", ""]
-    if CACHED in shown:
+    title = "## Side by side: ublk-s3 vs nbdkit's S3 plugin + nbd-client (`benchmarks/bin/side-by-side`)"
+    if CACHED in shown and OURS not in shown:
+        title = title.replace("ublk-s3 vs", "ublk-s3 with its cache vs")
+        stacks_text = ("The same workloads ran on both stacks, one after the other in one VM boot: ublk-s3 with its "
+                       "persistent cache (`add --cache`, writeback, shown as ublk-s3 --cache), and the stack it "
+                       "replaces (Debian's nbdkit S3 plugin behind the kernel's nbd-client, shown as nbdkit+nbd).")
+        alike = "both stacks"
+    elif CACHED in shown:
         stacks_text = ("The same fio and file system workloads ran on each stack, one after the other in one VM boot: "
                        "ublk-s3; ublk-s3 with its persistent cache (`add --cache`, writeback, shown as ublk-s3 "
                        "--cache); and the stack they replace (Debian's nbdkit S3 plugin behind the kernel's "
@@ -1195,6 +1208,7 @@ def intro_lines(data, runs, shown):
                        "ublk-s3, and the stack it replaces (Debian's nbdkit S3 plugin behind the kernel's nbd-client, "
                        "shown as nbdkit+nbd).")
         alike = "both stacks"
+    out = [title, ""]
     out.append(
         stacks_text + " The S3 servers (ublk-s3 local-s3, objects in memory, counting every request) run natively "
         "on the host, one per condition, in a network namespace of the run's own; the guest reaches them over a "
@@ -1312,14 +1326,14 @@ def request_size_row(wl, stack, run):
             histogram(st.get("getSizes"), True), histogram(st.get("getAlignment"), False)]
 
 
-def render(data, doc_dir, img_dir, charts=True):
-    """(markdown section without the markers, [png paths written])."""
+def render(data, doc_dir, img_dir, charts=True, section=DEFAULT_SECTION):
+    """(markdown section without the markers, [png paths written]); the charts' names begin with section."""
     plt = setup_matplotlib() if charts else None
     written = []
 
     def image(name, alt, draw):
         """The Markdown link to a chart, drawing it with draw(plt, path) first."""
-        path = os.path.join(img_dir, name)
+        path = os.path.join(img_dir, section + name.removeprefix(DEFAULT_SECTION))
         if charts:
             draw(plt, path)
             written.append(path)
@@ -1342,24 +1356,25 @@ def render(data, doc_dir, img_dir, charts=True):
     return "\n".join(out) + "\n", written
 
 
-def rewrite_doc(text, section):
-    """text with the lines between the markers replaced by section; markers + section appended when absent."""
+def rewrite_doc(text, section, name=DEFAULT_SECTION):
+    """text with the lines between name's markers replaced by section; markers + section appended when absent."""
+    begin, end = markers(name)
     lines = text.split("\n")
     try:
-        b = lines.index(BEGIN)
-        e = lines.index(END, b + 1)
+        b = lines.index(begin)
+        e = lines.index(end, b + 1)
     except ValueError:
         body = text.rstrip("\n")
-        return (body + "\n\n" if body else "") + BEGIN + "\n" + section + END + "\n"
+        return (body + "\n\n" if body else "") + begin + "\n" + section + end + "\n"
     return "\n".join(lines[:b + 1]) + "\n" + section + "\n".join(lines[e:])
 
 
-def remove_stale_charts(img_dir, written):
+def remove_stale_charts(img_dir, written, name=DEFAULT_SECTION):
     """Charts of workloads no longer in the results would stay linked from nowhere."""
     keep = {os.path.basename(p) for p in written}
-    for name in sorted(os.listdir(img_dir)):
-        if re.fullmatch(r"side-by-side-.*\.png", name) and name not in keep:
-            os.remove(os.path.join(img_dir, name))
+    for f in sorted(os.listdir(img_dir)):
+        if re.fullmatch(re.escape(name) + r"-.*\.png", f) and f not in keep:
+            os.remove(os.path.join(img_dir, f))
 
 
 def repo_top():
@@ -1372,17 +1387,23 @@ def main(argv=None):
     ap.add_argument("results")
     ap.add_argument("--doc", default=os.path.join(repo_top(), "docs", "benchmarks.md"))
     ap.add_argument("--img-dir", default=os.path.join(repo_top(), "docs", "img"))
+    ap.add_argument("--section", default=DEFAULT_SECTION,
+                    help="the section's markers (<!-- NAME:begin -->) and its charts' prefix: another run's section "
+                         "beside the main one, e.g. cache-side-by-side (a name not starting with side-by-side-)")
     args = ap.parse_args(argv)
+    if args.section != DEFAULT_SECTION and args.section.startswith(DEFAULT_SECTION + "-"):
+        raise SystemExit(f"side-by-side-report: --section {args.section}: the main section's chart clean-up would "
+                         f"remove its charts; use a name not starting with {DEFAULT_SECTION}-")
     data = load(args.results)
     if not data["runs"]:
         raise SystemExit(f"side-by-side-report: no runs under {os.path.join(args.results, 'runs')}")
     doc = os.path.abspath(args.doc)
     img_dir = os.path.abspath(args.img_dir)
     os.makedirs(img_dir, exist_ok=True)
-    section, written = render(data, os.path.dirname(doc), img_dir)
-    remove_stale_charts(img_dir, written)
+    section, written = render(data, os.path.dirname(doc), img_dir, section=args.section)
+    remove_stale_charts(img_dir, written, args.section)
     text = read_text(doc)
-    new = rewrite_doc(text, section)
+    new = rewrite_doc(text, section, args.section)
     if new != text:
         with open(doc, "w", encoding="utf-8") as f:
             f.write(new)

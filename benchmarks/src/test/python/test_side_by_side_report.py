@@ -430,6 +430,28 @@ class SideBySideReportTest(RenderedResults):
         self.assertEqual(first, read_bytes(doc))
         self.assertEqual(charts, {n: read_bytes(os.path.join(img, n)) for n in sorted(os.listdir(img))})
 
+    def test_a_second_section_leaves_the_main_one_and_its_charts(self):
+        doc = os.path.join(self.tmp, "docs", "benchmarks.md")
+        img = os.path.join(self.tmp, "docs", "img")
+        put(os.path.dirname(doc), "benchmarks.md", "# Benchmarks\n" + report.BEGIN + "\nmain\n" + report.END + "\n")
+        put(img, "side-by-side-home-zfs.png", "the main run's")
+        put(img, "cache-side-by-side-home-old.png", "stale")
+        with contextlib.redirect_stderr(io.StringIO()):
+            self.assertEqual(0, report.main([self.results, "--doc", doc, "--img-dir", img,
+                                             "--section", "cache-side-by-side"]))
+        text = read_bytes(doc).decode()
+        begin, end = report.markers("cache-side-by-side")
+        self.assertTrue(text.startswith("# Benchmarks\n" + report.BEGIN + "\nmain\n" + report.END + "\n\n" + begin))
+        self.assertTrue(text.endswith(end + "\n"))
+        charts = set(os.listdir(img))
+        self.assertIn("side-by-side-home-zfs.png", charts)
+        self.assertNotIn("cache-side-by-side-home-old.png", charts)
+        self.assertIn("cache-side-by-side-summary.png", charts)
+        self.assertIn("](img/cache-side-by-side-summary.png)", text)
+        self.assertFalse(any(n.startswith("side-by-side-") and n != "side-by-side-home-zfs.png" for n in charts))
+        with contextlib.redirect_stderr(io.StringIO()), self.assertRaises(SystemExit):
+            report.main([self.results, "--doc", doc, "--img-dir", img, "--section", "side-by-side-cache"])
+
     def test_stale_section_replaced(self):
         text = "a\n" + report.BEGIN + "\nold\n" + report.END + "\nb\n"
         self.assertEqual("a\n" + report.BEGIN + "\nnew\n" + report.END + "\nb\n", report.rewrite_doc(text, "new\n"))
