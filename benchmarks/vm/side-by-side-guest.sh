@@ -79,9 +79,17 @@ export UBLKS3_JAVA_OPTS="${UBLKS3_JAVA_OPTS:+$UBLKS3_JAVA_OPTS }-XX:ErrorFile=$R
 UBLKS3=("$UBLKS3_SNAPSHOT/ublk-s3")
 work=$(mktemp -d /tmp/side-by-side.XXXXXX)
 MNT=$work/mnt
-CACHES=$work/cache # the cache stack's cache directories, one per device key (see above: the guest's tmpfs)
+# the cache stack's cache directories, one per device key: on the guest's virtio disk (run-in-vm --disk), made
+# afresh by the first boot and found again by the second (PHASE=reboot), else in the guest's tmpfs
+CACHES=$work/cache
 POOL=bench
-mkdir -p "$MNT" "$RESULTS/runs"
+mkdir -p "$MNT" "$CACHES" "$RESULTS/runs"
+CACHE_DISK=""
+if [ -b /dev/vda ]; then
+  CACHE_DISK=/dev/vda
+  [ "${PHASE:-}" = reboot ] || mkfs.ext4 -q -F "$CACHE_DISK" || { echo "side-by-side: mkfs.ext4 $CACHE_DISK failed"; exit 1; }
+  mount "$CACHE_DISK" "$CACHES" || { echo "side-by-side: cannot mount the cache disk $CACHE_DISK"; exit 1; }
+fi
 CLK_TCK=$(getconf CLK_TCK)
 
 log() { printf '[%(%H:%M:%S)T] %s\n' -1 "$*"; }
@@ -143,9 +151,16 @@ devs_remove() { # STACK
   done
   DEVS=() IDS=() PIDS=() SPECS=() NBD_NEXT=0
 }
-devs_done() { # STACK: devs_remove, and the caches' directories (their RAM) freed
+devs_done() { # STACK: devs_remove, and these devices' cache directories freed
+  local spec keys=()
+  for spec in ${SPECS[@]+"${SPECS[@]}"}; do keys+=("${spec%% *}"); done
   devs_remove "$1"
-  rm -rf "$CACHES"
+  for spec in ${keys[@]+"${keys[@]}"}; do rm -rf "${CACHES:?}/$spec"; done
+}
+# zfs-walks' last step, after a reboot of the guest (a second boot on the same cache disk): the devices are removed
+# (a cache drains first) but their caches stay; REBOOT/COND-STACK.specs lists them for the next boot
+keep_for_reboot() { # CONDITION STACK
+  mkdir -p "$RESULTS/reboot" && printf '%s\n' "${SPECS[@]}" >"$RESULTS/reboot/$1-$2.specs" && devs_remove "$2"
 }
 devs_readd() { # STACK: the same devices (keys, sizes, caches) removed and added again
   local specs=("${SPECS[@]}") spec
@@ -392,6 +407,39 @@ if has zfs-walks && ! has zfs; then
   without zfs-walks
 fi
 
+# the second boot: the pools zfs-walks left, on the devices added again with the caches the disk kept
+walk_after_reboot() { # CONDITION STACK: the walk after import as phases import-reboot and walk-reboot of zfs-walks
+  local out=$RESULTS/runs/$1/zfs-walks/$2 spec rc=0
+  log "$1 / zfs-walks / $2: after a reboot"
+  use_server "$1" || return 1
+  PHASES=""
+  while read -r spec; do dev_add "$2" $spec || rc=1; done <"$RESULTS/reboot/$1-$2.specs"
+  [ $rc -eq 0 ] && zfs_import import-reboot >>"$out/log" 2>&1 && walk_phase walk-reboot "$2" "$out" >>"$out/log" 2>&1 || rc=1
+  zpool export "$POOL" 2>/dev/null
+  devs_done "$2"
+  # the phases join those of the first boot in fs.json
+  /usr/bin/python3 - "$out/fs.json" "{$PHASES}" <<'EOF' || rc=1
+import json, sys
+with open(sys.argv[1]) as f:
+    fs = json.load(f)
+fs["phases"].update(json.loads(sys.argv[2]))
+with open(sys.argv[1], "w") as f:
+    f.write(json.dumps(fs) + "\n")
+EOF
+  log "  $([ $rc -eq 0 ] && echo ok || echo failed) after a reboot"
+  return $rc
+}
+if [ "${PHASE:-}" = reboot ]; then
+  for f in "$RESULTS"/reboot/*.specs; do
+    [ -f "$f" ] || continue
+    name=$(basename "$f" .specs)
+    walk_after_reboot "${name%%-*}" "${name#*-}"
+  done
+  umount "$CACHES"
+  log "done (after a reboot)"
+  exit 0
+fi
+
 for cond in $CONDITIONS; do
   use_server "$cond" || exit 1
   log "condition $cond: S3 server $EP"
@@ -428,7 +476,12 @@ for cond in $CONDITIONS; do
         elif [ "$(cat "$RESULTS/runs/$cond/zfs/$stack/status")" = ok ]; then run_one "$cond" zfs-walks "$stack"
         else skipped "$cond" "$stack" "the zfs workload before it did not finish" zfs-walks; fi
       else not_started "$cond" "$stack" zfs $(has zfs-walks && echo zfs-walks); fi
-      devs_done "$stack"
+      if [ -n "$CACHE_DISK" ] && [[ " $CACHE_STEP_STACKS " == *" $stack "* ]] &&
+        [ "$(cat "$RESULTS/runs/$cond/zfs-walks/$stack/status" 2>/dev/null)" = ok ]; then
+        keep_for_reboot "$cond" "$stack"
+      else
+        devs_done "$stack"
+      fi
     fi
   done
   # the ceiling for sequential writes: raw CRT PUTs of as many objects as write-512k covers, same server
@@ -449,8 +502,9 @@ for cond in $CONDITIONS; do
 done
 echo "guest kernel: $(uname -r)" >>"$RESULTS/machine.txt"
 case " $STACKS " in *" ublk-s3-cache "*)
-  echo "ublk-s3-cache: add --cache in the guest's /tmp (a tmpfs: the guest has no disk of its own), writeback, $CACHE_SIZE per device ($SPECIAL_CACHE_SIZE for the ZFS special vdev's); zfs-walks' del + add and stream on: $CACHE_STEP_STACKS; stream $STREAM_local (local) / $STREAM_datacenter (datacenter) / $STREAM_home (home); randwrite-4k-once over $RWONCE_SIZE_local (local) / $RWONCE_SIZE_datacenter (datacenter) / $RWONCE_SIZE_home (home)" >>"$RESULTS/machine.txt" ;;
+  echo "ublk-s3-cache: add --cache on ${CACHE_DISK:+the guest's virtio disk (ext4; the walk after a reboot is a second boot on it)}${CACHE_DISK:-the guest's /tmp (a tmpfs)}, writeback, $CACHE_SIZE per device ($SPECIAL_CACHE_SIZE for the ZFS special vdev's); zfs-walks' del + add and stream on: $CACHE_STEP_STACKS; stream $STREAM_local (local) / $STREAM_datacenter (datacenter) / $STREAM_home (home); randwrite-4k-once over $RWONCE_SIZE_local (local) / $RWONCE_SIZE_datacenter (datacenter) / $RWONCE_SIZE_home (home)" >>"$RESULTS/machine.txt" ;;
 esac
 echo "guest memory: $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo), $(nproc) CPUs (qemu TCG)" >>"$RESULTS/machine.txt"
+mountpoint -q "$CACHES" && umount "$CACHES"
 rm -rf "$work"
 log "done"

@@ -756,6 +756,7 @@ WALK_STEPS = (
     ("warm", WALKS, "walk-warm", "import-warm"),
     ("after del + add", WALKS, "walk-readd", "import-readd"),
     ("after the stream", WALKS, "walk-stream", "import-stream"),
+    ("after a reboot", WALKS, "walk-reboot", "import-reboot"),  # a second boot of the guest on the same cache disk
 )
 STREAM_PHASES = ("stream", "stream-sync", "stream-export", "upload-stream")  # upload-stream: the cache stack's only
 CACHE_TARGET_CONDITIONS = ("home",)  # the issue states its targets for the home link
@@ -923,7 +924,8 @@ def chart_cache(plt, path, cond, runs, walks, shown):
         return {s: [value(writes.get(s), lambda r, i=i: get(r)[i]) for i in range(n)]
                 for s in shown if writes.get(s) is not None and writes[s].ok}
     fig, axes = plt.subplots(1, 4, figsize=(13, 4), gridspec_kw={"width_ratios": [3, 3, 1.3, 2.2]})
-    labels = [{"after del + add": "after\ndel+add", "after the stream": "after\nstream"}.get(w[0], w[0]) for w in steps]
+    labels = [{"after del + add": "after\ndel+add", "after the stream": "after\nstream",
+               "after a reboot": "after\nreboot"}.get(w[0], w[0]) for w in steps]
     grouped(axes[0], labels, walk_series(lambda f: f.seconds), "walk (s, log scale;\nlower is better)", "s", shown,
             log=True)
     grouped(axes[1], labels, walk_series(lambda f: f.gets), "GETs during the walk\n(lower is better)", "GETs",
@@ -941,8 +943,8 @@ def chart_cache(plt, path, cond, runs, walks, shown):
 def cache_lines(runs, walks, image):
     conds = ordered(set(runs) | set(walks), CONDITIONS)
     out = ["### The cache: ublk-s3 --cache against nbdkit+nbd", "",
-           "ublk-s3 --cache is ublk-s3 with `add --cache DIR` in writeback, each device's cache in the guest's tmpfs "
-           "(the guest has no disk of its own; sizes in the ublk-s3-cache line above). Each walk is `find DIR -type "
+           "ublk-s3 --cache is ublk-s3 with `add --cache DIR` in writeback (where each device's cache is, and its "
+           "size: the ublk-s3-cache line above). Each walk is `find DIR -type "
            "d -exec ls -l {} +` over the zfs workload's pool after `zpool export`, dropping the kernel's caches, and "
            "`zpool import`, so ZFS's own cache (the ARC) starts empty every time and only a stack's own cache can "
            "answer: cold is the zfs workload's walk (the cache stack's cache already holds what ZFS wrote through "
@@ -951,8 +953,13 @@ def cache_lines(runs, walks, image):
            "the pool as one file (`zpool sync`, and for the cache stack the upload of it all). The stream's records "
            "go to the data vdev, whose cache is not the special vdev's, where the metadata is. Before each walk the "
            "cache stack's devices are synced, so that the GETs counted at the server during the walk are the walk's "
-           "own. Times faster (or fewer): nbdkit+nbd's figure over the stack's, in the same run. Not measured here: "
-           "the walk after a reboot of the guest with the cache on a persistent disk.", "",
+           "own. Times faster (or fewer): nbdkit+nbd's figure over the stack's, in the same run. " + (
+               "After a reboot: the guest booted again on the same cache disk (the S3 servers, on the host, kept "
+               "their objects), the devices added with the same caches, the pool imported and walked."
+               if any(walk_of(runs, walks, c, s, WALK_STEPS[-1]) and walk_of(runs, walks, c, s, WALK_STEPS[-1]).seconds
+                      is not None for c in conds for s in (CACHED, THEIRS))
+               else "Not measured in this run: the walk after a reboot of the guest with the cache on a persistent "
+                    "disk."), "",
            "Targets (issue 17, stated for the home link). A walk's target is judged on both stacks' walks as "
            "measured, even when a later step of the run failed.", ""]
     out += table(["target", "condition", STACK_LABEL[CACHED], STACK_LABEL[THEIRS], "times better", "needs", "result"],

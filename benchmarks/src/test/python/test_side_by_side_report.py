@@ -431,8 +431,8 @@ class SideBySideReportTest(RenderedResults):
         self.assertEqual(charts, {n: read_bytes(os.path.join(img, n)) for n in sorted(os.listdir(img))})
 
     def test_a_second_section_leaves_the_main_one_and_its_charts(self):
-        doc = os.path.join(self.tmp, "docs", "benchmarks.md")
-        img = os.path.join(self.tmp, "docs", "img")
+        doc = os.path.join(self.tmp, "second", "docs", "benchmarks.md")  # apart from the other tests' doc
+        img = os.path.join(self.tmp, "second", "docs", "img")
         put(os.path.dirname(doc), "benchmarks.md", "# Benchmarks\n" + report.BEGIN + "\nmain\n" + report.END + "\n")
         put(img, "side-by-side-home-zfs.png", "the main run's")
         put(img, "cache-side-by-side-home-old.png", "stale")
