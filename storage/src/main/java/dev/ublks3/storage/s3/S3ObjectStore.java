@@ -64,13 +64,13 @@ import software.amazon.awssdk.services.s3.model.S3Error;
  *       S3's own checksum: GETs ask for it (checksum mode enabled) and a response that covers the whole object and
  *       carries its CRC32C is verified (S3 returns none for a part of an object, S3Proxy none at all). Objects
  *       checksummed in a larger granule than configured verify only the granules a read covers whole.</li>
- *   <li>At most {@link S3Config#maxConnections()} requests are handed to the CRT at once, so each one handed over
- *       has a connection; and at most {@link S3Config#maxBytesInFlight()} bytes of GET bodies, and apart from them
- *       of PUT bodies, are in those requests. More wait in a queue, in order: a slow link makes requests wait their
+ *   <li>At most {@link S3Config.Concurrency#maxConnections()} requests are handed to the CRT at once, so each one
+ *       handed over has a connection; and at most {@link S3Config.Concurrency#maxBytesInFlight()} bytes of GET
+ *       bodies, and apart from them of PUT bodies, are in those requests. More wait in a queue, in order: a slow link makes requests wait their
  *       turn, not share it so thinly that they all time out.</li>
  *   <li>No request hangs: a connection with a request pending that moves no byte for
- *       {@link S3Config#stallTimeout()} is closed by the CRT (its connection health monitor), and an attempt not
- *       done {@link S3Config#requestTimeout()} after it was handed over (checked every eighth of it, at most every
+ *       {@link S3Config.Timeouts#stall()} is closed by the CRT (its connection health monitor), and an attempt not
+ *       done {@link S3Config.Timeouts#request()} after it was handed over (checked every eighth of it, at most every
  *       second; time spent waiting in the queues above does not count) is
  *       cancelled and fails TIMEOUT (a GET's buffer is fenced off first, so a late body never lands in it). Both
  *       failures are retryable; the retry layer bounds the rest.</li>
@@ -117,18 +117,18 @@ public final class S3ObjectStore implements ObjectStore {
     private volatile boolean conditionalWrites = true;
     /** PUTs whose condition failed: objects written behind this store's back. */
     private final LongAdder conflicts = new LongAdder();
-    /** Ends attempts past their deadline ({@link S3Config#requestTimeout()}). */
+    /** Ends attempts past their deadline ({@link S3Config.Timeouts#request()}). */
     private final AttemptDeadlines deadlines;
 
     private S3ObjectStore(S3Config config, int objectSize, S3AsyncClient client) {
         this.config = config;
         this.objectSize = objectSize;
         this.client = client;
-        this.requests = new AdmissionLimit(config.maxConnections());
-        this.downloads = new AdmissionLimit(config.maxBytesInFlight());
-        this.uploads = new AdmissionLimit(config.maxBytesInFlight());
+        this.requests = new AdmissionLimit(config.concurrency().maxConnections());
+        this.downloads = new AdmissionLimit(config.concurrency().maxBytesInFlight());
+        this.uploads = new AdmissionLimit(config.concurrency().maxBytesInFlight());
         this.errors = new S3ErrorTranslator(config);
-        this.deadlines = new AttemptDeadlines(config.requestTimeout(), "s3-deadlines");
+        this.deadlines = new AttemptDeadlines(config.timeouts().request(), "s3-deadlines");
     }
 
     /**
@@ -166,11 +166,13 @@ public final class S3ObjectStore implements ObjectStore {
     }
 
     private static S3ObjectStore build(S3Config config, int objectSize) {
+        S3Config.Service service = config.service();
+        S3Config.Timeouts timeouts = config.timeouts();
         S3CrtAsyncClientBuilder builder = S3AsyncClient.crtBuilder()
-                .region(Region.of(config.region()))
+                .region(Region.of(service.region()))
                 .credentialsProvider(credentialsProvider(config.credentials()))
-                .forcePathStyle(config.pathStyle())
-                .maxConcurrency(config.maxConnections())
+                .forcePathStyle(service.pathStyle())
+                .maxConcurrency(config.concurrency().maxConnections())
                 // complete the futures on the CRT's thread that has the response: the SDK's default hands every
                 // completion to a thread of its own (one more thread hop per request); what runs on completion
                 // here never blocks (it queues the next calls, or hands a block request back to its queue)
@@ -181,12 +183,12 @@ public final class S3ObjectStore implements ObjectStore {
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_SUPPORTED)
                 // the CRT reads 0 retries as "its default" (3): 1 is the fewest it makes
                 .retryConfiguration(retry -> retry.numRetries(Math.max(1, config.crtRetries())))
-                .httpConfiguration(http -> http.connectionTimeout(config.connectTimeout())
+                .httpConfiguration(http -> http.connectionTimeout(timeouts.connect())
                         // a pending request on a connection that moves under 1 byte/s for the window fails it
                         .connectionHealthConfiguration(health ->
-                                health.minimumThroughputInBps(1L).minimumThroughputTimeout(config.stallTimeout())));
-        if (config.endpoint() != null) {
-            builder.endpointOverride(config.endpoint());
+                                health.minimumThroughputInBps(1L).minimumThroughputTimeout(timeouts.stall())));
+        if (service.endpoint() != null) {
+            builder.endpointOverride(service.endpoint());
         }
         return new S3ObjectStore(config, objectSize, builder.build());
     }
@@ -647,7 +649,7 @@ public final class S3ObjectStore implements ObjectStore {
     }
 
     /**
-     * Starts the SDK call and fails it TIMEOUT if it has not completed within {@link S3Config#requestTimeout()}
+     * Starts the SDK call and fails it TIMEOUT if it has not completed within {@link S3Config.Timeouts#request()}
      * (checked every {@link AttemptDeadlines#tickNanos() tick}, so up to a tick later): the CRT has no such deadline
      * of its own. The SDK future is then cancelled, which aborts the CRT request.
      */
@@ -663,7 +665,7 @@ public final class S3ObjectStore implements ObjectStore {
                     0,
                     operation + (key == null ? "" : " " + key) + " at " + config.describeEndpoint()
                             + " timed out: no answer within "
-                            + config.requestTimeout().toMillis() / 1000.0 + " s",
+                            + config.timeouts().request().toMillis() / 1000.0 + " s",
                     null);
             if (abandon != null) {
                 abandon.accept(timeout);
