@@ -35,6 +35,7 @@ import software.amazon.awssdk.services.s3.model.ChecksumMode;
 import software.amazon.awssdk.services.s3.model.Delete;
 import software.amazon.awssdk.services.s3.model.DeleteObjectResponse;
 import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.S3Error;
@@ -232,14 +233,8 @@ public final class S3ObjectStore implements ObjectStore {
 
     private CompletableFuture<ReadOutcome> head(String key) {
         long stamp = versions.stamp();
-        return call(
-                "HEAD",
+        return headCall(
                 key,
-                null,
-                0,
-                () -> client.headObject(
-                        request -> request.bucket(config.bucket()).key(key)),
-                null,
                 response -> {
                     Long size = response.contentLength();
                     String otherSize = objectSize > 0 && size != null
@@ -375,16 +370,22 @@ public final class S3ObjectStore implements ObjectStore {
 
     /** The object's version in the store now (HEAD): its ETag, or absent. */
     private CompletableFuture<ObjectVersions.Seen> versionNow(String key) {
+        return headCall(
+                key,
+                response -> ObjectVersions.version(response.eTag()),
+                (error, k) -> isNotFound(error) ? ObjectVersions.ABSENT : null);
+    }
+
+    /** A HEAD of {@code key}, its response mapped by {@code onResponse}. */
+    private <T> CompletableFuture<T> headCall(
+            String key, Function<HeadObjectResponse, T> onResponse, Recovery<T> recovery) {
         return call(
                 "HEAD",
                 key,
-                null,
-                0,
                 () -> client.headObject(
                         request -> request.bucket(config.bucket()).key(key)),
-                null,
-                response -> ObjectVersions.version(response.eTag()),
-                (error, k) -> isNotFound(error) ? ObjectVersions.ABSENT : null);
+                onResponse,
+                recovery);
     }
 
     private static String describe(ObjectVersions.Seen seen) {
@@ -444,15 +445,12 @@ public final class S3ObjectStore implements ObjectStore {
         return call(
                 "PUT",
                 key,
-                null,
-                0,
                 () -> client.putObject(
                         request -> request.bucket(config.bucket())
                                 .key(key)
                                 .contentLength(0L)
                                 .ifMatch(ifMatch),
                         AsyncRequestBody.fromBytes(new byte[0])),
-                null,
                 response -> Boolean.TRUE,
                 (error, k) -> ifMatch != null && isConditionFailure(error) ? Boolean.FALSE : null);
     }
@@ -463,11 +461,8 @@ public final class S3ObjectStore implements ObjectStore {
         return this.<DeleteObjectResponse, Void>call(
                         "DELETE",
                         key,
-                        null,
-                        0,
                         () -> client.deleteObject(
                                 request -> request.bucket(config.bucket()).key(key)),
-                        null,
                         response -> null,
                         null)
                 .whenComplete((ignored, error) -> versions.written(key, error == null ? ObjectVersions.ABSENT : null));
@@ -494,12 +489,9 @@ public final class S3ObjectStore implements ObjectStore {
         return this.<DeleteObjectsResponse, Void>call(
                         "DELETE",
                         first,
-                        null,
-                        0,
                         () -> client.deleteObjects(request -> request.bucket(config.bucket())
                                 .delete(delete)
                                 .checksumAlgorithm(ChecksumAlgorithm.CRC32_C)),
-                        null,
                         response -> {
                             List<S3Error> failed = response.errors().stream()
                                     .filter(e -> !"NoSuchKey".equals(e.code()))
@@ -562,10 +554,7 @@ public final class S3ObjectStore implements ObjectStore {
         return call(
                 "LIST",
                 prefix,
-                null,
-                0,
                 () -> client.listObjectsV2(built),
-                null,
                 response -> {
                     List<ListedObject> objects = response.contents().stream()
                             .map(o -> new ListedObject(o.key(), o.size() == null ? -1 : o.size()))
@@ -600,6 +589,16 @@ public final class S3ObjectStore implements ObjectStore {
     /** What to return instead of failing, or null to fail; gets the raw error and the key. */
     private interface Recovery<T> {
         T recover(Throwable error, String key);
+    }
+
+    /** {@link #call(String, String, AdmissionLimit, long, Supplier, Consumer, Function, Recovery)} without a body. */
+    private <R, T> CompletableFuture<T> call(
+            String operation,
+            String key,
+            Supplier<CompletableFuture<R>> sdkCall,
+            Function<R, T> onResponse,
+            Recovery<T> recovery) {
+        return call(operation, key, null, 0, sdkCall, null, onResponse, recovery);
     }
 
     /**
