@@ -689,10 +689,10 @@ public final class S3ObjectStore implements ObjectStore {
                 DefaultCredentialsProvider.builder().build();
             case S3Credentials.Profile p -> ProfileCredentialsProvider.create(p.name());
             case S3Credentials.Keys k ->
-                StaticCredentialsProvider.create(AwsBasicCredentials.create(k.accessKeyId(), k.secretAccessKey()));
-            case S3Credentials.SessionKeys k ->
                 StaticCredentialsProvider.create(
-                        AwsSessionCredentials.create(k.accessKeyId(), k.secretAccessKey(), k.sessionToken()));
+                        k.sessionToken() == null
+                                ? AwsBasicCredentials.create(k.accessKeyId(), k.secretAccessKey())
+                                : AwsSessionCredentials.create(k.accessKeyId(), k.secretAccessKey(), k.sessionToken()));
         };
     }
 }
