@@ -67,8 +67,8 @@ import software.amazon.awssdk.services.s3.model.S3Error;
  *       checksummed in a larger granule than configured verify only the granules a read covers whole.</li>
  *   <li>At most {@link S3Config.Concurrency#maxConnections()} requests are handed to the CRT at once, so each one
  *       handed over has a connection; and at most {@link S3Config.Concurrency#maxBytesInFlight()} bytes of GET
- *       bodies, and apart from them of PUT bodies, are in those requests. More wait in a queue, in order: a slow link makes requests wait their
- *       turn, not share it so thinly that they all time out.</li>
+ *       bodies, and apart from them of PUT bodies, are in those requests. More wait in a queue, in order: a slow
+ *       link makes requests wait their turn, not share it so thinly that they all time out.</li>
  *   <li>No request hangs: a connection with a request pending that moves no byte for
  *       {@link S3Config.Timeouts#stall()} is closed by the CRT (its connection health monitor), and an attempt not
  *       done {@link S3Config.Timeouts#request()} after it was handed over (checked every eighth of it, at most every
