@@ -53,6 +53,16 @@ public record S3Config(
         }
     }
 
+    // After each nested record, shortcuts to the fields of it that callers outside storage read.
+
+    public URI endpoint() {
+        return service.endpoint();
+    }
+
+    public String region() {
+        return service.region();
+    }
+
     /**
      * How much is handed to the CRT at once.
      *
@@ -73,6 +83,10 @@ public record S3Config(
                         + maxConnections + ", " + maxBytesInFlight);
             }
         }
+    }
+
+    public int maxConnections() {
+        return concurrency.maxConnections();
     }
 
     /**
@@ -101,6 +115,14 @@ public record S3Config(
                         + "requestTimeout at least 1 s, got " + stall + ", " + request);
             }
         }
+    }
+
+    public Duration connectTimeout() {
+        return timeouts.connect();
+    }
+
+    public Duration stallTimeout() {
+        return timeouts.stall();
     }
 
     public S3Config {
@@ -135,30 +157,6 @@ public record S3Config(
     private static S3Config withDefaults(String bucket, Service service, S3Credentials credentials) {
         return new S3Config(
                 bucket, service, credentials, Concurrency.DEFAULT, 0, Timeouts.DEFAULT, DEFAULT_CHECKSUM_GRANULE);
-    }
-
-    // Shortcuts into the nested records for the callers outside storage that read these fields (the tools, the
-    // benchmarks' raw CRT client).
-
-    /** The {@link Service#endpoint()}, or null for AWS itself. */
-    public URI endpoint() {
-        return service.endpoint();
-    }
-
-    public String region() {
-        return service.region();
-    }
-
-    public int maxConnections() {
-        return concurrency.maxConnections();
-    }
-
-    public Duration connectTimeout() {
-        return timeouts.connect();
-    }
-
-    public Duration stallTimeout() {
-        return timeouts.stall();
     }
 
     /** The same bucket on the server at {@code newEndpoint}, addressed path-style or not. */
