@@ -80,22 +80,7 @@ public final class StatsBlockDevice extends BlockDeviceLayer {
     private CompletableFuture<Void> timed(
             BlockOp op, long offset, long length, boolean fua, Supplier<CompletableFuture<Void>> call) {
         Counters c = counters.get(op);
-        long start = nanoClock.getAsLong();
-        CompletableFuture<Void> future;
-        try {
-            future = call.get();
-        } catch (RuntimeException e) {
-            c.errors.increment();
-            throw e;
-        }
-        return future.whenComplete((ok, error) -> {
-            if (error != null) {
-                c.errors.increment();
-            } else {
-                c.latency.record(nanoClock.getAsLong() - start);
-                c.count(offset, length, fua, objectSize());
-            }
-        });
+        return c.latency.time(nanoClock, c.errors, call, ok -> c.count(offset, length, fua, objectSize()));
     }
 
     private static final class Counters {

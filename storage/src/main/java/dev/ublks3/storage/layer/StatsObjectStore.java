@@ -84,23 +84,10 @@ public final class StatsObjectStore extends ObjectStoreLayer {
     private <T> CompletableFuture<T> timed(
             StoreCall call, Supplier<CompletableFuture<T>> pass, ToLongFunction<T> bytes, ToLongFunction<T> objects) {
         Counters c = counters.get(call);
-        long start = nanoClock.getAsLong();
-        CompletableFuture<T> future;
-        try {
-            future = pass.get();
-        } catch (RuntimeException e) {
-            c.errors.increment();
-            throw e;
-        }
-        return future.whenComplete((value, error) -> {
-            if (error != null) {
-                c.errors.increment();
-            } else {
-                c.latency.record(nanoClock.getAsLong() - start);
-                c.ops.increment();
-                c.bytes.add(bytes.applyAsLong(value));
-                c.objects.add(objects.applyAsLong(value));
-            }
+        return c.latency.time(nanoClock, c.errors, pass, value -> {
+            c.ops.increment();
+            c.bytes.add(bytes.applyAsLong(value));
+            c.objects.add(objects.applyAsLong(value));
         });
     }
 
