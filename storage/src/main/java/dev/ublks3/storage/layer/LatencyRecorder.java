@@ -1,10 +1,6 @@
 package dev.ublks3.storage.layer;
 
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.Consumer;
-import java.util.function.LongSupplier;
-import java.util.function.Supplier;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
@@ -24,30 +20,6 @@ final class LatencyRecorder {
         long value = Math.max(0, nanos); // a clock that did not move (or a test clock) must not throw
         recorder.recordValue(value);
         totalNanos.add(value);
-    }
-
-    /**
-     * Runs {@code call}: when it succeeds, records how long it took on {@code clock} and then hands its value to
-     * {@code onSuccess}; when it throws or fails, counts it in {@code errors} instead.
-     */
-    <T> CompletableFuture<T> time(
-            LongSupplier clock, LongAdder errors, Supplier<CompletableFuture<T>> call, Consumer<T> onSuccess) {
-        long start = clock.getAsLong();
-        CompletableFuture<T> future;
-        try {
-            future = call.get();
-        } catch (RuntimeException e) {
-            errors.increment();
-            throw e;
-        }
-        return future.whenComplete((value, error) -> {
-            if (error != null) {
-                errors.increment();
-            } else {
-                record(clock.getAsLong() - start);
-                onSuccess.accept(value);
-            }
-        });
     }
 
     /** Sum of all recorded latencies: nbdkit's "time spent in this operation". */
