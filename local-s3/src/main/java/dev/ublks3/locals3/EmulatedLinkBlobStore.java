@@ -1,23 +1,15 @@
 package dev.ublks3.locals3;
 
+import dev.ublks3.locals3.ServerRequestCounts.Kind;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.time.Duration;
+import java.util.List;
 import org.gaul.s3proxy.blobstore.BlobStore;
 import org.gaul.s3proxy.blobstore.domain.MultipartUpload;
 import software.amazon.awssdk.core.ResponseInputStream;
-import software.amazon.awssdk.services.s3.model.DeleteObjectRequest;
-import software.amazon.awssdk.services.s3.model.DeleteObjectResponse;
-import software.amazon.awssdk.services.s3.model.DeleteObjectsRequest;
-import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
-import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
-import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
-import software.amazon.awssdk.services.s3.model.ListObjectsRequest;
-import software.amazon.awssdk.services.s3.model.ListObjectsResponse;
-import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
-import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 import software.amazon.awssdk.services.s3.model.UploadPartRequest;
@@ -107,50 +99,8 @@ public final class EmulatedLinkBlobStore extends PerRequestBlobStore {
     }
 
     @Override
-    public ListObjectsV2Response list(ListObjectsV2Request request) {
-        delay();
-        return delegate().list(request);
-    }
-
-    @Override
-    public ListObjectsResponse listV1(ListObjectsRequest request) {
-        delay();
-        return delegate().listV1(request);
-    }
-
-    @Override
-    public DeleteObjectResponse removeBlob(DeleteObjectRequest request) {
-        delay();
-        return delegate().removeBlob(request);
-    }
-
-    @Override
-    public DeleteObjectsResponse removeBlobs(DeleteObjectsRequest request) {
-        delay();
-        return delegate().removeBlobs(request); // one round trip, however many keys
-    }
-
-    @Override
-    public HeadObjectResponse blobMetadata(HeadObjectRequest request) {
-        delay();
-        return delegate().blobMetadata(request);
-    }
-
-    @Override
-    public HeadObjectResponse blobMetadataIfPresent(HeadObjectRequest request) {
-        delay();
-        return delegate().blobMetadataIfPresent(request);
-    }
-
-    @Override
-    public boolean blobExists(String container, String key) {
-        delay();
-        return delegate().blobExists(container, key);
-    }
-
-    @Override
-    protected void beforeOther() {
-        delay();
+    protected void beforeRequest(Kind kind, String bucket, List<String> keys) {
+        delay(); // once for a DeleteObjects: one round trip, however many keys
     }
 
     private void delay() {

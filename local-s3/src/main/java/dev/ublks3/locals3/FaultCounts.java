@@ -32,15 +32,9 @@ public record FaultCounts(Map<Fault, Long> injected, long whileDown, boolean dow
      * present.
      */
     public String toJson() {
-        StringBuilder json = new StringBuilder("{\"down\":").append(down).append(",\"injected\":{");
-        for (Fault f : Fault.values()) {
-            json.append(f.ordinal() == 0 ? "" : ",")
-                    .append('"')
-                    .append(f.label())
-                    .append("\":")
-                    .append(injected.get(f));
-        }
-        return json.append("},\"total\":")
+        StringBuilder json = new StringBuilder("{\"down\":").append(down).append(",\"injected\":");
+        ServerRequestCounts.appendCounts(json, injected, Fault::label);
+        return json.append(",\"total\":")
                 .append(total())
                 .append(",\"whileDown\":")
                 .append(whileDown)

@@ -1,6 +1,7 @@
 package dev.ublks3.locals3;
 
 import dev.ublks3.locals3.FaultPlan.Fault;
+import dev.ublks3.locals3.ServerRequestCounts.Kind;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,24 +9,15 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.LongAdder;
 import org.gaul.s3proxy.blobstore.BlobStore;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.core.ResponseInputStream;
-import software.amazon.awssdk.services.s3.model.DeleteObjectRequest;
-import software.amazon.awssdk.services.s3.model.DeleteObjectResponse;
-import software.amazon.awssdk.services.s3.model.DeleteObjectsRequest;
-import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
-import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
-import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
-import software.amazon.awssdk.services.s3.model.ListObjectsRequest;
-import software.amazon.awssdk.services.s3.model.ListObjectsResponse;
-import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
-import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Exception;
@@ -123,49 +115,7 @@ public final class FaultInjectingBlobStore extends PerRequestBlobStore {
     }
 
     @Override
-    public ListObjectsV2Response list(ListObjectsV2Request request) {
-        before(false);
-        return delegate().list(request);
-    }
-
-    @Override
-    public ListObjectsResponse listV1(ListObjectsRequest request) {
-        before(false);
-        return delegate().listV1(request);
-    }
-
-    @Override
-    public DeleteObjectResponse removeBlob(DeleteObjectRequest request) {
-        before(false);
-        return delegate().removeBlob(request);
-    }
-
-    @Override
-    public DeleteObjectsResponse removeBlobs(DeleteObjectsRequest request) {
-        before(false);
-        return delegate().removeBlobs(request);
-    }
-
-    @Override
-    public HeadObjectResponse blobMetadata(HeadObjectRequest request) {
-        before(false);
-        return delegate().blobMetadata(request);
-    }
-
-    @Override
-    public HeadObjectResponse blobMetadataIfPresent(HeadObjectRequest request) {
-        before(false);
-        return delegate().blobMetadataIfPresent(request);
-    }
-
-    @Override
-    public boolean blobExists(String container, String key) {
-        before(false);
-        return delegate().blobExists(container, key);
-    }
-
-    @Override
-    protected void beforeOther() {
+    protected void beforeRequest(Kind kind, String bucket, List<String> keys) {
         before(false);
     }
 

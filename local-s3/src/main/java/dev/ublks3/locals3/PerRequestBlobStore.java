@@ -1,5 +1,6 @@
 package dev.ublks3.locals3;
 
+import dev.ublks3.locals3.ServerRequestCounts.Kind;
 import java.io.InputStream;
 import java.util.List;
 import org.gaul.s3proxy.blobstore.BlobStore;
@@ -15,6 +16,10 @@ import software.amazon.awssdk.services.s3.model.CreateBucketResponse;
 import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.DeleteBucketEncryptionRequest;
 import software.amazon.awssdk.services.s3.model.DeleteBucketEncryptionResponse;
+import software.amazon.awssdk.services.s3.model.DeleteObjectRequest;
+import software.amazon.awssdk.services.s3.model.DeleteObjectResponse;
+import software.amazon.awssdk.services.s3.model.DeleteObjectsRequest;
+import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
 import software.amazon.awssdk.services.s3.model.GetBucketAclRequest;
 import software.amazon.awssdk.services.s3.model.GetBucketAclResponse;
 import software.amazon.awssdk.services.s3.model.GetBucketEncryptionRequest;
@@ -25,11 +30,17 @@ import software.amazon.awssdk.services.s3.model.GetObjectAclRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectAclResponse;
 import software.amazon.awssdk.services.s3.model.HeadBucketRequest;
 import software.amazon.awssdk.services.s3.model.HeadBucketResponse;
+import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListBucketsResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectVersionsRequest;
 import software.amazon.awssdk.services.s3.model.ListObjectVersionsResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectsRequest;
+import software.amazon.awssdk.services.s3.model.ListObjectsResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.ObjectCannedACL;
+import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.Part;
 import software.amazon.awssdk.services.s3.model.PutBucketEncryptionRequest;
 import software.amazon.awssdk.services.s3.model.PutBucketEncryptionResponse;
@@ -43,11 +54,11 @@ import software.amazon.awssdk.services.s3.model.UploadPartResponse;
  * interface's convenience defaults, such as {@code containerExists} or {@code removeBlob(bucket, key)}, reach the
  * store through exactly one of the overridden methods), so a layer hooks:
  * <ul>
- *   <li>the object requests it treats apart (GET, PUT, LIST, DELETE, DeleteObjects, HEAD), which subclasses
- *       override themselves, including {@code removeBlobs} (the interface default would turn one DeleteObjects
- *       into one {@code removeBlob} per key);</li>
- *   <li>everything else (bucket operations, ACLs, versioning, encryption, copies, multipart), which passes through
- *       {@link #beforeOther()} here.</li>
+ *   <li>GET and PUT of an object, which subclasses override themselves, as they act on the bodies;</li>
+ *   <li>every other request, which passes through {@link #beforeRequest} here: LIST (v2 and v1), DELETE,
+ *       DeleteObjects (overridden here, as the interface default would turn one into one {@code removeBlob} per
+ *       key), HEAD, and everything else (bucket operations, ACLs, versioning, encryption, copies, multipart) as
+ *       OTHER.</li>
  * </ul>
  * Capability queries ({@code supports...}, {@code getMinimumMultipartPartSize}) and the embedder-only
  * {@code clearContainer}/{@code deleteContainer} are not requests and pass through untouched.
@@ -58,8 +69,62 @@ abstract class PerRequestBlobStore extends ForwardingBlobStore {
         super(delegate);
     }
 
-    /** Runs before every request that is not GET, PUT, LIST, DELETE, DeleteObjects or HEAD. */
-    protected abstract void beforeOther();
+    /**
+     * Runs before every request that is not a GET or a PUT of an object.
+     *
+     * @param kind   LIST, DELETE, DELETE_OBJECTS, HEAD, or OTHER for a request not on objects
+     * @param bucket the bucket of a request on objects; null for OTHER
+     * @param keys   the objects a DELETE, DeleteObjects or HEAD names; empty for LIST and OTHER
+     */
+    protected abstract void beforeRequest(Kind kind, String bucket, List<String> keys);
+
+    private void beforeOther() {
+        beforeRequest(Kind.OTHER, null, List.of());
+    }
+
+    @Override
+    public ListObjectsV2Response list(ListObjectsV2Request request) {
+        beforeRequest(Kind.LIST, request.bucket(), List.of());
+        return delegate().list(request);
+    }
+
+    @Override
+    public ListObjectsResponse listV1(ListObjectsRequest request) {
+        beforeRequest(Kind.LIST, request.bucket(), List.of());
+        return delegate().listV1(request);
+    }
+
+    @Override
+    public DeleteObjectResponse removeBlob(DeleteObjectRequest request) {
+        beforeRequest(Kind.DELETE, request.bucket(), List.of(request.key()));
+        return delegate().removeBlob(request);
+    }
+
+    @Override
+    public DeleteObjectsResponse removeBlobs(DeleteObjectsRequest request) {
+        List<String> keys =
+                request.delete().objects().stream().map(ObjectIdentifier::key).toList();
+        beforeRequest(Kind.DELETE_OBJECTS, request.bucket(), keys);
+        return delegate().removeBlobs(request); // once: the delegate deletes the keys itself
+    }
+
+    @Override
+    public HeadObjectResponse blobMetadata(HeadObjectRequest request) {
+        beforeRequest(Kind.HEAD, request.bucket(), List.of(request.key()));
+        return delegate().blobMetadata(request);
+    }
+
+    @Override
+    public HeadObjectResponse blobMetadataIfPresent(HeadObjectRequest request) {
+        beforeRequest(Kind.HEAD, request.bucket(), List.of(request.key()));
+        return delegate().blobMetadataIfPresent(request);
+    }
+
+    @Override
+    public boolean blobExists(String container, String key) {
+        beforeRequest(Kind.HEAD, container, List.of(key));
+        return delegate().blobExists(container, key);
+    }
 
     /**
      * S3Proxy's own look at an object, not a client's request: before it stores a conditional PUT (to check the

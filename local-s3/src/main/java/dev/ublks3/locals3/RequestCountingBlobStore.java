@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,19 +17,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.gaul.s3proxy.blobstore.BlobStore;
 import software.amazon.awssdk.core.ResponseInputStream;
-import software.amazon.awssdk.services.s3.model.DeleteObjectRequest;
-import software.amazon.awssdk.services.s3.model.DeleteObjectResponse;
-import software.amazon.awssdk.services.s3.model.DeleteObjectsRequest;
-import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
-import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
-import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
-import software.amazon.awssdk.services.s3.model.ListObjectsRequest;
-import software.amazon.awssdk.services.s3.model.ListObjectsResponse;
-import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
-import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
-import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 
@@ -158,61 +148,13 @@ public final class RequestCountingBlobStore extends PerRequestBlobStore {
     }
 
     @Override
-    public ListObjectsV2Response list(ListObjectsV2Request request) {
-        requests.get(Kind.LIST).increment();
-        return delegate().list(request);
-    }
-
-    @Override
-    public ListObjectsResponse listV1(ListObjectsRequest request) {
-        requests.get(Kind.LIST).increment();
-        return delegate().listV1(request);
-    }
-
-    @Override
-    public DeleteObjectResponse removeBlob(DeleteObjectRequest request) {
-        requests.get(Kind.DELETE).increment();
-        keysDeleted.increment();
-        lastGetEnd.remove(keyOf(request.bucket(), request.key()));
-        return delegate().removeBlob(request);
-    }
-
-    @Override
-    public DeleteObjectsResponse removeBlobs(DeleteObjectsRequest request) {
-        requests.get(Kind.DELETE_OBJECTS).increment();
-        for (ObjectIdentifier object : request.delete().objects()) {
-            keysDeleted.increment();
-            lastGetEnd.remove(keyOf(request.bucket(), object.key()));
+    protected void beforeRequest(Kind kind, String bucket, List<String> keys) {
+        requests.get(kind).increment();
+        if (kind == Kind.DELETE || kind == Kind.DELETE_OBJECTS) {
+            keysDeleted.add(keys.size());
         }
-        return delegate().removeBlobs(request); // once: the delegate deletes the keys itself
-    }
-
-    @Override
-    public HeadObjectResponse blobMetadata(HeadObjectRequest request) {
-        head(request.bucket(), request.key());
-        return delegate().blobMetadata(request);
-    }
-
-    @Override
-    public HeadObjectResponse blobMetadataIfPresent(HeadObjectRequest request) {
-        head(request.bucket(), request.key());
-        return delegate().blobMetadataIfPresent(request);
-    }
-
-    @Override
-    public boolean blobExists(String container, String key) {
-        head(container, key);
-        return delegate().blobExists(container, key);
-    }
-
-    @Override
-    protected void beforeOther() {
-        requests.get(Kind.OTHER).increment();
-    }
-
-    private void head(String bucket, String key) {
-        requests.get(Kind.HEAD).increment();
-        lastGetEnd.remove(keyOf(bucket, key));
+        // a request on a key ends the pairing of its last GET with a later PUT
+        keys.forEach(key -> lastGetEnd.remove(keyOf(bucket, key)));
     }
 
     /** Where the returned bytes start in the object: from the answer's Content-Range, else the asked Range, else 0. */

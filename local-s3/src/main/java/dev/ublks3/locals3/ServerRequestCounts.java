@@ -4,6 +4,7 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * What the local S3 server received, as counted by {@link RequestCountingBlobStore}: requests per kind, keys deleted,
@@ -89,15 +90,9 @@ public record ServerRequestCounts(
      * "unaligned":0}}}: every kind and alignment always present, size buckets only when non-empty, in ascending order.
      */
     public String toJson() {
-        StringBuilder json = new StringBuilder("{\"requests\":{");
-        for (Kind kind : Kind.values()) {
-            json.append(kind.ordinal() == 0 ? "" : ",")
-                    .append('"')
-                    .append(kind.name())
-                    .append("\":")
-                    .append(requests.get(kind));
-        }
-        json.append("},\"keysDeleted\":")
+        StringBuilder json = new StringBuilder("{\"requests\":");
+        appendCounts(json, requests, Kind::name);
+        json.append(",\"keysDeleted\":")
                 .append(keysDeleted)
                 .append(",\"bytesIn\":")
                 .append(bytesIn)
@@ -106,25 +101,24 @@ public record ServerRequestCounts(
                 .append(",\"readModifyWrite\":")
                 .append(readModifyWrite)
                 .append(",\"getSizes\":");
-        appendHistogram(json, getSizes);
+        appendCounts(json, getSizes, String::valueOf);
         json.append(",\"putSizes\":");
-        appendHistogram(json, putSizes);
-        json.append(",\"getAlignment\":{");
-        for (Alignment a : Alignment.values()) {
-            json.append(a.ordinal() == 0 ? "" : ",")
-                    .append('"')
-                    .append(a.label())
-                    .append("\":")
-                    .append(getAlignment.get(a));
-        }
-        return json.append("}}").toString();
+        appendCounts(json, putSizes, String::valueOf);
+        json.append(",\"getAlignment\":");
+        appendCounts(json, getAlignment, Alignment::label);
+        return json.append('}').toString();
     }
 
-    private static void appendHistogram(StringBuilder json, SortedMap<Long, Long> histogram) {
+    /** {@code counts} as a JSON object, in its order, each key named by {@code name}: {@code {"a":1,"b":0}}. */
+    static <K> void appendCounts(StringBuilder json, Map<K, Long> counts, Function<K, String> name) {
         json.append('{');
         String separator = "";
-        for (Map.Entry<Long, Long> e : histogram.entrySet()) {
-            json.append(separator).append('"').append(e.getKey()).append("\":").append(e.getValue());
+        for (Map.Entry<K, Long> e : counts.entrySet()) {
+            json.append(separator)
+                    .append('"')
+                    .append(name.apply(e.getKey()))
+                    .append("\":")
+                    .append(e.getValue());
             separator = ",";
         }
         json.append('}');

@@ -80,37 +80,17 @@ public final class StatsBlockDevice extends BlockDeviceLayer {
     private CompletableFuture<Void> timed(
             BlockOp op, long offset, long length, boolean fua, Supplier<CompletableFuture<Void>> call) {
         Counters c = counters.get(op);
-        long start = nanoClock.getAsLong();
-        CompletableFuture<Void> future;
-        try {
-            future = call.get();
-        } catch (RuntimeException e) {
-            c.errors.increment();
-            throw e;
-        }
-        return future.whenComplete((ok, error) -> {
-            if (error != null) {
-                c.errors.increment();
-            } else {
-                c.latency.record(nanoClock.getAsLong() - start);
-                c.count(offset, length, fua, objectSize());
-            }
-        });
+        return c.time(nanoClock, call, ok -> c.count(offset, length, fua, objectSize()));
     }
 
-    private static final class Counters {
-        final LongAdder ops = new LongAdder();
-        final LongAdder errors = new LongAdder();
-        final LongAdder bytes = new LongAdder();
+    private static final class Counters extends CallCounters {
         final LongAdder straddling = new LongAdder();
         final LongAdder partial = new LongAdder();
         final LongAdder fua = new LongAdder();
         final LongAdder[] sizes = adders(64);
         final LongAdder[] alignments = adders(ALIGNMENT_CAP_LOG2 + 1);
-        final LatencyRecorder latency = new LatencyRecorder();
 
         void count(long offset, long length, boolean isFua, int objectSize) {
-            ops.increment();
             if (isFua) {
                 fua.increment();
             }

@@ -84,32 +84,14 @@ public final class StatsObjectStore extends ObjectStoreLayer {
     private <T> CompletableFuture<T> timed(
             StoreCall call, Supplier<CompletableFuture<T>> pass, ToLongFunction<T> bytes, ToLongFunction<T> objects) {
         Counters c = counters.get(call);
-        long start = nanoClock.getAsLong();
-        CompletableFuture<T> future;
-        try {
-            future = pass.get();
-        } catch (RuntimeException e) {
-            c.errors.increment();
-            throw e;
-        }
-        return future.whenComplete((value, error) -> {
-            if (error != null) {
-                c.errors.increment();
-            } else {
-                c.latency.record(nanoClock.getAsLong() - start);
-                c.ops.increment();
-                c.bytes.add(bytes.applyAsLong(value));
-                c.objects.add(objects.applyAsLong(value));
-            }
+        return c.time(nanoClock, pass, value -> {
+            c.bytes.add(bytes.applyAsLong(value));
+            c.objects.add(objects.applyAsLong(value));
         });
     }
 
-    private static final class Counters {
-        final LongAdder ops = new LongAdder();
-        final LongAdder errors = new LongAdder();
-        final LongAdder bytes = new LongAdder();
+    private static final class Counters extends CallCounters {
         final LongAdder objects = new LongAdder();
-        final LatencyRecorder latency = new LatencyRecorder();
 
         StoreCallStats snapshot(StoreCall call, ToLongFunction<StoreCall> retries) {
             LatencySummary summary = latency.summary();

@@ -1,22 +1,18 @@
 package dev.ublks3.storage.layer;
 
+import java.util.Locale;
+
 /** The kinds of {@link dev.ublks3.storage.ObjectStore} call, as counted by the stats and retry layers. */
 public enum StoreCall {
-    GET("get"),
-    PUT("put"),
-    LIST("list"),
-    DELETE("delete"),
+    GET,
+    PUT,
+    LIST,
+    DELETE,
     /** DeleteObjects: up to 1000 keys in one request. */
-    DELETE_BATCH("delete-batch");
+    DELETE_BATCH;
 
-    private final String label;
-
-    StoreCall(String label) {
-        this.label = label;
-    }
-
-    /** The name in stats text and JSON. */
+    /** The name in the stats text: "get", "put", ..., "delete-batch" (as {@link BlockOp#label()}, from the name). */
     public String label() {
-        return label;
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 }

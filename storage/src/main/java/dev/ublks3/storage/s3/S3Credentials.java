@@ -28,8 +28,12 @@ public sealed interface S3Credentials {
         }
     }
 
-    /** An explicit key pair. */
-    record Keys(String accessKeyId, String secretAccessKey) implements S3Credentials {
+    /**
+     * An explicit key pair; temporary keys when it has a session token (nbdkit's session-token=).
+     *
+     * @param sessionToken the session token of temporary keys, or null for long-term keys
+     */
+    record Keys(String accessKeyId, String secretAccessKey, String sessionToken) implements S3Credentials {
         public Keys {
             Objects.requireNonNull(accessKeyId, "access key id");
             Objects.requireNonNull(secretAccessKey, "secret access key");
@@ -37,31 +41,13 @@ public sealed interface S3Credentials {
 
         @Override
         public String describe() {
-            return "access key '" + accessKeyId + "'";
+            return (sessionToken != null ? "temporary " : "") + "access key '" + accessKeyId + "'";
         }
 
         @Override
         public String toString() {
-            return "Keys[accessKeyId=" + accessKeyId + ", secretAccessKey=***]";
-        }
-    }
-
-    /** Temporary keys with a session token (nbdkit's session-token=). */
-    record SessionKeys(String accessKeyId, String secretAccessKey, String sessionToken) implements S3Credentials {
-        public SessionKeys {
-            Objects.requireNonNull(accessKeyId, "access key id");
-            Objects.requireNonNull(secretAccessKey, "secret access key");
-            Objects.requireNonNull(sessionToken, "session token");
-        }
-
-        @Override
-        public String describe() {
-            return "temporary access key '" + accessKeyId + "'";
-        }
-
-        @Override
-        public String toString() {
-            return "SessionKeys[accessKeyId=" + accessKeyId + ", secretAccessKey=***, sessionToken=***]";
+            return "Keys[accessKeyId=" + accessKeyId + ", secretAccessKey=***"
+                    + (sessionToken != null ? ", sessionToken=***]" : "]");
         }
     }
 
@@ -74,10 +60,10 @@ public sealed interface S3Credentials {
     }
 
     static S3Credentials keys(String accessKeyId, String secretAccessKey) {
-        return new Keys(accessKeyId, secretAccessKey);
+        return new Keys(accessKeyId, secretAccessKey, null);
     }
 
     static S3Credentials sessionKeys(String accessKeyId, String secretAccessKey, String sessionToken) {
-        return new SessionKeys(accessKeyId, secretAccessKey, sessionToken);
+        return new Keys(accessKeyId, secretAccessKey, Objects.requireNonNull(sessionToken, "session token"));
     }
 }

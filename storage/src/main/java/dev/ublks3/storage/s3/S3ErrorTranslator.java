@@ -33,10 +33,11 @@ final class S3ErrorTranslator {
                 return store;
             }
         }
+        Failed failed = new Failed(operation, key, e);
         if (e instanceof AwsServiceException service) {
-            return fromService(service, operation, key);
+            return fromService(service, failed);
         }
-        return fromClient(e, operation, key);
+        return fromClient(failed);
     }
 
     static Throwable unwrap(Throwable error) {
@@ -48,180 +49,139 @@ final class S3ErrorTranslator {
         return e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
     }
 
-    StoreException noSuchBucket(String operation, String key, int status, Throwable cause) {
-        return new StoreException(
-                Kind.NO_SUCH_BUCKET,
-                operation,
-                key,
-                status,
-                "bucket '" + config.bucket() + "' does not exist at " + config.describeEndpoint()
-                        + ": create it or fix --bucket",
-                cause);
+    /** The call being translated: its operation, its key (or null) and what it threw. */
+    private record Failed(String operation, String key, Throwable error) {
+        /** "GET key", or the operation alone, for messages. */
+        String what() {
+            return operation + (key == null ? "" : " " + key);
+        }
+
+        StoreException as(Kind kind, int status, String message) {
+            return new StoreException(kind, operation, key, status, message, error);
+        }
     }
 
-    private StoreException fromService(AwsServiceException e, String operation, String key) {
+    StoreException noSuchBucket(String operation, String key, int status, Throwable cause) {
+        return noSuchBucket(new Failed(operation, key, cause), status);
+    }
+
+    private StoreException noSuchBucket(Failed failed, int status) {
+        return failed.as(
+                Kind.NO_SUCH_BUCKET,
+                status,
+                "bucket '" + config.bucket() + "' does not exist at " + config.describeEndpoint()
+                        + ": create it or fix --bucket");
+    }
+
+    private StoreException fromService(AwsServiceException e, Failed failed) {
         int status = e.statusCode();
         String code = errorCode(e);
-        String what = operation + (key == null ? "" : " " + key) + " at " + config.describeEndpoint();
+        String what = failed.what() + " at " + config.describeEndpoint();
         String detail = (code == null ? "" : code + ", ") + "HTTP " + status;
         if ("NoSuchBucket".equals(code)) {
-            return noSuchBucket(operation, key, status, e);
+            return noSuchBucket(failed, status);
         }
         if (code != null && STALE_CODES.contains(code)) {
-            return stale(operation, key, status, detail, e);
+            return stale(failed, status, detail);
         }
         if ((code != null && DAMAGED_CODES.contains(code))
-                || (code == null && status == 400 && "PUT".equals(operation))) {
+                || (code == null && status == 400 && "PUT".equals(failed.operation()))) {
             // S3 closes the connection after refusing a PUT's body, and the CRT may then not read the error's body
             // (S3Proxy sends it without a length, which the CRT reads as none): a 400 to a PUT without a code is
             // taken as the BadDigest it most likely is. Retrying a PUT is safe; a permanent refusal still fails
             // once the retry time is up.
-            return new StoreException(
+            return failed.as(
                     Kind.DAMAGED_IN_TRANSIT,
-                    operation,
-                    key,
                     status,
                     what + " was refused ("
                             + (code == null ? "HTTP 400 without an error code, taken as BadDigest" : detail)
-                            + "): the body arrived damaged; sending it again",
-                    e);
+                            + "): the body arrived damaged; sending it again");
         }
         if (status == 401 || status == 403 || (code != null && CREDENTIAL_CODES.contains(code))) {
-            return new StoreException(
+            return failed.as(
                     Kind.ACCESS_DENIED,
-                    operation,
-                    key,
                     status,
                     what + " was refused (" + detail + ") with credentials from "
                             + config.credentials().describe()
-                            + ": check the access key, the secret and the bucket policy",
-                    e);
+                            + ": check the access key, the secret and the bucket policy");
         }
         if ("SlowDown".equals(code) || "RequestLimitExceeded".equals(code) || status == 429) {
-            return new StoreException(
-                    Kind.THROTTLED, operation, key, status, what + " was throttled (" + detail + ")", e);
+            return failed.as(Kind.THROTTLED, status, what + " was throttled (" + detail + ")");
         }
         if (status >= 500) {
-            return new StoreException(
+            return failed.as(
                     Kind.SERVER_ERROR,
-                    operation,
-                    key,
                     status,
-                    what + " failed on the server (" + detail + "): " + oneLine(e.getMessage()),
-                    e);
+                    what + " failed on the server (" + detail + "): " + oneLine(e.getMessage()));
         }
         if ("InvalidRange".equals(code) || status == 416) {
-            return new StoreException(
+            return failed.as(
                     Kind.CORRUPT,
-                    operation,
-                    key,
                     status,
-                    operation + " " + config.bucket() + "/"
-                            + key + " at " + config.describeEndpoint() + " asked for bytes past the end of the object ("
-                            + detail + "): the object is shorter than it should be",
-                    e);
+                    failed.operation() + " " + config.bucket() + "/" + failed.key() + " at " + config.describeEndpoint()
+                            + " asked for bytes past the end of the object (" + detail
+                            + "): the object is shorter than it should be");
         }
         if (status == 408 || "RequestTimeout".equals(code)) {
-            return new StoreException(Kind.TIMEOUT, operation, key, status, what + " timed out (" + detail + ")", e);
+            return failed.as(Kind.TIMEOUT, status, what + " timed out (" + detail + ")");
         }
-        return new StoreException(
-                Kind.CLIENT_ERROR,
-                operation,
-                key,
-                status,
-                what + " failed (" + detail + "): " + oneLine(e.getMessage()),
-                e);
+        return failed.as(Kind.CLIENT_ERROR, status, what + " failed (" + detail + "): " + oneLine(e.getMessage()));
     }
 
-    private StoreException stale(String operation, String key, int status, String detail, Throwable e) {
-        return new StoreException(
+    private StoreException stale(Failed failed, int status, String detail) {
+        return failed.as(
                 Kind.STALE_CREDENTIALS,
-                operation,
-                key,
                 status,
-                operation
-                        + (key == null ? "" : " " + key) + " at " + config.describeEndpoint() + " was refused ("
-                        + detail
+                failed.what() + " at " + config.describeEndpoint() + " was refused (" + detail
                         + ") with credentials from " + config.credentials().describe()
-                        + ": expired credentials or a clock "
-                        + "off by minutes; retrying with the credentials fetched anew (keep them refreshed, and the clock set)",
-                e);
+                        + ": expired credentials or a clock off by minutes; retrying with the credentials fetched anew"
+                        + " (keep them refreshed, and the clock set)");
     }
 
-    private StoreException fromClient(Throwable e, String operation, String key) {
+    private StoreException fromClient(Failed failed) {
+        Throwable e = failed.error();
         String names = causeNames(e).toUpperCase(Locale.ROOT);
         String where = config.describeEndpoint();
-        String what = operation + (key == null ? "" : " " + key);
+        String what = failed.what() + " at " + where;
         if (names.contains("CONNECTION_REFUSED")) {
-            return new StoreException(
+            return failed.as(
                     Kind.CONNECTION,
-                    operation,
-                    key,
                     0,
                     "cannot connect to " + where
-                            + " (connection refused): is the server running, is --endpoint-url right?",
-                    e);
+                            + " (connection refused): is the server running, is --endpoint-url right?");
         }
         if (names.contains("DNS") || names.contains("HOST_NOT_FOUND") || names.contains("UNKNOWNHOSTEXCEPTION")) {
-            return new StoreException(
-                    Kind.CONNECTION,
-                    operation,
-                    key,
-                    0,
-                    "cannot resolve the host of " + where + ": check --endpoint-url or --region",
-                    e);
+            return failed.as(
+                    Kind.CONNECTION, 0, "cannot resolve the host of " + where + ": check --endpoint-url or --region");
         }
         // the CRT retries a 5xx itself and, when it gives up, the SDK reports its error name (AWS_ERROR_S3_
         // INTERNAL_ERROR, AWS_ERROR_S3_SLOW_DOWN) as a client exception without the status: still a server error
         if (names.contains("INDICATES_INTERNAL_SERVER_ERROR") || names.contains("AWS_ERROR_S3_INTERNAL_ERROR")) {
-            return new StoreException(
-                    Kind.SERVER_ERROR,
-                    operation,
-                    key,
-                    500,
-                    what + " at " + where + " failed on the server (HTTP 5xx): " + oneLine(e.getMessage()),
-                    e);
+            return failed.as(
+                    Kind.SERVER_ERROR, 500, what + " failed on the server (HTTP 5xx): " + oneLine(e.getMessage()));
         }
         if (names.contains("INDICATES_THROTTLING") || names.contains("AWS_ERROR_S3_SLOW_DOWN")) {
-            return new StoreException(
-                    Kind.THROTTLED,
-                    operation,
-                    key,
-                    503,
-                    what + " at " + where + " was throttled (HTTP 503): " + oneLine(e.getMessage()),
-                    e);
+            return failed.as(Kind.THROTTLED, 503, what + " was throttled (HTTP 503): " + oneLine(e.getMessage()));
         }
         if (names.contains("TIMEOUT") || names.contains("TIMED_OUT")) {
-            return new StoreException(
-                    Kind.TIMEOUT,
-                    operation,
-                    key,
-                    0,
-                    what + " at " + where + " timed out: " + oneLine(e.getMessage()),
-                    e);
+            return failed.as(Kind.TIMEOUT, 0, what + " timed out: " + oneLine(e.getMessage()));
         }
         if (names.contains("CHECKSUM")) {
-            return new StoreException(
+            return failed.as(
                     Kind.CORRUPT,
-                    operation,
-                    key,
                     0,
-                    "object " + config.bucket() + "/" + key + " at " + where + " failed its checksum check: "
-                            + oneLine(e.getMessage()),
-                    e);
+                    "object " + config.bucket() + "/" + failed.key() + " at " + where + " failed its checksum check: "
+                            + oneLine(e.getMessage()));
         }
         // the CRT retries a RequestTimeTooSkewed itself and then reports it by name, without the status
         if (names.contains("REQUESTTIMETOOSKEWED") || names.contains("REQUEST_TIME_TOO_SKEWED")) {
-            return stale(operation, key, 403, "RequestTimeTooSkewed", e);
+            return stale(failed, 403, "RequestTimeTooSkewed");
         }
         if (names.contains("CREDENTIAL")) {
-            return new StoreException(
+            return failed.as(
                     Kind.ACCESS_DENIED,
-                    operation,
-                    key,
                     0,
-                    "no usable credentials from " + config.credentials().describe() + ": " + oneLine(e.getMessage()),
-                    e);
+                    "no usable credentials from " + config.credentials().describe() + ": " + oneLine(e.getMessage()));
         }
         if (names.contains("SOCKET")
                 || names.contains("CONNECTION")
@@ -229,21 +189,9 @@ final class S3ErrorTranslator {
                 || names.contains("BROKEN_PIPE")
                 || names.contains("CLOSED")
                 || names.contains("IOEXCEPTION")) {
-            return new StoreException(
-                    Kind.CONNECTION,
-                    operation,
-                    key,
-                    0,
-                    what + " at " + where + " lost its connection: " + oneLine(e.getMessage()),
-                    e);
+            return failed.as(Kind.CONNECTION, 0, what + " lost its connection: " + oneLine(e.getMessage()));
         }
-        return new StoreException(
-                Kind.CLIENT_ERROR,
-                operation,
-                key,
-                0,
-                what + " at " + where + " failed: " + oneLine(String.valueOf(e)),
-                e);
+        return failed.as(Kind.CLIENT_ERROR, 0, what + " failed: " + oneLine(String.valueOf(e)));
     }
 
     /** Class names, CRT error names and messages along the cause chain, for matching. */

@@ -35,6 +35,7 @@ import software.amazon.awssdk.services.s3.model.ChecksumMode;
 import software.amazon.awssdk.services.s3.model.Delete;
 import software.amazon.awssdk.services.s3.model.DeleteObjectResponse;
 import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.S3Error;
@@ -64,13 +65,13 @@ import software.amazon.awssdk.services.s3.model.S3Error;
  *       S3's own checksum: GETs ask for it (checksum mode enabled) and a response that covers the whole object and
  *       carries its CRC32C is verified (S3 returns none for a part of an object, S3Proxy none at all). Objects
  *       checksummed in a larger granule than configured verify only the granules a read covers whole.</li>
- *   <li>At most {@link S3Config#maxConnections()} requests are handed to the CRT at once, so each one handed over
- *       has a connection; and at most {@link S3Config#maxBytesInFlight()} bytes of GET bodies, and apart from them
- *       of PUT bodies, are in those requests. More wait in a queue, in order: a slow link makes requests wait their
- *       turn, not share it so thinly that they all time out.</li>
+ *   <li>At most {@link S3Config.Concurrency#maxConnections()} requests are handed to the CRT at once, so each one
+ *       handed over has a connection; and at most {@link S3Config.Concurrency#maxBytesInFlight()} bytes of GET
+ *       bodies, and apart from them of PUT bodies, are in those requests. More wait in a queue, in order: a slow
+ *       link makes requests wait their turn, not share it so thinly that they all time out.</li>
  *   <li>No request hangs: a connection with a request pending that moves no byte for
- *       {@link S3Config#stallTimeout()} is closed by the CRT (its connection health monitor), and an attempt not
- *       done {@link S3Config#requestTimeout()} after it was handed over (checked every eighth of it, at most every
+ *       {@link S3Config.Timeouts#stall()} is closed by the CRT (its connection health monitor), and an attempt not
+ *       done {@link S3Config.Timeouts#request()} after it was handed over (checked every eighth of it, at most every
  *       second; time spent waiting in the queues above does not count) is
  *       cancelled and fails TIMEOUT (a GET's buffer is fenced off first, so a late body never lands in it). Both
  *       failures are retryable; the retry layer bounds the rest.</li>
@@ -117,18 +118,18 @@ public final class S3ObjectStore implements ObjectStore {
     private volatile boolean conditionalWrites = true;
     /** PUTs whose condition failed: objects written behind this store's back. */
     private final LongAdder conflicts = new LongAdder();
-    /** Ends attempts past their deadline ({@link S3Config#requestTimeout()}). */
+    /** Ends attempts past their deadline ({@link S3Config.Timeouts#request()}). */
     private final AttemptDeadlines deadlines;
 
     private S3ObjectStore(S3Config config, int objectSize, S3AsyncClient client) {
         this.config = config;
         this.objectSize = objectSize;
         this.client = client;
-        this.requests = new AdmissionLimit(config.maxConnections());
-        this.downloads = new AdmissionLimit(config.maxBytesInFlight());
-        this.uploads = new AdmissionLimit(config.maxBytesInFlight());
+        this.requests = new AdmissionLimit(config.concurrency().maxConnections());
+        this.downloads = new AdmissionLimit(config.concurrency().maxBytesInFlight());
+        this.uploads = new AdmissionLimit(config.concurrency().maxBytesInFlight());
         this.errors = new S3ErrorTranslator(config);
-        this.deadlines = new AttemptDeadlines(config.requestTimeout(), "s3-deadlines");
+        this.deadlines = new AttemptDeadlines(config.timeouts().request(), "s3-deadlines");
     }
 
     /**
@@ -166,11 +167,13 @@ public final class S3ObjectStore implements ObjectStore {
     }
 
     private static S3ObjectStore build(S3Config config, int objectSize) {
+        S3Config.Service service = config.service();
+        S3Config.Timeouts timeouts = config.timeouts();
         S3CrtAsyncClientBuilder builder = S3AsyncClient.crtBuilder()
-                .region(Region.of(config.region()))
+                .region(Region.of(service.region()))
                 .credentialsProvider(credentialsProvider(config.credentials()))
-                .forcePathStyle(config.pathStyle())
-                .maxConcurrency(config.maxConnections())
+                .forcePathStyle(service.pathStyle())
+                .maxConcurrency(config.concurrency().maxConnections())
                 // complete the futures on the CRT's thread that has the response: the SDK's default hands every
                 // completion to a thread of its own (one more thread hop per request); what runs on completion
                 // here never blocks (it queues the next calls, or hands a block request back to its queue)
@@ -181,12 +184,12 @@ public final class S3ObjectStore implements ObjectStore {
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_SUPPORTED)
                 // the CRT reads 0 retries as "its default" (3): 1 is the fewest it makes
                 .retryConfiguration(retry -> retry.numRetries(Math.max(1, config.crtRetries())))
-                .httpConfiguration(http -> http.connectionTimeout(config.connectTimeout())
+                .httpConfiguration(http -> http.connectionTimeout(timeouts.connect())
                         // a pending request on a connection that moves under 1 byte/s for the window fails it
                         .connectionHealthConfiguration(health ->
-                                health.minimumThroughputInBps(1L).minimumThroughputTimeout(config.stallTimeout())));
-        if (config.endpoint() != null) {
-            builder.endpointOverride(config.endpoint());
+                                health.minimumThroughputInBps(1L).minimumThroughputTimeout(timeouts.stall())));
+        if (service.endpoint() != null) {
+            builder.endpointOverride(service.endpoint());
         }
         return new S3ObjectStore(config, objectSize, builder.build());
     }
@@ -230,14 +233,8 @@ public final class S3ObjectStore implements ObjectStore {
 
     private CompletableFuture<ReadOutcome> head(String key) {
         long stamp = versions.stamp();
-        return call(
-                "HEAD",
+        return headCall(
                 key,
-                null,
-                0,
-                () -> client.headObject(
-                        request -> request.bucket(config.bucket()).key(key)),
-                null,
                 response -> {
                     Long size = response.contentLength();
                     String otherSize = objectSize > 0 && size != null
@@ -373,16 +370,22 @@ public final class S3ObjectStore implements ObjectStore {
 
     /** The object's version in the store now (HEAD): its ETag, or absent. */
     private CompletableFuture<ObjectVersions.Seen> versionNow(String key) {
+        return headCall(
+                key,
+                response -> ObjectVersions.version(response.eTag()),
+                (error, k) -> isNotFound(error) ? ObjectVersions.ABSENT : null);
+    }
+
+    /** A HEAD of {@code key}, its response mapped by {@code onResponse}. */
+    private <T> CompletableFuture<T> headCall(
+            String key, Function<HeadObjectResponse, T> onResponse, Recovery<T> recovery) {
         return call(
                 "HEAD",
                 key,
-                null,
-                0,
                 () -> client.headObject(
                         request -> request.bucket(config.bucket()).key(key)),
-                null,
-                response -> ObjectVersions.version(response.eTag()),
-                (error, k) -> isNotFound(error) ? ObjectVersions.ABSENT : null);
+                onResponse,
+                recovery);
     }
 
     private static String describe(ObjectVersions.Seen seen) {
@@ -442,15 +445,12 @@ public final class S3ObjectStore implements ObjectStore {
         return call(
                 "PUT",
                 key,
-                null,
-                0,
                 () -> client.putObject(
                         request -> request.bucket(config.bucket())
                                 .key(key)
                                 .contentLength(0L)
                                 .ifMatch(ifMatch),
                         AsyncRequestBody.fromBytes(new byte[0])),
-                null,
                 response -> Boolean.TRUE,
                 (error, k) -> ifMatch != null && isConditionFailure(error) ? Boolean.FALSE : null);
     }
@@ -461,11 +461,8 @@ public final class S3ObjectStore implements ObjectStore {
         return this.<DeleteObjectResponse, Void>call(
                         "DELETE",
                         key,
-                        null,
-                        0,
                         () -> client.deleteObject(
                                 request -> request.bucket(config.bucket()).key(key)),
-                        null,
                         response -> null,
                         null)
                 .whenComplete((ignored, error) -> versions.written(key, error == null ? ObjectVersions.ABSENT : null));
@@ -492,12 +489,9 @@ public final class S3ObjectStore implements ObjectStore {
         return this.<DeleteObjectsResponse, Void>call(
                         "DELETE",
                         first,
-                        null,
-                        0,
                         () -> client.deleteObjects(request -> request.bucket(config.bucket())
                                 .delete(delete)
                                 .checksumAlgorithm(ChecksumAlgorithm.CRC32_C)),
-                        null,
                         response -> {
                             List<S3Error> failed = response.errors().stream()
                                     .filter(e -> !"NoSuchKey".equals(e.code()))
@@ -560,10 +554,7 @@ public final class S3ObjectStore implements ObjectStore {
         return call(
                 "LIST",
                 prefix,
-                null,
-                0,
                 () -> client.listObjectsV2(built),
-                null,
                 response -> {
                     List<ListedObject> objects = response.contents().stream()
                             .map(o -> new ListedObject(o.key(), o.size() == null ? -1 : o.size()))
@@ -598,6 +589,16 @@ public final class S3ObjectStore implements ObjectStore {
     /** What to return instead of failing, or null to fail; gets the raw error and the key. */
     private interface Recovery<T> {
         T recover(Throwable error, String key);
+    }
+
+    /** {@link #call(String, String, AdmissionLimit, long, Supplier, Consumer, Function, Recovery)} without a body. */
+    private <R, T> CompletableFuture<T> call(
+            String operation,
+            String key,
+            Supplier<CompletableFuture<R>> sdkCall,
+            Function<R, T> onResponse,
+            Recovery<T> recovery) {
+        return call(operation, key, null, 0, sdkCall, null, onResponse, recovery);
     }
 
     /**
@@ -647,7 +648,7 @@ public final class S3ObjectStore implements ObjectStore {
     }
 
     /**
-     * Starts the SDK call and fails it TIMEOUT if it has not completed within {@link S3Config#requestTimeout()}
+     * Starts the SDK call and fails it TIMEOUT if it has not completed within {@link S3Config.Timeouts#request()}
      * (checked every {@link AttemptDeadlines#tickNanos() tick}, so up to a tick later): the CRT has no such deadline
      * of its own. The SDK future is then cancelled, which aborts the CRT request.
      */
@@ -663,7 +664,7 @@ public final class S3ObjectStore implements ObjectStore {
                     0,
                     operation + (key == null ? "" : " " + key) + " at " + config.describeEndpoint()
                             + " timed out: no answer within "
-                            + config.requestTimeout().toMillis() / 1000.0 + " s",
+                            + config.timeouts().request().toMillis() / 1000.0 + " s",
                     null);
             if (abandon != null) {
                 abandon.accept(timeout);
@@ -688,10 +689,10 @@ public final class S3ObjectStore implements ObjectStore {
                 DefaultCredentialsProvider.builder().build();
             case S3Credentials.Profile p -> ProfileCredentialsProvider.create(p.name());
             case S3Credentials.Keys k ->
-                StaticCredentialsProvider.create(AwsBasicCredentials.create(k.accessKeyId(), k.secretAccessKey()));
-            case S3Credentials.SessionKeys k ->
                 StaticCredentialsProvider.create(
-                        AwsSessionCredentials.create(k.accessKeyId(), k.secretAccessKey(), k.sessionToken()));
+                        k.sessionToken() == null
+                                ? AwsBasicCredentials.create(k.accessKeyId(), k.secretAccessKey())
+                                : AwsSessionCredentials.create(k.accessKeyId(), k.secretAccessKey(), k.sessionToken()));
         };
     }
 }
