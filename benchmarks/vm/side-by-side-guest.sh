@@ -409,11 +409,12 @@ fi
 
 # the second boot: the pools zfs-walks left, on the devices added again with the caches the disk kept
 walk_after_reboot() { # CONDITION STACK: the walk after import as phases import-reboot and walk-reboot of zfs-walks
-  local out=$RESULTS/runs/$1/zfs-walks/$2 spec rc=0
+  local out=$RESULTS/runs/$1/zfs-walks/$2 spec specs rc=0
   log "$1 / zfs-walks / $2: after a reboot"
   use_server "$1" || return 1
   PHASES=""
-  while read -r spec; do dev_add "$2" $spec || rc=1; done <"$RESULTS/reboot/$1-$2.specs"
+  mapfile -t specs <"$RESULTS/reboot/$1-$2.specs" # not read in the loop: what dev_add starts could read its stdin
+  for spec in "${specs[@]}"; do dev_add "$2" $spec || rc=1; done
   [ $rc -eq 0 ] && zfs_import import-reboot >>"$out/log" 2>&1 && walk_phase walk-reboot "$2" "$out" >>"$out/log" 2>&1 || rc=1
   zpool export "$POOL" 2>/dev/null
   devs_done "$2"
