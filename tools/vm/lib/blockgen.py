@@ -6,7 +6,8 @@
                                           STATE (replaced atomically) holds the flush count and every block's
                                           generation as of that flush
   blockgen.py verify DEVICE STATE BLOCKS  every block holds its generation at the last recorded flush or a later
-                                          one, byte for byte, or zeros where it had none; exit 1 otherwise
+                                          one, byte for byte, or zeros where it had none; exit 1 otherwise (DEVICE
+                                          may be an image file too)
 
 A block names its number and generation in its first bytes and the rest follows from those, so a block that
 holds data never written to it (another block's, a torn mix, garbage) cannot pass.
@@ -15,6 +16,7 @@ import hashlib
 import mmap
 import os
 import random
+import stat
 import struct
 import sys
 
@@ -77,7 +79,8 @@ def write(device, state, blocks):
 
 def verify(device, state, blocks):
     flushes, flushed = load_state(state, blocks)
-    fd = os.open(device, os.O_RDONLY | os.O_DIRECT)
+    # a device is read past the page cache; an image file (the store read through nbdkit) as it is
+    fd = os.open(device, os.O_RDONLY | (os.O_DIRECT if stat.S_ISBLK(os.stat(device).st_mode) else 0))
     buf = mmap.mmap(-1, 256 * BLOCK)
     zero = bytes(BLOCK)
     bad = []
