@@ -1352,7 +1352,8 @@ def render(data, doc_dir, img_dir, charts=True, section=DEFAULT_SECTION):
     cache_shown = CACHED in shown or any(CACHED in w for w in walks.values())
     out = intro_lines(data, runs, shown)
     out += summary_lines(runs, image, shown)
-    out += targets_lines(runs, cache_shown)
+    if OURS in shown:  # plain ublk-s3's targets: a run of the cache stack alone has nothing to judge them on
+        out += targets_lines(runs, cache_shown)
     if cache_shown:
         out += cache_lines(runs, walks, image)
     out += qd1_lines(runs, image)
