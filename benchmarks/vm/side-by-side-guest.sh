@@ -59,6 +59,10 @@ RWONCE_SIZE_home=${RWONCE_SIZE_home:-2M}
 STREAM_local=${STREAM_local:-1G}
 STREAM_datacenter=${STREAM_datacenter:-1G}
 STREAM_home=${STREAM_home:-1G}
+# suspend: the write-heavy run (over this much of the device, wrapping around) and when the freezer test comes
+SUSPEND_SIZE=${SUSPEND_SIZE:-64M}  # below the cache stack's dirty cap (half its cache): writes never wait on uploads
+SUSPEND_RUNTIME=${SUSPEND_RUNTIME:-90}
+SUSPEND_AFTER=${SUSPEND_AFTER:-20}
 PHASE_TIMEOUT=${PHASE_TIMEOUT:-900}  # seconds, per fs phase
 STREAM_TIMEOUT=${STREAM_TIMEOUT:-3600} # seconds, per phase of the stream (1 GiB at 1 MB/s is 18 minutes)
 # ublk-s3-cache: the size of each device's cache (the special vdev's holds ZFS's metadata: smaller suffices)
@@ -84,6 +88,7 @@ MNT=$work/mnt
 CACHES=$work/cache
 POOL=bench
 mkdir -p "$MNT" "$CACHES" "$RESULTS/runs"
+echo "side-by-side-benchmark" >"$work/passphrase" # the ZFS pools' key
 CACHE_DISK=""
 if [ -b /dev/vda ]; then
   CACHE_DISK=/dev/vda
@@ -224,6 +229,37 @@ fio_job() { # WORKLOAD FIO_SIZE OUT_DIR
     --randrepeat=1 --group_reporting --output-format=json --output="$3/fio.json"
 }
 
+# suspend (not in the default WORKLOADS): the kernel's freezer test of a suspend (pm_test=freezer: user tasks,
+# then freezable kernel threads are frozen, and thawed after 5 s) SUSPEND_AFTER seconds into a write-heavy run:
+# buffered 1 MiB writes into a file on ext4 on the device, over SUSPEND_SIZE again and again, as a backup writes
+# through the page cache. A writer held in the kernel's dirty-page throttle, waiting for a writeback the stack
+# cannot finish (its server frozen, or the link slow), cannot be frozen: the kernel gives up after 20 s and the
+# suspend fails. The outcome (the write to /sys/power/state: 0, or the kernel's error) and the kernel's lines into
+# OUT_DIR/suspend.json and suspend.txt; the workload fails only when it cannot run
+suspend_test() { # OUT_DIR
+  local fio rc=0 start took state
+  [ -w /sys/power/pm_test ] || { echo "no /sys/power/pm_test in this kernel (CONFIG_PM_DEBUG)"; return 1; }
+  state=mem
+  grep -qw mem /sys/power/state || state=freeze
+  mkfs.ext4 -q -F "${DEVS[0]}" && mount "${DEVS[0]}" "$MNT" || return 1
+  fio --name=suspend --filename="$MNT/suspend.dat" --ioengine=psync --rw=write --bs=1M --size="$SUSPEND_SIZE" \
+    --time_based=1 --runtime="$SUSPEND_RUNTIME" --output-format=json --output="$1/fio.json" &
+  fio=$!
+  sleep "$SUSPEND_AFTER"
+  dmesg -c >/dev/null
+  echo freezer >/sys/power/pm_test || return 1
+  start=$(now)
+  echo "$state" >/sys/power/state 2>"$1/state.err" || rc=$?
+  took=$(since "$start")
+  echo none >/sys/power/pm_test
+  dmesg | grep -iE "freez|suspend|refus|PM:" >"$1/suspend.txt"
+  wait "$fio" || echo "fio: exit $?"
+  umount "$MNT"
+  printf '{"state": "%s", "pm_test": "freezer", "exit": %d, "seconds": %s, "error": "%s", "after_seconds": %s}\n' \
+    "$state" "$rc" "$took" "$(tr -d '"\n' <"$1/state.err")" "$SUSPEND_AFTER" >"$1/suspend.json"
+  cat "$1/suspend.json" "$1/suspend.txt"
+}
+
 make_tree() { # DIR SMALL:LARGE:MIB: SMALL files of 1-16 KiB in 20 folders, LARGE files of MIB MiB
   local small large mib i
   IFS=: read -r small large mib <<<"$2"
@@ -272,7 +308,9 @@ walk_phase() { # NAME STACK OUT_DIR: the walk of $MNT/tree as phase NAME, with t
 }
 zfs_import() { # PHASE: drops the kernel's caches (the ARC went with the export), imports the pool as phase PHASE
   echo 3 >/proc/sys/vm/drop_caches
-  phase "$1" sh -c "zpool import -d '${DEVS[0]}' -d '${DEVS[1]}' '$POOL' && zfs load-key '$POOL' && zfs mount -a"
+  # the key named where this boot keeps it: after a reboot the pool's keylocation is the first boot's /tmp
+  phase "$1" sh -c "zpool import -d '${DEVS[0]}' -d '${DEVS[1]}' '$POOL' &&
+    zfs load-key -L 'file://$work/passphrase' '$POOL' && zfs mount -a"
 }
 
 fs_json() { # TREE OUT_DIR
@@ -301,7 +339,6 @@ fs_backup() { # TREE OUT_DIR STACK: ext4 on the stack's one device
 zfs_backup() { # TREE OUT_DIR STACK: a pool as in docs/zfs.md on the stack's data device (DEVS[0]) and special (DEVS[1])
   PHASES=""
   local rc=0
-  echo "side-by-side-benchmark" >"$work/passphrase"
   phase create zpool create -f -o ashift=12 -o autotrim=on -O recordsize=512k -O special_small_blocks=131072 \
       -O compression=zstd-19 -O checksum=sha256 -O encryption=on -O keyformat=passphrase \
       -O keylocation="file://$work/passphrase" -O mountpoint="$MNT" -O atime=off \
@@ -355,6 +392,7 @@ run_one() {
     fs-backup) fs_backup "$work/tree-$1" "$out" "$3" >"$out/log" 2>&1; rc=$? ;;
     zfs) zfs_backup "$work/ztree-$1" "$out" "$3" >"$out/log" 2>&1; rc=$? ;;
     zfs-walks) zfs_walks "$work/ztree-$1" "$out" "$3" "$1" >"$out/log" 2>&1; rc=$? ;;
+    suspend) suspend_test "$out" >"$out/log" 2>&1; rc=$? ;;
     *) fio_job "$2" "${!size_var}" "$out" >"$out/log" 2>&1; rc=$? ;;
   esac
   if cached "$3"; then
@@ -415,7 +453,9 @@ walk_after_reboot() { # CONDITION STACK: the walk after import as phases import-
   PHASES=""
   mapfile -t specs <"$RESULTS/reboot/$1-$2.specs" # not read in the loop: what dev_add starts could read its stdin
   for spec in "${specs[@]}"; do dev_add "$2" $spec || rc=1; done
-  [ $rc -eq 0 ] && zfs_import import-reboot >>"$out/log" 2>&1 && walk_phase walk-reboot "$2" "$out" >>"$out/log" 2>&1 || rc=1
+  # the pool mounts where the first boot put it (its mountpoint: that boot's /tmp): the walk goes there
+  [ $rc -eq 0 ] && zfs_import import-reboot >>"$out/log" 2>&1 &&
+    MNT=$(zfs get -H -o value mountpoint "$POOL") && walk_phase walk-reboot "$2" "$out" >>"$out/log" 2>&1 || rc=1
   zpool export "$POOL" 2>/dev/null
   devs_done "$2"
   # the phases join those of the first boot in fs.json
