@@ -355,12 +355,14 @@ zfs_backup() { # TREE OUT_DIR STACK: a pool as in docs/zfs.md on the stack's dat
 }
 
 # zfs-walks, on the pool zfs left exported on the same devices: the walk again with the stack's own cache warm
-# (ZFS's own, the ARC, went with the export); then, on CACHE_STEP_STACKS, after del + add of the devices (the
+# (ZFS's own, the ARC, went with the export), and once more with the ARC warm (the floor of any stack); then, on CACHE_STEP_STACKS, after del + add of the devices (the
 # same cache directories), and after a stream of STREAM bytes written into the pool
 zfs_walks() { # TREE OUT_DIR STACK CONDITION
   PHASES=""
   local rc=0 stream_var=STREAM_$4
-  zfs_import import-warm && walk_phase walk-warm "$3" "$2" && zpool export "$POOL" || rc=1
+  # walk-arc: the same walk at once again, every block in ZFS's ARC: no device read, the walk's CPU alone
+  zfs_import import-warm && walk_phase walk-warm "$3" "$2" && walk_phase walk-arc "$3" "$2" &&
+    zpool export "$POOL" || rc=1
   if [ $rc -eq 0 ] && [[ " $CACHE_STEP_STACKS " == *" $3 "* ]]; then
     phase readd devs_readd "$3" &&
       zfs_import import-readd &&
