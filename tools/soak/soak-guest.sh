@@ -6,7 +6,8 @@
 #
 # Environment (set by tools/bin/soak): RESULTS, SEED, SOAK_SECONDS, UBLKS3_SNAPSHOT (tools/bin/snapshot),
 # and optionally SOAK_SIZE (64M), SOAK_OBJECT_SIZE (64K), SOAK_FAULTS (local-s3 --faults), SOAK_WORKERS (8),
-# SOAK_KILL_INTERVAL (45:90 s), SOAK_DOWN_INTERVAL (100:160 s), SOAK_DOWN_SECONDS (3:8 s).
+# SOAK_KILL_INTERVAL (45:90 s), SOAK_DOWN_INTERVAL (100:160 s), SOAK_DOWN_SECONDS (3:8 s); SOAK_CACHE_SIZE (a
+# writeback cache of that size on the guest's tmpfs; half the device by default: evictions and the dirty cap happen).
 set -uo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 . "$top/tools/bin/find-jdk.sh"
@@ -46,10 +47,18 @@ for _ in $(seq 1200); do
 done
 grep -q "^http://127.0.0.1:$PORT" "$work/local-s3.out" 2>/dev/null || { log "local-s3 did not start:"; cat "$RESULTS/local-s3.log"; exit 2; }
 
+cache_args=""
+if [ -n "${SOAK_CACHE_SIZE:-}" ]; then
+  # tmpfs outlives every kill -9 of the server (what a crash of the process leaves), not a power cut (tools/vm/power-cut)
+  mkdir -p "$work/cache"
+  cache_args="--cache $work/cache --cache-size $SOAK_CACHE_SIZE --cache-mode writeback"
+  log "the device's cache: $cache_args"
+fi
+
 dmesg0=$(dmesg | wc -l)
 /usr/bin/python3 "$top/tools/soak/soak.py" --ublk-s3 "$UBLKS3" \
   --add-args "--endpoint-url http://127.0.0.1:$PORT --bucket soak --key disk --size $SIZE --object-size $OBJECT_SIZE --queues 2 --depth 32" \
-  --object-size "$(numfmt --from=iec "$OBJECT_SIZE")" --control "$CTL" --seconds "$SOAK_SECONDS" --seed "$SEED" \
+  ${cache_args:+--cache-args "$cache_args"} --object-size "$(numfmt --from=iec "$OBJECT_SIZE")" --control "$CTL" --seconds "$SOAK_SECONDS" --seed "$SEED" \
   --workers "${SOAK_WORKERS:-8}" --kill-interval "${SOAK_KILL_INTERVAL:-45:90}" \
   --down-interval "${SOAK_DOWN_INTERVAL:-100:160}" --down-seconds "${SOAK_DOWN_SECONDS:-3:8}" --results "$RESULTS"
 rc=$?

@@ -18,6 +18,11 @@ while the workers run it kills the server with SIGKILL at seeded random interval
   recover: the supervisor and the server die; the driver runs 'ublk-s3 recover -n N'
 (after a recover kill, half-way to the next kill, the workers pause and the device is deleted and added again
 with --restart, so that the next restart kill has a supervisor and hits a server that has run a while), and takes the S3 endpoint down for a few seconds now and then ('control SOCKET down'/'up').
+With --cache-args (the device's persistent cache, writeback: writes complete once in the local cache), every kill
+also records what the cache held unwritten just before it (the server's stats over /run/ublk-s3/N.sock): the run
+fails when no kill found dirty data, since it then tested no kill during writeback. The final steps become: fsync,
+'ublk-s3 sync', 'ublk-s3 del' (which drains), and the add of the persistence check has no cache, so the compare
+reads the store alone.
 Workers must see no error: the kernel holds and re-issues the I/O in flight (USER_RECOVERY_REISSUE). At the
 end: fsync, 'ublk-s3 del', 'ublk-s3 add' on the same bucket and key, the whole device read and compared with
 the model (persistence), 'ublk-s3 del'.
@@ -279,6 +284,7 @@ class Soak:
         self.recovery_times = []
         self.down_seconds = 0.0
         self.kill_inflight = []
+        self.dirty_bytes_at_kills = []
 
     # ---- output ----
     def now(self):
@@ -645,9 +651,11 @@ class Soak:
             raise Failure("'ublk-s3 %s' failed (exit %d): %s" % (" ".join(args), p.returncode, (p.stderr or p.stdout).strip()))
         return p
 
-    def add(self, restart):
+    def add(self, restart, cache=True):
         """'ublk-s3 add' (a fault drawn by the S3 endpoint can fail its one start-up probe: tried again)."""
         args = ["add"] + shlex.split(self.a.add_args)
+        if cache and self.a.cache_args:
+            args += shlex.split(self.a.cache_args)
         if self.dev_id is not None:
             args += ["--number", str(self.dev_id)]
             self.save_server_log()
@@ -733,6 +741,8 @@ class Soak:
             kr = kw = "?"
         inflight = "%s (kernel: %s reads, %s writes)" % (
             " ".join("%s=%d" % kv for kv in sorted(kinds.items())) or "none", kr, kw)
+        if self.a.cache_args:
+            inflight += "; cache: " + self.dirty_at_kill()
         self.kill_inflight.append(inflight)
         t0 = time.monotonic()
         if kind == "restart":
@@ -771,6 +781,19 @@ class Soak:
         self.events["kill_" + kind] += 1
         self.log("  live again in %.1f s, server pid %s" % (took, self.server_pid()))
 
+    def dirty_at_kill(self):
+        """What the device's cache held unwritten just before a kill, from the server's own stats."""
+        try:
+            cache = json.loads(self.control("stats-json", "/run/ublk-s3/%d.sock" % self.dev_id).splitlines()[0])["cache"]
+        except (Failure, ValueError, IndexError, KeyError, subprocess.TimeoutExpired) as e:
+            self.events["kill_dirty_unknown"] += 1
+            return "dirty unknown (%s)" % e
+        if cache["dirty_objects"] > 0:
+            self.events["kill_dirty"] += 1
+            self.dirty_bytes_at_kills.append(cache["dirty_bytes"])
+        return "%d dirty objects, %d dirty bytes, oldest %d ms" % (
+            cache["dirty_objects"], cache["dirty_bytes"], cache["oldest_dirty_ms"])
+
     def readd(self):
         """Pauses the workers, deletes the device and adds it again with --restart (a supervisor again)."""
         self.log("RE-ADD: pausing the workers; del and add --restart (a supervisor for the next restart kill)")
@@ -784,9 +807,9 @@ class Soak:
         self.events["readd"] += 1
         self.log("  re-added in %.1f s" % (time.monotonic() - t0))
 
-    def control(self, command):
-        p = subprocess.run([sys.executable, self.a.control_cmd, self.a.control, command], capture_output=True,
-                           text=True, timeout=30)
+    def control(self, command, socket_path=None):
+        p = subprocess.run([sys.executable, self.a.control_cmd, socket_path or self.a.control, command],
+                           capture_output=True, text=True, timeout=30)
         if p.returncode != 0:
             raise Failure("control %s: %s" % (command, (p.stderr or p.stdout).strip()))
         return p.stdout.strip()
@@ -927,6 +950,10 @@ class Soak:
             return self.finish(device_mode)
         self.progress()
         self.final(device_mode)
+        if a.cache_args and not self.events["kill_dirty"]:
+            self.fail(EXIT_ERROR, "no kill found unwritten data in the cache (%d kills): the run tested no kill "
+                      "during writeback; run longer or kill more often (SOAK_KILL_INTERVAL)"
+                      % (self.events["kill_restart"] + self.events["kill_recover"]))
         return self.finish(device_mode)
 
     def final(self, device_mode):
@@ -940,9 +967,14 @@ class Soak:
                 return
             what = "final verify"
             if device_mode and not self.failed:
-                self.log("final: del, add again on the same bucket and key, read the whole device")
+                if self.a.cache_args:
+                    self.log("final: sync (every write in the store), del, add again without the cache, "
+                             "read the whole device (the store alone)")
+                    self.ublks3(["sync", "-n", str(self.dev_id), "--timeout", "10m"], timeout=660)
+                else:
+                    self.log("final: del, add again on the same bucket and key, read the whole device")
                 self.ublks3(["del", "-n", str(self.dev_id)], timeout=600)
-                self.add(restart=False)
+                self.add(restart=False, cache=False)
                 what = "final verify after del + add (persistence)"
             elif device_mode:
                 what = "verify of the live device after the mismatch"
@@ -983,6 +1015,10 @@ class Soak:
             "kills": {"restart": self.events["kill_restart"], "recover": self.events["kill_recover"]},
             "ops_in_flight_at_kills": self.kill_inflight,
             "recovery_seconds_max": round(max(self.recovery_times), 1) if self.recovery_times else None,
+            "cache": {"kills_with_dirty_data": self.events["kill_dirty"],
+                      "kills_dirty_unknown": self.events["kill_dirty_unknown"],
+                      "dirty_bytes_at_kills_max": max(self.dirty_bytes_at_kills, default=0)}
+            if a.cache_args else None,
             "readds": self.events["readd"],
             "store_down": {"times": self.events["store_down"], "seconds": round(self.down_seconds, 1)},
             "faults_injected_by_store": faults,
@@ -1006,6 +1042,9 @@ class Soak:
                      % (summary["kills"]["restart"], summary["kills"]["recover"], summary["recovery_seconds_max"], summary["readds"], summary["store_down"]["times"],
                         summary["store_down"]["seconds"],
                         "%d %s" % (faults["total"], json.dumps(faults["injected"], separators=(",", ":"))) if faults else "?"))
+        if a.cache_args:
+            line += ("; cache (writeback): kills with dirty data %d (up to %.1f MiB dirty)"
+                     % (self.events["kill_dirty"], summary["cache"]["dirty_bytes_at_kills_max"] / MIB))
         line += "; I/O errors %d; mismatches %d; %s" % (self.io_errors, self.mismatches, summary["result"])
         self.log(line)
         if self.opsf:
@@ -1058,6 +1097,8 @@ def main():
     g = ap.add_argument_group("device mode")
     g.add_argument("--ublk-s3", help="the ublk-s3 command (a shell word list)")
     g.add_argument("--add-args", help="the 'ublk-s3 add' arguments of the device (without --restart/--number)")
+    g.add_argument("--cache-args", help="the device's cache arguments of 'ublk-s3 add' (--cache DIR ...): on every "
+                   "add but the persistence check's")
     g.add_argument("--kill-interval", type=interval, default=(45, 90), help="MIN:MAX s between kills (default 45:90)")
     g.add_argument("--control", help="the S3 endpoint's control socket (store down/up, fault counters)")
     g.add_argument("--control-cmd", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "bin", "control"))
