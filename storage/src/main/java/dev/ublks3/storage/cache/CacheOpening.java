@@ -58,6 +58,13 @@ final class CacheOpening {
                     files.walNumbers().stream().mapToLong(n -> n).max().orElse(0));
             if (!h.identity().equals(identity) || h.slots() != slots) {
                 String wanted = identity.describe() + " (" + slots + " slots)";
+                if (index.dirtyGranules() > 0 && h.identity().equals(identity)) {
+                    // only the size changed: name the size that opens it, so its dirty objects can be uploaded
+                    throw new CacheException("cache " + dir + " holds " + index.dirtySlots() + " dirty objects and"
+                            + " was made with " + h.slots() + " slots (--cache-size " + sizeOf(h.slots(), identity)
+                            + "), not " + slots + " (" + sizeOf(slots, identity) + "): add with --cache-size "
+                            + sizeOf(h.slots(), identity) + " and 'ublk-s3 sync' first, then change the size");
+                }
                 if (index.dirtyGranules() > 0) {
                     throw new CacheException("cache " + dir + " holds " + index.dirtySlots() + " dirty objects of "
                             + h.describe() + ", not of " + wanted + ": run 'ublk-s3 add' with the cache's own"
@@ -85,6 +92,17 @@ final class CacheOpening {
             closeQuietly(e, data, header, lock);
             throw e;
         }
+    }
+
+    private static String sizeOf(int slots, CacheIdentity identity) {
+        long bytes = (long) slots * identity.objectSize();
+        for (String unit : new String[] {"T", "G", "M", "K"}) {
+            long scale = 1L << (10 * ("KMGT".indexOf(unit) + 1));
+            if (bytes % scale == 0) {
+                return bytes / scale + unit;
+            }
+        }
+        return Long.toString(bytes);
     }
 
     private static void check(Path dir, CacheIdentity identity, int slots) throws CacheException {
