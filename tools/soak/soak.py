@@ -784,8 +784,8 @@ class Soak:
     def dirty_at_kill(self):
         """What the device's cache held unwritten just before a kill, from the server's own stats."""
         try:
-            cache = json.loads(self.control("stats-json", "/run/ublk-s3/%d.sock" % self.dev_id).splitlines()[0])["cache"]
-        except (Failure, ValueError, IndexError, KeyError, subprocess.TimeoutExpired) as e:
+            cache = json.loads(self.control("stats-json", "/run/ublk-s3/%d.sock" % self.dev_id))["cache"]
+        except (Failure, ValueError, KeyError, subprocess.TimeoutExpired) as e:
             self.events["kill_dirty_unknown"] += 1
             return "dirty unknown (%s)" % e
         if cache["dirty_objects"] > 0:
