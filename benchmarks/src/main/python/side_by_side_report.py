@@ -948,17 +948,21 @@ def chart_cache(plt, path, cond, runs, walks, shown):
     def write_series(get, n):
         return {s: [value(writes.get(s), lambda r, i=i: get(r)[i]) for i in range(n)]
                 for s in shown if writes.get(s) is not None and writes[s].ok}
-    fig, axes = plt.subplots(1, 4, figsize=(13, 4), gridspec_kw={"width_ratios": [3, 3, 1.3, 2.2]})
+    wrote = any(writes.get(s) is not None for s in shown)
+    fig, axes = plt.subplots(1, 4 if wrote else 2, figsize=(13, 4) if wrote else (11, 4),
+                             gridspec_kw={"width_ratios": [3, 3, 1.3, 2.2] if wrote else [1, 1]})
     labels = [{"after del + add": "after\ndel+add", "after the stream": "after\nstream",
-               "after a reboot": "after\nreboot"}.get(w[0], w[0]) for w in steps]
+               "after a reboot": "after\nreboot", "again, from the ARC": "from\nthe ARC"}.get(w[0], w[0])
+              for w in steps]
     grouped(axes[0], labels, walk_series(lambda f: f.seconds), "walk (s, log scale;\nlower is better)", "s", shown,
             log=True)
     grouped(axes[1], labels, walk_series(lambda f: f.gets), "GETs during the walk\n(lower is better)", "GETs",
             shown, "int", log=True)
-    grouped(axes[2], ["per MiB"], write_series(lambda r: [writes_per_mib(r)], 1),
-            f"{RANDWRITE_ONCE}: PUT+GET+LIST\nper MiB (lower is better)", "requests / MiB", shown, log=True)
-    grouped(axes[3], ["p50", "p99"], write_series(lambda r: [r.fio["p50"], r.fio["p99"]], 2),
-            f"{RANDWRITE_ONCE}: latency\n(log scale; lower is better)", "ms", shown, log=True)
+    if wrote:  # the random writes' panels only where the run wrote them
+        grouped(axes[2], ["per MiB"], write_series(lambda r: [writes_per_mib(r)], 1),
+                f"{RANDWRITE_ONCE}: PUT+GET+LIST\nper MiB (lower is better)", "requests / MiB", shown, log=True)
+        grouped(axes[3], ["p50", "p99"], write_series(lambda r: [r.fio["p50"], r.fio["p99"]], 2),
+                f"{RANDWRITE_ONCE}: latency\n(log scale; lower is better)", "ms", shown, log=True)
     stack_legend(plt, fig, shown)
     fig.suptitle(f"the cache, {cond}", x=0.01, ha="left")
     fig.tight_layout(rect=(0, 0.02, 1, 0.9))
