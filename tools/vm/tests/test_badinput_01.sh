@@ -6,20 +6,23 @@
 # object size). Each failure is one line on stderr naming the problem and the fix, a non-zero exit,
 # nothing on stdout, and after it no new /dev/ublk*, no new run file, no new object in the bucket.
 # (Usage errors of every option are host tests: BadInputMatrixTest, MissingDriverTest.)
-# run-tests: alone
+# It runs beside another test: every add of this test names its device number (50 for the one it keeps, 51 for
+# each refused one), so "no new device or run file" is of those numbers, and "no server" of its bucket's.
 . "$(dirname "$0")/test_common.sh"
 _prep_test ublk
 
 _prep_ublks3
-# a server of the test before this one may still be ending (its del returned): not this test's to count
-for _ in $(seq 300); do pgrep -f 'UblkS3 add' >/dev/null || break; sleep 0.1; done
 S3=$TEST_DIR/s3
 mkdir -p "$S3"
+KEPT=50 REFUSED=51 # device numbers no neighbour takes (the kernel gives the lowest free one to an add without -n)
 ADD=(add --bucket bad --size 16M --object-size 64K --queues 1)
+REFUSED_ADD=("${ADD[@]}" -n "$REFUSED")
 
-state() { # devices, run files, ublk-s3 servers, objects
-  ls /dev/ublkb* /dev/ublkc* /run/ublk-s3/*.sock /run/ublk-s3/*.properties 2>/dev/null
-  pgrep -f 'UblkS3 add' || true
+servers() { pgrep -f 'UblkS3 (add|supervise) .*--bucket bad( |$)' || true; } # this test's servers, by their bucket
+
+state() { # this test's devices, run files, servers and objects
+  ls /dev/ublk[bc]{$KEPT,$REFUSED} /run/ublk-s3/{$KEPT,$REFUSED}.{sock,properties} 2>/dev/null
+  servers
   find "$S3" -type f 2>/dev/null | sort
 }
 
@@ -38,15 +41,15 @@ RUNAS=()
 
 readonly_local() {
   mkdir -p "$TEST_DIR/ro" && mount --bind "$TEST_DIR/ro" "$TEST_DIR/ro" && mount -o remount,bind,ro "$TEST_DIR/ro" &&
-    fails "--local $TEST_DIR/ro is not writable" "${ADD[@]}" --local "$TEST_DIR/ro"
+    fails "--local $TEST_DIR/ro is not writable" "${REFUSED_ADD[@]}" --local "$TEST_DIR/ro"
 }
 
 not_root() { # as nobody: add says to run as root
   RUNAS=(setpriv --reuid=65534 --regid=65534 --clear-groups env HOME=/nonexistent)
   chmod 711 "$TEST_DIR" && mkdir -p "$TEST_DIR/open" && chmod 777 "$TEST_DIR/open"
   local rc=0
-  fails "run as root" "${ADD[@]}" --local "$TEST_DIR/open" --foreground || rc=1
-  fails "run as root" "${ADD[@]}" --local "$TEST_DIR/open" || rc=1 # the background add (the default) too
+  fails "run as root" "${REFUSED_ADD[@]}" --local "$TEST_DIR/open" --foreground || rc=1
+  fails "run as root" "${REFUSED_ADD[@]}" --local "$TEST_DIR/open" || rc=1 # the background add (the default) too
   RUNAS=()
   [ -z "$(find "$TEST_DIR/open" -mindepth 1)" ] || { echo "objects written:"; find "$TEST_DIR/open"; rc=1; }
   return $rc
@@ -57,7 +60,7 @@ other_object_size() { # an object of 128K under the key: add with --object-size 
   local sum
   sum=$(md5sum <"$S3/bad/sized/0000000000000000")
   fails "has 131072 bytes, not the object size 65536: it was written with object-size 128K; use --object-size 128K" \
-    "${ADD[@]}" --local "$S3" --key sized &&
+    "${REFUSED_ADD[@]}" --local "$S3" --key sized &&
     [ "$(md5sum <"$S3/bad/sized/0000000000000000")" = "$sum" ]
 }
 
@@ -67,12 +70,12 @@ add_ok() { # ARGS...: a device on the --local bucket; sets DEV and N
 }
 
 number_taken() { # the device stays for held_open (every add costs a server's start-up)
-  add_ok --key first -n 5 && [ "$DEV" = /dev/ublkb5 ] &&
-    fails "device 5 already exists): pick another -n" "${ADD[@]}" --local "$S3" --key second -n 5
+  add_ok --key first -n "$KEPT" && [ "$DEV" = "/dev/ublkb$KEPT" ] &&
+    fails "device $KEPT already exists): pick another -n" "${ADD[@]}" --local "$S3" --key second -n "$KEPT"
 }
 
 mounted() { # ext4 on it, mounted: del refuses (the device and its data stay), then works once unmounted
-  [ -b "$DEV" ] || add_ok --key mounted || return 1
+  [ -b "$DEV" ] || add_ok --key mounted -n "$KEPT" || return 1
   mkfs.ext4 -q -F "$DEV" && mkdir -p "$TEST_DIR/mnt" && mount "$DEV" "$TEST_DIR/mnt" || return 1
   local rc=0
   # not through fails: the mounted ext4 may write (its journal) meanwhile, so the bucket's objects can change
@@ -84,7 +87,7 @@ mounted() { # ext4 on it, mounted: del refuses (the device and its data stay), t
 
 held_open() { # a program holds /dev/ublkbN open (no mount, no O_EXCL): del refuses, naming it; then it works
   local holder rc=0
-  [ -b "$DEV" ] || add_ok --key held || return 1
+  [ -b "$DEV" ] || add_ok --key held -n "$KEPT" || return 1
   sleep 600 <"$DEV" &
   holder=$!
   sleep 1
@@ -96,18 +99,18 @@ held_open() { # a program holds /dev/ublkbN open (no mount, no O_EXCL): del refu
 
 nothing_left() { # a server's JVM may still be ending a moment after its del returned
   local i
-  for i in $(seq 300); do pgrep -f 'UblkS3 add' >/dev/null || break; sleep 0.1; done
-  ! ls /dev/ublkb* /dev/ublkc* /run/ublk-s3/*.sock /run/ublk-s3/*.properties 2>/dev/null && ! pgrep -f 'UblkS3 add'
+  for i in $(seq 300); do [ -n "$(servers)" ] || break; sleep 0.1; done
+  [ -z "$(state | grep -v "^$S3/")" ]
 }
 
-_check "--local folder that does not exist" fails "--local $TEST_DIR/nope is not a directory: create it" "${ADD[@]}" --local "$TEST_DIR/nope"
+_check "--local folder that does not exist" fails "--local $TEST_DIR/nope is not a directory: create it" "${REFUSED_ADD[@]}" --local "$TEST_DIR/nope"
 _check "--local folder on a read-only mount" readonly_local
 _check "add as a non-root user" not_root
 _check "del -n 77 (no such device)" fails "there is no ublk device 77: see 'ublk-s3 list'" del -n 77
 _check "stats -n 77 (no such device)" fails "no ublk-s3 server serves /dev/ublkb77: see 'ublk-s3 list'" stats -n 77
 # the long variant (tools/bin/test-long); the host test StoreProbeTest checks the refusal itself
 [ -z "${UBLKS3_VM_LONG:-}" ] || _check "add over objects of another object size: refused" other_object_size
-_check "add -n 5 twice: the second is refused" number_taken
+_check "add -n $KEPT twice: the second is refused" number_taken
 _check "del of a mounted device: refused" mounted
 _check "del of a device a program holds open: refused, then done" held_open
 _check "no device, run file or server left" nothing_left

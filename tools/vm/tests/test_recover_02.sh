@@ -30,7 +30,10 @@ trims_ok() {
   ! grep -v '^ok$' "$TEST_DIR/trim.log" && grep -q ok "$TEST_DIR/trim.log"
 }
 
-no_supervisor() { ! pgrep -f 'dev.ublks3.tools.UblkS3 [s]upervise' >/dev/null; } # [s]: not this pattern's own shell
+# this test's supervisor, by its bucket: a test beside this one may run one too ([s]: not this pattern's own shell)
+supervisor_pid() { pgrep -f 'dev.ublks3.tools.UblkS3 [s]upervise .*--bucket rec( |$)'; }
+supervisor_runs() { SUPERVISOR=$(supervisor_pid) && [ -n "$SUPERVISOR" ]; }
+no_supervisor() { _dead "$SUPERVISOR"; }
 
 supervisor_gone() { # del is a clean stop: the supervisor ends and does not restart anything
   wait_for "the supervisor to end" 60 no_supervisor &&
@@ -39,7 +42,7 @@ supervisor_gone() { # del is a clean stop: the supervisor ends and does not rest
 
 _check "add --local --restart, ext4, mounted" add_fs --restart
 [ "$ERR_CODE" -eq 0 ] || _show_result "$TID" "$ERR_CODE"
-_check "a supervisor runs" pgrep -f 'dev.ublks3.tools.UblkS3 [s]upervise'
+_check "a supervisor runs" supervisor_runs
 
 touch "$TEST_DIR/trimming"
 trim_loop &
