@@ -156,7 +156,8 @@ objects_in_the_bucket() { # 4 MiB at 8 MiB: objects 128..191 of 64 KiB
 }
 
 add_by_name_reads_it_back() { # with --restart from the command line: the supervisor's server reads the file too
-  DEV=$("$UBLKS3" add --name "$NAME" --config-dir "$ETC" --restart) && pgrep -f "UblkS3 supervise --name $NAME" >>"$TEST_DIR/pids" && [ -b "$DEV" ] && N=${DEV#/dev/ublkb} && made && listed && data_intact &&
+  # (list's view of a named device is checked above: one client JVM fewer here)
+  DEV=$("$UBLKS3" add --name "$NAME" --config-dir "$ETC" --restart) && pgrep -f "UblkS3 supervise --name $NAME" >>"$TEST_DIR/pids" && [ -b "$DEV" ] && N=${DEV#/dev/ublkb} && made && data_intact &&
     "$UBLKS3" stats --name "$NAME" >"$TEST_DIR/stats" && head -n 4 "$TEST_DIR/stats" && [ -s "$TEST_DIR/stats" ]
 }
 
