@@ -60,10 +60,11 @@ final class CacheOpening {
                 String wanted = identity.describe() + " (" + slots + " slots)";
                 if (index.dirtyGranules() > 0 && h.identity().equals(identity)) {
                     // only the size changed: name the size that opens it, so its dirty objects can be uploaded
+                    String made = sizeOf(h.slots(), identity);
                     throw new CacheException("cache " + dir + " holds " + index.dirtySlots() + " dirty objects and"
-                            + " was made with " + h.slots() + " slots (--cache-size " + sizeOf(h.slots(), identity)
-                            + "), not " + slots + " (" + sizeOf(slots, identity) + "): add with --cache-size "
-                            + sizeOf(h.slots(), identity) + " and 'ublk-s3 sync' first, then change the size");
+                            + " was made with " + h.slots() + " slots (--cache-size " + made + "), not " + slots
+                            + " (" + sizeOf(slots, identity) + "): add with --cache-size " + made
+                            + " and 'ublk-s3 sync' first, then change the size");
                 }
                 if (index.dirtyGranules() > 0) {
                     throw new CacheException("cache " + dir + " holds " + index.dirtySlots() + " dirty objects of "
@@ -94,15 +95,16 @@ final class CacheOpening {
         }
     }
 
+    /** The cache size of {@code slots} objects as --cache-size takes it (a whole number of objects: KiB at least). */
     private static String sizeOf(int slots, CacheIdentity identity) {
         long bytes = (long) slots * identity.objectSize();
-        for (String unit : new String[] {"T", "G", "M", "K"}) {
-            long scale = 1L << (10 * ("KMGT".indexOf(unit) + 1));
-            if (bytes % scale == 0) {
-                return bytes / scale + unit;
-            }
+        if (bytes % (1L << 40) == 0) {
+            return (bytes >> 40) + "T";
         }
-        return Long.toString(bytes);
+        if (bytes % (1L << 30) == 0) {
+            return (bytes >> 30) + "G";
+        }
+        return bytes % (1L << 20) == 0 ? (bytes >> 20) + "M" : (bytes >> 10) + "K";
     }
 
     private static void check(Path dir, CacheIdentity identity, int slots) throws CacheException {
