@@ -848,21 +848,26 @@ def cache_target_row(t, runs, walks, cond):
 ARC_STEP = next(w for w in WALK_STEPS if w[2] == "walk-arc")
 
 
-def device_wait(runs, walks, cond, stack, walk):
-    """The walk's seconds above the same stack's walk from the ARC (no device read): what it waited on its device."""
-    arc = walk_of(runs, walks, cond, stack, ARC_STEP)
-    if walk is None or walk.seconds is None or arc is None or arc.seconds is None or walk.run is None:
+def measured_walk(runs, walks, cond, stack, step):
+    """walk_of, where the walk has a time; else None."""
+    w = walk_of(runs, walks, cond, stack, step)
+    return w if w is not None and w.seconds is not None else None
+
+
+def device_wait(walk, arc):
+    """A walk's seconds above its stack's walk from the ARC (no device read): what it waited on its device."""
+    if walk is None or walk.seconds is None or arc is None:
         return None
     return max(walk.seconds - arc.seconds, 0.0)
 
 
 def walk_table(runs, walks, cond, shown):
     rows = []
-    with_arc = any(device_wait(runs, walks, cond, s, walk_of(runs, walks, cond, s, ARC_STEP)) is not None
-                   for s in shown)
+    arcs = {s: measured_walk(runs, walks, cond, s, ARC_STEP) for s in set(shown) | {THEIRS}}
+    with_arc = any(arcs[s] for s in shown)
     for step in WALK_STEPS:
         theirs = walk_of(runs, walks, cond, THEIRS, step)
-        their_wait = device_wait(runs, walks, cond, THEIRS, theirs)
+        their_wait = device_wait(theirs, arcs[THEIRS])
         for s in shown:
             w = walk_of(runs, walks, cond, s, step)
             if w is None or (w.seconds is None and w.run.ok):  # a step the stack does not run
@@ -876,7 +881,7 @@ def walk_table(runs, walks, cond, shown):
             row = [step[0], STACK_LABEL[s], fmt(w.imported), fmt(w.seconds), fmt(w.gets, "int"), cache,
                    fmt(r, "ratio") if r is not None else ""]
             if with_arc:
-                wait = device_wait(runs, walks, cond, s, w) if step is not ARC_STEP else None
+                wait = device_wait(w, arcs[s]) if step is not ARC_STEP else None
                 rw = times(wait, their_wait) if s != THEIRS and wait is not None else None
                 row += [fmt(wait) if wait is not None else "", fmt(rw, "ratio") if rw is not None else ""]
             rows.append(row)
@@ -932,8 +937,7 @@ def writes_table(runs, cond, shown):
 def chart_cache(plt, path, cond, runs, walks, shown):
     """Per condition: walk seconds and GETs per step, and the random writes' requests per MiB and latencies."""
     def measured(stack, step):
-        w = walk_of(runs, walks, cond, stack, step)
-        return w if w is not None and w.seconds is not None else None
+        return measured_walk(runs, walks, cond, stack, step)
     steps = [w for w in WALK_STEPS if any(measured(s, w) for s in shown)]
     writes = runs.get(cond, {}).get(RANDWRITE_ONCE, {})
 
@@ -985,8 +989,7 @@ def cache_lines(runs, walks, image):
            "own. Times faster (or fewer): nbdkit+nbd's figure over the stack's, in the same run. " + (
                "After a reboot: the guest booted again on the same cache disk (the S3 servers, on the host, kept "
                "their objects), the devices added with the same caches, the pool imported and walked."
-               if any(walk_of(runs, walks, c, s, WALK_STEPS[-1]) and walk_of(runs, walks, c, s, WALK_STEPS[-1]).seconds
-                      is not None for c in conds for s in (CACHED, THEIRS))
+               if any(measured_walk(runs, walks, c, s, WALK_STEPS[-1]) for c in conds for s in (CACHED, THEIRS))
                else "Not measured in this run: the walk after a reboot of the guest with the cache on a persistent "
                     "disk."), "",
            "Targets (issue 17, stated for the home link). A walk's target is judged on both stacks' walks as "
@@ -1015,8 +1018,7 @@ def cache_lines(runs, walks, image):
             out += ["; ".join(notes) + ".", ""]
         out += [image(f"side-by-side-{cond}-cache.png", f"the cache, {cond}",
                       lambda plt, p, c=cond, s=shown: chart_cache(plt, p, c, runs, walks, s)), ""]
-    if any(device_wait(runs, walks, c, s, walk_of(runs, walks, c, s, ARC_STEP)) is not None
-           for c in conds for s in (CACHED, THEIRS)):
+    if any(measured_walk(runs, walks, c, s, ARC_STEP) for c in conds for s in (CACHED, THEIRS)):
         out += ["Again, from the ARC: the warm walk repeated at once, before the export, so that every block it needs "
                 "is in ZFS's own cache and no device is read: the walk's CPU alone, the floor of any stack in this "
                 "guest. Waiting on the device: a walk's seconds above its stack's walk from the ARC.", ""]
