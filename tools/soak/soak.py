@@ -284,7 +284,7 @@ class Soak:
         self.recovery_times = []
         self.down_seconds = 0.0
         self.kill_inflight = []
-        self.dirty_bytes_at_kills = []
+        self.dirty_bytes_at_kills_max = 0
 
     # ---- output ----
     def now(self):
@@ -790,7 +790,7 @@ class Soak:
             return "dirty unknown (%s)" % e
         if cache["dirty_objects"] > 0:
             self.events["kill_dirty"] += 1
-            self.dirty_bytes_at_kills.append(cache["dirty_bytes"])
+            self.dirty_bytes_at_kills_max = max(self.dirty_bytes_at_kills_max, cache["dirty_bytes"])
         return "%d dirty objects, %d dirty bytes, oldest %d ms" % (
             cache["dirty_objects"], cache["dirty_bytes"], cache["oldest_dirty_ms"])
 
@@ -1017,7 +1017,7 @@ class Soak:
             "recovery_seconds_max": round(max(self.recovery_times), 1) if self.recovery_times else None,
             "cache": {"kills_with_dirty_data": self.events["kill_dirty"],
                       "kills_dirty_unknown": self.events["kill_dirty_unknown"],
-                      "dirty_bytes_at_kills_max": max(self.dirty_bytes_at_kills, default=0)}
+                      "dirty_bytes_at_kills_max": self.dirty_bytes_at_kills_max}
             if a.cache_args else None,
             "readds": self.events["readd"],
             "store_down": {"times": self.events["store_down"], "seconds": round(self.down_seconds, 1)},
