@@ -15,6 +15,7 @@ record CacheFiles(Path dir) {
     static final String LOCK = "lock";
     static final String HEADER = "header";
     static final String DATA = "data";
+    static final String RESERVE = "reserve";
     private static final String WAL_PREFIX = "wal.";
 
     Path lock() {
@@ -31,6 +32,10 @@ record CacheFiles(Path dir) {
 
     Path data() {
         return dir.resolve(DATA);
+    }
+
+    Path reserve() {
+        return dir.resolve(RESERVE);
     }
 
     Path snapshot(int which) {

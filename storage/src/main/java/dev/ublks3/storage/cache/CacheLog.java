@@ -37,6 +37,7 @@ public final class CacheLog implements AutoCloseable {
     private final Consumer<String> log;
     private final long walLimit;
     private final CheckpointHook hook;
+    private final SpaceReserve reserve;
     private final int objectSize;
     private final int granule;
     private final ReentrantLock lock = new ReentrantLock();
@@ -67,6 +68,10 @@ public final class CacheLog implements AutoCloseable {
     private long checkpointRetryAt;
     /** Set when an append failed and could not be cut back: nothing more may be appended until a checkpoint. */
     private volatile IOException broken;
+    /** Set when an append failed (a full disk, most likely): the next checkpoint uses the space reserve. */
+    private volatile boolean roomWanted;
+    /** Checkpoints completed; written under {@link #checkpointLock}. */
+    private volatile long checkpoints;
 
     private volatile boolean closed;
 
@@ -96,6 +101,7 @@ public final class CacheLog implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        this.reserve = SpaceReserve.open(files.reserve(), index.slots(), index.granulesPerSlot(), this.log);
     }
 
     /**
@@ -160,9 +166,25 @@ public final class CacheLog implements AutoCloseable {
      * Writes whole granules ({@code data.remaining()} a multiple of {@link #granule()}) at {@code firstGranule} of
      * the slot: pwrite into the data file, then appends a Write record carrying the data and the granules'
      * CRC32Cs; returns its sequence number. {@code data}'s position is left as it was. Must not be called holding
-     * {@link #lock()}: an overwrite of dirty granules may sync the WAL first (see {@link DirtyOverwrite}).
+     * {@link #lock()}: an overwrite of dirty granules may sync the WAL first (see {@link DirtyOverwrite}). If it
+     * fails (a full disk, most likely), it is tried once more after a checkpoint has made room.
      */
     public long write(int slot, int firstGranule, ByteBuffer data) throws IOException {
+        long seen = checkpoints;
+        try {
+            return writeOnce(slot, firstGranule, data);
+        } catch (IOException e) {
+            try {
+                makeRoom(seen);
+            } catch (IOException | RuntimeException c) {
+                e.addSuppressed(c);
+                throw e;
+            }
+            return writeOnce(slot, firstGranule, data);
+        }
+    }
+
+    private long writeOnce(int slot, int firstGranule, ByteBuffer data) throws IOException {
         if (lock.isHeldByCurrentThread()) {
             throw new IllegalStateException("cache write called holding the cache lock: release it first");
         }
@@ -268,9 +290,43 @@ public final class CacheLog implements AutoCloseable {
         checkpointLock.lock();
         try {
             ensureOpen();
-            new Checkpoint().run();
+            runCheckpoint();
         } finally {
             checkpointLock.unlock();
+        }
+    }
+
+    /** A checkpoint to make room, unless one completed since {@code seen} (the checkpoint count then). */
+    private void makeRoom(long seen) throws IOException {
+        checkpointLock.lock();
+        try {
+            ensureOpen();
+            if (checkpoints == seen) {
+                roomWanted = true;
+                runCheckpoint();
+            }
+        } finally {
+            checkpointLock.unlock();
+        }
+    }
+
+    /** Under {@link #checkpointLock}: one checkpoint, on the reserve's space when an append failed. */
+    private void runCheckpoint() throws IOException {
+        boolean room = roomWanted;
+        if (room) {
+            reserve.release();
+        }
+        try {
+            new Checkpoint().run();
+            checkpoints++;
+            if (room) {
+                roomWanted = false;
+                log.accept("a checkpoint retired the WAL files to make room; appends go on");
+            }
+        } finally {
+            if (room) {
+                reserve.restore();
+            }
         }
     }
 
@@ -285,7 +341,7 @@ public final class CacheLog implements AutoCloseable {
             }
             IOException failure = null;
             try {
-                new Checkpoint().run();
+                runCheckpoint();
             } catch (IOException e) {
                 failure = e;
             }
@@ -407,6 +463,17 @@ public final class CacheLog implements AutoCloseable {
             } catch (WalSegment.TornWalException e) {
                 // a checkpoint retires the torn file and heals the log
                 broken = e;
+                roomWanted = true;
+                startCheckpoint();
+                throw e;
+            } catch (IOException e) {
+                // cut back cleanly; a full disk is the likely cause, and a checkpoint (retiring the WAL files) the cure
+                if (!roomWanted) {
+                    roomWanted = true;
+                    log.accept("appending to wal." + wal.number + " failed (" + e.getMessage()
+                            + "): a checkpoint retires the WAL files to make room; free space on the cache's"
+                            + " file system if this repeats");
+                }
                 startCheckpoint();
                 throw e;
             }

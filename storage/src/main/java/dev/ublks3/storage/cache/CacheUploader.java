@@ -27,9 +27,9 @@ import org.slf4j.LoggerFactory;
  *   <li>Its Clean covers only the writes the copy held, and applies only to the slot's same incarnation: writes
  *       meanwhile keep the object dirty, and a trim or eviction in between voids it.</li>
  *   <li>A failed upload keeps its object dirty and is tried again {@value #RETRY_SECONDS} s later: never
- *       dropped.</li>
+ *       dropped. So does one whose Clean cannot be recorded (a full cache disk), though it is in the store.</li>
  *   <li>A drain completes once every object dirty when it began is in the store as of its last write then, or
- *       gone.</li>
+ *       gone (recorded clean or not).</li>
  * </ul>
  */
 final class CacheUploader extends CacheWork {
@@ -250,7 +250,8 @@ final class CacheUploader extends CacheWork {
 
     /**
      * The whole object: the cache's valid granules over {@code whole} (the store's copy, or zeros when every
-     * granule is valid); the invalid ones are filled from it, so the next upload needs no GET.
+     * granule is valid); the invalid ones are filled from it, so the next upload needs no GET (unless the cache
+     * disk is full: the upload does not need them).
      */
     private Upload wholeObject(int slot, long block, long upTo, ByteBuffer whole) throws IOException {
         int size = granules.size;
@@ -259,7 +260,7 @@ final class CacheUploader extends CacheWork {
             int end = granules.runEnd(slot, g, granules.perObject, s);
             ByteBuffer run = whole.slice(g * size, (end - g) * size);
             if (s == GranuleState.INVALID) {
-                log.fill(slot, g, run);
+                fillQuietly(slot, block, g, run);
             } else {
                 int bad = log.read(slot, g, run);
                 if (bad >= 0) {
@@ -274,6 +275,17 @@ final class CacheUploader extends CacheWork {
             g = end;
         }
         return new Upload(0, whole, upTo);
+    }
+
+    private void fillQuietly(int slot, long block, int g, ByteBuffer run) {
+        try {
+            log.fill(slot, g, run);
+        } catch (IOException e) { // the granules stay invalid; the upload has their bytes
+            LOG.warn(
+                    "cache: keeping the store's copy of object {} failed ({}): uploading it anyway",
+                    block,
+                    e.getMessage());
+        }
     }
 
     /** Under lock: the runs of dirty granules in the slot. */
@@ -307,10 +319,22 @@ final class CacheUploader extends CacheWork {
             }
             slots.uploadDone(slot);
             if (upTo >= 0 && slots.incarnation(slot) == inc && index.blockOf(slot) == block) {
-                log.clean(slot, upTo);
+                // in the store as of upTo, whether or not the Clean can be recorded: drains waiting for it are done
                 uploadedUpTo[slot] = upTo;
-                uploads.incrementAndGet();
-                slots.cleaned(slot);
+                try {
+                    log.clean(slot, upTo);
+                    uploads.incrementAndGet();
+                    slots.cleaned(slot);
+                } catch (IOException e) { // a full cache disk: the log is making room meanwhile
+                    failures.incrementAndGet();
+                    slots.uploadFailed(slot, scheduler.nanoTime() + RETRY_NANOS);
+                    LOG.warn(
+                            "cache: object {} is in the store, but recording it clean failed: kept dirty, uploaded"
+                                    + " again in {} s: {}",
+                            block,
+                            RETRY_SECONDS,
+                            e.getMessage());
+                }
             }
             wake = slots.takeWaiters();
             checkDrains(slot);

@@ -32,6 +32,11 @@ final class IndexSnapshot {
     /** What the header records about a snapshot written. */
     record Written(long bytes, int crc) {}
 
+    /** The size of a snapshot of a full index: every slot holds a block. */
+    static long maxBytes(int slots, int granulesPerSlot) {
+        return 40 + (long) slots * (28 + 5L * granulesPerSlot);
+    }
+
     /** Writes {@code image} to {@code path} (replacing it) and syncs it. */
     static Written write(Path path, CacheIndex.Image image, long cacheId, long lastSeq) throws IOException {
         try (FileChannel channel = FileChannel.open(

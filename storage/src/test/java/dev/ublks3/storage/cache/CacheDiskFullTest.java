@@ -7,6 +7,7 @@ import dev.ublks3.storage.ObjectMap;
 import dev.ublks3.storage.layer.Scheduler;
 import dev.ublks3.storage.testing.MemoryObjectStore;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,38 +16,40 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A cache on a file system that fills up (a tmpfs of a few MiB, mounted for the test: it needs root, as CI runs):
- * a write the cache cannot store fails and is never acknowledged, every write acknowledged before reads back as
- * written, and a drain still uploads them all.
+ * A cache on a file system that fills up (a tmpfs of a few MiB, mounted for the test: it needs root, as CI runs).
+ * When its own WAL fills the disk, a checkpoint makes room and every write is acknowledged; when another file
+ * fills it, a write the cache cannot store fails and is never acknowledged, every write acknowledged before reads
+ * back as written, a drain still uploads them all, and writes work again once there is space.
  */
 class CacheDiskFullTest {
 
     private static final int OS = 64 << 10;
     private static final long SIZE = 64L << 20;
     private static final String KEY = "vol";
-    private static final long CACHE_BYTES = 4L << 20; // the preallocated data file; the WAL gets what is left
+    private static final long CACHE_BYTES = 4L << 20; // the data file; the WAL gets about 1 MiB besides
 
     @TempDir
     Path tmp;
 
     private Path mount;
     private final MemoryObjectStore memory = new MemoryObjectStore();
+    private final List<String> said = new CopyOnWriteArrayList<>();
     private CachedBlockDevice device;
 
     @BeforeEach
     void mountSmallTmpfs() throws Exception {
         Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "mounting a tmpfs needs root");
         mount = Files.createDirectory(tmp.resolve("small"));
-        // the data file, its header and snapshots, and 1 MiB for the WAL
+        // the data file, its header, snapshots and space reserve, and about 1 MiB for the WAL
         run(
                 "mount",
                 "-t",
@@ -55,6 +58,15 @@ class CacheDiskFullTest {
                 "size=" + ((CACHE_BYTES >> 10) + 1024 + 256) + "k",
                 "tmpfs",
                 mount.toString());
+        CacheOptions options = CacheOptions.of(mount.resolve("cache"), CACHE_BYTES, CacheMode.WRITEBACK)
+                .withQuietTime(Duration.ofDays(1))
+                .withMaxAge(Duration.ofDays(1));
+        device = CachedBlockDevice.open(
+                new ObjectMap(memory, KEY, SIZE, OS),
+                new CacheIdentity("memory bucket", KEY, OS),
+                options,
+                Scheduler.system(),
+                said::add);
     }
 
     @AfterEach
@@ -84,46 +96,89 @@ class CacheDiskFullTest {
         return b;
     }
 
-    @Test
-    @Disabled("a known bug, docs/cache.md 'Known gaps': once the WAL cannot take the Clean record of an upload, the"
-            + " object stays dirty and is uploaded again and again, and the drain never completes (60 s timeout)")
-    void aWriteTheFullDiskCannotHoldFailsAndEveryAcknowledgedOneStays() throws IOException {
-        CacheOptions options = CacheOptions.of(mount.resolve("cache"), CACHE_BYTES, CacheMode.WRITEBACK)
-                .withQuietTime(Duration.ofDays(1))
-                .withMaxAge(Duration.ofDays(1));
-        device = CachedBlockDevice.open(
-                new ObjectMap(memory, KEY, SIZE, OS),
-                new CacheIdentity("memory bucket", KEY, OS),
-                options,
-                Scheduler.system(),
-                line -> {});
-        List<byte[]> acknowledged = new ArrayList<>();
-        CompletionException failed = null;
-        // 4 KiB writes over the first 4 MiB, not in sequence; the WAL fills up long before the dirty cap (2 MiB)
-        for (int k = 0; k < 1024 && failed == null; k++) {
+    /** Writes k = from.. until {@code to} or the first failure, adding each acknowledged one; returns the failure. */
+    private CompletionException writeUntilFailure(int from, int to, List<byte[]> acknowledged) {
+        for (int k = from; k < to; k++) {
             byte[] data = random(4096, k);
             try {
                 device.write(offset(k), ByteBuffer.wrap(data), false).join();
                 acknowledged.add(data);
             } catch (CompletionException e) {
-                failed = e;
+                return e;
             }
         }
-        assertTrue(failed != null, "a 1 MiB WAL never filled up after " + acknowledged.size() + " writes of 4 KiB");
-        assertTrue(acknowledged.size() > 16, "only " + acknowledged.size() + " writes fit before the disk was full");
+        return null;
+    }
+
+    @Test
+    void whenTheWalFillsTheDiskACheckpointMakesRoomAndEveryWriteIsAcknowledged() {
+        List<byte[]> acknowledged = new ArrayList<>();
+        // 4 MiB of 4 KiB writes: the WAL (its limit is 64 MiB) fills the disk several times over
+        CompletionException failed = writeUntilFailure(0, 1024, acknowledged);
+        assertTrue(failed == null, "write " + acknowledged.size() + " failed: " + failed);
+        assertTrue(
+                said.stream().anyMatch(line -> line.contains("checkpoint retired the WAL files to make room")),
+                "no checkpoint made room: " + said);
+        assertReadBack(acknowledged);
+        device.flush().join();
+        device.drain().done().orTimeout(60, TimeUnit.SECONDS).join();
+        assertInStore(acknowledged);
+    }
+
+    @Test
+    void whenAnotherFileFillsTheDiskAWriteFailsAndEveryAcknowledgedOneStays() throws IOException {
+        List<byte[]> acknowledged = new ArrayList<>();
+        assertTrue(writeUntilFailure(0, 64, acknowledged) == null, "the first 64 writes fit");
+        Path filler = tmp.resolve("small/filler");
+        fill(filler);
+        CompletionException failed = writeUntilFailure(64, 1024, acknowledged);
+        assertTrue(failed != null, "the full disk never failed a write (" + acknowledged.size() + " acknowledged)");
         String why = String.valueOf(failed.getCause());
         assertTrue(why.contains("No space left on device"), "the failure names the full disk: " + why);
 
-        // every acknowledged write reads back as written, from the cache
+        assertReadBack(acknowledged);
+        // a FLUSH covers what was acknowledged
+        device.flush().join();
+        // and a drain uploads it all, one object each
+        device.drain().done().orTimeout(60, TimeUnit.SECONDS).join();
+        assertInStore(acknowledged);
+        // the failed write was not half-stored: it reads as the store has it (never written: zeros)
+        int failedAt = acknowledged.size();
+        ByteBuffer into = ByteBuffer.allocate(4096);
+        device.read(offset(failedAt), into).join();
+        assertArrayEquals(new byte[4096], into.array(), "the write that failed is not there");
+
+        // space again: the device takes writes again
+        Files.delete(filler);
+        byte[] again = random(4096, -1);
+        device.write(offset(failedAt), ByteBuffer.wrap(again), false).join();
+        into.clear();
+        device.read(offset(failedAt), into).join();
+        assertArrayEquals(again, into.array(), "a write after space came back");
+    }
+
+    /** Writes {@code path} until the file system is full. */
+    private static void fill(Path path) throws IOException {
+        byte[] chunk = new byte[4096];
+        try (OutputStream out = Files.newOutputStream(path)) {
+            while (true) {
+                out.write(chunk);
+                out.flush();
+            }
+        } catch (IOException full) {
+            assertTrue(full.getMessage().contains("No space left on device"), "filling: " + full);
+        }
+    }
+
+    private void assertReadBack(List<byte[]> acknowledged) {
         for (int k = 0; k < acknowledged.size(); k++) {
             ByteBuffer into = ByteBuffer.allocate(4096);
             device.read(offset(k), into).join();
             assertArrayEquals(acknowledged.get(k), into.array(), "write " + k + " read back");
         }
-        // a FLUSH covers what was acknowledged (or fails: it never claims more than it holds)
-        device.flush().join();
-        // and a drain uploads it all, one object each
-        device.drain().done().orTimeout(60, TimeUnit.SECONDS).join();
+    }
+
+    private void assertInStore(List<byte[]> acknowledged) {
         for (int k = 0; k < acknowledged.size(); k++) {
             long at = offset(k);
             byte[] object = memory.object(KEY + "/" + String.format("%016x", at / OS));
@@ -132,9 +187,5 @@ class CacheDiskFullTest {
             System.arraycopy(object, (int) (at % OS), part, 0, 4096);
             assertArrayEquals(acknowledged.get(k), part, "write " + k + " in the store");
         }
-        // the failed write was not half-stored: it reads as the store has it (never written: zeros)
-        ByteBuffer into = ByteBuffer.allocate(4096);
-        device.read(offset(acknowledged.size()), into).join();
-        assertArrayEquals(new byte[4096], into.array(), "the write that failed is not there");
     }
 }
