@@ -47,6 +47,7 @@ final class CacheOpening {
                 header = HeaderFile.open(files);
             } else {
                 refuseForeignFiles(files);
+                requireRoom(files, identity, slots);
                 header = initialize(files, identity, slots, 0, 1, 0);
                 said.accept("new cache of " + slots + " slots for " + identity.describe());
             }
@@ -124,6 +125,24 @@ final class CacheOpening {
             throw new CacheException(
                     "cache " + dir + " is not a directory: give --cache a directory" + " (it is made if missing)");
         }
+    }
+
+    /**
+     * A new cache's data file is sparse: a file system too small for it would fail writes once it filled. Refused
+     * at once instead, naming the space (an existing cache's file may hold its space already: not checked).
+     */
+    private static void requireRoom(CacheFiles files, CacheIdentity identity, int slots) throws IOException {
+        long need = (long) slots * identity.objectSize() + SpaceReserve.bytes(slots, identity.granulesPerSlot());
+        long free = Files.getFileStore(files.dir()).getUsableSpace();
+        if (free < need) {
+            throw new CacheException("cache " + files.dir() + ": its file system has " + mebibytes(free)
+                    + " free, and a cache of " + sizeOf(slots, identity) + " needs " + mebibytes(need)
+                    + " (its data and a reserve for checkpoints): give a smaller --cache-size or free space there");
+        }
+    }
+
+    private static String mebibytes(long bytes) {
+        return (bytes >> 20) + " MiB";
     }
 
     private static void refuseForeignFiles(CacheFiles files) throws IOException {

@@ -30,14 +30,15 @@ final class SpaceReserve {
 
     /** The reserve for a cache of {@code slots} slots of {@code granulesPerSlot} granules; made if missing. */
     static SpaceReserve open(Path path, int slots, int granulesPerSlot, Consumer<String> log) {
-        long bytes = IndexSnapshot.maxBytes(slots, granulesPerSlot) + CHUNK;
-        SpaceReserve reserve = new SpaceReserve(path, (bytes + CHUNK - 1) / CHUNK * CHUNK, log);
+        SpaceReserve reserve = new SpaceReserve(path, bytes(slots, granulesPerSlot), log);
         reserve.restore();
         return reserve;
     }
 
-    long bytes() {
-        return bytes;
+    /** The reserve's size: a full snapshot and a chunk for the new WAL file, in whole chunks. */
+    static long bytes(int slots, int granulesPerSlot) {
+        long bytes = IndexSnapshot.maxBytes(slots, granulesPerSlot) + CHUNK;
+        return (bytes + CHUNK - 1) / CHUNK * CHUNK;
     }
 
     /** Frees the space for the checkpoint about to run. */

@@ -1,6 +1,7 @@
 package dev.ublks3.storage.cache;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ublks3.storage.ObjectMap;
@@ -155,6 +156,18 @@ class CacheDiskFullTest {
         into.clear();
         device.read(offset(failedAt), into).join();
         assertArrayEquals(again, into.array(), "a write after space came back");
+    }
+
+    @Test
+    void aNewCacheLargerThanItsFileSystemIsRefusedInOneLine() {
+        Path other = mount.resolve("other");
+        CacheException e = assertThrows(
+                CacheException.class,
+                () -> CacheLog.open(other, new CacheIdentity("memory bucket", "other", OS), 256, line -> {}));
+        String m = e.getMessage();
+        assertTrue(!m.contains("\n"), m);
+        assertTrue(m.contains("a cache of 16M needs 16 MiB") && m.contains("give a smaller --cache-size"), m);
+        assertTrue(!Files.exists(other.resolve(CacheFiles.HEADER)), "no header made");
     }
 
     /** Writes {@code path} until the file system is full. */
