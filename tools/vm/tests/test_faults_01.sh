@@ -68,7 +68,8 @@ up_works_again() {
 _check "local-s3 --faults $FAULTS" start_faulty_s3
 _check "add on the faulty endpoint, 2 queues x 32" add
 [ "$ERR_CODE" -eq 0 ] || _show_result "$TID" "$ERR_CODE"
-_check "list shows the retry time, 15s" bash -c "'$UBLKS3' list | tee /dev/stderr | grep -E '^$DEV .* 15s +LIVE '"
+# list's view of a live device is config_01's check (a retry time from the config file); here in the long variant
+[ -z "${UBLKS3_VM_LONG:-}" ] || _check "list shows the retry time, 15s" bash -c "'$UBLKS3' list | tee /dev/stderr | grep -E '^$DEV .* 15s +LIVE '"
 # the long variant (UBLKS3_VM_LONG=1, tools/bin/test-long) moves twice the data through the faults
 RAND_SIZE=512K SEQ_SIZE=4M
 [ -z "${UBLKS3_VM_LONG:-}" ] || RAND_SIZE=1M SEQ_SIZE=8M
