@@ -310,9 +310,29 @@ public final class CacheLog implements AutoCloseable {
         }
     }
 
-    /** Under {@link #checkpointLock}: one checkpoint, on the reserve's space when an append failed. */
+    /**
+     * Under {@link #checkpointLock}: one checkpoint, on the reserve's space when an append failed; one that fails
+     * without it is tried once more on it (a full disk: at open after a crash, say, or at close).
+     */
     private void runCheckpoint() throws IOException {
         boolean room = roomWanted;
+        try {
+            runCheckpoint(room);
+        } catch (IOException e) {
+            if (room) {
+                throw e;
+            }
+            roomWanted = true;
+            try {
+                runCheckpoint(true);
+            } catch (IOException again) {
+                e.addSuppressed(again);
+                throw e;
+            }
+        }
+    }
+
+    private void runCheckpoint(boolean room) throws IOException {
         if (room) {
             reserve.release();
         }

@@ -170,6 +170,26 @@ class CacheDiskFullTest {
         assertTrue(!Files.exists(other.resolve(CacheFiles.HEADER)), "no header made");
     }
 
+    @Test
+    void aCacheACrashLeftDirtyOnAFullDiskOpensOnItsReserveAndKeepsItsData() throws IOException {
+        Path dir = mount.resolve("crashed");
+        byte[] data = CacheTesting.random(16 << 10, 7);
+        CacheLog log = CacheTesting.open(dir);
+        log.assign(0, 5);
+        log.write(0, 0, ByteBuffer.wrap(data));
+        log.sync();
+        fill(tmp.resolve("small/filler"));
+        log.abandon(); // a crash: no last checkpoint
+
+        // opening checkpoints (new records never follow a torn tail): on a full disk, on the reserve's space
+        try (CacheLog reopened = CacheTesting.open(dir)) {
+            ByteBuffer into = ByteBuffer.allocate(data.length);
+            assertTrue(reopened.read(0, 0, into) < 0, "the dirty granules are whole");
+            assertArrayEquals(data, into.array(), "the dirty data after reopening");
+            assertTrue(CacheTesting.locked(reopened, () -> reopened.index().anyDirty(0)), "still dirty");
+        }
+    }
+
     /** Writes {@code path} until the file system is full. */
     private static void fill(Path path) throws IOException {
         byte[] chunk = new byte[4096];
