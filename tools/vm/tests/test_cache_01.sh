@@ -3,23 +3,26 @@
 # verify) reach the store as whole-object PUTs, at least 10x fewer requests per MiB than nbdkit's 574 (counted by
 # the endpoint, after 'ublk-s3 sync'); kill -9 of the server during a verified write run, 'ublk-s3 recover', and fio
 # ends with no error; a second device on the cache directory is refused; with the store down longer than the retry
-# time, writes below the dirty cap complete with no EIO and 'sync' drains once it is back; after 'sync' the
-# bucket's objects (files of the endpoint's folder) hold what the device reads. (Replay, torn records, identity
-# checks and the drain's refusal: host tests, storage.cache and tools.)
+# time, writes below the dirty cap complete with no EIO and 'sync' drains once it is back; another file fills the
+# cache's file system (a tmpfs of its own): a checkpoint makes room, what the device acknowledged reads back, and
+# writes work once the file is gone; after 'sync' the bucket's objects (files of the endpoint's folder) hold what
+# the device reads. (Replay, torn records, identity checks, the drain's refusal and the ways a full disk fails
+# writes: host tests, storage.cache and tools.)
 . "$(dirname "$0")/test_common.sh"
 _prep_test ublk
 _need_fio
 
 _prep_ublks3
 _local_s3_vars 19600
-CACHE=$TEST_DIR/cache
+CACHE_FS=$TEST_DIR/cachefs # 8 MiB beyond the cache's 32M: room for its WAL, and room to fill
+CACHE=$CACHE_FS/cache
 GEOMETRY=(--bucket cache --size 64M --object-size 64K --queues 2 --depth 32 --retry-time 5s)
 
 counts() { _ctl counts | head -n 1; }
 count_of() { counts | sed -n "s/.*\"requests\":{[^}]*\"$1\":\([0-9]*\).*/\1/p"; } # KIND: served since reset
 
 add_cached() { # [ADD-ARGS...]
-  mkdir -p "$CACHE" &&
+  mkdir -p "$CACHE_FS" && mount -t tmpfs -o size=40M tmpfs "$CACHE_FS" && mkdir "$CACHE" &&
   _add_fg "$TEST_DIR/dev" --endpoint-url "$EP" "${GEOMETRY[@]}" --key disk --cache "$CACHE" --cache-size 32M "$@"
 }
 
@@ -76,6 +79,23 @@ store_down_writes_go_on() { # store down past the retry time: 2 MiB of writes co
     cmp "$TEST_DIR/down.img" <(dd if="$DEV" bs=64K skip=512 count=32 iflag=direct status=none)
 }
 
+cache_disk_full() { # another file fills the cache's file system, then 2 MiB of new objects are written: a checkpoint
+  # makes room (said in the log) or a write fails; every write acknowledged reads back; once the file is gone, all do
+  local n=${DEV#/dev/ublkb} done
+  dd if=/dev/zero of="$CACHE_FS/filler" bs=64K status=none 2>/dev/null
+  df -k "$CACHE_FS" | tail -n 1
+  head -c 2M /dev/urandom >"$TEST_DIR/full.img"
+  dd if="$TEST_DIR/full.img" of="$DEV" bs=64K seek=64 oflag=direct 2>"$TEST_DIR/full.err"
+  done=$(sed -n 's/^\([0-9]*\)+0 records out$/\1/p' "$TEST_DIR/full.err")
+  echo "${done:-?} of 32 writes of 64 KiB acknowledged with the cache disk full"
+  grep -h "to make room" "/run/ublk-s3/$n.log" | tail -n 1
+  grep -q "to make room" "/run/ublk-s3/$n.log" && [ -n "$done" ] &&
+    cmp -n $((done * 65536)) "$TEST_DIR/full.img" <(dd if="$DEV" bs=64K skip=64 count="$done" iflag=direct status=none) &&
+    rm "$CACHE_FS/filler" &&
+    dd if="$TEST_DIR/full.img" of="$DEV" bs=64K seek=64 oflag=direct status=none &&
+    cmp "$TEST_DIR/full.img" <(dd if="$DEV" bs=64K skip=64 count=32 iflag=direct status=none)
+}
+
 second_server_refused() { # another key on the same cache directory: refused in one line, nothing made
   ! "$UBLKS3" add --endpoint-url "$EP" "${GEOMETRY[@]}" --key other --cache "$CACHE" 2>"$TEST_DIR/err" &&
     cat "$TEST_DIR/err" && grep -q "is the cache of $DEV" "$TEST_DIR/err" && [ "$(wc -l <"$TEST_DIR/err")" -eq 1 ]
@@ -89,7 +109,9 @@ _check "4 KiB random writes: 10x fewer requests than nbdkit" small_writes_coales
 _check "kill -9 during writeback, recover: fio verifies" kill_during_writeback
 _check "a second server on the cache is refused" second_server_refused
 _check "store down past the retry time: writes go on, then drain" store_down_writes_go_on
+_check "the cache disk full: room made, acknowledged writes read back" cache_disk_full
 _check "sync: the bucket holds what the device reads" bucket_holds_what_was_written
 _check "del" "$UBLKS3" del -n "${DEV#/dev/ublkb}"
 _check "no device of this test left" _gone "${DEV#/dev/ublkb}"
+umount "$CACHE_FS" 2>/dev/null
 _show_result "$TID" "$ERR_CODE"
