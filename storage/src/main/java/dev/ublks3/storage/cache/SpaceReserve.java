@@ -21,6 +21,8 @@ final class SpaceReserve {
     private final long bytes;
     private final Consumer<String> log;
     private boolean held;
+    /** Said that it cannot be restored; said again only after it was restored once. */
+    private boolean complained;
 
     private SpaceReserve(Path path, long bytes, Consumer<String> log) {
         this.path = path;
@@ -51,7 +53,7 @@ final class SpaceReserve {
         held = false;
     }
 
-    /** Writes the reserve again, if it is not held; says once why when it cannot (the disk is still full). */
+    /** Writes the reserve again, if it is not held; says why when it cannot (the disk is still full), once. */
     void restore() {
         if (held) {
             return;
@@ -68,12 +70,17 @@ final class SpaceReserve {
                 channel.force(true);
             }
             held = true;
+            complained = false;
         } catch (IOException e) {
             try {
                 Files.deleteIfExists(path);
             } catch (IOException ignored) {
                 // the next restore tries again
             }
+            if (complained) {
+                return;
+            }
+            complained = true;
             log.accept("no room for the " + bytes + "-byte space reserve (" + e.getMessage()
                     + "): a checkpoint on a full disk may fail; free space on the cache's file system");
         }
