@@ -302,7 +302,7 @@ final class CacheUploader extends CacheWork {
         return runs;
     }
 
-    private void uploaded(int slot, long block, long inc, long upTo, Throwable error) throws IOException {
+    private void uploaded(int slot, long block, long inc, long upTo, Throwable error) {
         List<CompletableFuture<Void>> wake;
         lock.lock();
         try {
