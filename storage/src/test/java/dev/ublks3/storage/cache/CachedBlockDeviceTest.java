@@ -418,6 +418,25 @@ class CachedBlockDeviceTest {
     }
 
     @Test
+    void aCacheDiskThatLosesItsDataServesCleanObjectsFromTheStoreAndNeverStaleOnes() throws IOException {
+        byte[] clean = storeObject(0, 26);
+        storeObject(1, 27);
+        CachedBlockDevice d = open(writeback(OS * 4L));
+        read(d, 0, OS); // cached, clean
+        byte[] dirty = random(OS, 28);
+        write(d, OS, dirty); // cached, dirty: the store still has the older object
+        try (FileChannel data = FileChannel.open(dir.resolve(CacheFiles.DATA), StandardOpenOption.WRITE)) {
+            data.truncate(0); // every slot's bytes gone from under the cache: its reads fail
+        }
+        counting.reset();
+        assertArrayEquals(clean, read(d, 0, OS), "the clean object, from the store");
+        assertEquals(1, counting.gets.get());
+        // the only current copy of the dirty object is unreadable: the read fails, never serving the store's copy
+        CompletionException e = assertThrows(CompletionException.class, () -> read(d, OS, OS));
+        assertTrue(String.valueOf(e.getCause()).contains("cache data file ends"), String.valueOf(e.getCause()));
+    }
+
+    @Test
     void dirtyDataSurvivesAReopenAndIsUploaded() throws IOException {
         byte[] data = leaveDirty(5, 25);
         assertEquals(0, counting.puts.get(), "closing uploads nothing: the cache keeps it");
