@@ -186,13 +186,14 @@ final class CacheControl {
 
     static String summary(CacheStats s) {
         return String.format(
-                Locale.ROOT,
-                "%s, %d dirty (%s, oldest %.1f s), %d hits, %d misses",
-                s.mode().word(),
-                s.dirtyObjects(),
-                SyncProgress.readable(s.dirtyBytes()),
-                s.oldestDirty().toMillis() / 1000.0,
-                s.hits(),
-                s.misses());
+                        Locale.ROOT,
+                        "%s, %d dirty (%s, oldest %.1f s), %d hits, %d misses",
+                        s.mode().word(),
+                        s.dirtyObjects(),
+                        SyncProgress.readable(s.dirtyBytes()),
+                        s.oldestDirty().toMillis() / 1000.0,
+                        s.hits(),
+                        s.misses())
+                + (s.diskErrors() == 0 ? "" : ", " + s.diskErrors() + " cache disk errors (see the log)");
     }
 }

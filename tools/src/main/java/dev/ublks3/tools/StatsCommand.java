@@ -18,7 +18,7 @@ final class StatsCommand {
             since it was added; then the queue threads' part of a request's time: in the storage stack ("target"),
             and back to the queue thread ("return"). With a cache (add --cache), its line: mode, objects cached,
             dirty objects and bytes (written, not yet uploaded), the age of the oldest, hits, misses, uploads and
-            their failures, local syncs. Text like nbdkit's stats filter, or JSON.
+            their failures, local syncs, errors of the cache's disk. Text like nbdkit's stats filter, or JSON.
             """;
 
     private static final ArgParser PARSER = Devices.parser("stats", ArgParser.Option.flag("json"));

@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
@@ -70,6 +71,8 @@ public final class CacheLog implements AutoCloseable {
     private volatile IOException broken;
     /** Set when an append failed (a full disk, most likely): the next checkpoint uses the space reserve. */
     private volatile boolean roomWanted;
+    /** WAL appends and syncs that failed. */
+    private final AtomicLong walErrors = new AtomicLong();
     /** Checkpoints completed; written under {@link #checkpointLock}. */
     private volatile long checkpoints;
 
@@ -274,7 +277,17 @@ public final class CacheLog implements AutoCloseable {
             throw new IllegalStateException("cache sync called holding the cache lock: release it first");
         }
         ensureUsable();
-        groupSync.sync();
+        try {
+            groupSync.sync();
+        } catch (IOException e) {
+            walErrors.incrementAndGet();
+            throw e;
+        }
+    }
+
+    /** Reads, writes and syncs of the cache's data file and WAL that failed (a full or failing disk). */
+    public long diskErrors() {
+        return data.errors() + walErrors.get();
     }
 
     /** The fdatasync calls {@link #sync()} made. */
@@ -482,12 +495,14 @@ public final class CacheLog implements AutoCloseable {
                 wal.append(codec.encode(seq, r), seq);
             } catch (WalSegment.TornWalException e) {
                 // a checkpoint retires the torn file and heals the log
+                walErrors.incrementAndGet();
                 broken = e;
                 roomWanted = true;
                 startCheckpoint();
                 throw e;
             } catch (IOException e) {
                 // cut back cleanly; a full disk is the likely cause, and a checkpoint (retiring the WAL files) the cure
+                walErrors.incrementAndGet();
                 if (!roomWanted) {
                     roomWanted = true;
                     log.accept("appending to wal." + wal.number + " failed (" + e.getMessage()

@@ -15,6 +15,8 @@ import java.util.Locale;
  * @param uploadedBytes   bytes uploaded (whole objects)
  * @param uploadFailures  uploads that failed (kept dirty, tried again)
  * @param syncs           local syncs of the write-ahead log
+ * @param diskErrors      reads, writes and syncs of the cache's own files that failed (a full or failing disk: the
+ *                        log says which)
  * @param cachedObjects   slots in use
  * @param slots           slots in all
  */
@@ -29,6 +31,7 @@ public record CacheStats(
         long uploadedBytes,
         long uploadFailures,
         long syncs,
+        long diskErrors,
         int cachedObjects,
         int slots) {
 
@@ -37,7 +40,7 @@ public record CacheStats(
         return String.format(
                 Locale.ROOT,
                 "cache: %s, %d of %d objects cached, dirty %d objects (%d bytes), oldest dirty "
-                        + "%.1f s, hits %d, misses %d, uploads %d (%d bytes), upload failures %d, local syncs %d",
+                        + "%.1f s, hits %d, misses %d, uploads %d (%d bytes), upload failures %d, local syncs %d, cache disk errors %d",
                 values(oldestDirty.toMillis() / 1000.0));
     }
 
@@ -48,7 +51,7 @@ public record CacheStats(
                 "{\"mode\": \"%s\", \"cached_objects\": %d, \"slots\": %d, "
                         + "\"dirty_objects\": %d, \"dirty_bytes\": %d, \"oldest_dirty_ms\": %d, \"hits\": %d, "
                         + "\"misses\": %d, \"uploads\": %d, \"uploaded_bytes\": %d, \"upload_failures\": %d, "
-                        + "\"syncs\": %d}",
+                        + "\"syncs\": %d, \"disk_errors\": %d}",
                 values(oldestDirty.toMillis()));
     }
 
@@ -66,7 +69,8 @@ public record CacheStats(
             uploads,
             uploadedBytes,
             uploadFailures,
-            syncs
+            syncs,
+            diskErrors
         };
     }
 }

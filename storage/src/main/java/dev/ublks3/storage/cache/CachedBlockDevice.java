@@ -385,6 +385,7 @@ public final class CachedBlockDevice extends BlockDeviceLayer {
                     uploads * granules.objectSize,
                     uploader.failures(),
                     log.syncCount(),
+                    log.diskErrors(),
                     slots.inUse(),
                     index.slots());
         } finally {

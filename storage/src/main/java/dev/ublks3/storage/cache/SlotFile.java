@@ -7,12 +7,14 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /** The data file: the slots' bytes, {@code objectSize} bytes per slot. */
 final class SlotFile implements Closeable {
 
     private final FileChannel channel;
+    private final AtomicLong errors = new AtomicLong();
 
     private SlotFile(FileChannel channel) {
         this.channel = channel;
@@ -51,19 +53,42 @@ final class SlotFile implements Closeable {
 
     /** Writes {@code data}'s remaining bytes at {@code position}, leaving {@code data} as it was. */
     void write(long position, ByteBuffer data) throws IOException {
-        FileIo.writeFully(channel, data, position);
+        try {
+            FileIo.writeFully(channel, data, position);
+        } catch (IOException e) {
+            errors.incrementAndGet();
+            throw e;
+        }
     }
 
     /** Fills {@code into}'s remaining bytes from {@code position}, leaving {@code into}'s position as it was. */
     void read(long position, ByteBuffer into) throws IOException {
-        if (FileIo.readFully(channel, into, position) < into.remaining()) {
+        int read;
+        try {
+            read = FileIo.readFully(channel, into, position);
+        } catch (IOException e) {
+            errors.incrementAndGet();
+            throw e;
+        }
+        if (read < into.remaining()) {
+            errors.incrementAndGet();
             throw new EOFException("cache data file ends at " + channel.size() + " bytes, before "
                     + (position + into.remaining()) + ": the cache was cut short; remove its directory");
         }
     }
 
     void force() throws IOException {
-        channel.force(false);
+        try {
+            channel.force(false);
+        } catch (IOException e) {
+            errors.incrementAndGet();
+            throw e;
+        }
+    }
+
+    /** Reads, writes and syncs that failed. */
+    long errors() {
+        return errors.get();
     }
 
     @Override

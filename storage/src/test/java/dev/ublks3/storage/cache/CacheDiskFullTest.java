@@ -120,6 +120,7 @@ class CacheDiskFullTest {
         assertTrue(
                 said.stream().anyMatch(line -> line.contains("checkpoint retired the WAL files to make room")),
                 "no checkpoint made room: " + said);
+        assertTrue(device.stats().diskErrors() > 0, "the failed appends are counted: " + device.stats());
         assertReadBack(acknowledged);
         device.flush().join();
         device.drain().done().orTimeout(60, TimeUnit.SECONDS).join();
@@ -136,6 +137,9 @@ class CacheDiskFullTest {
         assertTrue(failed != null, "the full disk never failed a write (" + acknowledged.size() + " acknowledged)");
         String why = String.valueOf(failed.getCause());
         assertTrue(why.contains("No space left on device"), "the failure names the full disk: " + why);
+        assertTrue(
+                device.stats().diskErrors() > 0,
+                "the failed writes are counted: " + device.stats().toText());
 
         assertReadBack(acknowledged);
         // a FLUSH covers what was acknowledged
