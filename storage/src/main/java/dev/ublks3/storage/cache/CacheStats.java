@@ -40,7 +40,8 @@ public record CacheStats(
         return String.format(
                 Locale.ROOT,
                 "cache: %s, %d of %d objects cached, dirty %d objects (%d bytes), oldest dirty "
-                        + "%.1f s, hits %d, misses %d, uploads %d (%d bytes), upload failures %d, local syncs %d, cache disk errors %d",
+                        + "%.1f s, hits %d, misses %d, uploads %d (%d bytes), upload failures %d, local syncs %d, "
+                        + "cache disk errors %d",
                 values(oldestDirty.toMillis() / 1000.0));
     }
 

@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -91,16 +90,10 @@ class CacheDiskFullTest {
         return (k * 17L % 1024) * 4096;
     }
 
-    private static byte[] random(int n, long seed) {
-        byte[] b = new byte[n];
-        new Random(seed).nextBytes(b);
-        return b;
-    }
-
     /** Writes k = from.. until {@code to} or the first failure, adding each acknowledged one; returns the failure. */
     private CompletionException writeUntilFailure(int from, int to, List<byte[]> acknowledged) {
         for (int k = from; k < to; k++) {
-            byte[] data = random(4096, k);
+            byte[] data = CacheTesting.random(4096, k);
             try {
                 device.write(offset(k), ByteBuffer.wrap(data), false).join();
                 acknowledged.add(data);
@@ -131,7 +124,7 @@ class CacheDiskFullTest {
     void whenAnotherFileFillsTheDiskAWriteFailsAndEveryAcknowledgedOneStays() throws IOException {
         List<byte[]> acknowledged = new ArrayList<>();
         assertTrue(writeUntilFailure(0, 64, acknowledged) == null, "the first 64 writes fit");
-        Path filler = tmp.resolve("small/filler");
+        Path filler = mount.resolve("filler");
         fill(filler);
         CompletionException failed = writeUntilFailure(64, 1024, acknowledged);
         assertTrue(failed != null, "the full disk never failed a write (" + acknowledged.size() + " acknowledged)");
@@ -155,7 +148,7 @@ class CacheDiskFullTest {
 
         // space again: the device takes writes again
         Files.delete(filler);
-        byte[] again = random(4096, -1);
+        byte[] again = CacheTesting.random(4096, -1);
         device.write(offset(failedAt), ByteBuffer.wrap(again), false).join();
         into.clear();
         device.read(offset(failedAt), into).join();
@@ -182,7 +175,7 @@ class CacheDiskFullTest {
         log.assign(0, 5);
         log.write(0, 0, ByteBuffer.wrap(data));
         log.sync();
-        fill(tmp.resolve("small/filler"));
+        fill(mount.resolve("filler"));
         log.abandon(); // a crash: no last checkpoint
 
         // opening checkpoints (new records never follow a torn tail): on a full disk, on the reserve's space
