@@ -80,7 +80,8 @@ store_down_writes_go_on() { # store down past the retry time: 2 MiB of writes co
 }
 
 cache_disk_full() { # another file fills the cache's file system, then 2 MiB of new objects are written: a checkpoint
-  # makes room (said in the log) or a write fails; every write acknowledged reads back; once the file is gone, all do
+  # makes room (said in the log), a write that still does not fit fails; every write acknowledged reads back; once
+  # the file is gone, all of them work
   local n=${DEV#/dev/ublkb} done
   dd if=/dev/zero of="$CACHE_FS/filler" bs=64K status=none 2>/dev/null
   df -k "$CACHE_FS" | tail -n 1
